@@ -1,0 +1,6 @@
+export { EmulatorClock, MonotonicStamp } from './clock';
+export { EmulatorServer, type EmulatorContext, type QuotaState, type VendorEmulator } from './server';
+export { BadJsonError, empty, json, type EmulatorRequest, type EmulatorResponse } from './http';
+export { TokenRegistry, bearer } from './tokens';
+export { NO_FAULTS, type FaultSettings } from './faults';
+export type { RunningEmulator, EmulatorStartOptions } from './running';

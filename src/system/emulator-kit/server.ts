@@ -1,0 +1,226 @@
+/**
+ * The HTTP shell every CRM emulator runs in: listens on 127.0.0.1 only, serves the shared
+ * admin API (SPEC §2 "Emulators"), applies injected faults, quotas and rate limits, counts
+ * requests, then hands vendor paths to the emulator's own handler.
+ */
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EmulatorClock } from './clock';
+import { NO_FAULTS, parseFaults, type FaultSettings } from './faults';
+import { buildRequest, empty, json, type EmulatorRequest, type EmulatorResponse } from './http';
+import { EmulatorStats } from './stats';
+import { TokenRegistry } from './tokens';
+
+/** What a vendor emulator supplies to the shell. */
+export interface VendorEmulator {
+  readonly name: string;
+  /** The vendor's daily API allowance, reported in its usage headers and quota errors. */
+  readonly dailyLimit: number;
+  /** Vendor paths that faults and quotas never touch (the OAuth token endpoint). */
+  isExempt(req: EmulatorRequest): boolean;
+  rateLimited(retryAfterSeconds: number): EmulatorResponse;
+  serverError(): EmulatorResponse;
+  quotaExceeded(): EmulatorResponse;
+  /** Headers stamped on every vendor response (e.g. `Sforce-Limit-Info`). */
+  usageHeaders(usage: QuotaState): Record<string, string>;
+  handle(req: EmulatorRequest): Promise<EmulatorResponse> | EmulatorResponse;
+  /** Every stored record of an object, or undefined for an unknown object. */
+  records(object: string): unknown[] | undefined;
+  reset(): void;
+  webhookRegistered?(url: string): void;
+}
+
+export interface QuotaState {
+  used: number;
+  limit: number;
+  resetsAt: number;
+}
+
+export interface EmulatorContext {
+  clock: EmulatorClock;
+  tokens: TokenRegistry;
+  webhooks: string[];
+}
+
+export class EmulatorServer {
+  readonly stats = new EmulatorStats();
+  private faults: FaultSettings = { ...NO_FAULTS };
+  private quota: QuotaState;
+  private window: { start: number; count: number } = { start: 0, count: 0 };
+  private server: Server | undefined;
+  private hanging = new Set<ServerResponse>();
+
+  constructor(
+    private vendor: VendorEmulator,
+    private ctx: EmulatorContext,
+  ) {
+    this.quota = { used: 0, limit: vendor.dailyLimit, resetsAt: nextUtcMidnight(ctx.clock.now()) };
+  }
+
+  async listen(port: number): Promise<number> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.dispatch(buildRequest(req, Buffer.concat(chunks)), res).catch((err: unknown) => {
+          send(res, json(500, { error: 'emulator_failure', message: (err as Error).message }));
+        });
+      });
+    });
+    this.server.keepAliveTimeout = 5000;
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', () => resolve());
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    const addr = this.server?.address() as AddressInfo | null;
+    if (!addr) throw new Error(`${this.vendor.name} emulator is not listening`);
+    return `http://127.0.0.1:${addr.port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private async dispatch(req: EmulatorRequest, res: ServerResponse): Promise<void> {
+    if (req.path.startsWith('/_emulator/')) return send(res, this.admin(req));
+    const now = this.ctx.clock.now();
+    const exempt = this.vendor.isExempt(req);
+    if (!exempt) {
+      this.stats.arrive(Date.now());
+      if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
+      const fault = this.injectFault(now);
+      if (fault === 'hang') {
+        this.hanging.add(res);
+        res.on('close', () => this.hanging.delete(res));
+        return;
+      }
+      if (fault) return this.reply(res, fault);
+      this.quota.used++;
+    }
+    let answer: EmulatorResponse;
+    try {
+      answer = await this.vendor.handle(req);
+    } catch (err) {
+      answer = json(500, { error: 'emulator_failure', message: (err as Error).message });
+    }
+    if (!exempt) answer = { ...answer, headers: { ...this.vendor.usageHeaders(this.quota), ...answer.headers } };
+    this.reply(res, answer);
+  }
+
+  private reply(res: ServerResponse, answer: EmulatorResponse): void {
+    const retryAfter = answer.headers?.['Retry-After'] ?? answer.headers?.['retry-after'];
+    this.stats.answered(answer.status, Date.now(), retryAfter === undefined ? undefined : Number(retryAfter));
+    send(res, answer);
+  }
+
+  private injectFault(now: number): EmulatorResponse | 'hang' | undefined {
+    if (now >= this.quota.resetsAt) this.quota = { used: 0, limit: this.quota.limit, resetsAt: nextUtcMidnight(now) };
+    const f = this.faults;
+    if (f.rateLimit) {
+      if (now - this.window.start >= f.rateLimit.windowMs) this.window = { start: now, count: 0 };
+      if (this.window.count >= f.rateLimit.requests) {
+        const waitS = Math.max(1, Math.ceil((this.window.start + f.rateLimit.windowMs - now) / 1000));
+        return this.vendor.rateLimited(waitS);
+      }
+      this.window.count++;
+    }
+    if (f.timeoutRate > 0 && Math.random() < f.timeoutRate) return 'hang';
+    if (f.rate429 > 0 && Math.random() < f.rate429) return this.vendor.rateLimited(f.retryAfterSeconds);
+    if (f.rate5xx > 0 && Math.random() < f.rate5xx) return this.vendor.serverError();
+    if (this.quota.used >= this.quota.limit) return this.vendor.quotaExceeded();
+    return undefined;
+  }
+
+  private admin(req: EmulatorRequest): EmulatorResponse {
+    const route = `${req.method} ${req.path}`;
+    if (route === 'POST /_emulator/faults') {
+      try {
+        const { faults, expireTokens } = parseFaults(req.json(), this.faults);
+        this.faults = faults;
+        if (expireTokens) this.ctx.tokens.expireAll();
+        if (faults.quotaRemaining !== null) this.quota.used = Math.max(0, this.quota.limit - faults.quotaRemaining);
+        return json(200, this.faults);
+      } catch (err) {
+        return json(400, { error: 'bad_faults', message: (err as Error).message });
+      }
+    }
+    if (route === 'DELETE /_emulator/faults') {
+      this.faults = { ...NO_FAULTS };
+      this.quota.used = 0;
+      this.window = { start: 0, count: 0 };
+      return empty(204);
+    }
+    if (route === 'GET /_emulator/stats') return json(200, this.stats.snapshot());
+    if (route === 'POST /_emulator/reset') {
+      this.vendor.reset();
+      this.stats.reset();
+      this.quota.used = 0;
+      this.ctx.webhooks.length = 0;
+      return empty(204);
+    }
+    if (route === 'POST /_emulator/webhooks') {
+      const body = safeJson(req) as { url?: unknown } | undefined;
+      if (typeof body?.url !== 'string' || !/^https?:\/\//.test(body.url)) return json(400, { error: 'bad_webhook', message: 'url must be an http(s) URL' });
+      this.ctx.webhooks.push(body.url);
+      this.vendor.webhookRegistered?.(body.url);
+      return json(201, { url: body.url });
+    }
+    if (route === 'POST /_emulator/clock') {
+      const body = safeJson(req) as { advanceMs?: unknown; offsetMs?: unknown } | undefined;
+      if (typeof body?.advanceMs === 'number') this.ctx.clock.advance(body.advanceMs);
+      if (typeof body?.offsetMs === 'number') this.ctx.clock.setOffset(body.offsetMs);
+      return json(200, { now: new Date(this.ctx.clock.now()).toISOString() });
+    }
+    if (route === 'POST /_emulator/token-ttl') {
+      const body = safeJson(req) as { ttlMs?: unknown } | undefined;
+      if (typeof body?.ttlMs !== 'number' || body.ttlMs < 1) return json(400, { error: 'bad_ttl', message: 'ttlMs must be a positive number' });
+      this.ctx.tokens.setTtl(body.ttlMs);
+      return json(200, { ttlMs: body.ttlMs });
+    }
+    const records = /^\/_emulator\/records\/([^/]+)$/.exec(req.path);
+    if (req.method === 'GET' && records) {
+      const list = this.vendor.records(records[1]!);
+      return list ? json(200, list) : json(404, { error: 'unknown_object', message: `no object ${records[1]}` });
+    }
+    return json(404, { error: 'not_found', message: `no admin route ${route}` });
+  }
+}
+
+function safeJson(req: EmulatorRequest): unknown {
+  try {
+    return req.json();
+  } catch {
+    return undefined;
+  }
+}
+
+function send(res: ServerResponse, answer: EmulatorResponse): void {
+  if (res.headersSent || res.destroyed) return;
+  const headers = { ...answer.headers };
+  let payload: Buffer | string | undefined;
+  if (answer.body === undefined || answer.body === null) payload = undefined;
+  else if (typeof answer.body === 'string' || Buffer.isBuffer(answer.body)) payload = answer.body;
+  else {
+    payload = JSON.stringify(answer.body);
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json;charset=UTF-8';
+  }
+  res.writeHead(answer.status, headers);
+  res.end(payload);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function nextUtcMidnight(now: number): number {
+  const d = new Date(now);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1);
+}

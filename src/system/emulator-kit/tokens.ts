@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+
+/** Issued access tokens with expiry; `expireAll` models the admin API's `expireTokens`. */
+export class TokenRegistry {
+  private tokens = new Map<string, number>();
+  constructor(private ttlMs: number) {}
+
+  issue(now: number, ttlMs = this.ttlMs): { token: string; expiresAt: number } {
+    const token = randomBytes(24).toString('base64url');
+    const expiresAt = now + ttlMs;
+    this.tokens.set(token, expiresAt);
+    return { token, expiresAt };
+  }
+
+  isValid(token: string | undefined, now: number): boolean {
+    if (!token) return false;
+    const exp = this.tokens.get(token);
+    return exp !== undefined && exp > now;
+  }
+
+  setTtl(ttlMs: number): void {
+    this.ttlMs = ttlMs;
+  }
+
+  get ttl(): number {
+    return this.ttlMs;
+  }
+
+  expireAll(): void {
+    this.tokens.clear();
+  }
+}
+
+/** Extracts the bearer token from an Authorization header. */
+export function bearer(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
+  return m?.[1];
+}

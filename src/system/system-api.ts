@@ -1,0 +1,131 @@
+/**
+ * The System API: the one interface every CRM adapter implements (SPEC §2).
+ *
+ * The process tier talks only to this interface. Records cross it as flat field
+ * dictionaries keyed by the vendor's field names, so mappers can be declared as data
+ * without ever seeing a vendor's wire envelopes (those stay in `src/system/<crm>/types.ts`).
+ */
+import type { ErrorClass } from './errors';
+
+export type CrmKind = 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS';
+
+/** A field value as the vendor returned it; dates are ISO-8601 strings in UTC. */
+export type RemoteValue = string | number | boolean | null;
+export type RemoteFields = Record<string, RemoteValue>;
+
+export interface RemoteRecord {
+  /** Vendor object name: `Lead`, `Contact`, `Account`, `contacts`, `companies`, … */
+  remoteType: string;
+  remoteId: string;
+  /** The vendor's modification stamp, normalized to ISO-8601 UTC with milliseconds. */
+  modifiedAt: string;
+  /** True when the vendor reports the record deleted or archived. */
+  deleted: boolean;
+  fields: RemoteFields;
+}
+
+export interface ChangePage {
+  records: RemoteRecord[];
+  /** Cursor to persist once this page is applied; resuming from it never skips a change. */
+  cursor: string;
+}
+
+export interface OutboundRecord {
+  /** Set when the record is already linked in this CRM: written by id. */
+  remoteId?: string;
+  /** Junction's unified id, stamped into the vendor's external-id field. */
+  junctionId: string;
+  fields: RemoteFields;
+}
+
+export interface WriteResult {
+  junctionId: string;
+  ok: boolean;
+  remoteId?: string;
+  created?: boolean;
+  error?: { errorClass: ErrorClass; code: string; message: string; fields?: string[] };
+}
+
+export interface ApiUsage {
+  used: number;
+  limit: number;
+  /** When the vendor's daily budget resets, if it says. */
+  resetsAt?: string;
+}
+
+export interface TokenInfo {
+  accessToken: string;
+  expiresAt: string;
+}
+
+export interface ConnectionTestResult {
+  ok: boolean;
+  latencyMs: number;
+  apiVersion: string;
+  message?: string;
+  errorClass?: ErrorClass;
+}
+
+export interface ListOptions {
+  /** Vendor field names to fetch: only mapped fields are requested. */
+  fields: string[];
+  /** Page size hint; adapters clamp to what the vendor allows. */
+  pageSize?: number;
+}
+
+export interface SystemAdapter {
+  readonly kind: CrmKind;
+  readonly apiVersion: string;
+  testConnection(): Promise<ConnectionTestResult>;
+  /** Vendor-reported API usage against its daily limit. */
+  getUsage(): Promise<ApiUsage>;
+  /** Records changed after `cursor` (null: from the beginning), oldest first, page by page. */
+  listChanged(remoteType: string, cursor: string | null, options: ListOptions): AsyncIterable<ChangePage>;
+  /** Every record of the object, for initial loads and full refreshes. */
+  bulkExport(remoteType: string, options: ListOptions): AsyncIterable<RemoteRecord[]>;
+  /** Idempotent batched writes: by remote id when linked, else an upsert on the Junction external id. */
+  upsert(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]>;
+  /** Soft delete / archive in the vendor's terms. */
+  archive(remoteType: string, remoteIds: string[]): Promise<WriteResult[]>;
+  refreshToken(): Promise<TokenInfo>;
+  /** Calls made through this adapter since it was built (for run accounting). */
+  readonly stats: AdapterStats;
+  close(): Promise<void>;
+}
+
+export interface AdapterStats {
+  apiCalls: number;
+  lastUsage?: ApiUsage;
+  tokenExpiresAt?: string;
+}
+
+export interface ConnectionCredentials {
+  clientId: string;
+  clientSecret: string;
+  refreshToken?: string;
+  /** Dynamics only: the Entra ID tenant. */
+  tenantId?: string;
+}
+
+export interface AdapterOptions {
+  baseUrl: string;
+  apiVersion?: string;
+  credentials: ConnectionCredentials;
+  /** Rate limiter settings for this connection; shared across instances when Redis is given. */
+  limiter?: LimiterOptions;
+  /** Per-call timeout. */
+  timeoutMs?: number;
+  /** Called whenever the adapter obtains a new token, so the store can keep its expiry. */
+  onToken?: (token: TokenInfo) => void;
+}
+
+export interface LimiterOptions {
+  /** Stable id (the connection id) so clustered limiters share one budget. */
+  id: string;
+  maxConcurrent?: number;
+  minTimeMs?: number;
+  /** Bottleneck clustering over ioredis when set. */
+  redisUrl?: string;
+}
+
+export type AdapterFactory = (options: AdapterOptions) => SystemAdapter;

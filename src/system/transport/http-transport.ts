@@ -1,0 +1,168 @@
+/**
+ * The outbound HTTP path every adapter uses: rate limiter → timeout → fetch → classify,
+ * with exactly one token refresh and replay on 401, and retries decided by the pure
+ * policy. Vendors differ only in the `VendorWire` they supply.
+ */
+import type Bottleneck from 'bottleneck';
+import { SystemError, type ErrorClass } from '../errors';
+import type { AdapterStats, TokenInfo } from '../system-api';
+import { closeLimiter } from './limiter';
+import { DEFAULT_RETRY, decideRetry, parseRetryAfter, type RetrySettings } from './retry-policy';
+
+export interface VendorFailure {
+  errorClass: ErrorClass;
+  code: string;
+  message: string;
+  quotaExhausted?: boolean;
+}
+
+/** What a vendor folder tells the transport about its wire. */
+export interface VendorWire {
+  /** Turns a non-2xx answer into a classified failure, from the vendor's error body. */
+  classify(status: number, body: unknown): VendorFailure;
+  /** Reads API usage signals from response headers, if the vendor sends them. */
+  usageFromHeaders?(headers: Headers): { used: number; limit: number } | undefined;
+  /** Obtains a fresh access token. */
+  fetchToken(): Promise<TokenInfo>;
+}
+
+export interface RequestSpec {
+  method: string;
+  /** Absolute URL, or a path joined to the base URL. */
+  url: string;
+  body?: unknown;
+  /** Raw body (CSV, XML); sent as-is with the given content type. */
+  rawBody?: string;
+  contentType?: string;
+  headers?: Record<string, string>;
+  /** Whether a failed call may be retried (false for non-idempotent creates). */
+  idempotent?: boolean;
+}
+
+export interface HttpAnswer<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface TransportOptions {
+  baseUrl: string;
+  limiter: Bottleneck;
+  wire: VendorWire;
+  timeoutMs?: number;
+  retry?: RetrySettings;
+  onToken?: (token: TokenInfo) => void;
+}
+
+export class HttpTransport {
+  readonly stats: AdapterStats = { apiCalls: 0 };
+  private token: TokenInfo | undefined;
+  private refreshing: Promise<TokenInfo> | undefined;
+
+  constructor(private options: TransportOptions) {}
+
+  get baseUrl(): string {
+    return this.options.baseUrl;
+  }
+
+  /** Fetches a token once, shared by concurrent callers. */
+  async refreshToken(): Promise<TokenInfo> {
+    this.refreshing ??= this.options.wire
+      .fetchToken()
+      .then((token) => {
+        this.token = token;
+        this.stats.tokenExpiresAt = token.expiresAt;
+        this.options.onToken?.(token);
+        return token;
+      })
+      .finally(() => {
+        this.refreshing = undefined;
+      });
+    return this.refreshing;
+  }
+
+  async request<T = unknown>(spec: RequestSpec): Promise<HttpAnswer<T>> {
+    const retry = this.options.retry ?? DEFAULT_RETRY;
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!this.token) {
+          await this.refreshToken();
+          refreshed = true;
+        }
+        return await this.once<T>(spec);
+      } catch (err) {
+        if (!(err instanceof SystemError)) throw err;
+        // An expired token gets exactly one refresh and one replay, never a loop.
+        if (err.errorClass === 'AUTHENTICATION' && !refreshed && err.details.status === 401) {
+          refreshed = true;
+          this.token = undefined;
+          attempt--;
+          continue;
+        }
+        const canRetry = spec.idempotent !== false || err.errorClass === 'RATE_LIMIT';
+        const decision = decideRetry(
+          { errorClass: err.errorClass, code: err.code, retryAfterMs: err.details.retryAfterMs, quotaExhausted: err.code === 'QUOTA_EXHAUSTED' },
+          attempt,
+          retry,
+        );
+        if (!canRetry || !decision.retry) throw err;
+        await new Promise((r) => setTimeout(r, decision.waitMs));
+      }
+    }
+  }
+
+  private async once<T>(spec: RequestSpec): Promise<HttpAnswer<T>> {
+    const url = /^https?:\/\//.test(spec.url) ? spec.url : this.options.baseUrl + spec.url;
+    const endpoint = `${spec.method} ${new URL(url).pathname}`;
+    return this.options.limiter.schedule(async () => {
+      this.stats.apiCalls++;
+      const headers: Record<string, string> = { accept: 'application/json', ...spec.headers };
+      if (this.token) headers.authorization = `Bearer ${this.token.accessToken}`;
+      let body: string | undefined;
+      if (spec.rawBody !== undefined) {
+        body = spec.rawBody;
+        headers['content-type'] = spec.contentType ?? 'text/plain';
+      } else if (spec.body !== undefined) {
+        body = JSON.stringify(spec.body);
+        headers['content-type'] = spec.contentType ?? 'application/json';
+      }
+      let res: Response;
+      try {
+        res = await fetch(url, { method: spec.method, headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+      } catch (err) {
+        const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
+        throw new SystemError(timedOut ? 'TIMEOUT' : 'NETWORK', timedOut ? 'TIMEOUT' : 'NETWORK_ERROR', `${endpoint}: ${(err as Error).message}`, { endpoint }, { cause: err });
+      }
+      const usage = this.options.wire.usageFromHeaders?.(res.headers);
+      if (usage) this.stats.lastUsage = { ...this.stats.lastUsage, ...usage };
+      const parsed = await readBody(res);
+      if (res.ok) return { status: res.status, headers: res.headers, body: parsed as T };
+      const failure = res.status === 401 ? { errorClass: 'AUTHENTICATION' as const, code: 'INVALID_SESSION', message: 'access token rejected' } : this.options.wire.classify(res.status, parsed);
+      throw new SystemError(
+        failure.errorClass,
+        failure.quotaExhausted ? 'QUOTA_EXHAUSTED' : failure.code,
+        `${endpoint} answered ${res.status}: ${failure.message}`,
+        { status: res.status, endpoint, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) },
+      );
+    });
+  }
+
+  async close(): Promise<void> {
+    await closeLimiter(this.options.limiter);
+  }
+}
+
+async function readBody(res: Response): Promise<unknown> {
+  const text = await res.text();
+  if (!text) return undefined;
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('json')) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new SystemError('DATA_FORMAT', 'MALFORMED_RESPONSE', `answer declared JSON but did not parse (${text.length} bytes)`, { status: res.status });
+    }
+  }
+  return text;
+}
