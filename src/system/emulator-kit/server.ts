@@ -26,6 +26,8 @@ export interface VendorEmulator {
   handle(req: EmulatorRequest): Promise<EmulatorResponse> | EmulatorResponse;
   /** Every stored record of an object, or undefined for an unknown object. */
   records(object: string): unknown[] | undefined;
+  /** Stores a record exactly as given, bypassing validation (tests use it to plant malformed data). */
+  insertRaw(object: string, record: Record<string, unknown>): { id: string } | undefined;
   reset(): void;
   webhookRegistered?(url: string): void;
 }
@@ -188,6 +190,12 @@ export class EmulatorServer {
       return json(200, { ttlMs: body.ttlMs });
     }
     const records = /^\/_emulator\/records\/([^/]+)$/.exec(req.path);
+    if (req.method === 'POST' && records) {
+      const body = safeJson(req);
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) return json(400, { error: 'bad_record', message: 'record must be a JSON object' });
+      const stored = this.vendor.insertRaw(records[1]!, body as Record<string, unknown>);
+      return stored ? json(201, stored) : json(404, { error: 'unknown_object', message: `no object ${records[1]}` });
+    }
     if (req.method === 'GET' && records) {
       const list = this.vendor.records(records[1]!);
       return list ? json(200, list) : json(404, { error: 'unknown_object', message: `no object ${records[1]}` });

@@ -1,0 +1,11 @@
+/**
+ * The system tier's public face. Other tiers import from here only — never from a CRM
+ * folder, its wire types or its emulator (checked by the layering lint rule).
+ */
+export * from './system-api';
+export { ERROR_CLASSES, SystemError, type ErrorClass } from './errors';
+export type { CrmDescriptor, CrmModule } from './crm-module';
+export { crmModule, registeredCrms } from './registry';
+export type { RunningEmulator } from './emulator-kit/running';
+export type { EmulatorStatsSnapshot } from './emulator-kit/stats';
+export { demoPeople, seedPlan, seededRandom, type DemoPerson } from './demo-data/people';
