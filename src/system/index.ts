@@ -9,3 +9,4 @@ export { crmModule, registeredCrms } from './registry';
 export type { RunningEmulator } from './emulator-kit/running';
 export type { EmulatorStatsSnapshot } from './emulator-kit/stats';
 export { demoPeople, seedPlan, seededRandom, type DemoPerson } from './demo-data/people';
+export { startEmulators } from './emulators';

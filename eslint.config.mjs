@@ -1,0 +1,50 @@
+// ESLint flat config. The layering rule lives here: imports flow experience → process → system,
+// and vendor wire types stay inside their CRM folder (SPEC §1).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const vendorInternals = ['**/system/salesforce/**', '**/system/hubspot/**', '**/system/dynamics/**', '**/system/emulator-kit/**', '**/system/transport/**'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.junction/**', 'coverage/**', 'artifacts/**', 'schema/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: ['src/system/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/process/**', '**/process', '**/experience/**', '**/experience'], message: 'src/system knows nothing of the process or experience tiers.' },
+        { group: ['graphql', 'type-graphql', '@apollo/*', 'typeorm'], message: 'src/system speaks vendor wire formats only.' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/process/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/experience/**', '**/experience'], message: 'src/process must not import the experience tier.' },
+        { group: ['graphql', 'graphql/*', 'type-graphql', '@apollo/*', 'graphql-ws', 'graphql-scalars', '@graphql-yoga/*'], message: 'src/process knows nothing of GraphQL.' },
+        { group: vendorInternals, message: 'Only src/system reads vendor wire types: import from src/system (its index) instead.' },
+      ] }],
+    },
+  },
+  {
+    files: ['src/experience/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: vendorInternals, message: 'Only src/system reads vendor wire types: import from src/system (its index) instead.' },
+      ] }],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+);

@@ -1,0 +1,103 @@
+/**
+ * Junction's configuration: one zod schema over the environment (SPEC §5), parsed once at
+ * start-up. Nothing else reads `process.env`. A bad value stops start-up with one message
+ * that names every problem.
+ */
+import { z } from 'zod';
+
+const CRMS = ['salesforce', 'hubspot', 'dynamics'] as const;
+export type EmulatorName = (typeof CRMS)[number];
+
+const intFrom = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: intFrom('PORT', 1, 65535).default(4000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+/, 'DATABASE_URL must be a postgres:// URL')
+      .optional(),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/.+/, 'REDIS_URL must be a redis:// URL')
+      .optional(),
+    JUNCTION_ADMIN_KEY: z.string().min(24, 'JUNCTION_ADMIN_KEY must be at least 24 characters').optional(),
+    JUNCTION_MASTER_KEY: z
+      .string()
+      .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'JUNCTION_MASTER_KEY must be 32 bytes as 64 hex characters or base64')
+      .optional(),
+    JUNCTION_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+    JUNCTION_EMULATORS: z
+      .string()
+      .default('all')
+      .transform((v) => v.trim().toLowerCase())
+      .refine(
+        (v) => ['all', 'none', 'external'].includes(v) || v.split(',').every((p) => (CRMS as readonly string[]).includes(p.trim())),
+        `JUNCTION_EMULATORS must be all, none, external or a list of ${CRMS.join(', ')}`,
+      ),
+    JUNCTION_SEED: intFrom('JUNCTION_SEED', 0, 1_000_000).default(200),
+    JUNCTION_SYNC_INTERVAL_MS: intFrom('JUNCTION_SYNC_INTERVAL_MS', 500, 86_400_000).default(15_000),
+    JUNCTION_DATA_DIR: z.string().min(1).default('.junction'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JUNCTION_MASTER_KEY)
+      ctx.addIssue({ code: 'custom', path: ['JUNCTION_MASTER_KEY'], message: 'JUNCTION_MASTER_KEY is required when NODE_ENV=production' });
+  });
+
+export interface JunctionConfig {
+  env: 'development' | 'production' | 'test';
+  http: { port: number; host: string };
+  database: { url?: string; embeddedDir: string };
+  redisUrl?: string;
+  adminKey?: string;
+  masterKey?: string;
+  role: { api: boolean; worker: boolean };
+  emulators: { mode: 'start' | 'external' | 'none'; crms: EmulatorName[] };
+  seedPerEmulator: number;
+  syncIntervalMs: number;
+  dataDir: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Junction cannot start: bad configuration — ${problems.join('; ')}`);
+  }
+}
+
+/** Parses the environment into the typed config, or throws one ConfigError naming every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): JunctionConfig {
+  // Empty strings mean "unset", as in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const emulatorsMode = e.JUNCTION_EMULATORS === 'none' ? 'none' : e.JUNCTION_EMULATORS === 'external' ? 'external' : 'start';
+  const crms =
+    e.JUNCTION_EMULATORS === 'all' || emulatorsMode !== 'start' ? [...CRMS] : (e.JUNCTION_EMULATORS.split(',').map((p) => p.trim()) as EmulatorName[]);
+  return {
+    env: e.NODE_ENV,
+    http: { port: e.PORT, host: e.HOST },
+    database: { url: e.DATABASE_URL, embeddedDir: `${e.JUNCTION_DATA_DIR}/pgdata` },
+    redisUrl: e.REDIS_URL,
+    adminKey: e.JUNCTION_ADMIN_KEY,
+    masterKey: e.JUNCTION_MASTER_KEY,
+    role: { api: e.JUNCTION_ROLE !== 'worker', worker: e.JUNCTION_ROLE !== 'api' },
+    emulators: { mode: emulatorsMode, crms: emulatorsMode === 'none' ? [] : crms },
+    seedPerEmulator: e.JUNCTION_SEED,
+    syncIntervalMs: e.JUNCTION_SYNC_INTERVAL_MS,
+    dataDir: e.JUNCTION_DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Connections: creating them (credentials sealed at rest), and building one live adapter
+ * per connection, whose limiter, token and usage the whole process shares.
+ */
+import type { DataSource } from 'typeorm';
+import { crmModule, type AdapterOptions, type ConnectionCredentials, type ConnectionTestResult, type CrmKind, type SystemAdapter } from '../../system';
+import type { CredentialsCipher } from '../security/credentials-cipher';
+import { ConnectionEntity } from '../store/entities';
+
+export interface CreateConnectionInput {
+  name: string;
+  kind: CrmKind;
+  baseUrl: string;
+  apiVersion?: string;
+  credentials: ConnectionCredentials;
+}
+
+export interface ConnectionServiceOptions {
+  redisUrl?: string;
+  /** Adapter overrides for tests: faster retries, shorter timeouts. */
+  adapterDefaults?: Partial<Pick<AdapterOptions, 'retry' | 'timeoutMs'>>;
+}
+
+export class ConnectionService {
+  private adapters = new Map<string, SystemAdapter>();
+
+  constructor(
+    private db: DataSource,
+    private cipher: CredentialsCipher,
+    private options: ConnectionServiceOptions = {},
+  ) {}
+
+  async create(input: CreateConnectionInput): Promise<ConnectionEntity> {
+    const descriptor = crmModule(input.kind).descriptor;
+    const repo = this.db.getRepository(ConnectionEntity);
+    const rows = await this.db.query(
+      `INSERT INTO connections (name, kind, base_url, api_version, credentials_sealed)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (name) DO UPDATE SET base_url = EXCLUDED.base_url, api_version = EXCLUDED.api_version,
+         credentials_sealed = EXCLUDED.credentials_sealed, updated_at = now()
+       RETURNING id`,
+      [input.name, input.kind, input.baseUrl.replace(/\/+$/, ''), input.apiVersion ?? descriptor.defaultApiVersion, this.cipher.encrypt(input.credentials)],
+    );
+    const id = (rows as Array<{ id: string }>)[0]!.id;
+    await this.dropAdapter(id);
+    return repo.findOneByOrFail({ id });
+  }
+
+  list(): Promise<ConnectionEntity[]> {
+    return this.db.getRepository(ConnectionEntity).find({ order: { createdAt: 'ASC' } });
+  }
+
+  get(id: string): Promise<ConnectionEntity | null> {
+    return this.db.getRepository(ConnectionEntity).findOneBy({ id });
+  }
+
+  /** The live adapter for a connection, built once and reused so its limiter is shared. */
+  adapterFor(connection: ConnectionEntity): SystemAdapter {
+    const existing = this.adapters.get(connection.id);
+    if (existing) return existing;
+    const adapter = crmModule(connection.kind).createAdapter({
+      baseUrl: connection.baseUrl,
+      apiVersion: connection.apiVersion,
+      credentials: this.cipher.decrypt<ConnectionCredentials>(connection.credentialsSealed),
+      limiter: { id: connection.id, redisUrl: this.options.redisUrl },
+      ...this.options.adapterDefaults,
+      onToken: (token) => {
+        void this.db
+          .query(`UPDATE connections SET token_expires_at = $2 WHERE id = $1`, [connection.id, token.expiresAt])
+          .catch(() => undefined /* recorded again at the next refresh; never fails a call */);
+      },
+    });
+    this.adapters.set(connection.id, adapter);
+    return adapter;
+  }
+
+  async test(id: string): Promise<ConnectionTestResult> {
+    const connection = await this.get(id);
+    if (!connection) return { ok: false, latencyMs: 0, apiVersion: '', message: `no connection ${id}`, errorClass: 'NOT_FOUND' };
+    return this.adapterFor(connection).testConnection();
+  }
+
+  /** Stores the vendor-reported usage so dashboards and alerts read it without calling the CRM. */
+  async recordUsage(connectionId: string, usage: { used: number; limit: number; resetsAt?: string }): Promise<void> {
+    await this.db.query(`UPDATE connections SET api_used = $2, api_limit = $3, api_resets_at = $4, updated_at = now() WHERE id = $1`, [
+      connectionId,
+      usage.used,
+      usage.limit,
+      usage.resetsAt ?? null,
+    ]);
+  }
+
+  private async dropAdapter(id: string): Promise<void> {
+    const adapter = this.adapters.get(id);
+    this.adapters.delete(id);
+    await adapter?.close();
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.adapters.keys()];
+    for (const id of all) await this.dropAdapter(id);
+  }
+}

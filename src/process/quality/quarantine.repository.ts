@@ -1,0 +1,45 @@
+/**
+ * The quarantine queue: a record that cannot be applied waits here with its payload and
+ * every issue — never dropped, never half-written. Re-reading the same bad record updates
+ * its entry instead of adding another.
+ */
+import type { EntityManager } from 'typeorm';
+import type { RecordIssue, RecordKind } from '../model';
+
+export interface QuarantineInput {
+  connectionId: string | null;
+  recordKind: RecordKind;
+  remoteType: string | null;
+  remoteId: string | null;
+  payload: Record<string, unknown>;
+  issues: RecordIssue[];
+}
+
+export async function quarantineRecord(m: EntityManager, q: QuarantineInput): Promise<string> {
+  const params = [q.connectionId, q.recordKind, q.remoteType, q.remoteId, JSON.stringify(q.payload), JSON.stringify(q.issues)];
+  if (q.remoteId) {
+    const rows = (await m.query(
+      `INSERT INTO quarantine (connection_id, record_kind, remote_type, remote_id, payload, issues)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (connection_id, remote_type, remote_id) WHERE status = 'PENDING' AND remote_id IS NOT NULL AND remote_id <> ''
+       DO UPDATE SET payload = EXCLUDED.payload, issues = EXCLUDED.issues, updated_at = now()
+       RETURNING id`,
+      params,
+    )) as Array<{ id: string }>;
+    return rows[0]!.id;
+  }
+  const rows = (await m.query(
+    `INSERT INTO quarantine (connection_id, record_kind, remote_type, remote_id, payload, issues) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    params,
+  )) as Array<{ id: string }>;
+  return rows[0]!.id;
+}
+
+/** A record that now applies cleanly leaves the queue. */
+export async function resolveQuarantined(m: EntityManager, connectionId: string, remoteType: string, remoteId: string): Promise<void> {
+  await m.query(
+    `UPDATE quarantine SET status = 'RESOLVED', reason = 'applied after a later change', updated_at = now()
+     WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3 AND status = 'PENDING'`,
+    [connectionId, remoteType, remoteId],
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * The store's connection: real PostgreSQL when a URL is given, otherwise embedded
+ * PostgreSQL (PGlite) on disk, served over a loopback socket so the ordinary pg driver,
+ * TypeORM and pg-boss all speak to it the same way (STACK.md "Embedded PostgreSQL").
+ */
+import { mkdirSync } from 'node:fs';
+import { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../../migrations';
+import { ENTITIES } from './entities';
+
+export interface DatabaseOptions {
+  url?: string;
+  /** Where embedded PostgreSQL keeps its files when no URL is given. */
+  embeddedDir: string;
+  /** Pool size against real PostgreSQL. */
+  poolSize?: number;
+  /** Force one pooled session (a URL that points at an embedded server, as tests use). */
+  singleSession?: boolean;
+}
+
+export interface Database {
+  dataSource: DataSource;
+  /** True on embedded PGlite: one session only, so never open a second connection inside a transaction. */
+  embedded: boolean;
+  url: string;
+  close(): Promise<void>;
+}
+
+interface EmbeddedServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedServer> {
+  mkdirSync(dir, { recursive: true });
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+  const db = await PGlite.create({ dataDir: dir });
+  const port = await freePort();
+  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
+  await server.start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const embedded = options.url ? undefined : await startEmbeddedPostgres(options.embeddedDir);
+  const url = options.url ?? embedded!.url;
+  const single = Boolean(embedded) || options.singleSession === true;
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsTransactionMode: 'each',
+    installExtensions: false,
+    // Embedded PGlite has one session: a second pooled connection would interleave statements.
+    extra: single ? { max: 1, connectionTimeoutMillis: 2000 } : { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 },
+  });
+  await dataSource.initialize();
+  await dataSource.runMigrations();
+  return {
+    dataSource,
+    embedded: single,
+    url,
+    async close() {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await embedded?.stop();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}

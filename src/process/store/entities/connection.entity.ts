@@ -1,0 +1,27 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type ConnectionStatus = 'HEALTHY' | 'DEGRADED' | 'FAILING' | 'PAUSED';
+export type CircuitState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+
+@Entity('connections')
+export class ConnectionEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('text') name!: string;
+  @Column('text') kind!: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS';
+  @Column('text', { name: 'base_url' }) baseUrl!: string;
+  @Column('text', { name: 'api_version' }) apiVersion!: string;
+  /** AES-256-GCM sealed credentials; never decrypted outside the connection service. */
+  @Column('text', { name: 'credentials_sealed' }) credentialsSealed!: string;
+  @Column('text') status!: ConnectionStatus;
+  @Column('text', { name: 'status_reason', nullable: true }) statusReason!: string | null;
+  @Column('text') circuit!: CircuitState;
+  @Column('boolean') enabled!: boolean;
+  @Column('timestamptz', { name: 'token_expires_at', nullable: true }) tokenExpiresAt!: Date | null;
+  @Column('timestamptz', { name: 'last_successful_sync_at', nullable: true }) lastSuccessfulSyncAt!: Date | null;
+  @Column('integer', { name: 'api_used', nullable: true }) apiUsed!: number | null;
+  @Column('integer', { name: 'api_limit', nullable: true }) apiLimit!: number | null;
+  @Column('timestamptz', { name: 'api_resets_at', nullable: true }) apiResetsAt!: Date | null;
+  @Column('jsonb') settings!: Record<string, unknown>;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
+}

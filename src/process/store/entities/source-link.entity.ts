@@ -1,0 +1,18 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type RecordKind = 'CONTACT' | 'COMPANY';
+
+/** One record in one CRM, linked to the unified record it feeds. */
+@Entity('source_links')
+export class SourceLinkEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('text', { name: 'record_kind' }) recordKind!: RecordKind;
+  @Column('uuid', { name: 'record_id' }) recordId!: string;
+  @Column('uuid', { name: 'connection_id' }) connectionId!: string;
+  @Column('text', { name: 'remote_type' }) remoteType!: string;
+  @Column('text', { name: 'remote_id' }) remoteId!: string;
+  @Column('timestamptz', { name: 'remote_updated_at', nullable: true }) remoteUpdatedAt!: Date | null;
+  @Column('timestamptz', { name: 'last_synced_at' }) lastSyncedAt!: Date;
+  /** Hash of the mapped values last exchanged with this CRM: an unchanged hash is an echo. */
+  @Column('text', { name: 'content_hash', nullable: true }) contentHash!: string | null;
+}

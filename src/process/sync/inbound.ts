@@ -1,0 +1,192 @@
+/**
+ * Applies one page of changes read from a CRM, inside one transaction: each record is
+ * mapped, normalized, validated, matched to a unified record, resolved field by field,
+ * stored with provenance, and queued for the other CRMs. A bad record goes to quarantine
+ * and the page goes on.
+ */
+import type { EntityManager } from 'typeorm';
+import type { RemoteRecord } from '../../system';
+import type { RecordMapper } from '../mapping/field-map';
+import type { CompanyRef, MappedRecord, RecordIssue, UnifiedValue } from '../model';
+import type { PlannedChange } from '../store/entities';
+import { companyKey, normalizeContact, normalizeDomain, normalizeName } from '../normalize/contact-normalizer';
+import { validateRecord } from '../quality/basic-validation';
+import { quarantineRecord, resolveQuarantined } from '../quality/quarantine.repository';
+import { logError } from '../health/error-log';
+import { contentHash } from '../resolve/content-hash';
+import { resolveFields, type ResolutionRules } from '../resolve/field-resolver';
+import { enqueueOutbound, insertRecord, loadProvenance, loadRecord, recordProvenance, updateRecord, upsertLink } from './record-store';
+
+export interface InboundContext {
+  connectionId: string;
+  runId: string;
+  mapper: RecordMapper;
+  rules: ResolutionRules;
+  /** When given (dry runs), each record's outcome and values are collected here. */
+  planned?: PlannedChange[];
+}
+
+export interface PageOutcome {
+  read: number;
+  applied: number;
+  unchanged: number;
+  quarantined: number;
+  deleted: number;
+}
+
+interface LinkRow {
+  remote_id: string;
+  record_id: string;
+  content_hash: string | null;
+}
+
+export async function applyInboundPage(m: EntityManager, ctx: InboundContext, records: RemoteRecord[]): Promise<PageOutcome> {
+  const outcome: PageOutcome = { read: records.length, applied: 0, unchanged: 0, quarantined: 0, deleted: 0 };
+  const ids = records.map((r) => r.remoteId).filter(Boolean);
+  const links = new Map(
+    ((await m.query(`SELECT remote_id, record_id, content_hash FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3)`, [
+      ctx.connectionId,
+      ctx.mapper.remoteType,
+      ids,
+    ])) as LinkRow[]).map((l) => [l.remote_id, l]),
+  );
+  for (const record of records) {
+    const result = await applyOne(m, ctx, record, links.get(record.remoteId));
+    outcome[result]++;
+    ctx.planned?.push({ remoteId: record.remoteId, operation: PLANNED_OPERATION[result], fields: plannedFields(ctx.mapper, record) });
+  }
+  return outcome;
+}
+
+type RecordResult = 'applied' | 'unchanged' | 'quarantined' | 'deleted';
+
+const PLANNED_OPERATION: Record<RecordResult, string> = { applied: 'APPLY', unchanged: 'NONE', quarantined: 'QUARANTINE', deleted: 'SOFT_DELETE' };
+
+function plannedFields(mapper: RecordMapper, record: RemoteRecord): Record<string, unknown> {
+  return Object.fromEntries(mapper.remoteFields.filter((f) => f in record.fields).map((f) => [f, record.fields[f]]));
+}
+
+async function applyOne(m: EntityManager, ctx: InboundContext, record: RemoteRecord, link: LinkRow | undefined): Promise<RecordResult> {
+  const malformed = record.fields.__malformed;
+  if (!record.remoteId || malformed) {
+    return quarantine(m, ctx, record, [{ field: 'record', rule: 'DATA_FORMAT', message: `malformed ${ctx.mapper.remoteType} record: ${String(malformed ?? 'no id')}` }]);
+  }
+  if (record.deleted) {
+    if (!link) return 'unchanged';
+    await m.query(`UPDATE ${ctx.mapper.kind === 'CONTACT' ? 'contacts' : 'companies'} SET deleted_at = coalesce(deleted_at, $2), updated_at = now() WHERE id = $1`, [
+      link.record_id,
+      new Date(record.modifiedAt),
+    ]);
+    return 'deleted';
+  }
+  const hash = contentHash(record.fields, ctx.mapper.remoteFields);
+  // The same content Junction last exchanged with this CRM: its own write read back, or no change.
+  if (link && link.content_hash === hash) return 'unchanged';
+
+  const { record: mapped, issues } = ctx.mapper.toUnified(record.fields);
+  const normalized = normalizeMapped(mapped);
+  const allIssues = [...issues, ...normalized.issues, ...validateRecord(normalized.record)];
+  if (allIssues.length) return quarantine(m, ctx, record, allIssues);
+
+  const changedAt = new Date(record.modifiedAt);
+  const values = normalized.record.values as Record<string, UnifiedValue>;
+  const companyId = normalized.record.kind === 'CONTACT' && normalized.record.company ? await resolveCompany(m, ctx, normalized.record.company) : undefined;
+  let recordId = link?.record_id ?? (await match(m, normalized.record));
+  let changed = false;
+  if (!recordId) {
+    recordId = await insertRecord(m, mapped.kind, values, { companyId, nameKey: mapped.kind === 'COMPANY' ? companyKey(values.name ?? null) : undefined });
+    await recordProvenance(m, recordId, nonNull(values), ctx.connectionId, changedAt);
+    changed = true;
+  } else {
+    const current = await loadRecord(m, mapped.kind, recordId);
+    if (!current) throw new Error(`linked ${mapped.kind} ${recordId} is missing`);
+    const provenance = await loadProvenance(m, recordId);
+    const { apply } = resolveFields(current.values, provenance, { connectionId: ctx.connectionId, changedAt, values }, { owners: ctx.rules.owners, verified: current.verified });
+    const companyChanged = companyId !== undefined && companyId !== current.companyId && (current.companyId === null || link !== undefined);
+    if (Object.keys(apply).length || companyChanged) {
+      await updateRecord(m, mapped.kind, recordId, apply, {
+        companyId: companyChanged ? companyId : undefined,
+        nameKey: mapped.kind === 'COMPANY' && 'name' in apply ? companyKey(apply.name ?? null) : undefined,
+      });
+      await recordProvenance(m, recordId, apply, ctx.connectionId, changedAt);
+      changed = true;
+    }
+  }
+  await upsertLink(m, { kind: mapped.kind, recordId, connectionId: ctx.connectionId, remoteType: ctx.mapper.remoteType, remoteId: record.remoteId, remoteUpdatedAt: changedAt, hash });
+  await resolveQuarantined(m, ctx.connectionId, ctx.mapper.remoteType, record.remoteId);
+  if (changed) await enqueueOutbound(m, mapped.kind, recordId, ctx.connectionId);
+  return changed ? 'applied' : 'unchanged';
+}
+
+function normalizeMapped(record: MappedRecord): { record: MappedRecord; issues: RecordIssue[] } {
+  if (record.kind === 'CONTACT') {
+    const { values, issues } = normalizeContact(record.values);
+    return { record: { ...record, values }, issues };
+  }
+  const v = record.values;
+  return { record: { ...record, values: { ...v, name: normalizeName(v.name ?? null) ?? null, domain: normalizeDomain(v.domain ?? null) } }, issues: [] };
+}
+
+/** Exact-key matching: a person already known by email (from any CRM) is the same person. */
+async function match(m: EntityManager, record: MappedRecord): Promise<string | undefined> {
+  if (record.kind === 'CONTACT') {
+    const email = record.values.email;
+    if (!email) return undefined;
+    // Serializes concurrent ingests of one address across instances: no find-then-create race.
+    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`contact:${email}`]);
+    const rows = (await m.query(`SELECT id FROM contacts WHERE email = $1 AND merged_into IS NULL ORDER BY created_at LIMIT 1`, [email])) as Array<{ id: string }>;
+    return rows[0]?.id;
+  }
+  return findCompany(m, record.values.domain ?? null, record.values.name ?? null);
+}
+
+async function findCompany(m: EntityManager, domain: UnifiedValue, name: UnifiedValue): Promise<string | undefined> {
+  const key = companyKey(name);
+  await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`company:${key ?? domain ?? ''}`]);
+  const rows = (await m.query(
+    `SELECT id FROM companies WHERE deleted_at IS NULL AND (($1::text IS NOT NULL AND domain = $1) OR ($2::text IS NOT NULL AND name_key = $2))
+     ORDER BY (domain = $1) DESC NULLS LAST, created_at LIMIT 1`,
+    [domain, key],
+  )) as Array<{ id: string }>;
+  return rows[0]?.id;
+}
+
+async function resolveCompany(m: EntityManager, ctx: InboundContext, ref: CompanyRef): Promise<string | null> {
+  if ('remoteId' in ref) {
+    const rows = (await m.query(`SELECT record_id FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [ctx.connectionId, ref.remoteType, ref.remoteId])) as Array<{ record_id: string }>;
+    return rows[0]?.record_id ?? null;
+  }
+  const name = normalizeName(ref.name);
+  const existing = await findCompany(m, null, name);
+  if (existing) return existing;
+  // A company known only by name (a Lead's Company, a HubSpot contact's company text) still becomes a record.
+  const id = await insertRecord(m, 'COMPANY', { name }, { nameKey: companyKey(name) });
+  await recordProvenance(m, id, { name }, ctx.connectionId, new Date());
+  await enqueueOutbound(m, 'COMPANY', id, ctx.connectionId);
+  return id;
+}
+
+async function quarantine(m: EntityManager, ctx: InboundContext, record: RemoteRecord, issues: RecordIssue[]): Promise<'quarantined'> {
+  await quarantineRecord(m, {
+    connectionId: ctx.connectionId,
+    recordKind: ctx.mapper.kind,
+    remoteType: ctx.mapper.remoteType,
+    remoteId: record.remoteId || null,
+    payload: { ...record.fields, __remoteType: record.remoteType, __modifiedAt: record.modifiedAt },
+    issues,
+  });
+  const dataFormat = issues.some((i) => i.rule === 'DATA_FORMAT');
+  await logError(m, {
+    connectionId: ctx.connectionId,
+    runId: ctx.runId,
+    errorClass: dataFormat ? 'DATA_FORMAT' : 'VALIDATION',
+    code: dataFormat ? 'MALFORMED_RECORD' : `RULE_${issues[0]!.rule}`,
+    message: `${ctx.mapper.remoteType} ${record.remoteId || '(no id)'} quarantined: ${issues.map((i) => i.message).join('; ')}`,
+    recordIds: record.remoteId ? [record.remoteId] : [],
+  });
+  return 'quarantined';
+}
+
+function nonNull(values: Record<string, UnifiedValue>): Record<string, UnifiedValue> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined));
+}

@@ -1,0 +1,123 @@
+/**
+ * SQL for unified records, written against a transaction's EntityManager (never a second
+ * connection: the embedded database has one session). Column names are fixed lists, never
+ * taken from input.
+ */
+import type { EntityManager } from 'typeorm';
+import type { RecordKind, UnifiedValue } from '../model';
+import type { Provenance } from '../resolve/field-resolver';
+
+const CONTACT_COLUMNS: Record<string, string> = {
+  email: 'email', firstName: 'first_name', lastName: 'last_name', phone: 'phone', title: 'title', linkedinUrl: 'linkedin_url',
+  city: 'city', state: 'state', country: 'country', postalCode: 'postal_code', lifecycleStage: 'lifecycle_stage',
+};
+const COMPANY_COLUMNS: Record<string, string> = { name: 'name', domain: 'domain', country: 'country' };
+
+export const columnsFor = (kind: RecordKind) => (kind === 'CONTACT' ? CONTACT_COLUMNS : COMPANY_COLUMNS);
+const tableFor = (kind: RecordKind) => (kind === 'CONTACT' ? 'contacts' : 'companies');
+
+export interface StoredRecord {
+  id: string;
+  values: Record<string, UnifiedValue>;
+  companyId: string | null;
+  verified: Set<string>;
+  deletedAt: Date | null;
+}
+
+export async function loadRecord(m: EntityManager, kind: RecordKind, id: string): Promise<StoredRecord | undefined> {
+  const cols = columnsFor(kind);
+  const select = Object.entries(cols).map(([f, c]) => `${c} AS "${f}"`).join(', ');
+  const extra = kind === 'CONTACT' ? ', company_id AS "companyId", verified_fields AS "verified"' : ', NULL AS "companyId", NULL AS "verified"';
+  const rows = (await m.query(`SELECT id, deleted_at AS "deletedAt", ${select}${extra} FROM ${tableFor(kind)} WHERE id = $1`, [id])) as Array<Record<string, unknown>>;
+  const row = rows[0];
+  if (!row) return undefined;
+  const values: Record<string, UnifiedValue> = {};
+  for (const f of Object.keys(cols)) values[f] = (row[f] as string | null) ?? null;
+  return { id, values, companyId: (row.companyId as string | null) ?? null, verified: new Set((row.verified as string[] | null) ?? []), deletedAt: (row.deletedAt as Date | null) ?? null };
+}
+
+export async function loadProvenance(m: EntityManager, id: string): Promise<Map<string, Provenance>> {
+  const rows = (await m.query(`SELECT field, connection_id, changed_at FROM field_provenance WHERE record_id = $1`, [id])) as Array<{ field: string; connection_id: string | null; changed_at: Date }>;
+  return new Map(rows.map((r) => [r.field, { connectionId: r.connection_id, changedAt: new Date(r.changed_at) }]));
+}
+
+export async function insertRecord(m: EntityManager, kind: RecordKind, values: Record<string, UnifiedValue>, extra: { companyId?: string | null; nameKey?: string | null } = {}): Promise<string> {
+  const cols = columnsFor(kind);
+  const names: string[] = [];
+  const params: unknown[] = [];
+  for (const [f, v] of Object.entries(values)) {
+    const col = cols[f];
+    if (!col || v === null || v === undefined) continue;
+    names.push(col);
+    params.push(v);
+  }
+  if (kind === 'CONTACT' && extra.companyId) {
+    names.push('company_id');
+    params.push(extra.companyId);
+  }
+  if (kind === 'COMPANY') {
+    names.push('name_key');
+    params.push(extra.nameKey ?? null);
+  }
+  const placeholders = params.map((_, i) => `$${i + 1}`).join(', ');
+  const sql = names.length ? `INSERT INTO ${tableFor(kind)} (${names.join(', ')}) VALUES (${placeholders}) RETURNING id` : `INSERT INTO ${tableFor(kind)} DEFAULT VALUES RETURNING id`;
+  const rows = (await m.query(sql, params)) as Array<{ id: string }>;
+  return rows[0]!.id;
+}
+
+export async function updateRecord(m: EntityManager, kind: RecordKind, id: string, values: Record<string, UnifiedValue>, extra: { companyId?: string | null; nameKey?: string | null; undelete?: boolean } = {}): Promise<void> {
+  const cols = columnsFor(kind);
+  const sets: string[] = [];
+  const params: unknown[] = [id];
+  for (const [f, v] of Object.entries(values)) {
+    const col = cols[f];
+    if (!col) continue;
+    params.push(v);
+    sets.push(`${col} = $${params.length}`);
+  }
+  if (kind === 'CONTACT' && extra.companyId !== undefined) {
+    params.push(extra.companyId);
+    sets.push(`company_id = $${params.length}`);
+  }
+  if (kind === 'COMPANY' && extra.nameKey !== undefined) {
+    params.push(extra.nameKey);
+    sets.push(`name_key = $${params.length}`);
+  }
+  if (!sets.length) return;
+  await m.query(`UPDATE ${tableFor(kind)} SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
+}
+
+export async function recordProvenance(m: EntityManager, id: string, values: Record<string, UnifiedValue>, connectionId: string | null, changedAt: Date): Promise<void> {
+  const fields = Object.keys(values);
+  if (!fields.length) return;
+  await m.query(
+    `INSERT INTO field_provenance (record_id, field, value, connection_id, changed_at)
+     SELECT $1, f, v, $4, $5 FROM unnest($2::text[], $3::jsonb[]) AS x(f, v)
+     ON CONFLICT (record_id, field) DO UPDATE SET value = EXCLUDED.value, connection_id = EXCLUDED.connection_id, changed_at = EXCLUDED.changed_at`,
+    [id, fields, fields.map((f) => JSON.stringify(values[f] ?? null)), connectionId, changedAt],
+  );
+}
+
+/** Queues delivery of a record to every other enabled connection, in the same transaction. */
+export async function enqueueOutbound(m: EntityManager, kind: RecordKind, id: string, exceptConnectionId: string | null): Promise<void> {
+  await m.query(
+    `INSERT INTO outbox (connection_id, record_kind, record_id)
+     SELECT c.id, $1, $2 FROM connections c WHERE c.enabled AND c.id IS DISTINCT FROM $3
+     ON CONFLICT (connection_id, record_kind, record_id) WHERE delivered_at IS NULL DO NOTHING`,
+    [kind, id, exceptConnectionId],
+  );
+}
+
+export async function upsertLink(
+  m: EntityManager,
+  link: { kind: RecordKind; recordId: string; connectionId: string; remoteType: string; remoteId: string; remoteUpdatedAt: Date | null; hash: string | null },
+): Promise<void> {
+  await m.query(
+    `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, remote_updated_at, content_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (connection_id, remote_type, remote_id) DO UPDATE SET
+       record_id = EXCLUDED.record_id, remote_updated_at = coalesce(EXCLUDED.remote_updated_at, source_links.remote_updated_at),
+       content_hash = EXCLUDED.content_hash, last_synced_at = now()`,
+    [link.kind, link.recordId, link.connectionId, link.remoteType, link.remoteId, link.remoteUpdatedAt, link.hash],
+  );
+}

@@ -1,0 +1,177 @@
+/**
+ * Executes one sync run for one connection: pull every mapped object (incrementally from
+ * its cursor, or a bulk export), applying and checkpointing page by page, then deliver the
+ * connection's outbox. The run's record is updated as it goes; a run that did not finish is
+ * never recorded as SUCCEEDED.
+ */
+import type { DataSource } from 'typeorm';
+import { SystemError, type RemoteRecord, type SystemAdapter } from '../../system';
+import type { ConnectionService } from '../connections/connection.service';
+import { TOPICS, type EventBus } from '../events';
+import { logError } from '../health/error-log';
+import { mappingProfile } from '../mapping/registry';
+import type { RecordMapper } from '../mapping/field-map';
+import { SyncRunEntity, type ConnectionEntity, type PlannedChange } from '../store/entities';
+import { applyInboundPage, type PageOutcome } from './inbound';
+import { deliverOutbox } from './outbound';
+
+const TEST_BATCH_SIZE = 10;
+
+export interface SyncEngineDeps {
+  db: DataSource;
+  connections: ConnectionService;
+  events: EventBus;
+  workerId: string;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => void;
+}
+
+interface RunTotals {
+  read: number;
+  written: number;
+  failed: number;
+  quarantined: number;
+}
+
+/** Thrown inside a dry run's transaction so nothing it did is kept. */
+class DryRunRollback extends Error {}
+
+export class SyncEngine {
+  constructor(private deps: SyncEngineDeps) {}
+
+  async execute(runId: string): Promise<SyncRunEntity> {
+    const { db } = this.deps;
+    const run = await db.getRepository(SyncRunEntity).findOneByOrFail({ id: runId });
+    const connection = await this.deps.connections.get(run.connectionId);
+    if (!connection) return this.finish(run, 'FAILED', { read: 0, written: 0, failed: 0, quarantined: 0 }, 0, 'connection no longer exists');
+    const adapter = this.deps.connections.adapterFor(connection);
+    const callsBefore = adapter.stats.apiCalls;
+    const totals: RunTotals = { read: 0, written: 0, failed: 0, quarantined: 0 };
+    const planned: PlannedChange[] | undefined = run.dryRun ? [] : undefined;
+    const owners = await this.loadOwners();
+    const mappers = mappingProfile(connection.kind).mappers;
+    let stopped: string | undefined;
+    try {
+      for (const [i, mapper] of mappers.entries()) {
+        await this.pull(run, connection, adapter, mapper, owners, totals, planned, callsBefore);
+        await this.progress(run, totals, (i + 1) / (mappers.length + 1), adapter.stats.apiCalls - callsBefore);
+        if (run.mode === 'TEST_BATCH' && totals.read >= TEST_BATCH_SIZE) break;
+      }
+      if (!run.dryRun) {
+        const delivered = await deliverOutbox(db, connection, adapter, run.id);
+        totals.written += delivered.written;
+        totals.failed += delivered.failed;
+      }
+    } catch (err) {
+      stopped = await this.recordFailure(connection, run, err);
+    }
+    if (adapter.stats.lastUsage) await this.deps.connections.recordUsage(connection.id, adapter.stats.lastUsage).catch(() => undefined);
+    if (planned) run.plannedChanges = planned;
+    const status = stopped ? (totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED') : totals.failed > 0 ? 'PARTIAL' : 'SUCCEEDED';
+    return this.finish(run, status, totals, adapter.stats.apiCalls - callsBefore, stopped ?? null);
+  }
+
+  private async pull(
+    run: SyncRunEntity,
+    connection: ConnectionEntity,
+    adapter: SystemAdapter,
+    mapper: RecordMapper,
+    owners: Map<string, Map<string, string | null>>,
+    totals: RunTotals,
+    planned: PlannedChange[] | undefined,
+    callsBefore: number,
+  ): Promise<void> {
+    const ctx = { connectionId: connection.id, runId: run.id, mapper, rules: { owners: owners.get(mapper.kind) ?? new Map(), verified: new Set<string>() }, planned };
+    const options = { fields: mapper.remoteFields };
+    const apply = async (records: RemoteRecord[], cursor?: string) => {
+      const batch = run.mode === 'TEST_BATCH' ? records.slice(0, Math.max(0, TEST_BATCH_SIZE - totals.read)) : records;
+      const outcome = await this.applyPage(ctx, batch, run.dryRun || run.mode === 'TEST_BATCH' ? undefined : cursor);
+      totals.read += outcome.read;
+      totals.quarantined += outcome.quarantined;
+      await this.progress(run, totals, run.progress, adapter.stats.apiCalls - callsBefore);
+      return run.mode !== 'TEST_BATCH' || totals.read < TEST_BATCH_SIZE;
+    };
+    if (run.mode === 'BULK') {
+      for await (const records of adapter.bulkExport(mapper.remoteType, options)) await apply(records);
+      return;
+    }
+    const cursor = await this.cursor(connection.id, mapper.remoteType);
+    for await (const page of adapter.listChanged(mapper.remoteType, cursor, options)) {
+      if (!(await apply(page.records, page.cursor))) break;
+    }
+  }
+
+  /** One page, one transaction: the records and the cursor after them commit together. */
+  private async applyPage(ctx: Parameters<typeof applyInboundPage>[1], records: RemoteRecord[], cursor: string | undefined): Promise<PageOutcome> {
+    let outcome: PageOutcome | undefined;
+    try {
+      await this.deps.db.transaction(async (m) => {
+        outcome = await applyInboundPage(m, ctx, records);
+        if (ctx.planned) throw new DryRunRollback();
+        if (cursor !== undefined)
+          await m.query(
+            `INSERT INTO sync_cursors (connection_id, remote_type, cursor) VALUES ($1, $2, $3)
+             ON CONFLICT (connection_id, remote_type) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
+            [ctx.connectionId, ctx.mapper.remoteType, cursor],
+          );
+      });
+    } catch (err) {
+      if (!(err instanceof DryRunRollback)) throw err;
+    }
+    return outcome!;
+  }
+
+  private async cursor(connectionId: string, remoteType: string): Promise<string | null> {
+    const rows = (await this.deps.db.query(`SELECT cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type = $2`, [connectionId, remoteType])) as Array<{ cursor: string }>;
+    return rows[0]?.cursor ?? null;
+  }
+
+  private async loadOwners(): Promise<Map<string, Map<string, string | null>>> {
+    const rows = (await this.deps.db.query(`SELECT record_kind, field, owner_connection_id FROM field_owners`)) as Array<{ record_kind: string; field: string; owner_connection_id: string | null }>;
+    const out = new Map<string, Map<string, string | null>>();
+    for (const r of rows) {
+      const byField = out.get(r.record_kind) ?? new Map<string, string | null>();
+      byField.set(r.field, r.owner_connection_id);
+      out.set(r.record_kind, byField);
+    }
+    return out;
+  }
+
+  private async recordFailure(connection: ConnectionEntity, run: SyncRunEntity, err: unknown): Promise<string> {
+    const e = err instanceof SystemError ? err : undefined;
+    const message = e?.message ?? (err instanceof Error ? err.message : String(err));
+    this.deps.log?.('error', 'sync run stopped', { runId: run.id, connectionId: connection.id, errorClass: e?.errorClass ?? 'UNKNOWN', message });
+    await logError(this.deps.db.manager, {
+      connectionId: connection.id,
+      runId: run.id,
+      errorClass: e?.errorClass ?? 'UNKNOWN',
+      code: e?.code ?? (err instanceof Error ? err.name : 'ERROR'),
+      message,
+      endpoint: e?.details.endpoint ?? null,
+    }).catch(() => undefined);
+    return `${e?.errorClass ?? 'UNKNOWN'}: ${message}`;
+  }
+
+  private async progress(run: SyncRunEntity, totals: RunTotals, progress: number, apiCalls: number): Promise<void> {
+    Object.assign(run, { progress, recordsRead: totals.read, recordsWritten: totals.written, recordsFailed: totals.failed, recordsQuarantined: totals.quarantined, apiCalls, heartbeatAt: new Date() });
+    await this.deps.db.query(
+      `UPDATE sync_runs SET progress = $2, records_read = $3, records_quarantined = $4, api_calls = $5, heartbeat_at = now() WHERE id = $1`,
+      [run.id, progress, totals.read, totals.quarantined, apiCalls],
+    );
+    this.deps.events.publish(TOPICS.SYNC_RUN_UPDATED, run);
+  }
+
+  private async finish(run: SyncRunEntity, status: SyncRunEntity['status'], totals: RunTotals, apiCalls: number, error: string | null): Promise<SyncRunEntity> {
+    const { db } = this.deps;
+    await db.query(
+      `UPDATE sync_runs SET status = $2, finished_at = now(), progress = CASE WHEN $2 = 'SUCCEEDED' THEN 1 ELSE progress END,
+         records_read = $3, records_written = $4, records_failed = $5, records_quarantined = $6, api_calls = $7, error = $8,
+         planned_changes = $9 WHERE id = $1`,
+      [run.id, status, totals.read, totals.written, totals.failed, totals.quarantined, apiCalls, error, run.plannedChanges ? JSON.stringify(run.plannedChanges) : null],
+    );
+    if (status === 'SUCCEEDED' && !run.dryRun) await db.query(`UPDATE connections SET last_successful_sync_at = now() WHERE id = $1`, [run.connectionId]);
+    const done = await db.getRepository(SyncRunEntity).findOneByOrFail({ id: run.id });
+    this.deps.events.publish(TOPICS.SYNC_RUN_UPDATED, done);
+    this.deps.log?.(status === 'SUCCEEDED' ? 'info' : 'warn', 'sync run finished', { runId: run.id, status, ...totals, apiCalls });
+    return done;
+  }
+}
