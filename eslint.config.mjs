@@ -8,6 +8,11 @@ const vendorInternals = ['**/system/salesforce/**', '**/system/hubspot/**', '**/
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.junction/**', 'coverage/**', 'artifacts/**', 'schema/**'] },
   js.configs.recommended,
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

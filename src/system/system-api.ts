@@ -6,6 +6,7 @@
  * without ever seeing a vendor's wire envelopes (those stay in `src/system/<crm>/types.ts`).
  */
 import type { ErrorClass } from './errors';
+import type { RetrySettings } from './transport/retry-policy';
 
 export type CrmKind = 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS';
 
@@ -115,6 +116,8 @@ export interface AdapterOptions {
   limiter?: LimiterOptions;
   /** Per-call timeout. */
   timeoutMs?: number;
+  /** Retry policy settings; defaults to SPEC §2 (3 retries, 1 s/2 s/4 s, cap 8 s). */
+  retry?: RetrySettings;
   /** Called whenever the adapter obtains a new token, so the store can keep its expiry. */
   onToken?: (token: TokenInfo) => void;
 }

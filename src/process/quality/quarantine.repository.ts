@@ -28,6 +28,16 @@ export async function quarantineRecord(m: EntityManager, q: QuarantineInput): Pr
     )) as Array<{ id: string }>;
     return rows[0]!.id;
   }
+  // Without an id, the same payload read again is the same record: keep one entry.
+  const same = (await m.query(
+    `SELECT id FROM quarantine WHERE connection_id IS NOT DISTINCT FROM $1 AND remote_type IS NOT DISTINCT FROM $2 AND remote_id IS NULL
+       AND status = 'PENDING' AND payload - '__modifiedAt' = $3::jsonb - '__modifiedAt' LIMIT 1`,
+    [q.connectionId, q.remoteType, params[4]],
+  )) as Array<{ id: string }>;
+  if (same[0]) {
+    await m.query(`UPDATE quarantine SET issues = $2, updated_at = now() WHERE id = $1`, [same[0].id, params[5]]);
+    return same[0].id;
+  }
   const rows = (await m.query(
     `INSERT INTO quarantine (connection_id, record_kind, remote_type, remote_id, payload, issues) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
     params,

@@ -1,0 +1,129 @@
+/**
+ * The composition root: builds Junction from its configuration — store, pub/sub, the
+ * three tiers, emulators when asked for, the HTTP server and the sync worker — and shuts
+ * it all down in reverse order. `src/main.ts` runs it; tests start it the same way.
+ */
+import { randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JunctionConfig } from './config';
+import { createHttpServer, createJunctionPubSub, type JunctionHttpServer } from './experience';
+import { createLogger, type Logger } from './logger';
+import { ApiKeyService } from './process/access';
+import { ConnectionService } from './process/connections/connection.service';
+import { CredentialsCipher, generateMasterKey } from './process/security/credentials-cipher';
+import { openDatabase, type Database } from './process/store/database';
+import { rebaselineConnection } from './process/sync/rebaseline';
+import { SyncEngine } from './process/sync/sync-engine';
+import { SyncRunService } from './process/sync/sync-run.service';
+import { SyncWorker } from './process/sync/sync-worker';
+import { crmModule, startEmulators, type AdapterOptions, type CrmKind, type RunningEmulator } from './system';
+
+export interface StartOverrides {
+  /** Free ports for the emulators instead of the vendor defaults (tests run several at once). */
+  randomEmulatorPorts?: boolean;
+  adapterDefaults?: Partial<Pick<AdapterOptions, 'retry' | 'timeoutMs'>>;
+  logger?: Logger;
+}
+
+export interface RunningJunction {
+  url: string | undefined;
+  adminKey: string | undefined;
+  adminKeyCreated: boolean;
+  emulators: RunningEmulator[];
+  database: Database;
+  connections: ConnectionService;
+  worker: SyncWorker | undefined;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+const SANDBOX = { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token', tenantId: 'junction-sandbox-tenant' };
+
+export async function startJunction(config: JunctionConfig, overrides: StartOverrides = {}): Promise<RunningJunction> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const closers: Array<() => Promise<unknown>> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch((err: unknown) => logger.warn({ err: String(err) }, 'shutdown step failed'));
+  };
+  try {
+    mkdirSync(config.dataDir, { recursive: true });
+    const cipher = new CredentialsCipher(config.masterKey ?? localMasterKey(config.dataDir));
+    const database = await openDatabase({ url: config.database.url, embeddedDir: config.database.embeddedDir });
+    closers.push(() => database.close());
+    const db = database.dataSource;
+    const bus = createJunctionPubSub(config.redisUrl, logger);
+    closers.push(() => bus.close());
+    const connections = new ConnectionService(db, cipher, { redisUrl: config.redisUrl, adapterDefaults: overrides.adapterDefaults });
+    closers.push(() => connections.close());
+    const syncRuns = new SyncRunService(db, bus.events);
+
+    const emulators = await registerEmulators(config, overrides, connections, database, logger);
+    closers.push(() => Promise.all(emulators.map((e) => e.close())));
+
+    const apiKeys = new ApiKeyService(db);
+    const bootstrap = await apiKeys.ensureBootstrapAdmin(config.adminKey);
+
+    let url: string | undefined;
+    if (config.role.api) {
+      const server: JunctionHttpServer = await createHttpServer({ env: config.env, dataSource: db, connections, syncRuns, apiKeys, pubSub: bus.pubSub, logger });
+      const bound = await server.listen(config.http.port, config.http.host);
+      url = `http://localhost:${bound.port}`;
+      closers.push(() => server.close());
+    }
+
+    let worker: SyncWorker | undefined;
+    if (config.role.worker) {
+      const workerId = randomUUID();
+      const log = (level: 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => logger[level](data ?? {}, msg);
+      const engine = new SyncEngine({ db, connections, events: bus.events, workerId, log });
+      worker = new SyncWorker(db, engine, syncRuns, { workerId, intervalMs: config.syncIntervalMs, log });
+      worker.start();
+      const w = worker;
+      closers.push(() => w.stop());
+    }
+    return { url, adminKey: bootstrap.key, adminKeyCreated: bootstrap.created, emulators, database, connections, worker, logger, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Starts (or finds) the emulators and makes sure each has a connection. */
+async function registerEmulators(config: JunctionConfig, overrides: StartOverrides, connections: ConnectionService, database: Database, logger: Logger): Promise<RunningEmulator[]> {
+  const kinds = config.emulators.crms.map((c) => c.toUpperCase() as CrmKind);
+  if (config.emulators.mode === 'none') return [];
+  if (config.emulators.mode === 'external') {
+    for (const kind of kinds) {
+      let mod;
+      try {
+        mod = crmModule(kind);
+      } catch {
+        continue;
+      }
+      await connections.create({ name: `${kind} emulator`, kind, baseUrl: `http://127.0.0.1:${mod.descriptor.defaultEmulatorPort}`, credentials: SANDBOX });
+    }
+    return [];
+  }
+  const emulators = await startEmulators({ crms: kinds, seed: config.seedPerEmulator, defaultPorts: !overrides.randomEmulatorPorts });
+  for (const e of emulators) {
+    const existing = (await connections.list()).find((c) => c.name === `${e.kind} emulator`);
+    const conn = await connections.create({ name: `${e.kind} emulator`, kind: e.kind, baseUrl: e.url, credentials: SANDBOX });
+    // An in-process emulator starts empty each time: what Junction knew of the old one is void.
+    if (existing) {
+      const queued = await rebaselineConnection(database.dataSource, conn.id);
+      logger.info({ connection: conn.name, queued }, 'emulator started fresh: links reset, store queued for delivery');
+    }
+  }
+  return emulators;
+}
+
+/** Outside production the master key is generated once and kept beside the data. */
+function localMasterKey(dataDir: string): string {
+  const file = join(dataDir, 'master.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = generateMasterKey();
+  writeFileSync(file, key, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return key;
+}

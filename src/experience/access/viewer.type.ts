@@ -1,0 +1,9 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { Role } from '../../process/access';
+import { RoleEnum } from '../common/enums';
+
+@ObjectType({ description: 'The API key making the request.' })
+export class Viewer {
+  @Field(() => ID) apiKeyId!: string;
+  @Field(() => RoleEnum) role!: Role;
+}

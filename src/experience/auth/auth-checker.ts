@@ -1,0 +1,21 @@
+/**
+ * type-graphql's authChecker: throws the typed errors itself so clients see
+ * UNAUTHENTICATED (no key) apart from FORBIDDEN (a key whose role is too low).
+ */
+import type { AuthCheckerFn } from 'type-graphql';
+import type { Role } from '../../process/access';
+import { ForbiddenError, UnauthenticatedError } from '../common/errors';
+import type { JunctionContext } from '../context';
+import { isAllowed } from './roles';
+
+export const authChecker: AuthCheckerFn<JunctionContext, Role> = ({ context }, roles) => {
+  const principal = context.principal;
+  if (!principal) {
+    context.noteMissingKey();
+    throw new UnauthenticatedError();
+  }
+  if (!isAllowed(principal.role, roles)) {
+    throw new ForbiddenError(`This needs one of the roles ${roles.join(', ')} (or a higher one); your key is ${principal.role}`);
+  }
+  return true;
+};

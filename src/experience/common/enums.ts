@@ -1,0 +1,49 @@
+/**
+ * Every enum of the API, registered once. Values come from the lower tiers' own lists so
+ * the schema cannot drift from what the store and adapters use.
+ */
+import { registerEnumType } from 'type-graphql';
+import { ROLES, type Role } from '../../process/access';
+import { CRM_KINDS, ERROR_CLASSES, type CrmKind, type ErrorClass } from '../../process/queries/vocabulary';
+import type { CircuitState, ConnectionStatus, RecordKind, SyncMode, SyncRunStatus } from '../../process/store/entities';
+import type { LifecycleStage } from '../../process/queries';
+
+/** `{ A: 'A', B: 'B' }` from a list of values: type-graphql registers enum objects. */
+function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
+  return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
+}
+
+export const CrmKindEnum = enumOf<CrmKind>(CRM_KINDS);
+export const ConnectionStatusEnum = enumOf<ConnectionStatus>(['HEALTHY', 'DEGRADED', 'FAILING', 'PAUSED']);
+export const CircuitStateEnum = enumOf<CircuitState>(['CLOSED', 'OPEN', 'HALF_OPEN']);
+export const SyncModeEnum = enumOf<SyncMode>(['INCREMENTAL', 'BULK', 'TEST_BATCH']);
+export const SyncRunStatusEnum = enumOf<SyncRunStatus>(['QUEUED', 'RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED', 'INTERRUPTED']);
+export const RecordKindEnum = enumOf<RecordKind>(['CONTACT', 'COMPANY']);
+export const RoleEnum = enumOf<Role>(ROLES);
+export const ErrorClassEnum = enumOf<ErrorClass>(ERROR_CLASSES);
+export const LifecycleStageEnum = enumOf<LifecycleStage>(['LEAD', 'CONTACT']);
+
+registerEnumType(CrmKindEnum, { name: 'CrmKind', description: 'The CRM product a connection talks to.' });
+registerEnumType(ConnectionStatusEnum, { name: 'ConnectionStatus' });
+registerEnumType(CircuitStateEnum, { name: 'CircuitState', description: "State of the connection's circuit breaker." });
+registerEnumType(SyncModeEnum, {
+  name: 'SyncMode',
+  valuesConfig: {
+    INCREMENTAL: { description: 'Changes since the last cursor.' },
+    BULK: { description: 'Every record: initial load or full refresh.' },
+    TEST_BATCH: { description: 'The first 10 records end to end.' },
+  },
+});
+registerEnumType(SyncRunStatusEnum, { name: 'SyncRunStatus' });
+registerEnumType(RecordKindEnum, { name: 'RecordKind' });
+registerEnumType(RoleEnum, {
+  name: 'Role',
+  valuesConfig: {
+    VIEWER: { description: 'Read everything and subscribe.' },
+    PARTNER: { description: 'Read contacts and companies; upsert contacts.' },
+    OPERATOR: { description: 'Viewer, plus sync, quarantine, merges and verification.' },
+    ADMIN: { description: 'Operator, plus connections, rules and API keys.' },
+  },
+});
+registerEnumType(ErrorClassEnum, { name: 'ErrorClass', description: 'How a failed call to a CRM was classified.' });
+registerEnumType(LifecycleStageEnum, { name: 'LifecycleStage' });

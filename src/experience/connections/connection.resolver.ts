@@ -1,0 +1,49 @@
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { supportedCrmKinds } from '../../process/queries';
+import { CAN } from '../auth/roles';
+import { BadUserInputError } from '../common/errors';
+import type { JunctionContext } from '../context';
+import { CreateConnectionInput } from './connection.input';
+import { Connection, toConnection } from './connection.type';
+
+@Resolver(() => Connection)
+export class ConnectionResolver {
+  @Authorized(CAN.read)
+  @Query(() => [Connection], { description: 'Every configured connection, oldest first.' })
+  async connections(@Ctx() ctx: JunctionContext): Promise<Connection[]> {
+    return (await ctx.services.queries.connections.list()).map(toConnection);
+  }
+
+  @Authorized(CAN.administer)
+  @Mutation(() => Connection)
+  async createConnection(@Arg('input', () => CreateConnectionInput) input: CreateConnectionInput, @Ctx() ctx: JunctionContext): Promise<Connection> {
+    const name = input.name.trim();
+    if (!name) throw new BadUserInputError('name must not be empty', 'name');
+    if (!isHttpUrl(input.baseUrl)) throw new BadUserInputError('baseUrl must be an http(s) URL', 'baseUrl');
+    if (!supportedCrmKinds().includes(input.kind)) throw new BadUserInputError(`no adapter is available for ${input.kind} yet`, 'kind');
+    if (!input.credentials.clientId || !input.credentials.clientSecret)
+      throw new BadUserInputError('credentials need a clientId and a clientSecret', 'credentials');
+    const created = await ctx.services.connections.create({
+      name,
+      kind: input.kind,
+      baseUrl: input.baseUrl.trim(),
+      apiVersion: input.apiVersion ?? undefined,
+      credentials: {
+        clientId: input.credentials.clientId,
+        clientSecret: input.credentials.clientSecret,
+        ...(input.credentials.refreshToken ? { refreshToken: input.credentials.refreshToken } : {}),
+        ...(input.credentials.tenantId ? { tenantId: input.credentials.tenantId } : {}),
+      },
+    });
+    return toConnection(created);
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

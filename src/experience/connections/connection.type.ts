@@ -1,0 +1,55 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { ConnectionView, CrmKind } from '../../process/queries';
+import type { CircuitState, ConnectionStatus } from '../../process/store/entities';
+import { CircuitStateEnum, ConnectionStatusEnum, CrmKindEnum } from '../common/enums';
+import { DateTimeScalar } from '../common/scalars';
+
+@ObjectType({ description: "API calls used against the CRM's daily limit, as the vendor last reported them." })
+export class ApiUsage {
+  @Field(() => Int) used!: number;
+  @Field(() => Int) limit!: number;
+  @Field(() => Float, { description: 'used / limit, 0 when the limit is 0.' }) ratio!: number;
+  @Field(() => DateTimeScalar, { nullable: true }) resetsAt!: Date | null;
+}
+
+@ObjectType({ description: 'One configured CRM connection. Credentials are never readable.' })
+export class Connection {
+  @Field(() => ID) id!: string;
+  @Field() name!: string;
+  @Field(() => CrmKindEnum) kind!: CrmKind;
+  @Field() baseUrl!: string;
+  @Field() apiVersion!: string;
+  @Field(() => ConnectionStatusEnum) status!: ConnectionStatus;
+  @Field(() => String, { nullable: true }) statusReason!: string | null;
+  @Field(() => CircuitStateEnum) circuit!: CircuitState;
+  @Field() enabled!: boolean;
+  @Field(() => DateTimeScalar, { nullable: true }) tokenExpiresAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) lastSuccessfulSyncAt!: Date | null;
+  @Field(() => ApiUsage, { nullable: true, description: 'Null until the CRM has reported usage.' }) apiUsage!: ApiUsage | null;
+  @Field(() => DateTimeScalar) createdAt!: Date;
+  @Field(() => DateTimeScalar) updatedAt!: Date;
+}
+
+/** Entity (or its credential-free view) to the API shape. */
+export function toConnection(c: ConnectionView): Connection {
+  const usage: ApiUsage | null =
+    c.apiUsed === null || c.apiLimit === null
+      ? null
+      : { used: c.apiUsed, limit: c.apiLimit, ratio: c.apiLimit > 0 ? c.apiUsed / c.apiLimit : 0, resetsAt: c.apiResetsAt };
+  return {
+    id: c.id,
+    name: c.name,
+    kind: c.kind,
+    baseUrl: c.baseUrl,
+    apiVersion: c.apiVersion,
+    status: c.status,
+    statusReason: c.statusReason,
+    circuit: c.circuit,
+    enabled: c.enabled,
+    tokenExpiresAt: c.tokenExpiresAt,
+    lastSuccessfulSyncAt: c.lastSuccessfulSyncAt,
+    apiUsage: usage,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}

@@ -1,0 +1,26 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { RecordKind, SourceLinkEntity } from '../../process/store/entities';
+import { RecordKindEnum } from '../common/enums';
+import { DateTimeScalar } from '../common/scalars';
+
+@ObjectType({ description: 'One CRM record feeding a unified record.' })
+export class SourceLink {
+  @Field(() => ID) id!: string;
+  @Field(() => RecordKindEnum) recordKind!: RecordKind;
+  @Field({ description: 'Vendor object: Lead, Contact, Account, contacts, companies, …' }) remoteType!: string;
+  @Field() remoteId!: string;
+  @Field(() => DateTimeScalar, { nullable: true, description: "The vendor's last modification stamp, in UTC." }) remoteUpdatedAt!: Date | null;
+  @Field(() => DateTimeScalar) lastSyncedAt!: Date;
+  /** Resolved to `connection` by SourceLinkResolver through a loader. */
+  connectionId!: string;
+}
+
+export const toSourceLink = (s: SourceLinkEntity): SourceLink => ({
+  id: s.id,
+  recordKind: s.recordKind,
+  remoteType: s.remoteType,
+  remoteId: s.remoteId,
+  remoteUpdatedAt: s.remoteUpdatedAt,
+  lastSyncedAt: s.lastSyncedAt,
+  connectionId: s.connectionId,
+});

@@ -1,0 +1,74 @@
+/**
+ * graphql-ws on the HTTP server's port, path /graphql (STACK.md "One port"). The key is
+ * checked once, at connection_init (`connectionParams.authorization`): a missing or
+ * unknown key closes the socket with 4401, a role that may not subscribe with 4403.
+ */
+import type { Server } from 'node:http';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { Principal } from '../process/access';
+import type { Authenticator } from './auth/authenticate';
+import { CAN, isAllowed } from './auth/roles';
+import { formatClientError } from './common/errors';
+import { createContext, type ExperienceServices } from './context';
+
+export const WS_CLOSE = { UNAUTHORIZED: 4401, FORBIDDEN: 4403 } as const;
+
+export interface GraphqlWsOptions {
+  httpServer: Server;
+  schema: GraphQLSchema;
+  services: ExperienceServices;
+  authenticator: Authenticator;
+  logger: Logger;
+}
+
+export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
+  const { httpServer, schema, services, authenticator, logger } = options;
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const principals = new WeakMap<object, Principal>();
+
+  const serverCleanup = useServer<Record<string, unknown> | undefined>(
+    {
+      schema,
+      async onConnect(ctx) {
+        const remote = ctx.extra.request.socket.remoteAddress;
+        const outcome = await authenticator.authenticate(ctx.connectionParams?.authorization, 'ws', remote);
+        if (!outcome.ok || outcome.principal === null) {
+          if (outcome.ok) authenticator.fail('MISSING', 'ws', remote);
+          ctx.extra.socket.close(WS_CLOSE.UNAUTHORIZED, 'Unauthorized');
+          return false;
+        }
+        if (!isAllowed(outcome.principal.role, CAN.read)) {
+          logger.info({ role: outcome.principal.role, remote }, 'subscription socket refused: role may not subscribe');
+          ctx.extra.socket.close(WS_CLOSE.FORBIDDEN, 'Forbidden');
+          return false;
+        }
+        principals.set(ctx, outcome.principal);
+        return true;
+      },
+      context(ctx) {
+        return createContext(services, principals.get(ctx) ?? null, {
+          cacheLoaders: false,
+          onMissingKey: () => authenticator.fail('MISSING', 'ws'),
+        });
+      },
+      // Same masking as HTTP: no internals in subscription results either.
+      onNext(_ctx, _id, _payload, _args, result) {
+        if (!result.errors?.length) return undefined;
+        // Formatted errors serialize exactly as GraphQLErrors do (their toJSON); the cast only bridges the types.
+        const errors = result.errors.map((e) => formatClientError(e.toJSON() as GraphQLFormattedError, e, logger));
+        return { ...result, errors } as unknown as typeof result;
+      },
+    },
+    wsServer,
+  );
+
+  return {
+    async dispose() {
+      await serverCleanup.dispose();
+      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * The experience tier's HTTP server: one port for GraphQL over HTTP (Apollo Server 5 on
+ * express 5), graphql-ws subscriptions on the same /graphql path, and the health routes
+ * (STACK.md "One port for HTTP and WebSocket").
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { AuthFailureCounter, type ApiKeyService } from '../process/access';
+import type { ConnectionService } from '../process/connections/connection.service';
+import { createReadQueries } from '../process/queries';
+import type { SyncRunService } from '../process/sync/sync-run.service';
+import { createAuthenticator } from './auth/authenticate';
+import { formatClientError, UnauthenticatedError } from './common/errors';
+import { createContext, type ExperienceServices, type JunctionContext } from './context';
+import { attachGraphqlWs } from './graphql-ws';
+import { healthRoutes } from './health.routes';
+import type { JunctionPubSub } from './pubsub';
+import { buildJunctionSchema } from './schema';
+
+export interface HttpServerOptions {
+  /** `production` turns introspection off. */
+  env: 'development' | 'production' | 'test';
+  dataSource: DataSource;
+  connections: Pick<ConnectionService, 'create'>;
+  syncRuns: Pick<SyncRunService, 'trigger'>;
+  apiKeys: Pick<ApiKeyService, 'verify'>;
+  pubSub: JunctionPubSub;
+  logger: Logger;
+  /** Failed authentications; pass one to read the count elsewhere (audit, dashboard). */
+  authFailures?: AuthFailureCounter;
+  /** A schema built already (by buildJunctionSchema); built from `pubSub` otherwise. */
+  schema?: GraphQLSchema;
+  /** @default '1mb' */
+  bodyLimit?: string;
+}
+
+export interface JunctionHttpServer {
+  httpServer: Server;
+  authFailures: AuthFailureCounter;
+  listen(port: number, host?: string): Promise<{ port: number; url: string }>;
+  close(): Promise<void>;
+}
+
+export async function createHttpServer(options: HttpServerOptions): Promise<JunctionHttpServer> {
+  const { dataSource, logger } = options;
+  const schema = options.schema ?? (await buildJunctionSchema(options.pubSub));
+  const authFailures = options.authFailures ?? new AuthFailureCounter();
+  const authenticator = createAuthenticator(options.apiKeys, authFailures, logger);
+  const services: ExperienceServices = {
+    queries: createReadQueries(dataSource),
+    connections: options.connections,
+    syncRuns: options.syncRuns,
+    apiKeys: options.apiKeys,
+    logger,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const ws = attachGraphqlWs({ httpServer, schema, services, authenticator, logger });
+
+  const apollo = new ApolloServer<JunctionContext>({
+    schema,
+    introspection: options.env !== 'production',
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => formatClientError(formatted, error, logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { serverWillStart: async () => ({ drainServer: () => ws.dispose() }) },
+    ],
+  });
+  await apollo.start();
+
+  app.use(healthRoutes(dataSource, logger));
+  app.use(
+    '/graphql',
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const remote = req.socket.remoteAddress;
+        const outcome = await authenticator.authenticate(req.headers.authorization, 'http', remote);
+        // A key that is presented but wrong fails the whole request; no key fails only protected fields.
+        if (!outcome.ok) throw new UnauthenticatedError('The API key is malformed, unknown or revoked');
+        return createContext(services, outcome.principal, {
+          cacheLoaders: true,
+          onMissingKey: () => authenticator.fail('MISSING', 'http', remote),
+        });
+      },
+    }),
+  );
+
+  // Body-parser failures (malformed JSON, over the size limit) and anything else express
+  // catches: answered as JSON, without the stack express's default handler would print.
+  app.use((err: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = httpStatusOf(err);
+    if (status >= 500) logger.error({ err }, 'unexpected error in the HTTP layer');
+    const message = status >= 500 ? 'Internal server error' : err instanceof Error ? err.message : 'Bad request';
+    res.status(status).json({ errors: [{ message, extensions: { code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }] });
+  });
+
+  let closed = false;
+  return {
+    httpServer,
+    authFailures,
+    listen(port, host = '0.0.0.0') {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const address = httpServer.address() as AddressInfo;
+          const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+          resolve({ port: address.port, url: `http://${shownHost}:${address.port}` });
+        });
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      // The drain plugin stops the HTTP server gracefully; the second plugin disposes graphql-ws.
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}
+
+function httpStatusOf(err: unknown): number {
+  const status = (err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}

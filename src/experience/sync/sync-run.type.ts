@@ -1,0 +1,63 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { PlannedChange as PlannedChangeRow, SyncMode, SyncRunEntity, SyncRunStatus } from '../../process/store/entities';
+import { SyncModeEnum, SyncRunStatusEnum } from '../common/enums';
+import { RelayConnectionType } from '../common/relay';
+import { DateTimeScalar, JSONScalar, toDate } from '../common/scalars';
+
+@ObjectType({ description: 'A change a dry run would have made (per record and field).' })
+export class PlannedChange {
+  @Field() remoteId!: string;
+  @Field({ description: 'CREATE, UPDATE, ARCHIVE, …' }) operation!: string;
+  @Field(() => JSONScalar, { description: 'Field name → planned value.' }) fields!: Record<string, unknown>;
+}
+
+@ObjectType()
+export class SyncRun {
+  @Field(() => ID) id!: string;
+  @Field(() => SyncModeEnum) mode!: SyncMode;
+  @Field(() => SyncRunStatusEnum) status!: SyncRunStatus;
+  @Field() dryRun!: boolean;
+  @Field(() => DateTimeScalar, { nullable: true }) startedAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => Float, { description: 'From 0 to 1.' }) progress!: number;
+  @Field(() => Int) recordsRead!: number;
+  @Field(() => Int) recordsWritten!: number;
+  @Field(() => Int) recordsFailed!: number;
+  @Field(() => Int) recordsQuarantined!: number;
+  @Field(() => Int) apiCalls!: number;
+  @Field(() => [PlannedChange], { nullable: true, description: 'Dry runs only.' }) plannedChanges!: PlannedChange[] | null;
+  @Field(() => String, { nullable: true, description: 'Why the run failed, when it did.' }) error!: string | null;
+  @Field(() => DateTimeScalar) createdAt!: Date;
+  /** Resolved to `connection` by SyncRunResolver through a loader. */
+  connectionId!: string;
+}
+
+@ObjectType()
+export class SyncRunConnection extends RelayConnectionType('SyncRun', SyncRun) {}
+
+/** A SyncRunEntity as it arrives through Redis: JSON, so dates are ISO strings. */
+export type SyncRunPayload = SyncRunEntity | { [K in keyof SyncRunEntity]: SyncRunEntity[K] extends Date | null ? string | Date | null : SyncRunEntity[K] };
+
+/** Maps a stored run — or a pub/sub payload of one, in-process or through Redis — to the API shape. */
+export function toSyncRun(r: SyncRunPayload): SyncRun {
+  return {
+    id: r.id,
+    mode: r.mode,
+    status: r.status,
+    dryRun: r.dryRun,
+    startedAt: toDate(r.startedAt),
+    finishedAt: toDate(r.finishedAt),
+    progress: Number(r.progress),
+    recordsRead: r.recordsRead,
+    recordsWritten: r.recordsWritten,
+    recordsFailed: r.recordsFailed,
+    recordsQuarantined: r.recordsQuarantined,
+    apiCalls: r.apiCalls,
+    plannedChanges: r.plannedChanges ? r.plannedChanges.map(toPlannedChange) : null,
+    error: r.error,
+    createdAt: toDate(r.createdAt) ?? new Date(0),
+    connectionId: r.connectionId,
+  };
+}
+
+const toPlannedChange = (c: PlannedChangeRow): PlannedChange => ({ remoteId: c.remoteId, operation: c.operation, fields: c.fields ?? {} });

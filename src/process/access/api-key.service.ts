@@ -1,0 +1,133 @@
+/**
+ * API keys (SPEC §4): `jk_` + 43 base64url characters (32 random bytes), shown once and
+ * stored only as a SHA-256 hash.
+ *
+ * Why a plain SHA-256 and not bcrypt/scrypt: slow hashes protect low-entropy secrets
+ * (passwords) from offline guessing. A 256-bit random key cannot be guessed from its hash
+ * at any hashing speed, and a fast hash lets every request be checked with one indexed
+ * look-up (`key_hash` is UNIQUE). The lookup is by hash, so no secret is compared in
+ * non-constant time.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { isUuid } from '../queries/pagination';
+import type { ApiKeyEntity, Role } from '../store/entities';
+
+export type { Role } from '../store/entities';
+export const ROLES: readonly Role[] = ['VIEWER', 'PARTNER', 'OPERATOR', 'ADMIN'];
+
+export interface Principal {
+  /** The api_keys row id. */
+  id: string;
+  role: Role;
+}
+
+export interface CreatedApiKey {
+  /** The plaintext key: returned once, never stored. */
+  key: string;
+  apiKey: Omit<ApiKeyEntity, 'keyHash'>;
+}
+
+const KEY_PREFIX = 'jk_';
+/** Characters of the key kept in clear so people can tell keys apart (`jk_` + 5). */
+const VISIBLE_PREFIX_LENGTH = 8;
+/** Longest string worth hashing: anything longer is not a key (bounds work per request). */
+const MAX_KEY_LENGTH = 512;
+/** `last_used_at` is a hint for audits, so it is written at most this often per key. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
+export const generateApiKey = (): string => `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+
+export class ApiKeyService {
+  constructor(private db: DataSource) {}
+
+  async create(name: string, role: Role): Promise<CreatedApiKey> {
+    const key = generateApiKey();
+    const rows = (await this.db.query(
+      `INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ($1, $2, $3, $4)
+       RETURNING id, name, role, prefix, created_at, last_used_at, revoked_at`,
+      [name, role, key.slice(0, VISIBLE_PREFIX_LENGTH), hashApiKey(key)],
+    )) as KeyRow[];
+    return { key, apiKey: toApiKey(rows[0]!) };
+  }
+
+  /** The principal a key stands for, or null when it is unknown or revoked. */
+  async verify(key: string): Promise<Principal | null> {
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) return null;
+    const rows = (await this.db.query(
+      `SELECT id, role, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+      [hashApiKey(key)],
+    )) as Array<{ id: string; role: Role; last_used_at: Date | null }>;
+    const row = rows[0];
+    if (!row) return null;
+    if (!row.last_used_at || Date.now() - row.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS) {
+      // Conditional in SQL too, so concurrent requests and instances write it once a minute.
+      await this.db.query(
+        `UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+        [row.id],
+      );
+    }
+    return { id: row.id, role: row.role };
+  }
+
+  /** Revokes a key; returns it, or null when no such key exists. Revoking twice keeps the first time. */
+  async revoke(id: string): Promise<Omit<ApiKeyEntity, 'keyHash'> | null> {
+    if (!isUuid(id)) return null;
+    // TypeORM answers an UPDATE on PostgreSQL with [rows, affectedCount].
+    const [rows] = (await this.db.query(
+      `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1
+       RETURNING id, name, role, prefix, created_at, last_used_at, revoked_at`,
+      [id],
+    )) as [KeyRow[], number];
+    return rows[0] ? toApiKey(rows[0]) : null;
+  }
+
+  /**
+   * Makes sure an administrator can get in. With `JUNCTION_ADMIN_KEY` given, its hash is
+   * stored (once) as an ADMIN key. Without it, a key is generated only when no active ADMIN
+   * key exists yet, and returned so start-up can print it once. An advisory lock keeps two
+   * instances starting together from both generating one.
+   */
+  async ensureBootstrapAdmin(configuredKey: string | undefined): Promise<{ key: string | undefined; created: boolean }> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('junction.bootstrap-admin'))`);
+      if (configuredKey) {
+        const inserted = (await tx.query(
+          `INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ('bootstrap admin (JUNCTION_ADMIN_KEY)', 'ADMIN', $1, $2)
+           ON CONFLICT (key_hash) DO NOTHING RETURNING id`,
+          [configuredKey.slice(0, VISIBLE_PREFIX_LENGTH), hashApiKey(configuredKey)],
+        )) as Array<{ id: string }>;
+        return { key: configuredKey, created: inserted.length > 0 };
+      }
+      const admins = (await tx.query(`SELECT 1 FROM api_keys WHERE role = 'ADMIN' AND revoked_at IS NULL LIMIT 1`)) as unknown[];
+      if (admins.length > 0) return { key: undefined, created: false };
+      const key = generateApiKey();
+      await tx.query(`INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ('bootstrap admin', 'ADMIN', $1, $2)`, [
+        key.slice(0, VISIBLE_PREFIX_LENGTH),
+        hashApiKey(key),
+      ]);
+      return { key, created: true };
+    });
+  }
+}
+
+interface KeyRow {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  created_at: Date;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+}
+
+const toApiKey = (r: KeyRow): Omit<ApiKeyEntity, 'keyHash'> => ({
+  id: r.id,
+  name: r.name,
+  role: r.role,
+  prefix: r.prefix,
+  createdAt: r.created_at,
+  lastUsedAt: r.last_used_at,
+  revokedAt: r.revoked_at,
+});

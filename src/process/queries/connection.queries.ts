@@ -1,0 +1,23 @@
+/** Connections as reads see them (no sealed credentials), listed or batched by id. */
+import type { DataSource } from 'typeorm';
+import { isUuid } from './pagination';
+import { mapConnection, type ConnectionView, type Row } from './row-mappers';
+
+const COLUMNS = `id, name, kind, base_url, api_version, status, status_reason, circuit, enabled, token_expires_at,
+  last_successful_sync_at, api_used, api_limit, api_resets_at, settings, created_at, updated_at`;
+
+export class ConnectionQueries {
+  constructor(private db: DataSource) {}
+
+  async list(): Promise<ConnectionView[]> {
+    const rows = (await this.db.query(`SELECT ${COLUMNS} FROM connections ORDER BY created_at, id`)) as Row[];
+    return rows.map(mapConnection);
+  }
+
+  async byIds(ids: readonly string[]): Promise<ConnectionView[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    const rows = (await this.db.query(`SELECT ${COLUMNS} FROM connections WHERE id = ANY($1::uuid[])`, [valid])) as Row[];
+    return rows.map(mapConnection);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The Salesforce SystemAdapter: a thin REST client of our own (no jsforce at runtime)
+ * on the shared HttpTransport, so limits, retries and the 401 refresh are Junction's.
+ */
+import { SystemError } from '../errors';
+import type { AdapterOptions, AdapterStats, ApiUsage, ChangePage, ConnectionTestResult, ListOptions, OutboundRecord, RemoteRecord, SystemAdapter, TokenInfo, WriteResult } from '../system-api';
+import { bulkExport } from './bulk-export';
+import { SalesforceRest } from './client';
+import { SALESFORCE_DESCRIPTOR } from './descriptor';
+import { listChanged } from './list-changed';
+import { Limits, parseWire } from './types';
+import { archiveRecords, upsertRecords } from './writes';
+
+export class SalesforceAdapter implements SystemAdapter {
+  readonly kind = 'SALESFORCE' as const;
+  readonly apiVersion: string;
+  private rest: SalesforceRest;
+
+  constructor(options: AdapterOptions) {
+    this.apiVersion = options.apiVersion ?? SALESFORCE_DESCRIPTOR.defaultApiVersion;
+    this.rest = new SalesforceRest(options, this.apiVersion);
+  }
+
+  get stats(): AdapterStats {
+    return this.rest.transport.stats;
+  }
+
+  async testConnection(): Promise<ConnectionTestResult> {
+    const started = performance.now();
+    const latency = () => Math.round(performance.now() - started);
+    try {
+      await this.getUsage();
+      return { ok: true, latencyMs: latency(), apiVersion: this.apiVersion };
+    } catch (err) {
+      const errorClass = err instanceof SystemError ? err.errorClass : 'UNKNOWN';
+      return { ok: false, latencyMs: latency(), apiVersion: this.apiVersion, errorClass, message: (err as Error).message };
+    }
+  }
+
+  /**
+   * Daily API requests from `/limits`; every other answer's `Sforce-Limit-Info` keeps
+   * `stats.lastUsage` current between calls. Salesforce's quota is a rolling 24 h, so no reset time.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_limits.htm
+   */
+  async getUsage(): Promise<ApiUsage> {
+    const answer = await this.rest.get('/limits');
+    const { Max, Remaining } = parseWire(Limits, answer.body, 'limits').DailyApiRequests;
+    const usage: ApiUsage = { used: Max - Remaining, limit: Max };
+    this.stats.lastUsage = usage;
+    return usage;
+  }
+
+  listChanged(remoteType: string, cursor: string | null, options: ListOptions): AsyncIterable<ChangePage> {
+    return listChanged(this.rest, remoteType, cursor, options);
+  }
+
+  bulkExport(remoteType: string, options: ListOptions): AsyncIterable<RemoteRecord[]> {
+    return bulkExport(this.rest, remoteType, options);
+  }
+
+  upsert(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]> {
+    return upsertRecords(this.rest, remoteType, records);
+  }
+
+  archive(_remoteType: string, remoteIds: string[]): Promise<WriteResult[]> {
+    return archiveRecords(this.rest, remoteIds);
+  }
+
+  refreshToken(): Promise<TokenInfo> {
+    return this.rest.transport.refreshToken();
+  }
+
+  close(): Promise<void> {
+    return this.rest.close();
+  }
+}
+
+export const createSalesforceAdapter = (options: AdapterOptions): SystemAdapter => new SalesforceAdapter(options);

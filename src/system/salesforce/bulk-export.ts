@@ -1,0 +1,84 @@
+/**
+ * Full export through a Bulk API 2.0 query job: create, poll until JobComplete, then read
+ * result pages with `maxRecords` and the `Sforce-Locator` header until it says `null`.
+ * CSV carries only text, so values are typed back using the object's describe.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm
+ */
+import { parse } from 'csv-parse/sync';
+import { SystemError } from '../errors';
+import type { ListOptions, RemoteRecord } from '../system-api';
+import type { SalesforceRest } from './client';
+import { BULK_RESULTS_PAGE } from './descriptor';
+import { assertApiName, selectList, toRemoteRecord } from './records';
+import { BulkJobInfo, Describe, parseWire } from './types';
+
+const POLL_START_MS = 200;
+const POLL_MAX_MS = 5_000;
+const POLL_TIMEOUT_MS = 30 * 60_000;
+const NUMERIC = new Set(['int', 'double', 'currency', 'percent', 'long']);
+
+export type FieldTypes = Map<string, string>;
+
+/** GET /sobjects/{T}/describe: field name → type, used to type CSV cells. */
+export async function describeTypes(rest: SalesforceRest, remoteType: string): Promise<FieldTypes> {
+  const answer = await rest.get(`/sobjects/${remoteType}/describe`);
+  const describe = parseWire(Describe, answer.body, 'describe result');
+  return new Map(describe.fields.map((f) => [f.name.toLowerCase(), f.type]));
+}
+
+export function typedRow(row: Record<string, string>, types: FieldTypes): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, text] of Object.entries(row)) {
+    const type = types.get(name.toLowerCase());
+    if (text === '') out[name] = null;
+    else if (type === 'boolean') out[name] = text === 'true' ? true : text === 'false' ? false : text;
+    else if (type && NUMERIC.has(type) && Number.isFinite(Number(text))) out[name] = Number(text);
+    else out[name] = text;
+  }
+  return out;
+}
+
+function parseCsv(text: string): Record<string, string>[] {
+  try {
+    return parse(text, { columns: true, skip_empty_lines: true, bom: true }) as Record<string, string>[];
+  } catch (err) {
+    throw new SystemError('DATA_FORMAT', 'MALFORMED_CSV', `bulk results did not parse as CSV: ${(err as Error).message}`, {}, { cause: err });
+  }
+}
+
+async function waitForJob(rest: SalesforceRest, id: string): Promise<void> {
+  const deadline = Date.now() + POLL_TIMEOUT_MS;
+  for (let wait = POLL_START_MS; ; wait = Math.min(wait * 2, POLL_MAX_MS)) {
+    const info = parseWire(BulkJobInfo, (await rest.get(`/jobs/query/${id}`)).body, 'bulk job info');
+    if (info.state === 'JobComplete') return;
+    if (info.state === 'Failed' || info.state === 'Aborted')
+      throw new SystemError('SERVER', 'BULK_JOB_FAILED', `bulk query job ${id} ended ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}`);
+    if (Date.now() > deadline) throw new SystemError('TIMEOUT', 'BULK_JOB_TIMEOUT', `bulk query job ${id} still ${info.state} after ${POLL_TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+export async function* bulkExport(rest: SalesforceRest, remoteType: string, options: ListOptions): AsyncIterable<RemoteRecord[]> {
+  const select = selectList(options.fields);
+  [remoteType, ...select].forEach(assertApiName);
+  const types = await describeTypes(rest, remoteType);
+  const created = await rest.call({ method: 'POST', path: '/jobs/query', body: { operation: 'query', query: `SELECT ${select.join(', ')} FROM ${remoteType}` }, idempotent: false });
+  const job = parseWire(BulkJobInfo, created.body, 'bulk job info');
+  try {
+    await waitForJob(rest, job.id);
+    const pageSize = options.pageSize ?? BULK_RESULTS_PAGE;
+    let locator: string | undefined;
+    do {
+      const query = `maxRecords=${pageSize}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
+      const answer = await rest.get<string>(`/jobs/query/${job.id}/results?${query}`, { accept: 'text/csv' });
+      if (typeof answer.body !== 'string' && answer.body !== undefined) throw new SystemError('DATA_FORMAT', 'MALFORMED_RESPONSE', 'bulk results were not CSV');
+      const rows = parseCsv(answer.body ?? '');
+      if (rows.length) yield rows.map((row) => toRemoteRecord(remoteType, typedRow(row, types)));
+      const next = answer.headers.get('sforce-locator');
+      locator = next && next !== 'null' ? next : undefined;
+    } while (locator);
+  } finally {
+    // Completed jobs are kept for 7 days otherwise; cleaning up is courtesy, not correctness.
+    await rest.call({ method: 'DELETE', path: `/jobs/query/${job.id}` }).catch(() => undefined);
+  }
+}

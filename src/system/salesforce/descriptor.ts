@@ -1,0 +1,21 @@
+import type { CrmDescriptor } from '../crm-module';
+
+/** Salesforce facts the rest of Junction relies on (crm-wire.md §1). */
+export const SALESFORCE_DESCRIPTOR: CrmDescriptor = {
+  kind: 'SALESFORCE',
+  defaultApiVersion: '59.0',
+  defaultEmulatorPort: 4101,
+  objects: { contact: ['Lead', 'Contact'], company: ['Account'] },
+  externalIdField: 'Junction_Id__c',
+  // Composite sObject collections take at most 200 records per request.
+  writeBatchSize: 200,
+};
+
+/** Salesforce sends no `expires_in`; sessions default to 2 h of inactivity timeout. */
+export const SESSION_LIFETIME_MS = 2 * 60 * 60 * 1000;
+
+/** `Sforce-Query-Options: batchSize` bounds (resources_query). */
+export const QUERY_BATCH = { min: 200, max: 2000, default: 2000 } as const;
+
+/** Rows per Bulk API 2.0 results page the adapter asks for. */
+export const BULK_RESULTS_PAGE = 10_000;

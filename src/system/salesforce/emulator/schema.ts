@@ -1,0 +1,162 @@
+/**
+ * The three sObjects the emulator serves, with the standard fields from crm-wire.md §1.2
+ * plus Junction's external-id field. Field facts are data; validation reads them.
+ */
+export type FieldType =
+  | 'id'
+  | 'reference'
+  | 'string'
+  | 'textarea'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'picklist'
+  | 'boolean'
+  | 'int'
+  | 'double'
+  | 'currency'
+  | 'date'
+  | 'datetime';
+
+export interface FieldDef {
+  name: string;
+  type: FieldType;
+  length?: number;
+  required?: boolean;
+  /** System-maintained: writes fail with INVALID_FIELD_FOR_INSERT_UPDATE. */
+  readOnly?: boolean;
+  externalId?: boolean;
+  unique?: boolean;
+  defaultValue?: string | boolean;
+  /** For references: the object the id must point at (checked when we store it). */
+  referenceTo?: ObjectName;
+  custom?: boolean;
+}
+
+export const OBJECT_NAMES = ['Lead', 'Contact', 'Account'] as const;
+export type ObjectName = (typeof OBJECT_NAMES)[number];
+
+export const ID_PREFIX: Record<ObjectName, string> = { Lead: '00Q', Contact: '003', Account: '001' };
+export const ORG_ID = '00D5g000004ORGAEAW';
+export const USER_ID = '0055g000004USRAAAS';
+
+const str = (name: string, length = 255, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type: 'string', length, ...extra });
+const ro = (name: string, type: FieldType): FieldDef => ({ name, type, readOnly: true });
+
+const SYSTEM_HEAD: FieldDef[] = [ro('Id', 'id'), ro('IsDeleted', 'boolean')];
+const SYSTEM_TAIL: FieldDef[] = [
+  { name: 'OwnerId', type: 'reference' },
+  ro('CreatedDate', 'datetime'),
+  ro('CreatedById', 'reference'),
+  ro('LastModifiedDate', 'datetime'),
+  ro('LastModifiedById', 'reference'),
+  ro('SystemModstamp', 'datetime'),
+  { name: 'Junction_Id__c', type: 'string', length: 36, externalId: true, unique: true, custom: true },
+];
+
+const address = (prefix: string): FieldDef[] => [
+  { name: `${prefix}Street`, type: 'textarea', length: 255 },
+  str(`${prefix}City`, 40),
+  str(`${prefix}State`, 80),
+  str(`${prefix}PostalCode`, 20),
+  str(`${prefix}Country`, 80),
+];
+
+const person: FieldDef[] = [
+  str('FirstName', 40),
+  { name: 'LastName', type: 'string', length: 80, required: true },
+  { name: 'Salutation', type: 'picklist', length: 40 },
+  ro('Name', 'string'),
+  str('Title', 128),
+  { name: 'Email', type: 'email', length: 80 },
+  { name: 'Phone', type: 'phone', length: 40 },
+  { name: 'MobilePhone', type: 'phone', length: 40 },
+  { name: 'LeadSource', type: 'picklist', length: 255 },
+];
+
+const FIELDS: Record<ObjectName, FieldDef[]> = {
+  Lead: [
+    ...SYSTEM_HEAD,
+    ...person,
+    { name: 'Company', type: 'string', length: 255, required: true },
+    ...address(''),
+    { name: 'Website', type: 'url', length: 255 },
+    { name: 'Status', type: 'picklist', length: 255, required: true, defaultValue: 'Open - Not Contacted' },
+    { name: 'Industry', type: 'picklist', length: 255 },
+    { name: 'Rating', type: 'picklist', length: 255 },
+    { name: 'AnnualRevenue', type: 'currency' },
+    { name: 'NumberOfEmployees', type: 'int' },
+    { name: 'IsConverted', type: 'boolean', readOnly: true, defaultValue: false },
+    ro('ConvertedDate', 'date'),
+    { name: 'ConvertedAccountId', type: 'reference', readOnly: true, referenceTo: 'Account' },
+    { name: 'ConvertedContactId', type: 'reference', readOnly: true, referenceTo: 'Contact' },
+    ro('ConvertedOpportunityId', 'reference'),
+    { name: 'IsUnreadByOwner', type: 'boolean', defaultValue: true },
+    ro('LastActivityDate', 'date'),
+    str('EmailBouncedReason'),
+    { name: 'EmailBouncedDate', type: 'datetime' },
+    ...SYSTEM_TAIL,
+  ],
+  Contact: [
+    ...SYSTEM_HEAD,
+    { name: 'AccountId', type: 'reference', referenceTo: 'Account' },
+    ...person,
+    { name: 'HomePhone', type: 'phone', length: 40 },
+    { name: 'OtherPhone', type: 'phone', length: 40 },
+    str('Department', 80),
+    ...address('Mailing'),
+    ...address('Other'),
+    { name: 'ReportsToId', type: 'reference', referenceTo: 'Contact' },
+    ro('LastActivityDate', 'date'),
+    ...SYSTEM_TAIL,
+  ],
+  Account: [
+    ...SYSTEM_HEAD,
+    { name: 'Name', type: 'string', length: 255, required: true },
+    { name: 'Phone', type: 'phone', length: 40 },
+    { name: 'Website', type: 'url', length: 255 },
+    { name: 'Type', type: 'picklist', length: 255 },
+    { name: 'Industry', type: 'picklist', length: 255 },
+    ...address('Billing'),
+    ...address('Shipping'),
+    { name: 'ParentId', type: 'reference', referenceTo: 'Account' },
+    { name: 'NumberOfEmployees', type: 'int' },
+    { name: 'AnnualRevenue', type: 'currency' },
+    ...SYSTEM_TAIL,
+  ],
+};
+
+export class ObjectSchema {
+  private byLower = new Map<string, FieldDef>();
+  constructor(
+    readonly name: ObjectName,
+    readonly standard: readonly FieldDef[],
+  ) {
+    for (const f of standard) this.byLower.set(f.name.toLowerCase(), f);
+  }
+  field(name: string): FieldDef | undefined {
+    return this.byLower.get(name.toLowerCase());
+  }
+  /** Custom fields appear the first time a record carries them (the brief's "store as given"). */
+  addCustom(name: string, sample: unknown): FieldDef {
+    const existing = this.field(name);
+    if (existing) return existing;
+    const type: FieldType = typeof sample === 'number' ? 'double' : typeof sample === 'boolean' ? 'boolean' : 'string';
+    const def: FieldDef = { name, type, custom: true, ...(type === 'string' ? { length: 255 } : {}) };
+    this.byLower.set(name.toLowerCase(), def);
+    return def;
+  }
+  get fields(): FieldDef[] {
+    return [...this.byLower.values()];
+  }
+}
+
+export function buildSchemas(): Map<string, ObjectSchema> {
+  const map = new Map<string, ObjectSchema>();
+  for (const name of OBJECT_NAMES) map.set(name.toLowerCase(), new ObjectSchema(name, FIELDS[name]));
+  return map;
+}
+
+export const isCustomName = (name: string): boolean => /^[A-Za-z][A-Za-z0-9_]*__c$/.test(name);
+export const isNumeric = (t: FieldType): boolean => t === 'int' || t === 'double' || t === 'currency';
+export const isTextual = (t: FieldType): boolean => !isNumeric(t) && t !== 'boolean' && t !== 'date' && t !== 'datetime';

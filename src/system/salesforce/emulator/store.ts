@@ -1,0 +1,203 @@
+/**
+ * The in-memory org: one table per sObject, records kept (never hard-deleted) so
+ * `queryAll` and the replication endpoints see deletions. Records are replaced, never
+ * mutated, so an all-or-none request can roll back by restoring a shallow snapshot.
+ */
+import type { MonotonicStamp } from '../../emulator-kit';
+import { formatSfDateTime } from '../dates';
+import { sfError, type SfError } from './errors';
+import { IdFactory, normalizeId } from './ids';
+import { buildSchemas, ID_PREFIX, isCustomName, OBJECT_NAMES, USER_ID, type ObjectName, type ObjectSchema } from './schema';
+import { coerceValue, type FieldValue } from './values';
+
+export type SRecord = Record<string, FieldValue>;
+export type WriteOutcome = { ok: true; id: string; created: boolean } | { ok: false; errors: SfError[]; id?: string };
+type Tables = Map<ObjectName, Map<string, SRecord>>;
+
+export class SObjectStore {
+  private schemas = buildSchemas();
+  private tables: Tables = new Map(OBJECT_NAMES.map((n) => [n, new Map()]));
+  private ids = new IdFactory();
+  private rawCounter = 0;
+
+  constructor(private stamp: MonotonicStamp) {}
+
+  schema(type: string): ObjectSchema | undefined {
+    return this.schemas.get(type.toLowerCase());
+  }
+
+  /** Every row of an object, deleted ones included, in creation order. */
+  all(type: ObjectName): SRecord[] {
+    return [...this.table(type).values()];
+  }
+
+  get(type: ObjectName, id: string): SRecord | undefined {
+    const table = this.table(type);
+    return table.get(id) ?? table.get(normalizeId(id) ?? '');
+  }
+
+  /** Finds which object an id belongs to, by key prefix. */
+  typeOfId(id: string): ObjectName | undefined {
+    return OBJECT_NAMES.find((n) => id.startsWith(ID_PREFIX[n]) && this.get(n, id));
+  }
+
+  create(type: ObjectName, input: Record<string, unknown>): WriteOutcome {
+    const schema = this.schema(type)!;
+    const values = this.normalize(schema, input, 'create');
+    if ('errors' in values) return { ok: false, errors: values.errors };
+    const now = formatSfDateTime(this.stamp.next());
+    const record: SRecord = {};
+    for (const f of schema.fields) record[f.name] = f.defaultValue ?? null;
+    const id = this.ids.next(ID_PREFIX[type]);
+    Object.assign(record, values.record, {
+      Id: id,
+      IsDeleted: false,
+      OwnerId: values.record.OwnerId ?? USER_ID,
+      CreatedDate: now,
+      CreatedById: USER_ID,
+      LastModifiedDate: now,
+      LastModifiedById: USER_ID,
+      SystemModstamp: now,
+    });
+    const problems = this.check(schema, record, id);
+    if (problems.length) return { ok: false, errors: problems };
+    this.table(type).set(id, withName(type, record));
+    return { ok: true, id, created: true };
+  }
+
+  update(type: ObjectName, id: string, input: Record<string, unknown>): WriteOutcome {
+    const existing = this.get(type, id);
+    if (!existing) return { ok: false, id, errors: [sfError('NOT_FOUND', 'The requested resource does not exist')] };
+    const key = String(existing.Id);
+    if (existing.IsDeleted === true) return { ok: false, id: key, errors: [sfError('ENTITY_IS_DELETED', 'entity is deleted')] };
+    if (type === 'Lead' && existing.IsConverted === true) return { ok: false, id: key, errors: [sfError('CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead')] };
+    const schema = this.schema(type)!;
+    const values = this.normalize(schema, input, 'update');
+    if ('errors' in values) return { ok: false, id: key, errors: values.errors };
+    const now = formatSfDateTime(this.stamp.next());
+    const record: SRecord = { ...existing, ...values.record, LastModifiedDate: now, LastModifiedById: USER_ID, SystemModstamp: now };
+    const problems = this.check(schema, record, key);
+    if (problems.length) return { ok: false, id: key, errors: problems };
+    this.table(type).set(key, withName(type, record));
+    return { ok: true, id: key, created: false };
+  }
+
+  /** Soft delete: the row stays for queryAll and `/deleted`, with a fresh SystemModstamp. */
+  remove(type: ObjectName, id: string): WriteOutcome {
+    const existing = this.get(type, id);
+    if (!existing) return { ok: false, id, errors: [sfError('NOT_FOUND', 'The requested resource does not exist')] };
+    const key = String(existing.Id);
+    if (existing.IsDeleted === true) return { ok: false, id: key, errors: [sfError('ENTITY_IS_DELETED', 'entity is deleted')] };
+    const now = formatSfDateTime(this.stamp.next());
+    this.table(type).set(key, { ...existing, IsDeleted: true, LastModifiedDate: now, SystemModstamp: now });
+    return { ok: true, id: key, created: false };
+  }
+
+  /** Upsert on an external-id field (or Id): update the one match, create when none. */
+  upsert(type: ObjectName, field: string, value: string, input: Record<string, unknown>): WriteOutcome {
+    const body = Object.fromEntries(Object.entries(input).filter(([k]) => k.toLowerCase() !== field.toLowerCase()));
+    if (field === 'Id') return this.update(type, value, body);
+    const matches = this.matchExternal(type, field, value);
+    if (matches.length > 1) return { ok: false, errors: [sfError('DUPLICATE_EXTERNAL_ID', `${field}: more than one record found for external id field: ${value}`, [field])] };
+    if (matches.length === 1) return this.update(type, String(matches[0]!.Id), body);
+    return this.create(type, { ...body, [field]: value });
+  }
+
+  /** Live records whose external-id field matches (text external ids match case-insensitively). */
+  matchExternal(type: ObjectName, field: string, value: string): SRecord[] {
+    const needle = value.toLowerCase();
+    return this.all(type).filter((r) => r.IsDeleted !== true && typeof r[field] === 'string' && (r[field] as string).toLowerCase() === needle);
+  }
+
+  /** Stores a record exactly as given (tests plant malformed data); stamps it only where absent. */
+  insertRaw(type: ObjectName, given: Record<string, unknown>): string {
+    const now = formatSfDateTime(this.stamp.next());
+    const record: SRecord = { CreatedDate: now, LastModifiedDate: now, SystemModstamp: now, IsDeleted: false };
+    for (const [k, v] of Object.entries(given)) record[k] = isFieldValue(v) ? v : JSON.stringify(v);
+    const key = typeof given.Id === 'string' && given.Id ? given.Id : `raw-${++this.rawCounter}`;
+    this.table(type).set(key, record);
+    return key;
+  }
+
+  snapshot(): Tables {
+    return new Map([...this.tables].map(([n, t]) => [n, new Map(t)]));
+  }
+
+  restore(snapshot: Tables): void {
+    this.tables = snapshot;
+  }
+
+  reset(): void {
+    this.schemas = buildSchemas();
+    this.tables = new Map(OBJECT_NAMES.map((n) => [n, new Map()]));
+    this.ids.reset();
+    this.rawCounter = 0;
+  }
+
+  private table(type: ObjectName): Map<string, SRecord> {
+    return this.tables.get(type)!;
+  }
+
+  /** Resolves field names (case-insensitively, custom `__c` fields on first use) and coerces values. */
+  private normalize(schema: ObjectSchema, input: Record<string, unknown>, mode: 'create' | 'update'): { record: SRecord } | { errors: SfError[] } {
+    const record: SRecord = {};
+    const readOnly: string[] = [];
+    const errors: SfError[] = [];
+    for (const [key, raw] of Object.entries(input)) {
+      if (key === 'attributes') continue;
+      if (key.toLowerCase() === 'id') {
+        if (mode === 'create') errors.push(sfError('INVALID_FIELD', 'cannot specify Id in an insert call', ['Id']));
+        continue;
+      }
+      const def = schema.field(key) ?? (isCustomName(key) ? schema.addCustom(key, raw) : undefined);
+      if (!def) {
+        errors.push(sfError('INVALID_FIELD', `No such column '${key}' on sobject of type ${schema.name}`));
+        continue;
+      }
+      if (def.readOnly) {
+        readOnly.push(def.name);
+        continue;
+      }
+      const coerced = coerceValue(def, raw);
+      if ('error' in coerced) errors.push(coerced.error);
+      else record[def.name] = coerced.value;
+    }
+    if (readOnly.length)
+      errors.unshift(
+        sfError(
+          'INVALID_FIELD_FOR_INSERT_UPDATE',
+          `Unable to create/update fields: ${readOnly.join(', ')}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          readOnly,
+        ),
+      );
+    return errors.length ? { errors } : { record };
+  }
+
+  /** Record-level rules: required fields, references and unique fields. */
+  private check(schema: ObjectSchema, record: SRecord, selfId: string): SfError[] {
+    const missing = schema.fields.filter((f) => f.required && (record[f.name] === null || record[f.name] === undefined || record[f.name] === '')).map((f) => f.name);
+    if (missing.length) return [sfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing)];
+    const errors: SfError[] = [];
+    for (const f of schema.fields) {
+      const value = record[f.name];
+      if (f.referenceTo && !f.readOnly && typeof value === 'string') {
+        const target = this.get(f.referenceTo, value);
+        if (!target || target.IsDeleted === true) errors.push(sfError('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]));
+        else record[f.name] = String(target.Id);
+      }
+      if (f.unique && typeof value === 'string') {
+        const clash = this.matchExternal(schema.name, f.name, value).find((r) => r.Id !== selfId);
+        if (clash) errors.push(sfError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${String(clash.Id)}`, [f.name]));
+      }
+    }
+    return errors;
+  }
+}
+
+function withName(type: ObjectName, record: SRecord): SRecord {
+  if (type === 'Account') return record;
+  const name = [record.FirstName, record.LastName].filter((p) => typeof p === 'string' && p !== '').join(' ');
+  return { ...record, Name: name || null };
+}
+
+const isFieldValue = (v: unknown): v is FieldValue => v === null || ['string', 'number', 'boolean'].includes(typeof v);
