@@ -8,11 +8,6 @@ const vendorInternals = ['**/system/salesforce/**', '**/system/hubspot/**', '**/
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.junction/**', 'coverage/**', 'artifacts/**', 'schema/**'] },
   js.configs.recommended,
-  {
-    files: ['**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', module: 'writable' } },
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
-  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -51,5 +46,10 @@ export default tseslint.config(
   {
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -42,24 +42,28 @@ const SANDBOX = { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', 
 
 export async function startJunction(config: JunctionConfig, overrides: StartOverrides = {}): Promise<RunningJunction> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const closers: Array<() => Promise<unknown>> = [];
+  const closers: Array<{ name: string; run: () => Promise<unknown> }> = [];
+  const onClose = (name: string, run: () => Promise<unknown>) => closers.push({ name, run });
   const close = async () => {
-    for (const c of closers.reverse()) await c().catch((err: unknown) => logger.warn({ err: String(err) }, 'shutdown step failed'));
+    for (const c of closers.reverse()) {
+      logger.debug({ step: c.name }, 'shutting down');
+      await c.run().catch((err: unknown) => logger.warn({ step: c.name, err: String(err) }, 'shutdown step failed'));
+    }
   };
   try {
     mkdirSync(config.dataDir, { recursive: true });
     const cipher = new CredentialsCipher(config.masterKey ?? localMasterKey(config.dataDir));
     const database = await openDatabase({ url: config.database.url, embeddedDir: config.database.embeddedDir });
-    closers.push(() => database.close());
+    onClose('database', () => database.close());
     const db = database.dataSource;
     const bus = createJunctionPubSub(config.redisUrl, logger);
-    closers.push(() => bus.close());
+    onClose('pub/sub', () => bus.close());
     const connections = new ConnectionService(db, cipher, { redisUrl: config.redisUrl, adapterDefaults: overrides.adapterDefaults });
-    closers.push(() => connections.close());
+    onClose('adapters', () => connections.close());
     const syncRuns = new SyncRunService(db, bus.events);
 
     const emulators = await registerEmulators(config, overrides, connections, database, logger);
-    closers.push(() => Promise.all(emulators.map((e) => e.close())));
+    onClose('emulators', () => Promise.all(emulators.map((e) => e.close())));
 
     const apiKeys = new ApiKeyService(db);
     const bootstrap = await apiKeys.ensureBootstrapAdmin(config.adminKey);
@@ -69,7 +73,7 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
       const server: JunctionHttpServer = await createHttpServer({ env: config.env, dataSource: db, connections, syncRuns, apiKeys, pubSub: bus.pubSub, logger });
       const bound = await server.listen(config.http.port, config.http.host);
       url = `http://localhost:${bound.port}`;
-      closers.push(() => server.close());
+      onClose('http server', () => server.close());
     }
 
     let worker: SyncWorker | undefined;
@@ -80,7 +84,7 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
       worker = new SyncWorker(db, engine, syncRuns, { workerId, intervalMs: config.syncIntervalMs, log });
       worker.start();
       const w = worker;
-      closers.push(() => w.stop());
+      onClose('sync worker', () => w.stop());
     }
     return { url, adminKey: bootstrap.key, adminKeyCreated: bootstrap.created, emulators, database, connections, worker, logger, close };
   } catch (err) {

@@ -36,6 +36,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     junction.logger.info({ signal }, 'shutting down');
+    // A stuck vendor call must not keep the process alive forever.
+    setTimeout(() => {
+      junction.logger.error({ signal }, 'shutdown took over 15 s; exiting');
+      process.exit(1);
+    }, 15_000).unref();
     void junction.close().then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));

@@ -16,6 +16,7 @@ import { applyInboundPage, type PageOutcome } from './inbound';
 import { deliverOutbox } from './outbound';
 
 const TEST_BATCH_SIZE = 10;
+const HEARTBEAT_MS = 5_000;
 
 export interface SyncEngineDeps {
   db: DataSource;
@@ -50,6 +51,8 @@ export class SyncEngine {
     const owners = await this.loadOwners();
     const mappers = mappingProfile(connection.kind).mappers;
     let stopped: string | undefined;
+    // A heartbeat between pages too, so a long vendor call is not mistaken for a dead worker.
+    const heartbeat = setInterval(() => void db.query(`UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1`, [run.id]).catch(() => undefined), HEARTBEAT_MS);
     try {
       for (const [i, mapper] of mappers.entries()) {
         await this.pull(run, connection, adapter, mapper, owners, totals, planned, callsBefore);
@@ -63,6 +66,8 @@ export class SyncEngine {
       }
     } catch (err) {
       stopped = await this.recordFailure(connection, run, err);
+    } finally {
+      clearInterval(heartbeat);
     }
     if (adapter.stats.lastUsage) await this.deps.connections.recordUsage(connection.id, adapter.stats.lastUsage).catch(() => undefined);
     if (planned) run.plannedChanges = planned;
@@ -171,7 +176,7 @@ export class SyncEngine {
     if (status === 'SUCCEEDED' && !run.dryRun) await db.query(`UPDATE connections SET last_successful_sync_at = now() WHERE id = $1`, [run.connectionId]);
     const done = await db.getRepository(SyncRunEntity).findOneByOrFail({ id: run.id });
     this.deps.events.publish(TOPICS.SYNC_RUN_UPDATED, done);
-    this.deps.log?.(status === 'SUCCEEDED' ? 'info' : 'warn', 'sync run finished', { runId: run.id, status, ...totals, apiCalls });
+    this.deps.log?.(status === 'SUCCEEDED' ? 'info' : 'warn', 'sync run finished', { runId: run.id, connectionId: run.connectionId, mode: run.mode, status, ...totals, apiCalls });
     return done;
   }
 }

@@ -1,0 +1,95 @@
+/** The HubSpot SystemAdapter: CRM v3 objects over our own thin client (client.ts). */
+import { SystemError } from '../errors';
+import type {
+  AdapterOptions,
+  AdapterStats,
+  ApiUsage,
+  ChangePage,
+  ConnectionTestResult,
+  ListOptions,
+  OutboundRecord,
+  RemoteRecord,
+  SystemAdapter,
+  TokenInfo,
+  WriteResult,
+} from '../system-api';
+import { listChanges, requestedProperties } from './changes';
+import { HubspotClient } from './client';
+import { HUBSPOT_DESCRIPTOR, HUBSPOT_LIMITS, HUBSPOT_OBJECTS, resolveObject, type HubspotObject } from './descriptor';
+import { normalize } from './normalize';
+import { archiveRecords, upsertRecords } from './writes';
+
+export class HubspotAdapter implements SystemAdapter {
+  readonly kind = 'HUBSPOT' as const;
+  readonly apiVersion: string;
+  private client: HubspotClient;
+
+  constructor(options: AdapterOptions) {
+    // Only v3 object paths exist in this client; the version is reported, not switched on.
+    this.apiVersion = options.apiVersion ?? HUBSPOT_DESCRIPTOR.defaultApiVersion;
+    this.client = new HubspotClient(options);
+  }
+
+  get stats(): AdapterStats {
+    return this.client.stats;
+  }
+
+  async testConnection(): Promise<ConnectionTestResult> {
+    const started = performance.now();
+    try {
+      await this.client.listPage('contacts', { limit: 1, properties: ['hs_object_id'] });
+      return { ok: true, latencyMs: Math.round(performance.now() - started), apiVersion: this.apiVersion };
+    } catch (err) {
+      const errorClass = err instanceof SystemError ? err.errorClass : 'UNKNOWN';
+      return { ok: false, latencyMs: Math.round(performance.now() - started), apiVersion: this.apiVersion, message: (err as Error).message, errorClass };
+    }
+  }
+
+  /**
+   * From X-HubSpot-RateLimit-Daily(-Remaining), seen on every non-search answer; one cheap
+   * GET when none has been seen yet. OAuth apps get no daily headers (and have no daily
+   * limit): then usage is reported as 0 of 0.
+   */
+  async getUsage(): Promise<ApiUsage> {
+    if (!this.stats.lastUsage) await this.client.listPage('contacts', { limit: 1, properties: ['hs_object_id'] });
+    return this.stats.lastUsage ?? { used: 0, limit: 0 };
+  }
+
+  listChanged(remoteType: string, cursor: string | null, options: ListOptions): AsyncIterable<ChangePage> {
+    return listChanges(this.client, objectOf(remoteType), cursor, options);
+  }
+
+  async *bulkExport(remoteType: string, options: ListOptions): AsyncIterable<RemoteRecord[]> {
+    const object = objectOf(remoteType);
+    const properties = requestedProperties(object, options.fields);
+    const limit = Math.max(1, Math.min(options.pageSize ?? HUBSPOT_LIMITS.listPage, HUBSPOT_LIMITS.listPage));
+    let after: string | undefined;
+    do {
+      const page = await this.client.listPage(object, { limit, after, properties });
+      yield page.results.map((wire) => normalize(object, HUBSPOT_OBJECTS[object].stampProperty, wire).record);
+      after = page.nextAfter;
+    } while (after);
+  }
+
+  upsert(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]> {
+    return upsertRecords(this.client, objectOf(remoteType), records);
+  }
+
+  archive(remoteType: string, remoteIds: string[]): Promise<WriteResult[]> {
+    return archiveRecords(this.client, objectOf(remoteType), remoteIds);
+  }
+
+  refreshToken(): Promise<TokenInfo> {
+    return this.client.refreshToken();
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+function objectOf(remoteType: string): HubspotObject {
+  const object = resolveObject(remoteType);
+  if (!object) throw new SystemError('VALIDATION', 'UNKNOWN_OBJECT', `HubSpot has no object ${remoteType} here (contacts, companies)`);
+  return object;
+}

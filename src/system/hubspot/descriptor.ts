@@ -1,0 +1,78 @@
+/**
+ * HubSpot facts as data (STYLE.md §1): object names, stamp properties, limits.
+ * Wire facts come from shared/crm-wire.md §2 and the HubSpot docs linked there.
+ */
+import type { CrmDescriptor } from '../crm-module';
+
+export const HUBSPOT_DESCRIPTOR: CrmDescriptor = {
+  kind: 'HUBSPOT',
+  defaultApiVersion: 'v3',
+  defaultEmulatorPort: 4102,
+  objects: { contact: ['contacts'], company: ['companies'] },
+  externalIdField: 'junction_id',
+  writeBatchSize: 100,
+};
+
+export type HubspotObject = 'contacts' | 'companies';
+
+export interface HubspotObjectFacts {
+  /** Object type id used by the v4 associations API and accepted in v3 paths. */
+  typeId: string;
+  singular: string;
+  /** The property HubSpot stamps on every change (contacts differ from every other object). */
+  stampProperty: string;
+  /** Properties returned when a request names none (crm-wire §2.1). */
+  defaultProperties: readonly string[];
+  /** Properties the free-text `query` of a search looks at. */
+  searchableProperties: readonly string[];
+}
+
+export const HUBSPOT_OBJECTS: Record<HubspotObject, HubspotObjectFacts> = {
+  contacts: {
+    typeId: '0-1',
+    singular: 'contact',
+    stampProperty: 'lastmodifieddate',
+    defaultProperties: ['createdate', 'email', 'firstname', 'hs_object_id', 'lastmodifieddate', 'lastname'],
+    searchableProperties: ['email', 'firstname', 'lastname', 'phone', 'company'],
+  },
+  companies: {
+    typeId: '0-2',
+    singular: 'company',
+    stampProperty: 'hs_lastmodifieddate',
+    defaultProperties: ['createdate', 'domain', 'hs_lastmodifieddate', 'hs_object_id', 'name'],
+    searchableProperties: ['name', 'domain', 'website', 'phone'],
+  },
+};
+
+/** Resolves `contacts`, `contact` or `0-1` (all accepted by HubSpot) to the canonical plural. */
+export function resolveObject(name: string): HubspotObject | undefined {
+  const lower = name.toLowerCase();
+  for (const [plural, facts] of Object.entries(HUBSPOT_OBJECTS) as Array<[HubspotObject, HubspotObjectFacts]>) {
+    if (lower === plural || lower === facts.singular || lower === facts.typeId) return plural;
+  }
+  return undefined;
+}
+
+/** Batch endpoints take at most 100 inputs; list pages at most 100; search pages at most 200. */
+export const HUBSPOT_LIMITS = {
+  batchInputs: 100,
+  listPage: 100,
+  searchPage: 200,
+  searchDefaultPage: 10,
+  /** Search never pages past this many results; a later `after` is a 400. */
+  searchResultCap: 10_000,
+  dailyRequests: 250_000,
+  tenSecondlyRequests: 100,
+  tokenTtlMs: 30 * 60 * 1000,
+} as const;
+
+/** Association type ids (SDK enum AssociationTypes): unlabeled and primary, each direction. */
+export const ASSOCIATION_TYPES = {
+  contactToCompany: 279,
+  contactToCompanyPrimary: 1,
+  companyToContact: 280,
+  companyToContactPrimary: 2,
+} as const;
+
+/** Properties HubSpot maintains itself; writes to them are refused. */
+export const READ_ONLY_PROPERTIES: ReadonlySet<string> = new Set(['hs_object_id', 'lastmodifieddate', 'hs_lastmodifieddate']);

@@ -1,0 +1,30 @@
+/**
+ * POST /oauth/v1/token, refresh-token grant only (form-encoded), with HubSpot's error bodies.
+ * https://developers.hubspot.com/docs/api-reference/legacy/oauth-v1/tokens/post-oauth-v1-token
+ */
+import { randomUUID } from 'node:crypto';
+import { json, type EmulatorRequest, type EmulatorResponse } from '../../emulator-kit';
+import type { HubspotState } from './state';
+
+export const SANDBOX = { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' } as const;
+
+const oauthError = (status: string, message: string, error: string): EmulatorResponse =>
+  json(400, { status, message, correlationId: randomUUID(), requestId: randomUUID(), error });
+
+export function tokenRoute(state: HubspotState, req: EmulatorRequest): EmulatorResponse {
+  const form = new URLSearchParams(req.text());
+  if (form.get('grant_type') !== 'refresh_token')
+    return oauthError('BAD_GRANT_TYPE', `unsupported grant type: ${form.get('grant_type') ?? 'none'}`, 'unsupported_grant_type');
+  if (form.get('client_id') !== SANDBOX.clientId) return oauthError('BAD_CLIENT_ID', 'missing or unknown client id', 'invalid_client');
+  if (form.get('client_secret') !== SANDBOX.clientSecret) return oauthError('BAD_CLIENT_SECRET', 'missing or invalid client secret', 'invalid_client');
+  if (form.get('refresh_token') !== SANDBOX.refreshToken) return oauthError('BAD_REFRESH_TOKEN', 'missing or unknown refresh token', 'invalid_grant');
+  const { tokens, clock } = state.ctx;
+  const issued = tokens.issue(clock.now());
+  return json(200, {
+    token_type: 'bearer',
+    refresh_token: SANDBOX.refreshToken,
+    access_token: issued.token,
+    // Whole seconds as HubSpot sends them; a sub-second test TTL still says 1.
+    expires_in: Math.max(1, Math.floor(tokens.ttl / 1000)),
+  });
+}

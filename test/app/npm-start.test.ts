@@ -1,0 +1,71 @@
+/**
+ * `npm start` as a user runs it: a real process on the embedded database, against the CRM
+ * emulators running on their own (`npm run emulators` + JUNCTION_EMULATORS=external), killed
+ * with SIGKILL and started again.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsforce from 'jsforce';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulators, type RunningEmulator } from '../../src/system';
+import { startJunctionProcess, waitFor, type JunctionProcess } from '../support/junction-process';
+import { SANDBOX } from '../support/sync-harness';
+
+const ADMIN_KEY = 'jk_test-admin-key-for-npm-start-0123456789';
+const SEED = 30;
+const DISTINCT = 2 * SEED - Math.floor(SEED * 0.25);
+
+describe('npm start', () => {
+  let emulators: RunningEmulator[];
+  let dataDir: string;
+  let junction: JunctionProcess | undefined;
+  const env = () => ({ JUNCTION_DATA_DIR: dataDir, JUNCTION_EMULATORS: 'external', JUNCTION_ADMIN_KEY: ADMIN_KEY, JUNCTION_SYNC_INTERVAL_MS: '1000' });
+  const contactCount = async (j: JunctionProcess) => ((await j.graphql<{ contacts: { totalCount: number } }>('{ contacts(first: 1) { totalCount } }')).data?.contacts.totalCount ?? -1);
+
+  beforeAll(async () => {
+    emulators = await startEmulators({ crms: ['SALESFORCE', 'HUBSPOT'], seed: SEED, defaultPorts: true });
+    dataDir = mkdtempSync(join(tmpdir(), 'junction-start-'));
+  });
+  afterAll(async () => {
+    await junction?.kill('SIGKILL');
+    await Promise.all((emulators ?? []).map((e) => e.close()));
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is ready, and within a sync interval or two shows every person once', async () => {
+    const started = Date.now();
+    junction = await startJunctionProcess(env(), ADMIN_KEY);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(junction.output()).toMatch(/GraphQL\s+http:\/\/localhost:\d+\/graphql/);
+    const health = await fetch(`${junction.url}/readyz`);
+    expect(health.status).toBe(200);
+    expect(await waitFor(() => contactCount(junction!), (n) => n === DISTINCT, 30_000, `${DISTINCT} contacts`)).toBe(DISTINCT);
+    const twoSources = await junction.graphql<{ contacts: { edges: Array<{ node: { sources: unknown[] } }> } }>('{ contacts(first: 100) { edges { node { sources { remoteId } } } } }');
+    expect(twoSources.data!.contacts.edges.filter((e) => e.node.sources.length === 2).length).toBeGreaterThanOrEqual(Math.floor(SEED * 0.25));
+  });
+
+  it('killed and restarted, keeps every contact and resumes from its cursors', async () => {
+    expect(await junction!.kill('SIGKILL')).toBeNull();
+    const sf = new jsforce.Connection({ oauth2: { ...SANDBOX, loginUrl: emulators[0]!.url }, instanceUrl: emulators[0]!.url, refreshToken: SANDBOX.refreshToken, version: '59.0' });
+    await sf.sobject('Lead').create({ FirstName: 'Katherine', LastName: 'Johnson', Email: 'katherine.johnson@nasa.example.com', Company: 'NASA' });
+
+    junction = await startJunctionProcess(env(), ADMIN_KEY);
+    expect(await contactCount(junction)).toBeGreaterThanOrEqual(DISTINCT);
+    expect(await waitFor(() => contactCount(junction!), (n) => n === DISTINCT + 1, 30_000, 'the new lead')).toBe(DISTINCT + 1);
+    // Resumed from the cursor: Salesforce's next run read only what changed while Junction was down.
+    const runs = await junction.graphql<{ connections: Array<{ id: string; kind: string }>; syncRuns: { edges: Array<{ node: { recordsRead: number; status: string; connection: { id: string } } }> } }>(
+      '{ connections { id kind } syncRuns(first: 50) { edges { node { recordsRead status connection { id } } } } }',
+    );
+    const sfId = runs.data!.connections.find((c) => c.kind === 'SALESFORCE')!.id;
+    const sfReads = runs.data!.syncRuns.edges.map((e) => e.node).filter((r) => r.connection.id === sfId && r.recordsRead > 0);
+    expect(sfReads.at(-1)!.recordsRead).toBeGreaterThanOrEqual(SEED); // the very first run read everything
+    expect(sfReads[0]!.recordsRead).toBeLessThanOrEqual(2); // the latest read only the new lead (and at most the boundary record)
+  });
+
+  it('stops with one clear message on bad configuration', async () => {
+    await expect(startJunctionProcess({ JUNCTION_DATA_DIR: dataDir, PORT: 'eighty', JUNCTION_ROLE: 'boss', DATABASE_URL: 'mysql://nope' }, ADMIN_KEY, 20_000)).rejects.toThrow(
+      /exited with 2: Junction cannot start: bad configuration — PORT: .*JUNCTION_ROLE: .*DATABASE_URL/s,
+    );
+  });
+});
