@@ -17,7 +17,7 @@ const intFrom = (name: string, min: number, max: number) =>
 
 const envSchema = z
   .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    NODE_ENV: z.enum(['development', 'production', 'test'], 'NODE_ENV must be one of development, production, test').default('development'),
     PORT: intFrom('PORT', 1, 65535).default(4000),
     HOST: z.string().min(1).default('0.0.0.0'),
     DATABASE_URL: z
@@ -33,7 +33,7 @@ const envSchema = z
       .string()
       .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'JUNCTION_MASTER_KEY must be 32 bytes as 64 hex characters or base64')
       .optional(),
-    JUNCTION_ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+    JUNCTION_ROLE: z.enum(['api', 'worker', 'all'], 'JUNCTION_ROLE must be one of api, worker, all').default('all'),
     JUNCTION_EMULATORS: z
       .string()
       .default('all')
@@ -45,7 +45,7 @@ const envSchema = z
     JUNCTION_SEED: intFrom('JUNCTION_SEED', 0, 1_000_000).default(200),
     JUNCTION_SYNC_INTERVAL_MS: intFrom('JUNCTION_SYNC_INTERVAL_MS', 500, 86_400_000).default(15_000),
     JUNCTION_DATA_DIR: z.string().min(1).default('.junction'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent').default('info'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JUNCTION_MASTER_KEY)
