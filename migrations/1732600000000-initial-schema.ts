@@ -213,6 +213,8 @@ export class InitialSchema1732600000000 implements MigrationInterface {
         record_kind text NOT NULL,
         record_id uuid NOT NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
+        -- When the change happened in its source CRM: delivered_at minus this is the sync latency.
+        source_changed_at timestamptz,
         attempts integer NOT NULL DEFAULT 0,
         last_error text,
         delivered_at timestamptz

@@ -114,7 +114,7 @@ async function applyOne(m: EntityManager, ctx: InboundContext, record: RemoteRec
   }
   await upsertLink(m, { kind: mapped.kind, recordId, connectionId: ctx.connectionId, remoteType: ctx.mapper.remoteType, remoteId: record.remoteId, remoteUpdatedAt: changedAt, hash });
   await resolveQuarantined(m, ctx.connectionId, ctx.mapper.remoteType, record.remoteId);
-  if (changed) await enqueueOutbound(m, mapped.kind, recordId, ctx.connectionId);
+  if (changed) await enqueueOutbound(m, mapped.kind, recordId, ctx.connectionId, changedAt);
   return changed ? 'applied' : 'unchanged';
 }
 

@@ -99,12 +99,13 @@ export async function recordProvenance(m: EntityManager, id: string, values: Rec
 }
 
 /** Queues delivery of a record to every other enabled connection, in the same transaction. */
-export async function enqueueOutbound(m: EntityManager, kind: RecordKind, id: string, exceptConnectionId: string | null): Promise<void> {
+export async function enqueueOutbound(m: EntityManager, kind: RecordKind, id: string, exceptConnectionId: string | null, sourceChangedAt: Date | null = null): Promise<void> {
+  // A pending row keeps its earliest source time, so latency counts from the first unsent change.
   await m.query(
-    `INSERT INTO outbox (connection_id, record_kind, record_id)
-     SELECT c.id, $1, $2 FROM connections c WHERE c.enabled AND c.id IS DISTINCT FROM $3
+    `INSERT INTO outbox (connection_id, record_kind, record_id, source_changed_at)
+     SELECT c.id, $1, $2, $4 FROM connections c WHERE c.enabled AND c.id IS DISTINCT FROM $3
      ON CONFLICT (connection_id, record_kind, record_id) WHERE delivered_at IS NULL DO NOTHING`,
-    [kind, id, exceptConnectionId],
+    [kind, id, exceptConnectionId, sourceChangedAt],
   );
 }
 
