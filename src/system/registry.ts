@@ -1,4 +1,5 @@
 import type { CrmModule } from './crm-module';
+import { dynamics } from './dynamics';
 import { hubspot } from './hubspot';
 import { salesforce } from './salesforce';
 import type { CrmKind } from './system-api';
@@ -7,6 +8,7 @@ import type { CrmKind } from './system-api';
 const MODULES: Partial<Record<CrmKind, CrmModule>> = {
   SALESFORCE: salesforce,
   HUBSPOT: hubspot,
+  DYNAMICS: dynamics,
 };
 
 export function crmModule(kind: CrmKind): CrmModule {

@@ -32,7 +32,13 @@ const FIXTURES: Record<CrmKind, ContractFixture | undefined> = {
     invalid: { firstname: 'Bad', email: 'not an email' },
     update: ['jobtitle', 'Countess'],
   },
-  DYNAMICS: undefined,
+  DYNAMICS: {
+    contactType: 'contacts',
+    fields: ['firstname', 'lastname', 'emailaddress1', 'jobtitle'],
+    valid: (n) => ({ firstname: 'Ada', lastname: `Lovelace${n}`, emailaddress1: `ada${n}@analytical.example.com` }),
+    invalid: { firstname: 'No', emailaddress1: 'no-last-name@example.com' },
+    update: ['jobtitle', 'Countess'],
+  },
 };
 
 async function drain<T>(it: AsyncIterable<T>): Promise<T[]> {

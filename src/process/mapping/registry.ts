@@ -1,4 +1,5 @@
 import type { CrmKind } from '../../system';
+import { dynamicsProfile } from './dynamics';
 import type { CrmMappingProfile, RecordMapper } from './field-map';
 import { hubspotProfile } from './hubspot';
 import { salesforceProfile } from './salesforce';
@@ -6,6 +7,7 @@ import { salesforceProfile } from './salesforce';
 const PROFILES: Partial<Record<CrmKind, CrmMappingProfile>> = {
   SALESFORCE: salesforceProfile,
   HUBSPOT: hubspotProfile,
+  DYNAMICS: dynamicsProfile,
 };
 
 export function mappingProfile(crm: CrmKind): CrmMappingProfile {

@@ -1,0 +1,103 @@
+/**
+ * A thin Dataverse Web API client on the shared HttpTransport (limiter, timeout, retry,
+ * one refresh+replay on 401). Every call carries the OData headers Dataverse asks for.
+ * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/compose-http-requests-handle-errors
+ */
+import { randomUUID } from 'node:crypto';
+import { SystemError } from '../errors';
+import type { AdapterOptions, AdapterStats, TokenInfo } from '../system-api';
+import { createLimiter } from '../transport/limiter';
+import { HttpTransport } from '../transport/http-transport';
+import { readBatchResponse, writeBatchRequest, type BatchEntry, type BatchPartRequest, type BatchPartResponse } from './multipart';
+import { parseCollection, type CollectionPage } from './types';
+import { createDataverseWire } from './wire';
+
+const ODATA = { 'OData-MaxVersion': '4.0', 'OData-Version': '4.0', 'If-None-Match': 'null' } as const;
+
+export interface PageRequest {
+  maxPageSize: number;
+  trackChanges?: boolean;
+}
+
+export class DataverseClient {
+  private transport: HttpTransport;
+  /** `/api/data/v9.2/`: collection paths and links are relative to it. */
+  readonly dataRoot: string;
+
+  constructor(options: AdapterOptions, apiVersion: string) {
+    const baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.dataRoot = `/api/data/v${apiVersion}/`;
+    this.transport = new HttpTransport({
+      baseUrl,
+      limiter: createLimiter(options.limiter),
+      // The token endpoint sits beside the org URL ({baseUrl}/{tenant}/oauth2/v2.0/token): the
+      // emulator serves both; a real deployment points baseUrl at a proxy or sets the authority.
+      wire: createDataverseWire({ authorityUrl: baseUrl, resourceUrl: baseUrl, credentials: options.credentials, timeoutMs: options.timeoutMs }),
+      timeoutMs: options.timeoutMs,
+      retry: options.retry,
+      onToken: options.onToken,
+    });
+  }
+
+  get stats(): AdapterStats {
+    return this.transport.stats;
+  }
+
+  refreshToken(): Promise<TokenInfo> {
+    return this.transport.refreshToken();
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  /**
+   * The cheapest authenticated call there is.
+   * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/reference/whoami
+   */
+  async whoAmI(): Promise<void> {
+    await this.transport.request({ method: 'GET', url: `${this.dataRoot}WhoAmI`, headers: { ...ODATA } });
+  }
+
+  /**
+   * One page of a collection: a query, a nextLink, or a deltaLink (absolute links are
+   * reduced to their path, so they always go to the configured base URL).
+   * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query/page-results
+   * https://learn.microsoft.com/power-apps/developer/data-platform/use-change-tracking-synchronize-data-external-systems
+   */
+  async page(pathOrLink: string, request: PageRequest): Promise<CollectionPage> {
+    const prefer = [`odata.maxpagesize=${request.maxPageSize}`, ...(request.trackChanges ? ['odata.track-changes'] : [])].join(',');
+    const res = await this.transport.request({ method: 'GET', url: this.relative(pathOrLink), headers: { ...ODATA, Prefer: prefer } });
+    return parseCollection(res.body);
+  }
+
+  /**
+   * POST $batch; the answer's parts in order (change sets flattened).
+   * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api
+   */
+  async batch(entries: BatchEntry<BatchPartRequest>[]): Promise<BatchPartResponse[]> {
+    const request = writeBatchRequest(entries, randomUUID());
+    // Every part the adapter sends is an idempotent PATCH-by-key or DELETE, so a replay is safe.
+    const res = await this.transport.request<unknown>({
+      method: 'POST',
+      url: `${this.dataRoot}$batch`,
+      rawBody: request.body,
+      contentType: request.contentType,
+      headers: { ...ODATA },
+      idempotent: true,
+    });
+    if (typeof res.body !== 'string') throw new SystemError('DATA_FORMAT', 'MALFORMED_RESPONSE', 'Dataverse answered $batch without a multipart body');
+    try {
+      return readBatchResponse(res.body, res.headers.get('content-type'));
+    } catch (err) {
+      throw new SystemError('DATA_FORMAT', 'MALFORMED_RESPONSE', `Dataverse $batch answer did not parse: ${(err as Error).message}`);
+    }
+  }
+
+  /** A link or path as a path under the base URL. */
+  relative(pathOrLink: string): string {
+    if (!/^https?:\/\//.test(pathOrLink)) return pathOrLink.startsWith('/') ? pathOrLink : this.dataRoot + pathOrLink;
+    const url = new URL(pathOrLink);
+    return url.pathname + url.search;
+  }
+}

@@ -1,0 +1,21 @@
+/** Starts the Dataverse emulator on 127.0.0.1 (port 0 picks a free one). */
+import type { DemoPerson } from '../../demo-data/people';
+import { EmulatorClock, EmulatorServer, TokenRegistry, type EmulatorStartOptions, type RunningEmulator } from '../../emulator-kit';
+import { DATAVERSE_LIMITS, DYNAMICS_DESCRIPTOR } from '../descriptor';
+import { seedPeople } from './seed';
+import { createState } from './state';
+import { DataverseEmulator } from './vendor';
+
+export async function startDynamicsEmulator(options: EmulatorStartOptions = {}): Promise<RunningEmulator> {
+  const ctx = { clock: new EmulatorClock(), tokens: new TokenRegistry(DATAVERSE_LIMITS.tokenTtlMs), webhooks: [] as string[] };
+  const state = createState(ctx);
+  const server = new EmulatorServer(new DataverseEmulator(state), ctx);
+  await server.listen(options.port ?? DYNAMICS_DESCRIPTOR.defaultEmulatorPort);
+  return {
+    kind: 'DYNAMICS',
+    url: server.url,
+    server,
+    seed: (people: DemoPerson[]) => seedPeople(state, people),
+    close: () => server.close(),
+  };
+}

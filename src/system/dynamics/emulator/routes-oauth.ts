@@ -1,0 +1,31 @@
+/**
+ * POST /{tenant}/oauth2/v2.0/token: the Entra ID client-credentials grant (any tenant), with
+ * AADSTS-style errors. msal-node refuses a plain-http authority (crm-wire §4.3), so SDK tests
+ * fetch the token here themselves and hand it to dynamics-web-api's onTokenRefresh.
+ * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+ */
+import { json, type EmulatorRequest, type EmulatorResponse } from '../../emulator-kit';
+import { aadError } from './errors';
+import type { DataverseState } from './state';
+
+export const SANDBOX = { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret' } as const;
+
+export function tokenRoute(state: DataverseState, req: EmulatorRequest): EmulatorResponse {
+  const form = new URLSearchParams(req.text());
+  const grant = form.get('grant_type');
+  if (grant !== 'client_credentials')
+    return aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant ?? ''}'.`);
+  const clientId = form.get('client_id');
+  if (clientId !== SANDBOX.clientId)
+    return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId ?? ''}' was not found in the directory.`);
+  if (form.get('client_secret') !== SANDBOX.clientSecret)
+    return aadError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
+  const scope = form.get('scope') ?? '';
+  if (!scope.endsWith('/.default'))
+    return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
+  const { tokens, clock } = state.ctx;
+  const issued = tokens.issue(clock.now());
+  // AAD answers 3599 for its hour-long tokens: whole seconds, rounded down, at least 1.
+  const seconds = Math.max(1, Math.ceil(tokens.ttl / 1000) - 1);
+  return json(200, { token_type: 'Bearer', expires_in: seconds, ext_expires_in: seconds, access_token: issued.token });
+}

@@ -1,0 +1,34 @@
+/** Everything one Dataverse emulator holds, handed to each route module. */
+import type { EmulatorContext } from '../../emulator-kit';
+import { MonotonicStamp } from '../../emulator-kit';
+import type { DataverseEntitySet } from '../descriptor';
+import { EntityStore, VersionCounter } from './store';
+
+export interface DataverseState {
+  ctx: EmulatorContext;
+  versions: VersionCounter;
+  stores: Record<DataverseEntitySet, EntityStore>;
+}
+
+export function createState(ctx: EmulatorContext): DataverseState {
+  const stamps = new MonotonicStamp(ctx.clock);
+  const versions = new VersionCounter();
+  return {
+    ctx,
+    versions,
+    stores: {
+      contacts: new EntityStore('contacts', stamps, versions),
+      accounts: new EntityStore('accounts', stamps, versions),
+      leads: new EntityStore('leads', stamps, versions),
+    },
+  };
+}
+
+/** Takes every table's snapshot, for an atomic change set. */
+export function snapshotAll(state: DataverseState): () => void {
+  const saved = Object.values(state.stores).map((store) => [store, store.snapshot()] as const);
+  return () => {
+    for (const [store, snap] of saved) store.restore(snap);
+    // Rowversions stay consumed, as in SQL: a rolled-back change set leaves gaps, never reuse.
+  };
+}

@@ -1,0 +1,12 @@
+/** The Dynamics 365 (Dataverse) CRM module: descriptor, adapter factory, emulator. */
+import type { CrmModule } from '../crm-module';
+import type { AdapterOptions } from '../system-api';
+import { DynamicsAdapter } from './adapter';
+import { DYNAMICS_DESCRIPTOR } from './descriptor';
+import { startDynamicsEmulator } from './emulator';
+
+export const dynamics: CrmModule = {
+  descriptor: DYNAMICS_DESCRIPTOR,
+  createAdapter: (options: AdapterOptions) => new DynamicsAdapter(options),
+  startEmulator: (options) => startDynamicsEmulator(options),
+};
