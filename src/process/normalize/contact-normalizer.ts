@@ -6,6 +6,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { ContactField, RecordIssue, UnifiedValue } from '../model';
 import { normalizeCountry, normalizeState } from './geography';
+import { normalizeLinkedIn } from './linkedin';
 
 export function normalizeEmail(v: UnifiedValue): UnifiedValue {
   const t = v?.trim().toLowerCase();
@@ -44,7 +45,8 @@ export function normalizeContact(values: Partial<Record<ContactField, UnifiedVal
   if ('email' in out) out.email = normalizeEmail(out.email ?? null);
   if ('firstName' in out) out.firstName = normalizeName(out.firstName ?? null);
   if ('lastName' in out) out.lastName = normalizeName(out.lastName ?? null);
-  for (const f of ['title', 'city', 'postalCode', 'linkedinUrl'] as const) if (f in out) out[f] = out[f]?.trim() || null;
+  for (const f of ['title', 'city', 'postalCode'] as const) if (f in out) out[f] = out[f]?.replace(/\s+/g, ' ').trim() || null;
+  if ('linkedinUrl' in out) out.linkedinUrl = normalizeLinkedIn(out.linkedinUrl ?? null);
   if ('country' in out) out.country = normalizeCountry(out.country ?? null);
   if ('state' in out) out.state = normalizeState(out.state ?? null, out.country ?? null);
   if ('phone' in out) {

@@ -1,48 +1,82 @@
 /**
- * Country and subdivision codes. The tables cover the countries Junction's users work in;
- * unknown values pass through trimmed rather than being guessed.
+ * Country and subdivision codes from maintained datasets: country names in any of the
+ * languages i18n-iso-countries ships → ISO 3166-1 alpha-2; subdivision names and codes from
+ * country-state-city → ISO 3166-2 ("New York", "N.Y.", "ny" → US-NY). Spellings the datasets
+ * lack live in subdivision-aliases.ts. Unknown values pass through trimmed, never guessed.
  */
+import countries from 'i18n-iso-countries';
+import { State } from 'country-state-city';
 import type { UnifiedValue } from '../model';
+import { COUNTRY_ALIASES, SUBDIVISION_ALIASES } from './subdivision-aliases';
 
-const COUNTRY_NAMES: Record<string, string> = {
-  'united states': 'US', 'united states of america': 'US', usa: 'US', 'u.s.': 'US', 'u.s.a.': 'US', america: 'US',
-  'united kingdom': 'GB', uk: 'GB', 'great britain': 'GB', england: 'GB', scotland: 'GB', wales: 'GB',
-  germany: 'DE', deutschland: 'DE', france: 'FR', canada: 'CA', spain: 'ES', españa: 'ES', italy: 'IT', italia: 'IT',
-  netherlands: 'NL', 'the netherlands': 'NL', australia: 'AU', india: 'IN', japan: 'JP', brazil: 'BR', brasil: 'BR',
-  mexico: 'MX', méxico: 'MX', ireland: 'IE', switzerland: 'CH', austria: 'AT', sweden: 'SE', china: 'CN', nigeria: 'NG',
-};
+// Languages tried in order for a country name; the package bundles them all.
+const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'sv', 'pl', 'ja', 'zh'];
+
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[.\s]+/g, ' ').trim();
 
 export function normalizeCountry(v: UnifiedValue): UnifiedValue {
   const t = v?.trim();
   if (!t) return null;
-  if (/^[a-z]{2}$/i.test(t)) return t.toUpperCase() === 'UK' ? 'GB' : t.toUpperCase();
-  return COUNTRY_NAMES[t.toLowerCase()] ?? t;
+  const alias = COUNTRY_ALIASES[fold(t)];
+  if (alias) return alias;
+  if (/^[a-z]{2}$/i.test(t)) return countries.isValid(t.toUpperCase()) ? t.toUpperCase() : t;
+  if (/^[a-z]{3}$/i.test(t) && countries.alpha3ToAlpha2(t.toUpperCase())) return countries.alpha3ToAlpha2(t.toUpperCase()) ?? t;
+  return countryIndex().get(fold(t)) ?? t;
 }
 
-const SUBDIVISIONS: Record<string, Record<string, string>> = {
-  US: {
-    alabama: 'AL', alaska: 'AK', arizona: 'AZ', arkansas: 'AR', california: 'CA', colorado: 'CO', connecticut: 'CT', delaware: 'DE',
-    florida: 'FL', georgia: 'GA', hawaii: 'HI', idaho: 'ID', illinois: 'IL', indiana: 'IN', iowa: 'IA', kansas: 'KS', kentucky: 'KY',
-    louisiana: 'LA', maine: 'ME', maryland: 'MD', massachusetts: 'MA', michigan: 'MI', minnesota: 'MN', mississippi: 'MS',
-    missouri: 'MO', montana: 'MT', nebraska: 'NE', nevada: 'NV', 'new hampshire': 'NH', 'new jersey': 'NJ', 'new mexico': 'NM',
-    'new york': 'NY', 'north carolina': 'NC', 'north dakota': 'ND', ohio: 'OH', oklahoma: 'OK', oregon: 'OR', pennsylvania: 'PA',
-    'rhode island': 'RI', 'south carolina': 'SC', 'south dakota': 'SD', tennessee: 'TN', texas: 'TX', utah: 'UT', vermont: 'VT',
-    virginia: 'VA', washington: 'WA', 'west virginia': 'WV', wisconsin: 'WI', wyoming: 'WY', 'district of columbia': 'DC',
-  },
-  CA: { alberta: 'AB', 'british columbia': 'BC', manitoba: 'MB', 'new brunswick': 'NB', 'newfoundland and labrador': 'NL', 'nova scotia': 'NS', ontario: 'ON', 'prince edward island': 'PE', quebec: 'QC', québec: 'QC', saskatchewan: 'SK' },
-  DE: { 'baden-württemberg': 'BW', bavaria: 'BY', bayern: 'BY', berlin: 'BE', brandenburg: 'BB', bremen: 'HB', hamburg: 'HH', hesse: 'HE', hessen: 'HE', 'lower saxony': 'NI', niedersachsen: 'NI', 'north rhine-westphalia': 'NW', 'nordrhein-westfalen': 'NW', saxony: 'SN', sachsen: 'SN' },
-};
+let index: Map<string, string> | undefined;
+
+/** Every name (official and common) in every listed language, folded: built once. */
+function countryIndex(): Map<string, string> {
+  if (index) return index;
+  index = new Map();
+  for (const lang of LANGUAGES)
+    for (const [code, names] of Object.entries(countries.getNames(lang, { select: 'all' })))
+      for (const name of names) if (!index.has(fold(name))) index.set(fold(name), code);
+  return index;
+}
+
+interface SubdivisionTable {
+  codes: Set<string>;
+  byName: Map<string, string>;
+}
+const tables = new Map<string, SubdivisionTable | null>();
+
+function tableFor(country: string): SubdivisionTable | null {
+  if (tables.has(country)) return tables.get(country)!;
+  const states = State.getStatesOfCountry(country);
+  let table: SubdivisionTable | null = null;
+  if (states.length) {
+    table = { codes: new Set(states.map((s) => s.isoCode.toUpperCase())), byName: new Map() };
+    for (const s of states) {
+      table.byName.set(fold(s.name), s.isoCode.toUpperCase());
+      // "Bayern Region", "Île-de-France" and friends: also without hyphens.
+      table.byName.set(fold(s.name.replace(/-/g, ' ')), s.isoCode.toUpperCase());
+    }
+    for (const [alias, code] of Object.entries(SUBDIVISION_ALIASES[country] ?? {})) table.byName.set(fold(alias), code);
+  }
+  tables.set(country, table);
+  return table;
+}
 
 /** "New York", "N.Y.", "ny", "NY", "US-NY" with country US → "US-NY". */
 export function normalizeState(v: UnifiedValue, country: UnifiedValue): UnifiedValue {
   const t = v?.trim();
   if (!t) return null;
-  const table = country ? SUBDIVISIONS[country] : undefined;
-  if (!table || !country) return t;
+  if (!country || !/^[A-Z]{2}$/.test(country)) return t;
+  const table = tableFor(country);
+  if (!table) return t;
   const prefixed = new RegExp(`^${country}-([A-Z0-9]{1,3})$`, 'i').exec(t);
-  const codes = new Set(Object.values(table));
-  const compact = (prefixed?.[1] ?? t).replace(/\./g, '').toUpperCase();
-  if (codes.has(compact)) return `${country}-${compact}`;
-  const byName = table[t.toLowerCase()];
+  const compact = (prefixed?.[1] ?? t).replace(/[.\s]/g, '').toUpperCase();
+  if (compact.length <= 3 && table.codes.has(compact)) return `${country}-${compact}`;
+  const byName = table.byName.get(fold(t));
   return byName ? `${country}-${byName}` : t;
+}
+
+/** Whether an ISO 3166-2 code (as normalizeState returns it) belongs to the country. */
+export function stateBelongsTo(state: string, country: string): boolean {
+  const m = /^([A-Z]{2})-([A-Z0-9]{1,3})$/.exec(state);
+  if (!m || m[1] !== country) return false;
+  const table = tableFor(country);
+  return !!table && table.codes.has(m[2]!);
 }

@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { RecordIssue, RecordKind } from '../model';
+import { withoutNul } from '../normalize/text-safety';
 
 export interface QuarantineInput {
   connectionId: string | null;
@@ -15,8 +16,20 @@ export interface QuarantineInput {
   issues: RecordIssue[];
 }
 
-export async function quarantineRecord(m: EntityManager, q: QuarantineInput): Promise<string> {
-  const params = [q.connectionId, q.recordKind, q.remoteType, q.remoteId, JSON.stringify(q.payload), JSON.stringify(q.issues)];
+/** The entry that holds the record; `discarded` when a person already discarded this very payload. */
+export async function quarantineRecord(m: EntityManager, q: QuarantineInput): Promise<{ id: string; discarded: boolean }> {
+  const params = [q.connectionId, q.recordKind, q.remoteType, q.remoteId, JSON.stringify(withoutNul(q.payload)), JSON.stringify(withoutNul(q.issues))];
+  // Discarding keeps a record out: the same content read again stays discarded (a changed one is new).
+  const discarded = (await m.query(
+    `SELECT id FROM quarantine WHERE connection_id IS NOT DISTINCT FROM $1 AND remote_type IS NOT DISTINCT FROM $2 AND remote_id IS NOT DISTINCT FROM $3
+       AND status = 'DISCARDED' AND payload - '__modifiedAt' = $4::jsonb - '__modifiedAt' LIMIT 1`,
+    [q.connectionId, q.remoteType, q.remoteId, params[4]],
+  )) as Array<{ id: string }>;
+  if (discarded[0]) return { id: discarded[0].id, discarded: true };
+  return { id: await upsertPending(m, q, params), discarded: false };
+}
+
+async function upsertPending(m: EntityManager, q: QuarantineInput, params: unknown[]): Promise<string> {
   if (q.remoteId) {
     const rows = (await m.query(
       `INSERT INTO quarantine (connection_id, record_kind, remote_type, remote_id, payload, issues)
@@ -45,11 +58,13 @@ export async function quarantineRecord(m: EntityManager, q: QuarantineInput): Pr
   return rows[0]!.id;
 }
 
-/** A record that now applies cleanly leaves the queue. */
-export async function resolveQuarantined(m: EntityManager, connectionId: string, remoteType: string, remoteId: string): Promise<void> {
-  await m.query(
+/** A record that now applies cleanly leaves the queue; the entries it resolved are returned. */
+export async function resolveQuarantined(m: EntityManager, connectionId: string, remoteType: string, remoteId: string): Promise<string[]> {
+  const rows = (await m.query(
     `UPDATE quarantine SET status = 'RESOLVED', reason = 'applied after a later change', updated_at = now()
-     WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3 AND status = 'PENDING'`,
+     WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3 AND status = 'PENDING' RETURNING id`,
     [connectionId, remoteType, remoteId],
-  );
+  )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
+  const list = (Array.isArray(rows[0]) ? rows[0] : rows) as Array<{ id: string }>;
+  return list.map((r) => r.id);
 }

@@ -1,0 +1,74 @@
+/**
+ * upsertContacts for partner systems (SPEC §4): up to 1,000 records applied per record in one
+ * transaction, with an idempotency key. The key row is claimed with INSERT … ON CONFLICT on
+ * its primary key inside the same transaction, so a concurrent call with the same key waits
+ * for the first to commit and then replays its answer — it never applies the batch twice.
+ */
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { publishQuarantineChanged } from '../quality/quarantine-events';
+import { quarantineRecord } from '../quality/quarantine.repository';
+import { loadRules } from '../quality/rules';
+import { withoutNul } from '../normalize/text-safety';
+import { applyPartnerRecord, type PartnerContact, type UpsertOutcome } from './partner-record';
+import type { RecordIssue } from '../model';
+
+export const MAX_BATCH = 1000;
+export const MAX_KEY_LENGTH = 255;
+
+export interface UpsertItemResult {
+  index: number;
+  outcome: UpsertOutcome;
+  contactId: string | null;
+  email: string | null;
+  issues: RecordIssue[];
+}
+
+export type UpsertContactsResult =
+  | { ok: true; replayed: boolean; results: UpsertItemResult[] }
+  | { ok: false; error: 'BAD_INPUT' | 'KEY_REUSED'; field: string; message: string };
+
+/** Stable hash of the input: key order inside a record does not matter. */
+function requestHash(input: PartnerContact[]): string {
+  const canonical = input.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b))));
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+export class PartnerUpserts {
+  constructor(private db: DataSource) {}
+
+  /** `scope` (the caller's API key id) keeps one partner's keys from replaying another's. */
+  async upsert(input: PartnerContact[], idempotencyKey: string, scope: string): Promise<UpsertContactsResult> {
+    if (!idempotencyKey || idempotencyKey.length > MAX_KEY_LENGTH) return { ok: false, error: 'BAD_INPUT', field: 'idempotencyKey', message: `idempotencyKey must be 1…${MAX_KEY_LENGTH} characters` };
+    if (input.length === 0 || input.length > MAX_BATCH) return { ok: false, error: 'BAD_INPUT', field: 'input', message: `a batch holds 1…${MAX_BATCH} records` };
+    if (idempotencyKey.includes('\u0000')) return { ok: false, error: 'BAD_INPUT', field: 'idempotencyKey', message: 'idempotencyKey must not contain NUL characters' };
+    const key = `${scope}:${idempotencyKey}`;
+    const hash = requestHash(input);
+    input = withoutNul(input);
+    const quarantined: Array<{ id: string; issues: RecordIssue[] }> = [];
+    const result = await this.db.transaction(async (m): Promise<UpsertContactsResult> => {
+      const claimed = (await m.query(`INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key`, [key, hash])) as unknown[];
+      if (!claimed.length) {
+        const [prior] = (await m.query(`SELECT request_hash, response FROM idempotency_keys WHERE key = $1`, [key])) as Array<{ request_hash: string; response: { results: UpsertItemResult[] } | null }>;
+        if (!prior || prior.request_hash !== hash || !prior.response)
+          return { ok: false, error: 'KEY_REUSED', field: 'idempotencyKey', message: 'this idempotencyKey was used with a different input' };
+        return { ok: true, replayed: true, results: prior.response.results };
+      }
+      const rules = await loadRules(m);
+      const at = new Date();
+      const results: UpsertItemResult[] = [];
+      for (const [index, record] of input.entries()) {
+        const r = await applyPartnerRecord(m, record, rules, at);
+        if (r.outcome === 'QUARANTINED') {
+          const entry = await quarantineRecord(m, { connectionId: null, recordKind: 'CONTACT', remoteType: 'partner', remoteId: null, payload: { ...record }, issues: r.issues });
+          if (!entry.discarded) quarantined.push({ id: entry.id, issues: r.issues });
+        }
+        results.push({ index, outcome: r.outcome, contactId: r.contactId, email: r.email, issues: r.issues });
+      }
+      await m.query(`UPDATE idempotency_keys SET response = $2 WHERE key = $1`, [key, JSON.stringify({ results })]);
+      return { ok: true, replayed: false, results };
+    });
+    for (const q of quarantined) publishQuarantineChanged({ id: q.id, status: 'PENDING', remoteId: null, issues: q.issues });
+    return result;
+  }
+}

@@ -1,0 +1,4 @@
+export { evaluateRules } from './rule-engine';
+export { invalidateRuleCache, listRules, loadRules, setRuleEnabled, upsertRule, type RuleInput } from './rule-store';
+export { FORMATS, RULE_TYPES, type RuleParams, type RuleSubject, type RuleType, type ValidationRule } from './rule-types';
+export { uniqueContext } from './unique-lookup';
