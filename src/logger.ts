@@ -11,7 +11,31 @@ export function scrubSecrets(text: string): string {
   return text
     .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[redacted]')
     .replace(/\bjk_[A-Za-z0-9_-]{8,}/g, 'jk_[redacted]')
-    .replace(/((?:access_token|refresh_token|client_secret|password)=)[^&\s"]+/gi, '$1[redacted]');
+    .replace(/((?:access_token|refresh_token|client_secret|password)=)[^&\s"]+/gi, '$1[redacted]')
+    // JSON or key: value text, e.g. an echoed request body: {"refreshToken":"…"}.
+    .replace(/((?:access_?token|refresh_?token|client_?secret|password|api_?key)\\?["']?\s*:\s*\\?["'])[^"'\\]+/gi, '$1[redacted]');
+}
+
+const SECRET_KEY_NAMES = new Set(SECRET_KEYS.map((k) => k.toLowerCase()));
+/** Deep enough for HTTP client errors (err.config.headers.authorization); bounded against cycles. */
+const MAX_SCRUB_DEPTH = 8;
+
+/**
+ * Secrets at any depth: values under a secret key are replaced, strings are scrubbed, and
+ * errors become plain objects whose message and stack are scrubbed (pino's path-based
+ * redaction above only reaches the first two levels).
+ */
+export function scrubDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubSecrets(value);
+  if (value === null || typeof value !== 'object' || depth >= MAX_SCRUB_DEPTH) return value;
+  if (value instanceof Date || Buffer.isBuffer(value)) return value;
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, depth + 1));
+  const source: Record<string, unknown> =
+    value instanceof Error ? { type: value.name, message: value.message, stack: value.stack, ...(value as unknown as Record<string, unknown>) } : (value as Record<string, unknown>);
+  if (value instanceof Error && value.cause !== undefined) source.cause = value.cause;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(source)) out[k] = SECRET_KEY_NAMES.has(k.toLowerCase()) ? '[redacted]' : scrubDeep(v, depth + 1);
+  return out;
 }
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
@@ -31,8 +55,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       },
       formatters: {
         log(object) {
-          for (const [k, v] of Object.entries(object)) if (typeof v === 'string') (object as Record<string, unknown>)[k] = scrubSecrets(v);
-          return object;
+          return scrubDeep(object) as Record<string, unknown>;
         },
       },
     },

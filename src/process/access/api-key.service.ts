@@ -38,6 +38,8 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 export const generateApiKey = (): string => `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+/** The part of a key kept in clear (api_keys.prefix): safe to log and to show. */
+export const visibleKeyPrefix = (key: string): string => key.slice(0, VISIBLE_PREFIX_LENGTH);
 
 export class ApiKeyService {
   constructor(private db: DataSource) {}
@@ -47,7 +49,7 @@ export class ApiKeyService {
     const rows = (await this.db.query(
       `INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ($1, $2, $3, $4)
        RETURNING id, name, role, prefix, created_at, last_used_at, revoked_at`,
-      [name, role, key.slice(0, VISIBLE_PREFIX_LENGTH), hashApiKey(key)],
+      [name, role, visibleKeyPrefix(key), hashApiKey(key)],
     )) as KeyRow[];
     return { key, apiKey: toApiKey(rows[0]!) };
   }
@@ -81,6 +83,14 @@ export class ApiKeyService {
       [id],
     )) as [KeyRow[], number];
     return rows[0] ? toApiKey(rows[0]) : null;
+  }
+
+  /** Of the given key ids, those revoked by now (lets open sockets on every instance notice). */
+  async revokedAmong(ids: readonly string[]): Promise<string[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    const rows = (await this.db.query(`SELECT id FROM api_keys WHERE id = ANY($1::uuid[]) AND revoked_at IS NOT NULL`, [valid])) as Array<{ id: string }>;
+    return rows.map((r) => r.id);
   }
 
   /**

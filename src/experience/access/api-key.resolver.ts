@@ -1,0 +1,41 @@
+import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { ROLES, type Role } from '../../process/access';
+import { CAN } from '../auth/roles';
+import { BadUserInputError, NotFoundError } from '../common/errors';
+import { RoleEnum } from '../common/enums';
+import type { JunctionContext } from '../context';
+import type { ApiKeyAdmin } from './api-key-admin';
+import { ApiKey, CreatedApiKey } from './api-key.type';
+
+const MAX_NAME_LENGTH = 200;
+
+@Resolver()
+export class ApiKeyResolver {
+  @Authorized(CAN.administer)
+  @Mutation(() => CreatedApiKey, { description: 'Issues a key; the plaintext `key` is in this answer only.' })
+  async createApiKey(@Arg('name') name: string, @Arg('role', () => RoleEnum) role: Role, @Ctx() ctx: JunctionContext): Promise<CreatedApiKey> {
+    const trimmed = name.trim();
+    if (!trimmed) throw new BadUserInputError('name must not be empty', 'name');
+    if (trimmed.length > MAX_NAME_LENGTH) throw new BadUserInputError(`name must be at most ${MAX_NAME_LENGTH} characters`, 'name');
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new BadUserInputError('name must not contain control characters', 'name');
+    if (!ROLES.includes(role)) throw new BadUserInputError(`role must be one of ${ROLES.join(', ')}`, 'role');
+    const created = await adminOf(ctx).create(trimmed, role);
+    ctx.services.logger.info({ apiKeyId: created.apiKey.id, prefix: created.apiKey.prefix, role, by: ctx.principal?.id }, 'API key created');
+    return created;
+  }
+
+  @Authorized(CAN.administer)
+  @Mutation(() => ApiKey, { description: 'Revokes a key at once: its requests fail and its open sockets close. Revoking twice keeps the first time.' })
+  async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: JunctionContext): Promise<ApiKey> {
+    const revoked = await adminOf(ctx).revoke(id);
+    if (!revoked) throw new NotFoundError('API key', id);
+    ctx.services.logger.info({ apiKeyId: revoked.id, prefix: revoked.prefix, by: ctx.principal?.id }, 'API key revoked');
+    return revoked;
+  }
+}
+
+function adminOf(ctx: JunctionContext): ApiKeyAdmin {
+  if (!ctx.services.apiKeyAdmin) throw new Error('API key administration is not configured on this server');
+  return ctx.services.apiKeyAdmin;
+}

@@ -1,0 +1,74 @@
+/**
+ * Everything the server wires in for security, built in one place so server.ts stays a
+ * composition: query limits (HTTP and graphql-ws), the bad-key throttle, the socket
+ * registry that revocation closes, API key administration, and HTTP hardening.
+ */
+import type { RequestHandler } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from 'pino';
+import { AuthThrottle, DEFAULT_AUTH_THROTTLE, type ApiKeyService, type AuthThrottleOptions } from '../../process/access';
+import { createApiKeyAdmin, type ApiKeyAdmin } from '../access/api-key-admin';
+import { DEFAULT_HTTP_HARDENING, securityMiddleware, type HttpHardening } from './http-hardening';
+import { createQueryGuards, DEFAULT_QUERY_LIMITS, type QueryGuards, type QueryLimits } from './query-limits';
+import { SocketRegistry } from './socket-registry';
+
+export { applyServerTimeouts } from './http-hardening';
+export { formatSecureError } from './format-error';
+export { TooManyRequestsError } from './errors';
+
+export interface SecurityOptions {
+  queryLimits: QueryLimits;
+  authThrottle: AuthThrottleOptions;
+  http: HttpHardening;
+  /** How often open sockets are checked for keys revoked on another instance. */
+  socketSweepMs: number;
+}
+
+export const DEFAULT_SECURITY: SecurityOptions = {
+  queryLimits: DEFAULT_QUERY_LIMITS,
+  authThrottle: DEFAULT_AUTH_THROTTLE,
+  http: DEFAULT_HTTP_HARDENING,
+  socketSweepMs: 15_000,
+};
+
+export interface Security {
+  options: SecurityOptions;
+  guards: QueryGuards;
+  throttle: AuthThrottle;
+  sockets: SocketRegistry;
+  apiKeyAdmin: ApiKeyAdmin | undefined;
+  middleware: RequestHandler[];
+  stop(): void;
+}
+
+type KeyStore = Pick<ApiKeyService, 'verify'> & Partial<Pick<ApiKeyService, 'create' | 'revoke' | 'revokedAmong'>>;
+
+export function createSecurity(
+  schema: GraphQLSchema,
+  env: 'development' | 'production' | 'test',
+  apiKeys: KeyStore,
+  logger: Logger,
+  overrides: Partial<SecurityOptions> = {},
+): Security {
+  const options: SecurityOptions = {
+    ...DEFAULT_SECURITY,
+    ...overrides,
+    queryLimits: { ...DEFAULT_QUERY_LIMITS, ...overrides.queryLimits },
+    http: { ...DEFAULT_HTTP_HARDENING, ...overrides.http },
+  };
+  const sockets = new SocketRegistry();
+  const { create, revoke, revokedAmong } = apiKeys;
+  const apiKeyAdmin = create && revoke ? createApiKeyAdmin({ create: create.bind(apiKeys), revoke: revoke.bind(apiKeys) }, sockets) : undefined;
+  const stopSweep = revokedAmong
+    ? sockets.sweepEvery(options.socketSweepMs, (ids) => revokedAmong.call(apiKeys, ids), (err) => logger.warn({ err }, 'revoked-key sweep failed'))
+    : () => undefined;
+  return {
+    options,
+    guards: createQueryGuards(schema, options.queryLimits, { introspection: env !== 'production' }),
+    throttle: new AuthThrottle(options.authThrottle),
+    sockets,
+    apiKeyAdmin,
+    middleware: securityMiddleware(options.http),
+    stop: stopSweep,
+  };
+}
