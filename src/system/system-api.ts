@@ -7,6 +7,9 @@
  */
 import type { ErrorClass } from './errors';
 import type { RetrySettings } from './transport/retry-policy';
+import type { CircuitChange, CircuitSettings, CircuitState } from './transport/circuit-breaker';
+
+export type { CircuitChange, CircuitSettings, CircuitState } from './transport/circuit-breaker';
 
 export type CrmKind = 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS';
 
@@ -98,6 +101,20 @@ export interface AdapterStats {
   apiCalls: number;
   lastUsage?: ApiUsage;
   tokenExpiresAt?: string;
+  /** Retries made after first attempts (the retry policy's work). */
+  retries?: number;
+  /** The most attempts any one call needed (first try + retries). */
+  maxAttempts?: number;
+  /** Tokens obtained, the first one included. */
+  tokenRefreshes?: number;
+  /** The connection's circuit as this process sees it. */
+  circuit?: CircuitState;
+}
+
+/** Attempts a failed call made before it gave up (the transport stamps it on the error); 1 when unknown. */
+export function attemptsOf(err: unknown): number {
+  const details = (err as { details?: { attempts?: unknown } } | undefined)?.details;
+  return typeof details?.attempts === 'number' ? details.attempts : 1;
 }
 
 export interface ConnectionCredentials {
@@ -129,6 +146,12 @@ export interface LimiterOptions {
   minTimeMs?: number;
   /** Bottleneck clustering over ioredis when set. */
   redisUrl?: string;
+  /** The vendor's request-rate limit for this connection; calls are spaced so no window of `windowMs` holds more than `requests`. */
+  rate?: { requests: number; windowMs: number };
+  /** Circuit breaker settings for this connection (defaults: 5 failures, 60 s open). */
+  circuit?: Partial<CircuitSettings>;
+  /** Called when the connection's circuit changes state, so the store can show it. */
+  onCircuit?: (change: CircuitChange) => void;
 }
 
 export type AdapterFactory = (options: AdapterOptions) => SystemAdapter;

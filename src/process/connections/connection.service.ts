@@ -3,7 +3,15 @@
  * per connection, whose limiter, token and usage the whole process shares.
  */
 import type { DataSource } from 'typeorm';
-import { crmModule, type AdapterOptions, type ConnectionCredentials, type ConnectionTestResult, type CrmKind, type SystemAdapter } from '../../system';
+import {
+  crmModule,
+  type AdapterOptions,
+  type CircuitSettings,
+  type ConnectionCredentials,
+  type ConnectionTestResult,
+  type CrmKind,
+  type SystemAdapter,
+} from '../../system';
 import type { CredentialsCipher } from '../security/credentials-cipher';
 import { ConnectionEntity } from '../store/entities';
 
@@ -19,10 +27,13 @@ export interface ConnectionServiceOptions {
   redisUrl?: string;
   /** Adapter overrides for tests: faster retries, shorter timeouts. */
   adapterDefaults?: Partial<Pick<AdapterOptions, 'retry' | 'timeoutMs'>>;
+  /** Circuit breaker settings for every connection (tests shorten the open period). */
+  circuit?: Partial<CircuitSettings>;
 }
 
 export class ConnectionService {
   private adapters = new Map<string, SystemAdapter>();
+  private circuitWrites = new Map<string, Promise<void>>();
 
   constructor(
     private db: DataSource,
@@ -62,7 +73,13 @@ export class ConnectionService {
       baseUrl: connection.baseUrl,
       apiVersion: connection.apiVersion,
       credentials: this.cipher.decrypt<ConnectionCredentials>(connection.credentialsSealed),
-      limiter: { id: connection.id, redisUrl: this.options.redisUrl },
+      limiter: {
+        id: connection.id,
+        redisUrl: this.options.redisUrl,
+        circuit: this.options.circuit,
+        rate: rateSetting(connection.settings),
+        onCircuit: (change) => this.persistCircuit(connection.id, change.state, change.retryAt),
+      },
       ...this.options.adapterDefaults,
       onToken: (token) => {
         void this.db
@@ -90,6 +107,21 @@ export class ConnectionService {
     ]);
   }
 
+  /** Circuit changes are written in the order they happened (OPEN → HALF_OPEN → CLOSED can come fast). */
+  private persistCircuit(connectionId: string, state: string, retryAt: Date | null): void {
+    const previous = this.circuitWrites.get(connectionId) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.db.query(`UPDATE connections SET circuit = $2, circuit_retry_at = $3, updated_at = now() WHERE id = $1`, [connectionId, state, retryAt]))
+      .then(() => undefined)
+      .catch(() => undefined /* the next change writes it again; never fails a call */);
+    this.circuitWrites.set(connectionId, next);
+  }
+
+  /** Waits for circuit changes still being written (tests and shutdown). */
+  async flushCircuitWrites(): Promise<void> {
+    await Promise.all(this.circuitWrites.values());
+  }
+
   private async dropAdapter(id: string): Promise<void> {
     const adapter = this.adapters.get(id);
     this.adapters.delete(id);
@@ -97,7 +129,15 @@ export class ConnectionService {
   }
 
   async close(): Promise<void> {
+    await this.flushCircuitWrites();
     const all = [...this.adapters.keys()];
     for (const id of all) await this.dropAdapter(id);
   }
+}
+
+/** `settings.rateLimit: { requests, windowMs }`: the vendor's rate limit for this connection, when an operator set one. */
+function rateSetting(settings: Record<string, unknown> | null | undefined): { requests: number; windowMs: number } | undefined {
+  const rate = settings?.rateLimit as { requests?: unknown; windowMs?: unknown } | undefined;
+  if (typeof rate?.requests !== 'number' || typeof rate.windowMs !== 'number' || rate.requests < 1 || rate.windowMs < 1) return undefined;
+  return { requests: rate.requests, windowMs: rate.windowMs };
 }

@@ -6,8 +6,16 @@
 import type Bottleneck from 'bottleneck';
 import { SystemError, type ErrorClass } from '../errors';
 import type { AdapterStats, TokenInfo } from '../system-api';
-import { closeLimiter } from './limiter';
+import { breakerOf, closeLimiter, repairLimiter } from './limiter';
 import { DEFAULT_RETRY, decideRetry, parseRetryAfter, type RetrySettings } from './retry-policy';
+
+/** Code of the fast failure an open circuit gives instead of calling the vendor. */
+export const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
+/** Code of a call that never left because the shared limiter's store (Redis) failed. */
+export const LIMITER_UNAVAILABLE = 'LIMITER_UNAVAILABLE';
+
+/** Failures that say the vendor is in trouble, as opposed to an answer about our request. */
+const VENDOR_TROUBLE: ReadonlySet<ErrorClass> = new Set(['TIMEOUT', 'NETWORK', 'SERVER']);
 
 export interface VendorFailure {
   errorClass: ErrorClass;
@@ -58,6 +66,8 @@ export class HttpTransport {
   readonly stats: AdapterStats = { apiCalls: 0 };
   private token: TokenInfo | undefined;
   private refreshing: Promise<TokenInfo> | undefined;
+  /** Epoch ms before which no call may go out: the vendor's last Retry-After holds for every call of the connection, not just the one refused. */
+  private backoffUntil = 0;
 
   constructor(private options: TransportOptions) {}
 
@@ -72,6 +82,7 @@ export class HttpTransport {
       .then((token) => {
         this.token = token;
         this.stats.tokenExpiresAt = token.expiresAt;
+        this.stats.tokenRefreshes = (this.stats.tokenRefreshes ?? 0) + 1;
         this.options.onToken?.(token);
         return token;
       })
@@ -83,16 +94,35 @@ export class HttpTransport {
 
   async request<T = unknown>(spec: RequestSpec): Promise<HttpAnswer<T>> {
     const retry = this.options.retry ?? DEFAULT_RETRY;
+    const breaker = breakerOf(this.options.limiter);
     let refreshed = false;
+    let attempts = 0;
     for (let attempt = 1; ; attempt++) {
+      let inFlight = false;
       try {
         if (!this.token) {
           await this.refreshToken();
           refreshed = true;
         }
-        return await this.once<T>(spec);
+        // An open circuit fails fast: the vendor is not called and nothing counts against it.
+        if (breaker && !breaker.admit()) throw circuitOpen(spec, breaker.retryInMs());
+        inFlight = true;
+        attempts++;
+        const answer = await this.once<T>(spec);
+        breaker?.success();
+        if (breaker) this.stats.circuit = breaker.state;
+        this.stats.maxAttempts = Math.max(this.stats.maxAttempts ?? 0, attempts);
+        return answer;
       } catch (err) {
-        if (!(err instanceof SystemError)) throw err;
+        if (!(err instanceof SystemError)) {
+          if (inFlight) breaker?.failure();
+          throw err;
+        }
+        // A limiter outage says nothing about the vendor: it neither opens nor closes the circuit.
+        if (inFlight && err.code !== LIMITER_UNAVAILABLE) this.countForBreaker(err);
+        else if (inFlight) breaker?.release();
+        this.noteAttempts(err, attempts);
+        if (err.code === CIRCUIT_OPEN) throw err;
         // An expired token gets exactly one refresh and one replay, never a loop.
         if (err.errorClass === 'AUTHENTICATION' && !refreshed && err.details.status === 401) {
           refreshed = true;
@@ -106,51 +136,104 @@ export class HttpTransport {
           attempt,
           retry,
         );
+        if (err.errorClass === 'RATE_LIMIT' && err.code !== 'QUOTA_EXHAUSTED' && err.details.retryAfterMs !== undefined)
+          this.backoffUntil = Math.max(this.backoffUntil, Date.now() + err.details.retryAfterMs);
         if (!canRetry || !decision.retry) throw err;
+        this.stats.retries = (this.stats.retries ?? 0) + 1;
         await new Promise((r) => setTimeout(r, decision.waitMs));
       }
     }
   }
 
+  /** Vendor trouble (no answer, or a 5xx) counts toward opening the circuit; any other answer proves it is up. */
+  private countForBreaker(err: SystemError): void {
+    const breaker = breakerOf(this.options.limiter);
+    if (!breaker) return;
+    if (VENDOR_TROUBLE.has(err.errorClass)) breaker.failure();
+    else breaker.success();
+    this.stats.circuit = breaker.state;
+  }
+
+  private noteAttempts(err: SystemError, attempts: number): void {
+    Object.assign(err.details, { attempts: Math.max(1, attempts) });
+    this.stats.maxAttempts = Math.max(this.stats.maxAttempts ?? 0, attempts);
+  }
+
   private async once<T>(spec: RequestSpec): Promise<HttpAnswer<T>> {
     const url = /^https?:\/\//.test(spec.url) ? spec.url : this.options.baseUrl + spec.url;
     const endpoint = `${spec.method} ${new URL(url).pathname}`;
-    return this.options.limiter.schedule(async () => {
-      this.stats.apiCalls++;
-      const headers: Record<string, string> = { accept: 'application/json', ...spec.headers };
-      if (this.token) headers.authorization = `Bearer ${this.token.accessToken}`;
-      let body: string | undefined;
-      if (spec.rawBody !== undefined) {
-        body = spec.rawBody;
-        headers['content-type'] = spec.contentType ?? 'text/plain';
-      } else if (spec.body !== undefined) {
-        body = JSON.stringify(spec.body);
-        headers['content-type'] = spec.contentType ?? 'application/json';
-      }
-      let res: Response;
-      try {
-        res = await fetch(url, { method: spec.method, headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
-      } catch (err) {
-        const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
-        throw new SystemError(timedOut ? 'TIMEOUT' : 'NETWORK', timedOut ? 'TIMEOUT' : 'NETWORK_ERROR', `${endpoint}: ${(err as Error).message}`, { endpoint }, { cause: err });
-      }
-      const usage = this.options.wire.usageFromHeaders?.(res.headers);
-      if (usage) this.stats.lastUsage = { ...this.stats.lastUsage, ...usage };
-      const parsed = await readBody(res);
-      if (res.ok) return { status: res.status, headers: res.headers, body: parsed as T };
-      const failure = res.status === 401 ? { errorClass: 'AUTHENTICATION' as const, code: 'INVALID_SESSION', message: 'access token rejected' } : this.options.wire.classify(res.status, parsed);
+    return this.options.limiter
+      .schedule(async () => this.send<T>(spec, url, endpoint))
+      .catch(async (err: unknown) => {
+        if (err instanceof SystemError) throw err;
+        // Redis came back empty: rebuild the limiter's state there, and let the retry policy try again.
+        await repairLimiter(this.options.limiter, err);
+        // Only the limiter's own store (Redis) throws anything else here: a NETWORK failure, retried like one.
+        throw new SystemError(
+          'NETWORK',
+          LIMITER_UNAVAILABLE,
+          `${endpoint}: the shared rate limiter is unavailable: ${(err as Error).message}`,
+          { endpoint },
+          { cause: err },
+        );
+      });
+  }
+
+  private async send<T>(spec: RequestSpec, url: string, endpoint: string): Promise<HttpAnswer<T>> {
+    const backoff = this.backoffUntil - Date.now();
+    if (backoff > 0) await new Promise((r) => setTimeout(r, backoff));
+    this.stats.apiCalls++;
+    const headers: Record<string, string> = { accept: 'application/json', ...spec.headers };
+    if (this.token) headers.authorization = `Bearer ${this.token.accessToken}`;
+    let body: string | undefined;
+    if (spec.rawBody !== undefined) {
+      body = spec.rawBody;
+      headers['content-type'] = spec.contentType ?? 'text/plain';
+    } else if (spec.body !== undefined) {
+      body = JSON.stringify(spec.body);
+      headers['content-type'] = spec.contentType ?? 'application/json';
+    }
+    let res: Response;
+    try {
+      res = await fetch(url, { method: spec.method, headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+    } catch (err) {
+      const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
       throw new SystemError(
-        failure.errorClass,
-        failure.quotaExhausted ? 'QUOTA_EXHAUSTED' : failure.code,
-        `${endpoint} answered ${res.status}: ${failure.message}`,
-        { status: res.status, endpoint, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) },
+        timedOut ? 'TIMEOUT' : 'NETWORK',
+        timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
+        `${endpoint}: ${(err as Error).message}`,
+        { endpoint },
+        { cause: err },
       );
-    });
+    }
+    const usage = this.options.wire.usageFromHeaders?.(res.headers);
+    if (usage) this.stats.lastUsage = { ...this.stats.lastUsage, ...usage };
+    const parsed = await readBody(res);
+    if (res.ok) return { status: res.status, headers: res.headers, body: parsed as T };
+    const failure =
+      res.status === 401
+        ? { errorClass: 'AUTHENTICATION' as const, code: 'INVALID_SESSION', message: 'access token rejected' }
+        : this.options.wire.classify(res.status, parsed);
+    throw new SystemError(
+      failure.errorClass,
+      failure.quotaExhausted ? 'QUOTA_EXHAUSTED' : failure.code,
+      `${endpoint} answered ${res.status}: ${failure.message}`,
+      { status: res.status, endpoint, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) },
+    );
   }
 
   async close(): Promise<void> {
     await closeLimiter(this.options.limiter);
   }
+}
+
+function circuitOpen(spec: RequestSpec, retryInMs: number): SystemError {
+  const path = /^https?:\/\//.test(spec.url) ? new URL(spec.url).pathname : spec.url.split('?')[0];
+  const endpoint = `${spec.method} ${path}`;
+  return new SystemError('SERVER', CIRCUIT_OPEN, `${endpoint}: circuit open after repeated vendor failures; next probe in ${Math.ceil(retryInMs / 1000)} s`, {
+    endpoint,
+    retryAfterMs: retryInMs,
+  });
 }
 
 async function readBody(res: Response): Promise<unknown> {
