@@ -1,0 +1,42 @@
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { ALERT_KINDS, ALERT_SEVERITIES, type AlertKind, type AlertSeverity } from '../../process/alerts/alert-rules';
+import type { AlertRow } from '../../process/alerts/alert.service';
+import { DateTimeScalar } from '../common/scalars';
+
+export const AlertKindEnum = Object.fromEntries(ALERT_KINDS.map((k) => [k, k])) as { [K in AlertKind]: K };
+export const AlertSeverityEnum = Object.fromEntries(ALERT_SEVERITIES.map((k) => [k, k])) as { [K in AlertSeverity]: K };
+registerEnumType(AlertKindEnum, {
+  name: 'AlertKind',
+  valuesConfig: {
+    FAILURE_RATE: { description: 'Failed runs or records above the threshold over the last hour (default 1 %).' },
+    NO_RECENT_SYNC: { description: 'No successful sync for the threshold in minutes on an enabled connection (default 30).' },
+    TOKEN_EXPIRING_7D: { description: "The connection's credentials (settings.credentialsExpireAt) expire within 7 days." },
+    TOKEN_EXPIRING_1D: { description: "The connection's credentials expire within 1 day." },
+    API_USAGE: { description: 'API usage at or above the share of the daily limit (default 60 %).' },
+    CIRCUIT_OPEN: { description: "The connection's circuit breaker is open." },
+    SCHEMA_DRIFT: { description: 'A sync error with code SCHEMA_DRIFT was seen (default: within 24 h).' },
+  },
+});
+registerEnumType(AlertSeverityEnum, { name: 'AlertSeverity' });
+
+@ObjectType({ description: 'An alert: raised once when its condition starts, resolved when it ends.' })
+export class Alert {
+  @Field(() => ID) id!: string;
+  @Field(() => AlertKindEnum) kind!: AlertKind;
+  @Field(() => AlertSeverityEnum) severity!: AlertSeverity;
+  @Field() message!: string;
+  @Field(() => DateTimeScalar) raisedAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) resolvedAt!: Date | null;
+  /** Resolved through the connection loader. */
+  connectionId!: string | null;
+}
+
+export const toAlert = (a: AlertRow): Alert => ({
+  id: a.id,
+  kind: a.kind as AlertKind,
+  severity: a.severity as AlertSeverity,
+  message: a.message,
+  raisedAt: new Date(a.raisedAt),
+  resolvedAt: a.resolvedAt ? new Date(a.resolvedAt) : null,
+  connectionId: a.connectionId,
+});

@@ -1,0 +1,109 @@
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import type { ConnectionHealth as ConnectionHealthReport, HealthReport } from '../../process/health/health-report';
+import type { HealthPoint as HealthPointReport } from '../../process/health/health-series';
+import { ERROR_CLASSES, type ErrorClass } from '../../process/queries';
+import type { CircuitState, ConnectionStatus } from '../../process/store/entities';
+import { CircuitStateEnum, ConnectionStatusEnum, ErrorClassEnum } from '../common/enums';
+import { DateTimeScalar } from '../common/scalars';
+
+@ObjectType({ description: 'Errors of one class seen in the window (occurrences, not distinct causes).' })
+export class ErrorClassCount {
+  @Field(() => ErrorClassEnum) errorClass!: ErrorClass;
+  @Field(() => Int) count!: number;
+}
+
+@ObjectType({ description: "One connection's health over the window." })
+export class ConnectionHealth {
+  /** Resolved through the connection loader (ConnectionHealthResolver). */
+  connectionId!: string;
+  @Field(() => ConnectionStatusEnum, { description: 'FAILING when the last run failed or the circuit is open; DEGRADED when a run was partial or runs fail.' })
+  status!: ConnectionStatus;
+  @Field(() => Float, { nullable: true, description: 'Share of finished runs that succeeded; null with no finished run.' }) successRate!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Share of records read or written that neither failed nor went to quarantine.' }) recordSuccessRate!: number | null;
+  @Field(() => Int) runsFinished!: number;
+  @Field(() => Int) runsFailed!: number;
+  @Field(() => Float, { nullable: true }) syncLatencyP50Ms!: number | null;
+  @Field(() => Float, { nullable: true }) syncLatencyP95Ms!: number | null;
+  @Field(() => [ErrorClassCount]) errorsByClass!: ErrorClassCount[];
+  @Field(() => Int, { nullable: true }) apiUsed!: number | null;
+  @Field(() => Int, { nullable: true }) apiLimit!: number | null;
+  @Field(() => Float, { nullable: true, description: 'API calls used / daily limit, as the CRM last reported.' }) apiUsageRatio!: number | null;
+  @Field(() => Int) quarantineSize!: number;
+  @Field(() => CircuitStateEnum) circuit!: CircuitState;
+  @Field(() => DateTimeScalar, { nullable: true }) lastSuccessfulSyncAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) tokenExpiresAt!: Date | null;
+}
+
+@ObjectType({ description: 'Sync health overall and per connection over a window.' })
+export class Health {
+  @Field() window!: string;
+  @Field(() => DateTimeScalar) generatedAt!: Date;
+  @Field(() => ConnectionStatusEnum, { description: 'The worst status among connections that are not paused.' }) status!: ConnectionStatus;
+  @Field(() => Float, { nullable: true, description: 'Share of finished runs that succeeded.' }) successRate!: number | null;
+  @Field(() => Float, { nullable: true }) recordSuccessRate!: number | null;
+  @Field(() => Float, { nullable: true, description: 'Median ms from a change in its source CRM to its delivery to a target.' }) syncLatencyP50Ms!: number | null;
+  @Field(() => Float, { nullable: true }) syncLatencyP95Ms!: number | null;
+  @Field(() => Int, { description: 'Records waiting in quarantine.' }) quarantineSize!: number;
+  @Field(() => [ErrorClassCount]) errorsByClass!: ErrorClassCount[];
+  @Field(() => [ConnectionHealth]) connections!: ConnectionHealth[];
+}
+
+@ObjectType({ description: 'One bucket of the health time series.' })
+export class HealthPoint {
+  @Field(() => DateTimeScalar, { description: 'End of the bucket.' }) at!: Date;
+  @Field(() => Int) runs!: number;
+  @Field(() => Float, { nullable: true }) successRate!: number | null;
+  @Field(() => Float, { nullable: true }) syncLatencyP50Ms!: number | null;
+  @Field(() => Float, { nullable: true }) syncLatencyP95Ms!: number | null;
+}
+
+@ObjectType()
+export class HealthChangedConnection {
+  @Field(() => ID) id!: string;
+}
+
+const asErrorClass = (c: string): ErrorClass => ((ERROR_CLASSES as readonly string[]).includes(c) ? (c as ErrorClass) : 'UNKNOWN');
+const errorCounts = (list: Array<{ errorClass: string; count: number }>): ErrorClassCount[] => {
+  const merged = new Map<ErrorClass, number>();
+  for (const e of list) merged.set(asErrorClass(e.errorClass), (merged.get(asErrorClass(e.errorClass)) ?? 0) + e.count);
+  return [...merged].map(([errorClass, count]) => ({ errorClass, count }));
+};
+
+function toConnectionHealth(c: ConnectionHealthReport): ConnectionHealth {
+  const f = c.facts;
+  return {
+    connectionId: f.id,
+    status: c.status,
+    successRate: c.successRate,
+    recordSuccessRate: c.recordSuccessRate,
+    runsFinished: f.runs.finished,
+    runsFailed: f.runs.failed,
+    syncLatencyP50Ms: f.latency.p50Ms,
+    syncLatencyP95Ms: f.latency.p95Ms,
+    errorsByClass: errorCounts(f.errorsByClass),
+    apiUsed: f.apiUsed,
+    apiLimit: f.apiLimit,
+    apiUsageRatio: c.apiUsageRatio,
+    quarantineSize: f.quarantineSize,
+    circuit: f.circuit,
+    lastSuccessfulSyncAt: f.lastSuccessfulSyncAt,
+    tokenExpiresAt: f.tokenExpiresAt,
+  };
+}
+
+export function toHealth(r: HealthReport, window: string, connectionId?: string | null): Health {
+  return {
+    window,
+    generatedAt: r.at,
+    status: r.status,
+    successRate: r.successRate,
+    recordSuccessRate: r.recordSuccessRate,
+    syncLatencyP50Ms: r.latencyP50Ms,
+    syncLatencyP95Ms: r.latencyP95Ms,
+    quarantineSize: r.quarantineSize,
+    errorsByClass: errorCounts(r.errorsByClass),
+    connections: r.connections.filter((c) => !connectionId || c.facts.id === connectionId).map(toConnectionHealth),
+  };
+}
+
+export const toHealthPoint = (p: HealthPointReport): HealthPoint => ({ at: p.at, runs: p.runs, successRate: p.successRate, syncLatencyP50Ms: p.latencyP50Ms, syncLatencyP95Ms: p.latencyP95Ms });

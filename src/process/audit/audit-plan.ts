@@ -1,0 +1,48 @@
+/** The 30/60/90-day plan: each finding becomes an action, most urgent first. Pure. */
+import type { AccessReview, TokenExpiry } from './access-review';
+import type { DataQuality } from './data-quality';
+import type { ConnectionDiscrepancies } from './reconciliation';
+
+export interface PlanItem {
+  horizonDays: 30 | 60 | 90;
+  action: string;
+}
+
+export interface PlanInputs {
+  now: Date;
+  dataQuality: DataQuality;
+  discrepancies: ConnectionDiscrepancies[];
+  access: AccessReview;
+  tokens: TokenExpiry[];
+  activeAlerts: number;
+}
+
+const pct = (r: number) => `${(r * 100).toFixed(1)} %`;
+const DAY = 86_400_000;
+
+export function auditPlan(f: PlanInputs): PlanItem[] {
+  const plan: PlanItem[] = [];
+  const add = (horizonDays: PlanItem['horizonDays'], action: string) => plan.push({ horizonDays, action });
+  for (const d of f.discrepancies) {
+    if (d.error) add(30, `${d.connectionName}: the CRM could not be read for reconciliation (${d.error}); fix access and rerun the audit.`);
+    if (d.missingRemotely > 0) add(30, `${d.connectionName}: ${d.missingRemotely} record(s) are in the store but gone from the CRM with no delete event; confirm the deletions (soft-delete them) or re-create them with a BULK sync.`);
+    if (d.fieldMismatches > 0) add(30, `${d.connectionName}: ${d.fieldMismatches} field value(s) differ from the store without a newer modification stamp; run a BULK sync to repair and find the process writing without stamping.`);
+    if (d.missingLocally > 0) add(30, `${d.connectionName}: ${d.missingLocally} CRM record(s) never reached the store; run a BULK sync and check the cursor of this connection.`);
+  }
+  if (f.activeAlerts > 0) add(30, `Resolve the ${f.activeAlerts} active alert(s) on the dashboard.`);
+  if (f.dataQuality.invalidEmailRate > 0) add(30, `Correct ${f.dataQuality.counts.invalidEmails} invalid email address(es) (${pct(f.dataQuality.invalidEmailRate)} of contacts) at their source.`);
+  if (f.access.failedAuthLast24h !== null && f.access.failedAuthLast24h > 20) add(30, `Investigate ${f.access.failedAuthLast24h} failed authentications in the last 24 h: a leaked or misconfigured key.`);
+  if (f.access.unusedBroadKeys > 0) add(30, `Revoke ${f.access.unusedBroadKeys} ADMIN/OPERATOR key(s) unused for 90 days.`);
+  for (const t of f.tokens) {
+    if (t.source !== 'credentials' || !t.expiresAt) continue;
+    const days = (t.expiresAt.getTime() - f.now.getTime()) / DAY;
+    if (days <= 90) add(days <= 30 ? 30 : days <= 60 ? 60 : 90, `${t.connectionName}: rotate the credentials before they expire on ${t.expiresAt.toISOString().slice(0, 10)}.`);
+  }
+  if (f.dataQuality.duplicateRate > 0.01) add(60, `Review and merge duplicates: ${pct(f.dataQuality.duplicateRate)} of contacts share an email with another.`);
+  if (f.dataQuality.missingRequiredRate > 0) add(60, `Complete ${f.dataQuality.counts.missingRequired} contact(s) missing an email or last name (${pct(f.dataQuality.missingRequiredRate)}).`);
+  if (f.access.apiKeysWithBroadRoles > 3) add(60, `Reduce the ${f.access.apiKeysWithBroadRoles} ADMIN/OPERATOR keys: give integrations PARTNER or VIEWER keys.`);
+  if (f.dataQuality.staleRate > 0.2) add(90, `Review ${pct(f.dataQuality.staleRate)} of contacts unchanged for ${f.dataQuality.staleDays} days: archive or re-engage.`);
+  if (!f.tokens.some((t) => t.source === 'credentials')) add(90, 'Record each connection\'s credential expiry (settings.credentialsExpireAt) so expiry alerts can warn 7 days and 1 day ahead.');
+  add(90, 'Run this audit again next quarter and compare; revisit the alert thresholds against the last 90 days of alerts.');
+  return plan.sort((a, b) => a.horizonDays - b.horizonDays);
+}

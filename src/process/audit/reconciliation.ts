@@ -1,0 +1,125 @@
+/**
+ * Record-by-record reconciliation of the store against each CRM: a full export compared
+ * with the source links and the stored values. It finds what incremental sync cannot see —
+ * a record deleted with no delete event, a field changed without its modification stamp
+ * moving, a record never pulled.
+ */
+import type { DataSource } from 'typeorm';
+import type { SystemAdapter } from '../../system';
+import type { ConnectionService } from '../connections/connection.service';
+import { mappingProfile } from '../mapping/registry';
+import type { ContactField, UnifiedValue } from '../model';
+import { normalizeContact } from '../normalize/contact-normalizer';
+import type { ConnectionEntity } from '../store/entities';
+
+export type DiscrepancyKind = 'MISSING_REMOTELY' | 'MISSING_LOCALLY' | 'FIELD_MISMATCH';
+
+export interface DiscrepancyExample {
+  kind: DiscrepancyKind;
+  remoteType: string;
+  remoteId: string;
+  recordId: string | null;
+  field?: string;
+  store?: UnifiedValue;
+  crm?: UnifiedValue;
+}
+
+export interface ConnectionDiscrepancies {
+  connectionId: string;
+  connectionName: string;
+  /** Linked in the store, live there, absent from the CRM. */
+  missingRemotely: number;
+  /** In the CRM, never linked and not waiting in quarantine. */
+  missingLocally: number;
+  /** Linked records whose CRM value differs from the store's (no delivery pending). */
+  fieldMismatches: number;
+  examples: DiscrepancyExample[];
+  /** Set when the CRM could not be read; the counts are then zero, not "clean". */
+  error: string | null;
+}
+
+const MAX_EXAMPLES = 50;
+/** Contact fields compared; ones a mapper does not read are skipped for that CRM. */
+const COMPARED: ContactField[] = ['email', 'firstName', 'lastName', 'phone', 'title', 'city', 'state', 'country', 'postalCode'];
+const COLUMN: Partial<Record<ContactField, string>> = { email: 'email', firstName: 'first_name', lastName: 'last_name', phone: 'phone', title: 'title', city: 'city', state: 'state', country: 'country', postalCode: 'postal_code' };
+
+interface LinkRow { remote_id: string; record_id: string; alive: boolean; pending: boolean; [column: string]: unknown }
+
+/** `adapter` is a factory: opening the credentials can fail too, and that belongs in the report. */
+export async function reconcileConnection(db: DataSource, connection: ConnectionEntity, adapterOf: () => SystemAdapter): Promise<ConnectionDiscrepancies> {
+  const out: ConnectionDiscrepancies = { connectionId: connection.id, connectionName: connection.name, missingRemotely: 0, missingLocally: 0, fieldMismatches: 0, examples: [], error: null };
+  const note = (e: DiscrepancyExample) => out.examples.length < MAX_EXAMPLES && out.examples.push(e);
+  let adapter: SystemAdapter;
+  try {
+    adapter = adapterOf();
+  } catch {
+    out.error = 'the credentials could not be opened (another master key?)';
+    return out;
+  }
+  try {
+    for (const mapper of mappingProfile(connection.kind).mappers) {
+      const links = await loadLinks(db, connection.id, mapper.remoteType, mapper.kind);
+      const quarantined = new Set(
+        ((await db.query(`SELECT remote_id FROM quarantine WHERE connection_id = $1 AND remote_type = $2 AND status = 'PENDING' AND remote_id IS NOT NULL`, [connection.id, mapper.remoteType])) as Array<{ remote_id: string }>).map((r) => r.remote_id),
+      );
+      const seen = new Set<string>();
+      for await (const page of adapter.bulkExport(mapper.remoteType, { fields: mapper.remoteFields })) {
+        for (const remote of page) {
+          if (remote.deleted) continue;
+          seen.add(remote.remoteId);
+          const link = links.get(remote.remoteId);
+          const { record, issues } = mapper.toUnified(remote.fields);
+          if (!link) {
+            const convertedAway = record.kind === 'CONTACT' && record.convertedTo !== undefined;
+            if (!convertedAway && issues.length === 0 && !quarantined.has(remote.remoteId)) {
+              out.missingLocally++;
+              note({ kind: 'MISSING_LOCALLY', remoteType: mapper.remoteType, remoteId: remote.remoteId, recordId: null });
+            }
+            continue;
+          }
+          // Deleted in the store (a soft delete propagates as archive) or a delivery in flight: not a discrepancy.
+          if (record.kind !== 'CONTACT' || !link.alive || link.pending) continue;
+          const values = normalizeContact(record.values).values;
+          for (const field of COMPARED) {
+            if (!(field in record.values)) continue;
+            const crm = values[field] ?? null;
+            const store = (link[COLUMN[field]!] as string | null) ?? null;
+            if (crm !== store) {
+              out.fieldMismatches++;
+              note({ kind: 'FIELD_MISMATCH', remoteType: mapper.remoteType, remoteId: remote.remoteId, recordId: link.record_id, field, store, crm });
+            }
+          }
+        }
+      }
+      for (const [remoteId, link] of links) {
+        if (seen.has(remoteId) || !link.alive) continue;
+        out.missingRemotely++;
+        note({ kind: 'MISSING_REMOTELY', remoteType: mapper.remoteType, remoteId, recordId: link.record_id });
+      }
+    }
+  } catch (err) {
+    out.error = err instanceof Error ? err.message : String(err);
+  }
+  return out;
+}
+
+async function loadLinks(db: DataSource, connectionId: string, remoteType: string, kind: 'CONTACT' | 'COMPANY'): Promise<Map<string, LinkRow>> {
+  const table = kind === 'CONTACT' ? 'contacts' : 'companies';
+  const extra = kind === 'CONTACT' ? ', r.email, r.first_name, r.last_name, r.phone, r.title, r.city, r.state, r.country, r.postal_code' : '';
+  const aliveClause = kind === 'CONTACT' ? 'r.deleted_at IS NULL AND r.merged_into IS NULL' : 'r.deleted_at IS NULL';
+  const rows = (await db.query(
+    `SELECT l.remote_id, l.record_id, (r.id IS NOT NULL AND ${aliveClause}) AS alive,
+            EXISTS (SELECT 1 FROM outbox o WHERE o.connection_id = l.connection_id AND o.record_id = l.record_id AND o.delivered_at IS NULL) AS pending ${extra}
+     FROM source_links l LEFT JOIN ${table} r ON r.id = l.record_id
+     WHERE l.connection_id = $1 AND l.remote_type = $2 AND l.record_kind = $3`,
+    [connectionId, remoteType, kind],
+  )) as LinkRow[];
+  return new Map(rows.map((r) => [r.remote_id, r]));
+}
+
+export async function reconcileAll(db: DataSource, connections: Pick<ConnectionService, 'list' | 'adapterFor'>): Promise<ConnectionDiscrepancies[]> {
+  const out: ConnectionDiscrepancies[] = [];
+  // One CRM at a time: each export is paged and rate-limited by its own adapter.
+  for (const c of await connections.list()) if (c.enabled) out.push(await reconcileConnection(db, c, () => connections.adapterFor(c)));
+  return out;
+}

@@ -1,0 +1,85 @@
+/**
+ * Health as people read it, computed purely from a snapshot: success rates, a status per
+ * connection (the dashboard's tile colour) and overall, errors by class.
+ */
+import type { ConnectionStatus } from '../store/entities';
+import type { ConnectionFacts, HealthSnapshot } from './health-snapshot';
+
+export interface ErrorCount {
+  errorClass: string;
+  count: number;
+}
+
+export interface ConnectionHealth {
+  facts: ConnectionFacts;
+  status: ConnectionStatus;
+  /** Finished runs that SUCCEEDED; null when no run finished in the window. */
+  successRate: number | null;
+  /** Records read or written that neither failed nor went to quarantine; null with no records. */
+  recordSuccessRate: number | null;
+  /** max(failed-run share, failed-record share): what the failure-rate alert compares. */
+  failureRate: number | null;
+  apiUsageRatio: number | null;
+}
+
+export interface HealthReport {
+  at: Date;
+  windowMs: number;
+  status: ConnectionStatus;
+  successRate: number | null;
+  recordSuccessRate: number | null;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  quarantineSize: number;
+  errorsByClass: ErrorCount[];
+  connections: ConnectionHealth[];
+}
+
+/** Below this run success rate a connection whose last run worked is still DEGRADED. */
+const DEGRADED_BELOW = 0.99;
+const SEVERITY: Record<ConnectionStatus, number> = { PAUSED: 0, HEALTHY: 1, DEGRADED: 2, FAILING: 3 };
+
+const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
+
+export function connectionHealth(c: ConnectionFacts): ConnectionHealth {
+  const successRate = ratio(c.runs.succeeded, c.runs.finished);
+  const recordFailures = c.records.failed + c.records.quarantined;
+  const recordSuccessRate = c.records.processed > 0 ? Math.max(0, 1 - recordFailures / c.records.processed) : null;
+  const runFailure = ratio(c.runs.failed, c.runs.finished);
+  const recordFailure = ratio(c.records.failed, c.records.processed);
+  const failureRate = runFailure === null && recordFailure === null ? null : Math.max(runFailure ?? 0, recordFailure ?? 0);
+  return { facts: c, status: statusOf(c, successRate), successRate, recordSuccessRate, failureRate, apiUsageRatio: c.apiLimit ? (c.apiUsed ?? 0) / c.apiLimit : null };
+}
+
+function statusOf(c: ConnectionFacts, successRate: number | null): ConnectionStatus {
+  if (!c.enabled || c.status === 'PAUSED') return 'PAUSED';
+  if (c.circuit === 'OPEN' || c.status === 'FAILING' || c.lastRunStatus === 'FAILED' || c.lastRunStatus === 'INTERRUPTED') return 'FAILING';
+  if (c.circuit === 'HALF_OPEN' || c.status === 'DEGRADED' || c.lastRunStatus === 'PARTIAL' || (successRate !== null && successRate < DEGRADED_BELOW)) return 'DEGRADED';
+  return 'HEALTHY';
+}
+
+export function healthReport(s: HealthSnapshot): HealthReport {
+  const connections = s.connections.map(connectionHealth);
+  const sum = (f: (c: ConnectionFacts) => number) => s.connections.reduce((n, c) => n + f(c), 0);
+  const processed = sum((c) => c.records.processed);
+  const byClass = new Map<string, number>();
+  for (const c of s.connections) for (const e of c.errorsByClass) byClass.set(e.errorClass, (byClass.get(e.errorClass) ?? 0) + e.count);
+  const active = connections.filter((c) => c.status !== 'PAUSED');
+  return {
+    at: s.at,
+    windowMs: s.windowMs,
+    status: active.reduce<ConnectionStatus>((worst, c) => (SEVERITY[c.status] > SEVERITY[worst] ? c.status : worst), 'HEALTHY'),
+    successRate: ratio(sum((c) => c.runs.succeeded), sum((c) => c.runs.finished)),
+    recordSuccessRate: processed > 0 ? Math.max(0, 1 - sum((c) => c.records.failed + c.records.quarantined) / processed) : null,
+    latencyP50Ms: s.latency.p50Ms,
+    latencyP95Ms: s.latency.p95Ms,
+    quarantineSize: s.quarantineSize,
+    errorsByClass: [...byClass].map(([errorClass, count]) => ({ errorClass, count })).sort((a, b) => b.count - a.count || a.errorClass.localeCompare(b.errorClass)),
+    connections,
+  };
+}
+
+/** What subscribers care about changing; equal fingerprints mean nothing worth a push. */
+export function healthFingerprint(r: HealthReport): string {
+  return JSON.stringify([r.status, r.successRate, r.quarantineSize, r.errorsByClass, r.connections.map((c) => [c.facts.id, c.status, c.facts.circuit, c.successRate, c.facts.lastSuccessfulSyncAt?.getTime() ?? null, c.facts.apiUsed])]);
+}

@@ -1,0 +1,98 @@
+/** The pure parts, table by table: windows, connection status, alert rules at their edges, the audit plan. */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULES, evaluateAlerts } from '../../src/process/alerts/alert-rules';
+import { auditPlan, type PlanInputs } from '../../src/process/audit/audit-plan';
+import { connectionHealth, healthReport } from '../../src/process/health/health-report';
+import type { ConnectionFacts, HealthSnapshot } from '../../src/process/health/health-snapshot';
+import { parseWindow } from '../../src/process/health/window';
+
+const NOW = new Date('2024-06-01T12:00:00Z');
+const MIN = 60_000;
+
+function facts(patch: Partial<ConnectionFacts> = {}): ConnectionFacts {
+  return {
+    id: 'c1', name: 'sf', kind: 'SALESFORCE', status: 'HEALTHY', circuit: 'CLOSED', enabled: true, createdAt: new Date(NOW.getTime() - 86_400_000),
+    tokenExpiresAt: null, credentialsExpireAt: null, lastSuccessfulSyncAt: NOW, apiUsed: null, apiLimit: null, lastRunStatus: 'SUCCEEDED',
+    runs: { finished: 100, succeeded: 100, failed: 0 }, records: { processed: 1000, failed: 0, quarantined: 0 },
+    latency: { p50Ms: null, p95Ms: null, deliveries: 0 }, errorsByClass: [], quarantineSize: 0, schemaDriftSeenAt: null,
+    ...patch,
+  };
+}
+const snapshot = (...connections: ConnectionFacts[]): HealthSnapshot => ({ at: NOW, windowMs: 3_600_000, connections, latency: { p50Ms: null, p95Ms: null, deliveries: 0 }, quarantineSize: 0 });
+const kinds = (c: ConnectionFacts) => evaluateAlerts(snapshot(c), DEFAULT_RULES, NOW).map((a) => a.kind).sort();
+
+describe('parseWindow', () => {
+  it.each([
+    ['1h', 3_600_000], ['30m', 1_800_000], ['24h', 86_400_000], ['7d', 604_800_000], [null, 86_400_000], ['0h', undefined], ['91d', undefined], ['1w', undefined], ['h', undefined],
+  ])('%s → %s', (text, ms) => expect(parseWindow(text)).toBe(ms));
+});
+
+describe('connection status', () => {
+  it.each<[string, Partial<ConnectionFacts>, string]>([
+    ['all good', {}, 'HEALTHY'],
+    ['last run failed', { lastRunStatus: 'FAILED' }, 'FAILING'],
+    ['circuit open', { circuit: 'OPEN' }, 'FAILING'],
+    ['last run partial', { lastRunStatus: 'PARTIAL' }, 'DEGRADED'],
+    ['98 % of runs succeeded', { runs: { finished: 100, succeeded: 98, failed: 2 } }, 'DEGRADED'],
+    ['disabled', { enabled: false, lastRunStatus: 'FAILED' }, 'PAUSED'],
+  ])('%s → %s', (_name, patch, status) => expect(connectionHealth(facts(patch)).status).toBe(status));
+
+  it('overall is the worst non-paused status', () => {
+    expect(healthReport(snapshot(facts(), facts({ id: 'c2', lastRunStatus: 'PARTIAL' }), facts({ id: 'c3', enabled: false, circuit: 'OPEN' }))).status).toBe('DEGRADED');
+    expect(healthReport(snapshot()).status).toBe('HEALTHY');
+  });
+});
+
+describe('alert rules at their edges', () => {
+  it.each<[string, Partial<ConnectionFacts>, string[]]>([
+    ['nothing wrong', {}, []],
+    ['exactly 1 % of runs failed: not above', { runs: { finished: 100, succeeded: 99, failed: 1 } }, []],
+    ['1.1 % of records failed', { records: { processed: 1000, failed: 11, quarantined: 0 } }, ['FAILURE_RATE']],
+    ['30 min since the last success: not yet', { lastSuccessfulSyncAt: new Date(NOW.getTime() - 30 * MIN) }, []],
+    ['31 min since the last success', { lastSuccessfulSyncAt: new Date(NOW.getTime() - 31 * MIN) }, ['NO_RECENT_SYNC']],
+    ['never synced, created an hour ago', { lastSuccessfulSyncAt: null, createdAt: new Date(NOW.getTime() - 60 * MIN) }, ['NO_RECENT_SYNC']],
+    ['credentials expire in 6 days', { credentialsExpireAt: new Date(NOW.getTime() + 6 * 86_400_000) }, ['TOKEN_EXPIRING_7D']],
+    ['credentials expire in 20 h', { credentialsExpireAt: new Date(NOW.getTime() + 20 * 3_600_000) }, ['TOKEN_EXPIRING_1D', 'TOKEN_EXPIRING_7D']],
+    ['an access token expiring in 10 min is refreshed, not alerted', { tokenExpiresAt: new Date(NOW.getTime() + 10 * MIN) }, []],
+    ['59.9 % of the API limit', { apiUsed: 599, apiLimit: 1000 }, []],
+    ['60 % of the API limit', { apiUsed: 600, apiLimit: 1000 }, ['API_USAGE']],
+    ['circuit half-open is not open', { circuit: 'HALF_OPEN' }, []],
+    ['drift seen 23 h ago', { schemaDriftSeenAt: new Date(NOW.getTime() - 23 * 3_600_000) }, ['SCHEMA_DRIFT']],
+    ['drift seen 25 h ago', { schemaDriftSeenAt: new Date(NOW.getTime() - 25 * 3_600_000) }, []],
+    ['paused: no failure-rate or dead-man alert', { enabled: false, lastSuccessfulSyncAt: null, runs: { finished: 10, succeeded: 0, failed: 10 } }, []],
+  ])('%s → %j', (_name, patch, expected) => expect(kinds(facts(patch))).toEqual(expected));
+
+  it('uses configured thresholds and one dedupe key per rule and connection', () => {
+    const rules = { ...DEFAULT_RULES, API_USAGE: { ...DEFAULT_RULES.API_USAGE, threshold: 0.9 } };
+    expect(evaluateAlerts(snapshot(facts({ apiUsed: 800, apiLimit: 1000 })), rules, NOW)).toEqual([]);
+    const [alert] = evaluateAlerts(snapshot(facts({ circuit: 'OPEN' })), DEFAULT_RULES, NOW);
+    expect(alert).toMatchObject({ kind: 'CIRCUIT_OPEN', dedupeKey: 'CIRCUIT_OPEN:c1', connectionId: 'c1', severity: 'CRITICAL' });
+  });
+});
+
+describe('audit plan', () => {
+  const base: PlanInputs = {
+    now: NOW,
+    dataQuality: { totalContacts: 100, duplicateRate: 0, missingRequiredRate: 0, invalidEmailRate: 0, staleRate: 0, staleDays: 180, counts: { duplicates: 0, missingRequired: 0, invalidEmails: 0, stale: 0 } },
+    discrepancies: [],
+    access: { apiKeysWithBroadRoles: 1, broadKeys: [], unusedBroadKeys: 0, failedAuthLast24h: 0 },
+    tokens: [{ connectionId: 'c1', connectionName: 'sf', expiresAt: new Date(NOW.getTime() + 45 * 86_400_000), source: 'credentials' }],
+    activeAlerts: 0,
+  };
+  it('a clean installation gets only the routine 90-day items (and the credential rotation)', () => {
+    expect(auditPlan(base)).toEqual([
+      { horizonDays: 60, action: expect.stringContaining('rotate the credentials') },
+      { horizonDays: 90, action: expect.stringContaining('Run this audit again') },
+    ]);
+  });
+  it('turns findings into actions, most urgent first', () => {
+    const plan = auditPlan({
+      ...base,
+      discrepancies: [{ connectionId: 'c1', connectionName: 'sf', missingRemotely: 2, missingLocally: 0, fieldMismatches: 1, examples: [], error: null }],
+      dataQuality: { ...base.dataQuality, duplicateRate: 0.05, staleRate: 0.5, counts: { ...base.dataQuality.counts, duplicates: 5, stale: 50 } },
+      access: { ...base.access, unusedBroadKeys: 2 },
+    });
+    expect(plan.map((p) => p.horizonDays)).toEqual([30, 30, 30, 60, 60, 90, 90]);
+    expect(plan[0]!.action).toContain('2 record(s)');
+  });
+});
