@@ -1,0 +1,81 @@
+/**
+ * 2. API efficiency: vendor calls per 10,000 records synced, read and write, in each direction
+ * (HubSpot → Salesforce, Salesforce → HubSpot), counted by a proxy in front of each emulator,
+ * against the fewest the vendors' page and batch sizes allow; and the bytes a Salesforce
+ * read costs with only the mapped fields against all fields.
+ */
+import { mappingProfile } from '../../src/process/mapping/registry';
+import { demoPeople } from '../../src/system/demo-data/people';
+import { fmt, type ResultRow } from '../support/measure';
+import { dataCalls, sumBytes, type ProxiedCall } from '../support/proxy';
+import { asContacts, seedInSlices, startRig } from '../support/rig';
+import { describeFields, salesforceToken, soqlBytes } from '../support/vendor';
+
+const isWrite = (c: ProxiedCall) => c.path.includes('/composite/') || /\/batch\/(upsert|create|update)$/.test(c.path);
+const per10k = (calls: number, records: number) => (calls * 10_000) / records;
+
+export async function runApiEfficiency(m: number): Promise<ResultRow[]> {
+  const rig = await startRig({ crms: ['HUBSPOT', 'SALESFORCE'], proxy: true });
+  try {
+    const hs = rig.proxies.get('HUBSPOT')!;
+    const sf = rig.proxies.get('SALESFORCE')!;
+    await seedInSlices(rig.emulators.get('HUBSPOT')!, asContacts(demoPeople(m, 21, 100_000)));
+    await seedInSlices(rig.emulators.get('SALESFORCE')!, asContacts(demoPeople(m, 22, 200_000)));
+    hs.take();
+    sf.take();
+    const hsPull = await rig.sync('HUBSPOT');
+    const hsRead = dataCalls(hs.take());
+    const sfRun = await rig.sync('SALESFORCE');
+    const sfCalls = dataCalls(sf.take());
+    const hsRun = await rig.sync('HUBSPOT');
+    const hsCalls = dataCalls(hs.take());
+    const sfRead = sfCalls.filter((c) => !isWrite(c));
+    const sfWrite = sfCalls.filter(isWrite);
+    const hsWrite = hsCalls.filter(isWrite);
+    // Fewest calls: HubSpot search pages of 200 (contacts + one for 10 companies); SOQL pages
+    // of 2,000 (Contact + one each for Account and Lead); composite 200; HubSpot batch 100.
+    const minHsRead = Math.ceil(m / 200) + 1;
+    const minSfRead = Math.ceil(m / 2000) + 2;
+    const minSfWrite = Math.ceil(m / 200) + 1;
+    const minHsWrite = Math.ceil(m / 100) + 1;
+    const rows: ResultRow[] = [];
+    const add = (what: string, calls: ProxiedCall[], min: number, records: number) => {
+      const ratio = calls.length / min;
+      const paths = new Map<string, number>();
+      for (const c of calls) paths.set(`${c.method} ${c.path.replace(/[0-9a-zA-Z]{15,18}/g, ':id')} ${c.status}`, (paths.get(`${c.method} ${c.path.replace(/[0-9a-zA-Z]{15,18}/g, ':id')} ${c.status}`) ?? 0) + 1);
+      process.stderr.write(`  ${what}: ${[...paths].map(([k, v]) => `${v}× ${k}`).join(', ')}\n`);
+      const b = sumBytes(calls);
+      rows.push({
+        scenario: `2 API calls per 10k: ${what}`,
+        figure: `${fmt(per10k(calls.length, records), 1)} calls/10k (${calls.length} for ${fmt(records)}; ${fmt(b.up / 1024)} KiB up, ${fmt(b.down / 1024)} KiB down)`,
+        baseline: `${fmt(per10k(min, records), 1)} minimum`,
+        ratio,
+        target: '≤ 1.05× minimum',
+        met: ratio <= 1.05,
+      });
+    };
+    add('read HubSpot (search, 200/page)', hsRead, minHsRead, m);
+    add('read Salesforce (SOQL, 2,000/page)', sfRead, minSfRead, m);
+    add(`write HubSpot → Salesforce (composite 200) [${sfRun.recordsWritten} written]`, sfWrite, minSfWrite, m);
+    add(`write Salesforce → HubSpot (batch 100) [${hsRun.recordsWritten} written]`, hsWrite, minHsWrite, m);
+    process.stderr.write(`  runs: HubSpot pull ${hsPull.status} read=${hsPull.recordsRead} q=${hsPull.recordsQuarantined} ${hsPull.error ?? ''}; Salesforce ${sfRun.status} read=${sfRun.recordsRead} written=${sfRun.recordsWritten} failed=${sfRun.recordsFailed} ${sfRun.error ?? ''}; HubSpot ${hsRun.status} read=${hsRun.recordsRead} written=${hsRun.recordsWritten} failed=${hsRun.recordsFailed} ${hsRun.error ?? ''}\n`);
+    // Field filtering: the same Contact read with Junction's mapped fields against every field.
+    const token = await salesforceToken(rig.emulators.get('SALESFORCE')!.url);
+    const sfUrl = rig.emulators.get('SALESFORCE')!.url;
+    const mapped = mappingProfile('SALESFORCE').mappers.find((x) => x.remoteType === 'Contact')!.remoteFields;
+    const all = await describeFields(sfUrl, token, 'Contact');
+    const filtered = await soqlBytes(sfUrl, token, `SELECT ${mapped.join(', ')} FROM Contact`);
+    const full = await soqlBytes(sfUrl, token, `SELECT ${all.join(', ')} FROM Contact`);
+    rows.push({
+      scenario: `2 bytes: Salesforce Contact read, mapped fields (${mapped.length}) vs all (${all.length})`,
+      figure: `${fmt(filtered.bytes / 1024)} KiB for ${fmt(filtered.records)} records`,
+      baseline: `${fmt(full.bytes / 1024)} KiB all fields`,
+      ratio: filtered.bytes / full.bytes,
+      target: 'field filtering visible (< 1)',
+      met: filtered.bytes < full.bytes,
+    });
+    return rows;
+  } finally {
+    await rig.close();
+  }
+}
