@@ -14,9 +14,29 @@ export interface CrmDescriptor {
   writeBatchSize: number;
 }
 
+/** A change notification as it arrived over HTTP, before anyone trusts it. */
+export interface WebhookRequest {
+  method: string;
+  /** The full URL the vendor posted to (what it signed). */
+  url: string;
+  rawBody: string;
+  headers: Record<string, string | undefined>;
+}
+
+export type WebhookVerdict = { ok: true; remoteTypes: string[] } | { ok: false; reason: string };
+
+/** How a CRM signs its change notifications, for CRMs that send them. */
+export interface WebhookVerifier {
+  /** Checks signature and freshness; names the objects the notification says changed. */
+  verify(request: WebhookRequest, clientSecret: string, now: number): WebhookVerdict;
+  /** A value unique to one delivery, so a replay can be recognized. */
+  deliveryId(request: WebhookRequest): string;
+}
+
 /** Everything one CRM folder contributes: a new CRM is a new folder plus one registry line. */
 export interface CrmModule {
   descriptor: CrmDescriptor;
   createAdapter: AdapterFactory;
   startEmulator(options?: EmulatorStartOptions): Promise<RunningEmulator>;
+  webhooks?: WebhookVerifier;
 }

@@ -5,8 +5,11 @@ import { HubspotAdapter } from './adapter';
 import { HUBSPOT_DESCRIPTOR } from './descriptor';
 import { startHubspotEmulator } from './emulator';
 
+import { hubspotWebhooks } from './webhook-verifier';
+
 export const hubspot: CrmModule = {
   descriptor: HUBSPOT_DESCRIPTOR,
   createAdapter: (options: AdapterOptions) => new HubspotAdapter(options),
   startEmulator: (options) => startHubspotEmulator(options),
+  webhooks: hubspotWebhooks,
 };

@@ -1,0 +1,34 @@
+/**
+ * `POST /webhooks/:connectionId`: where CRMs deliver change notifications. The raw body is
+ * kept for the signature check; the answer is quick and says nothing a forger could use.
+ */
+import express, { type Router } from 'express';
+import type { Logger } from 'pino';
+import type { WebhookService } from '../../process/sync/webhook.service';
+
+export function webhookRoutes(webhooks: Pick<WebhookService, 'receive'>, logger: Logger): Router {
+  const router = express.Router();
+  router.post('/webhooks/:connectionId', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+    const url = `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`;
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
+    try {
+      const outcome = await webhooks.receive(String(req.params.connectionId), {
+        method: req.method,
+        url,
+        rawBody: Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '',
+        headers,
+      });
+      if (outcome.accepted) {
+        logger.info({ connectionId: req.params.connectionId, runId: outcome.runId, objects: outcome.remoteTypes }, 'change notification accepted');
+        res.status(204).end();
+        return;
+      }
+      logger.warn({ connectionId: req.params.connectionId, reason: outcome.reason, ip: req.ip }, 'change notification rejected');
+      res.status(outcome.status).json({ error: outcome.status === 409 ? 'replayed' : 'rejected' });
+    } catch (err) {
+      logger.error({ connectionId: req.params.connectionId, err: String(err) }, 'change notification failed');
+      res.status(500).json({ error: 'internal' });
+    }
+  });
+  return router;
+}

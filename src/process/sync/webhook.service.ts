@@ -1,0 +1,37 @@
+/**
+ * Real-time triggers: a CRM's change notification, once its signature checks out and it is
+ * not a replay, queues an immediate incremental run for that connection. Polling stays as
+ * the backstop, so a lost notification delays a change, never loses it.
+ */
+import type { DataSource } from 'typeorm';
+import { crmModule, type ConnectionCredentials, type WebhookRequest } from '../../system';
+import type { CredentialsCipher } from '../security/credentials-cipher';
+import { ConnectionEntity } from '../store/entities';
+import type { SyncRunService } from './sync-run.service';
+
+export type WebhookOutcome = { accepted: true; runId: string; remoteTypes: string[] } | { accepted: false; status: 401 | 404 | 409; reason: string };
+
+export class WebhookService {
+  constructor(
+    private db: DataSource,
+    private cipher: CredentialsCipher,
+    private runs: Pick<SyncRunService, 'trigger'>,
+    private now: () => number = Date.now,
+  ) {}
+
+  async receive(connectionId: string, request: WebhookRequest): Promise<WebhookOutcome> {
+    const connection = await this.db.getRepository(ConnectionEntity).findOneBy({ id: connectionId });
+    const verifier = connection ? crmModule(connection.kind).webhooks : undefined;
+    if (!connection || !verifier) return { accepted: false, status: 404, reason: 'no connection here receives change notifications' };
+    const { clientSecret } = this.cipher.decrypt<ConnectionCredentials>(connection.credentialsSealed);
+    const verdict = verifier.verify(request, clientSecret, this.now());
+    if (!verdict.ok) return { accepted: false, status: 401, reason: verdict.reason };
+    // One row per delivery (kept with the idempotency keys): a second arrival is a replay.
+    const fresh = (await this.db.query(`INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, 'webhook') ON CONFLICT (key) DO NOTHING RETURNING key`, [
+      `webhook:${connectionId}:${verifier.deliveryId(request)}`,
+    ])) as unknown[];
+    if (fresh.length === 0) return { accepted: false, status: 409, reason: 'replayed delivery' };
+    const { run } = await this.runs.trigger(connectionId, 'INCREMENTAL');
+    return { accepted: true, runId: run.id, remoteTypes: verdict.remoteTypes };
+  }
+}
