@@ -16,6 +16,8 @@ export interface MappedContact {
   kind: 'CONTACT';
   values: Partial<Record<ContactField, UnifiedValue>>;
   company?: CompanyRef;
+  /** Set when the vendor converted this record into another (a Salesforce Lead into a Contact). */
+  convertedTo?: { remoteType: string; remoteId: string };
   custom: Record<string, unknown>;
 }
 

@@ -37,6 +37,8 @@ export interface MapperSpec<F extends string> {
   /** Fixed unified values (e.g. a Salesforce Lead is lifecycle LEAD). */
   fixed?: Partial<Record<F, string>>;
   companyRef?(fields: RemoteFields): CompanyRef | undefined;
+  /** Where the vendor moved this record when it converted it, if it did. */
+  convertedTo?(fields: RemoteFields): { remoteType: string; remoteId: string } | undefined;
   /** Vendor fields derived from the snapshot on write (company name, lifecycle picklist, …). */
   writeExtra?(snapshot: OutboundSnapshot): RemoteFields;
   /** Unified values derived from vendor fields on read. */
@@ -71,7 +73,11 @@ function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>): RecordM
       Object.assign(values, spec.readExtra?.(fields), spec.fixed);
       const custom: Record<string, unknown> = {};
       if (kind === 'CONTACT') {
-        return { record: { kind, values: values as Partial<Record<ContactField, UnifiedValue>>, company: spec.companyRef?.(fields), custom }, issues };
+        const convertedTo = spec.convertedTo?.(fields);
+        return {
+          record: { kind, values: values as Partial<Record<ContactField, UnifiedValue>>, company: spec.companyRef?.(fields), ...(convertedTo ? { convertedTo } : {}), custom },
+          issues,
+        };
       }
       return { record: { kind, values: values as Partial<Record<CompanyField, UnifiedValue>>, custom }, issues };
     },

@@ -1,6 +1,6 @@
 import { asText, contactMapper } from '../field-map';
 
-/** Salesforce Lead ↔ unified contact at lifecycle LEAD; Lead.Company is a name, not a link. */
+/** Salesforce Lead ↔ unified contact at lifecycle LEAD (CONTACT once converted); Lead.Company is a name, not a link. */
 export const salesforceLeadMapper = contactMapper({
   crm: 'SALESFORCE',
   remoteType: 'Lead',
@@ -15,8 +15,13 @@ export const salesforceLeadMapper = contactMapper({
     { unified: 'country', remote: 'Country' },
     { unified: 'postalCode', remote: 'PostalCode' },
   ],
-  extraFields: ['Company'],
-  fixed: { lifecycleStage: 'LEAD' },
+  extraFields: ['Company', 'IsConverted', 'ConvertedContactId'],
+  // A converted Lead is a Contact now: its link moves to ConvertedContactId (crm-wire.md §1.6).
+  readExtra: (f) => ({ lifecycleStage: f.IsConverted === true || f.IsConverted === 'true' ? 'CONTACT' : 'LEAD' }),
+  convertedTo: (f) => {
+    const id = asText(f.ConvertedContactId);
+    return (f.IsConverted === true || f.IsConverted === 'true') && id ? { remoteType: 'Contact', remoteId: id } : undefined;
+  },
   companyRef: (f) => {
     const name = asText(f.Company);
     return name ? { name } : undefined;

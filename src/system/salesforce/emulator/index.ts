@@ -29,6 +29,7 @@ import { miscRoutes, versionList } from './routes-misc';
 import { queryRoutes } from './routes-query';
 import { replicationRoutes } from './routes-replication';
 import { sobjectRoutes } from './routes-sobject';
+import { soapCall } from './routes-soap';
 import { seedPeople } from './seed';
 import { SObjectStore } from './store';
 
@@ -106,6 +107,7 @@ export class SalesforceEmulator implements VendorEmulator {
     if (req.path === TOKEN_PATH)
       return req.method === 'POST' ? tokenEndpoint(req, this.ctx.tokens, this.ctx.clock, base) : restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are POST`);
     if (/^\/services\/data\/?$/.test(req.path)) return versionList();
+    if (/^\/services\/Soap\/u\/\d+\.\d$/.test(req.path) && req.method === 'POST') return soapCall(this.org, this.ctx.tokens, this.ctx.clock, req.text());
     const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(req.path);
     if (!m) return notFound();
     if (!this.ctx.tokens.isValid(bearer(req.headers.authorization), this.ctx.clock.now())) return restError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');

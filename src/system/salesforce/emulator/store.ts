@@ -109,6 +109,14 @@ export class SObjectStore {
     return this.all(type).filter((r) => r.IsDeleted !== true && typeof r[field] === 'string' && (r[field] as string).toLowerCase() === needle);
   }
 
+  /** Writes fields the API treats as read-only (lead conversion's Converted* fields), stamping the record. */
+  systemUpdate(type: ObjectName, id: string, fields: SRecord): void {
+    const existing = this.get(type, id);
+    if (!existing) return;
+    const now = formatSfDateTime(this.stamp.next());
+    this.table(type).set(String(existing.Id), withName(type, { ...existing, ...fields, LastModifiedDate: now, SystemModstamp: now }));
+  }
+
   /** Stores a record exactly as given (tests plant malformed data); stamps it only where absent. */
   insertRaw(type: ObjectName, given: Record<string, unknown>): string {
     const now = formatSfDateTime(this.stamp.next());
