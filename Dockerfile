@@ -20,6 +20,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The dashboard's static page is served from beside its compiled route.
+COPY --from=build /app/src/experience/dashboard/public ./src/experience/dashboard/public
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 4000

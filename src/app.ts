@@ -13,10 +13,16 @@ import { ApiKeyService } from './process/access';
 import { ConnectionService } from './process/connections/connection.service';
 import { CredentialsCipher, generateMasterKey } from './process/security/credentials-cipher';
 import { openDatabase, type Database } from './process/store/database';
+import { attachQuarantineEvents } from './process/quality/quarantine-events';
+import { securityOptionsFrom } from './experience/security/from-config';
+import { RecordCommands } from './process/records/record-commands';
+import { AuditService } from './process/audit/audit.service';
+import { startMonitoring } from './process/health/start-monitoring';
 import { rebaselineConnection } from './process/sync/rebaseline';
 import { SyncEngine } from './process/sync/sync-engine';
 import { SyncRunService } from './process/sync/sync-run.service';
 import { SyncWorker } from './process/sync/sync-worker';
+import { WebhookService } from './process/sync/webhook.service';
 import { crmModule, startEmulators, type AdapterOptions, type CrmKind, type RunningEmulator } from './system';
 
 export interface StartOverrides {
@@ -57,6 +63,7 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
     onClose('database', () => database.close());
     const db = database.dataSource;
     const bus = createJunctionPubSub(config.redisUrl, logger);
+    attachQuarantineEvents(bus.events);
     onClose('pub/sub', () => bus.close());
     const connections = new ConnectionService(db, cipher, { redisUrl: config.redisUrl, adapterDefaults: overrides.adapterDefaults });
     onClose('adapters', () => connections.close());
@@ -70,7 +77,10 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
 
     let url: string | undefined;
     if (config.role.api) {
-      const server: JunctionHttpServer = await createHttpServer({ env: config.env, dataSource: db, connections, syncRuns, apiKeys, pubSub: bus.pubSub, logger });
+      const webhooks = new WebhookService(db, cipher, syncRuns);
+      const server: JunctionHttpServer = await createHttpServer({ env: config.env, dataSource: db, connections, syncRuns, apiKeys, webhooks, pubSub: bus.pubSub, logger,
+        audit: new AuditService(db, connections),
+        security: securityOptionsFrom(config) });
       const bound = await server.listen(config.http.port, config.http.host);
       url = `http://localhost:${bound.port}`;
       onClose('http server', () => server.close());
@@ -80,11 +90,19 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
     if (config.role.worker) {
       const workerId = randomUUID();
       const log = (level: 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => logger[level](data ?? {}, msg);
-      const engine = new SyncEngine({ db, connections, events: bus.events, workerId, log });
+      // Health checks and alert rules run beside the worker, where runs finish.
+      const monitoring = startMonitoring({ db, events: bus.events, webhook: config.alertWebhook, log });
+      onClose('health monitor', () => monitoring.close());
+      const engine = new SyncEngine({ db, connections, events: monitoring.events, workerId, log });
       worker = new SyncWorker(db, engine, syncRuns, { workerId, intervalMs: config.syncIntervalMs, log });
       worker.start();
       const w = worker;
       onClose('sync worker', () => w.stop());
+      // Soft-deleted contacts leave the store after the grace period; hourly is plenty for a 30-day window.
+      const records = new RecordCommands(db);
+      const purge = setInterval(() => void records.purgeExpired().catch((err: unknown) => logger.warn({ err: String(err) }, 'purge failed')), 3_600_000);
+      purge.unref();
+      onClose('purge timer', async () => clearInterval(purge));
     }
     return { url, adminKey: bootstrap.key, adminKeyCreated: bootstrap.created, emulators, database, connections, worker, logger, close };
   } catch (err) {

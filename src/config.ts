@@ -33,6 +33,11 @@ const envSchema = z
       .string()
       .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'JUNCTION_MASTER_KEY must be 32 bytes as 64 hex characters or base64')
       .optional(),
+    /** Only for `npm run rotate-master-key`: the key every credential is re-sealed under. */
+    JUNCTION_NEW_MASTER_KEY: z
+      .string()
+      .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'JUNCTION_NEW_MASTER_KEY must be 32 bytes as 64 hex characters or base64')
+      .optional(),
     JUNCTION_ROLE: z.enum(['api', 'worker', 'all'], 'JUNCTION_ROLE must be one of api, worker, all').default('all'),
     JUNCTION_EMULATORS: z
       .string()
@@ -45,11 +50,27 @@ const envSchema = z
     JUNCTION_SEED: intFrom('JUNCTION_SEED', 0, 1_000_000).default(200),
     JUNCTION_SYNC_INTERVAL_MS: intFrom('JUNCTION_SYNC_INTERVAL_MS', 500, 86_400_000).default(15_000),
     JUNCTION_DATA_DIR: z.string().min(1).default('.junction'),
+    JUNCTION_ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'JUNCTION_ALERT_WEBHOOK_URL must be an http(s) URL' }).optional(),
+    JUNCTION_ALERT_WEBHOOK_SECRET: z.string().min(16, 'JUNCTION_ALERT_WEBHOOK_SECRET must be at least 16 characters').optional(),
+    JUNCTION_CORS_ORIGINS: z
+      .string()
+      .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+      .refine((list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'JUNCTION_CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com (scheme and host, no path)')
+      .optional(),
+    JUNCTION_AUTH_MAX_FAILURES: intFrom('JUNCTION_AUTH_MAX_FAILURES', 1, 1_000_000).default(10),
+    JUNCTION_AUTH_FAILURE_WINDOW_SECONDS: intFrom('JUNCTION_AUTH_FAILURE_WINDOW_SECONDS', 1, 86_400).default(300),
+    JUNCTION_MAX_QUERY_DEPTH: intFrom('JUNCTION_MAX_QUERY_DEPTH', 2, 100).default(10),
+    JUNCTION_MAX_QUERY_COST: intFrom('JUNCTION_MAX_QUERY_COST', 10, 1_000_000).default(5000),
+    JUNCTION_MAX_QUERY_ALIASES: intFrom('JUNCTION_MAX_QUERY_ALIASES', 0, 1000).default(15),
+    JUNCTION_MAX_QUERY_RECORDS: intFrom('JUNCTION_MAX_QUERY_RECORDS', 100, 10_000_000).default(20_000),
+    JUNCTION_REQUEST_TIMEOUT_MS: intFrom('JUNCTION_REQUEST_TIMEOUT_MS', 1000, 600_000).default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent').default('info'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JUNCTION_MASTER_KEY)
       ctx.addIssue({ code: 'custom', path: ['JUNCTION_MASTER_KEY'], message: 'JUNCTION_MASTER_KEY is required when NODE_ENV=production' });
+    if (env.JUNCTION_ALERT_WEBHOOK_URL && !env.JUNCTION_ALERT_WEBHOOK_SECRET)
+      ctx.addIssue({ code: 'custom', path: ['JUNCTION_ALERT_WEBHOOK_SECRET'], message: 'JUNCTION_ALERT_WEBHOOK_SECRET is required with JUNCTION_ALERT_WEBHOOK_URL (webhooks are signed)' });
   });
 
 export interface JunctionConfig {
@@ -59,12 +80,23 @@ export interface JunctionConfig {
   redisUrl?: string;
   adminKey?: string;
   masterKey?: string;
+  /** The key `npm run rotate-master-key` rotates to. */
+  newMasterKey?: string;
   role: { api: boolean; worker: boolean };
   emulators: { mode: 'start' | 'external' | 'none'; crms: EmulatorName[] };
   seedPerEmulator: number;
   syncIntervalMs: number;
   dataDir: string;
   logLevel: string;
+  /** Query limits, bad-key throttle, CORS and timeouts (src/experience/security). */
+  security: {
+    corsOrigins: string[];
+    authThrottle: { maxFailures: number; windowMs: number };
+    queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRecords: number };
+    requestTimeoutMs: number;
+  };
+  /** Where alerts are POSTed, signed with HMAC-SHA256 of the body under the secret. */
+  alertWebhook?: { url: string; secret: string };
 }
 
 export class ConfigError extends Error {
@@ -93,11 +125,19 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     redisUrl: e.REDIS_URL,
     adminKey: e.JUNCTION_ADMIN_KEY,
     masterKey: e.JUNCTION_MASTER_KEY,
+    newMasterKey: e.JUNCTION_NEW_MASTER_KEY,
     role: { api: e.JUNCTION_ROLE !== 'worker', worker: e.JUNCTION_ROLE !== 'api' },
     emulators: { mode: emulatorsMode, crms: emulatorsMode === 'none' ? [] : crms },
     seedPerEmulator: e.JUNCTION_SEED,
     syncIntervalMs: e.JUNCTION_SYNC_INTERVAL_MS,
     dataDir: e.JUNCTION_DATA_DIR,
     logLevel: e.LOG_LEVEL,
+    security: {
+      corsOrigins: e.JUNCTION_CORS_ORIGINS ?? [],
+      authThrottle: { maxFailures: e.JUNCTION_AUTH_MAX_FAILURES, windowMs: e.JUNCTION_AUTH_FAILURE_WINDOW_SECONDS * 1000 },
+      queryLimits: { maxDepth: e.JUNCTION_MAX_QUERY_DEPTH, maxCost: e.JUNCTION_MAX_QUERY_COST, maxAliases: e.JUNCTION_MAX_QUERY_ALIASES, maxRecords: e.JUNCTION_MAX_QUERY_RECORDS },
+      requestTimeoutMs: e.JUNCTION_REQUEST_TIMEOUT_MS,
+    },
+    alertWebhook: e.JUNCTION_ALERT_WEBHOOK_URL && e.JUNCTION_ALERT_WEBHOOK_SECRET ? { url: e.JUNCTION_ALERT_WEBHOOK_URL, secret: e.JUNCTION_ALERT_WEBHOOK_SECRET } : undefined,
   };
 }

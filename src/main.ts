@@ -3,7 +3,6 @@
  * Bad configuration stops start-up with one message naming every problem.
  */
 import 'reflect-metadata';
-import { startJunction } from './app';
 import { ConfigError, loadConfig } from './config';
 
 async function main(): Promise<void> {
@@ -18,6 +17,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const started = Date.now();
+  // Loaded after the configuration is known good, so a bad value fails in well under a second.
+  const { startJunction } = await import('./app');
   const junction = await startJunction(config);
   const lines = [
     '',

@@ -3,16 +3,24 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ApiKeyService, Principal } from '../process/access';
 import type { ConnectionService } from '../process/connections/connection.service';
+import type { ErrorLogQueries } from '../process/health/error-log';
 import type { ReadQueries } from '../process/queries';
+import type { DataQualityServices } from '../process/quality/data-quality-services';
+import type { RecordCommands } from '../process/records/record-commands';
 import type { SyncRunService } from '../process/sync/sync-run.service';
 import { createLoaders, type Loaders } from './loaders';
+import type { MonitoringServices } from './monitoring/monitoring.services';
 
 /** The commands the API calls; narrow so tests and other processes can supply their own. */
 export interface ExperienceServices {
   queries: ReadQueries;
-  connections: Pick<ConnectionService, 'create'>;
+  connections: Pick<ConnectionService, 'create' | 'test'>;
+  records: Pick<RecordCommands, 'verifyField' | 'setFieldOwner' | 'deleteContact' | 'restoreContact'>;
   syncRuns: Pick<SyncRunService, 'trigger'>;
+  quality: DataQualityServices;
   apiKeys: Pick<ApiKeyService, 'verify'>;
+  monitoring: MonitoringServices;
+  errorLog: Pick<ErrorLogQueries, 'page' | 'count'>;
   logger: Logger;
 }
 

@@ -11,10 +11,14 @@ import { WebSocketServer } from 'ws';
 import type { Principal } from '../process/access';
 import type { Authenticator } from './auth/authenticate';
 import { CAN, isAllowed } from './auth/roles';
-import { formatClientError } from './common/errors';
 import { createContext, type ExperienceServices } from './context';
+import { formatSecureError } from './security/format-error';
+import type { QueryGuards } from './security/query-limits';
+import type { SocketRegistry } from './security/socket-registry';
 
-export const WS_CLOSE = { UNAUTHORIZED: 4401, FORBIDDEN: 4403 } as const;
+/** Same bound as the HTTP body limit: a bigger message closes the socket (1009) unread. */
+export const WS_MAX_PAYLOAD_BYTES = 1024 * 1024;
+export const WS_CLOSE = { UNAUTHORIZED: 4401, FORBIDDEN: 4403, TOO_MANY_REQUESTS: 4429 } as const;
 
 export interface GraphqlWsOptions {
   httpServer: Server;
@@ -22,11 +26,15 @@ export interface GraphqlWsOptions {
   services: ExperienceServices;
   authenticator: Authenticator;
   logger: Logger;
+  /** Query limits: the same as over HTTP. */
+  guards: QueryGuards;
+  /** Open sockets by key id, so a revoked key's sockets close at once. */
+  sockets: SocketRegistry;
 }
 
 export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
-  const { httpServer, schema, services, authenticator, logger } = options;
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const { httpServer, schema, services, authenticator, logger, guards, sockets } = options;
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: WS_MAX_PAYLOAD_BYTES });
   const principals = new WeakMap<object, Principal>();
 
   const serverCleanup = useServer<Record<string, unknown> | undefined>(
@@ -35,6 +43,10 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
       async onConnect(ctx) {
         const remote = ctx.extra.request.socket.remoteAddress;
         const outcome = await authenticator.authenticate(ctx.connectionParams?.authorization, 'ws', remote);
+        if (!outcome.ok && outcome.reason === 'THROTTLED') {
+          ctx.extra.socket.close(WS_CLOSE.TOO_MANY_REQUESTS, `Too many failed authentications: retry in ${outcome.retryAfterSeconds} s`);
+          return false;
+        }
         if (!outcome.ok || outcome.principal === null) {
           if (outcome.ok) authenticator.fail('MISSING', 'ws', remote);
           ctx.extra.socket.close(WS_CLOSE.UNAUTHORIZED, 'Unauthorized');
@@ -46,8 +58,13 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
           return false;
         }
         principals.set(ctx, outcome.principal);
+        const { id } = outcome.principal;
+        sockets.add(id, ctx.extra.socket);
+        ctx.extra.socket.once('close', () => sockets.remove(id, ctx.extra.socket));
         return true;
       },
+      onSubscribe: (_ctx, _id, payload) => guards.guardWsOperation(payload),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatSecureError(e.toJSON(), e, logger)),
       context(ctx) {
         return createContext(services, principals.get(ctx) ?? null, {
           cacheLoaders: false,
@@ -58,7 +75,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
       onNext(_ctx, _id, _payload, _args, result) {
         if (!result.errors?.length) return undefined;
         // Formatted errors serialize exactly as GraphQLErrors do (their toJSON); the cast only bridges the types.
-        const errors = result.errors.map((e) => formatClientError(e.toJSON() as GraphQLFormattedError, e, logger));
+        const errors = result.errors.map((e) => formatSecureError(e.toJSON() as GraphQLFormattedError, e, logger));
         return { ...result, errors } as unknown as typeof result;
       },
     },

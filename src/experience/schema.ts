@@ -2,15 +2,28 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { ApiKeyResolver } from './access/api-key.resolver';
 import { ViewerResolver } from './access/viewer.resolver';
 import { authChecker } from './auth/auth-checker';
 import { CompanyResolver } from './companies/company.resolver';
 import { DateTimeScalar } from './common/scalars';
+import { ConnectionTestResolver } from './connections/connection-test.resolver';
 import { ConnectionResolver } from './connections/connection.resolver';
 import { ContactResolver } from './contacts/contact.resolver';
+import { SyncErrorResolver } from './errors/sync-error.resolver';
 import { FieldProvenanceResolver } from './contacts/field-provenance.resolver';
 import { SourceLinkResolver } from './contacts/source-link.resolver';
+import { AlertConnectionResolver, ConnectionHealthResolver, CredentialExpiryConnectionResolver, DiscrepancyConnectionResolver } from './monitoring/connection-field.resolver';
+import { MonitoringSubscriptionResolver } from './monitoring/monitoring-subscriptions.resolver';
+import { MonitoringResolver } from './monitoring/monitoring.resolver';
+import { AuditResolver } from './monitoring/audit.resolver';
+import { QuarantinePreviewResolver } from './monitoring/quarantine-preview.resolver';
 import type { JunctionPubSub } from './pubsub';
+import { DuplicatesResolver } from './quality/duplicates.resolver';
+import { QuarantineChangedResolver, QuarantineResolver } from './quality/quarantine.resolver';
+import { UpsertContactsResolver } from './quality/upsert-contacts.resolver';
+import { ValidationRulesResolver } from './quality/validation-rules.resolver';
+import { RecordCommandsResolver } from './records/record-commands.resolver';
 import { SyncRunUpdatedResolver } from './sync/sync-run-updated.resolver';
 import { SyncRunResolver } from './sync/sync-run.resolver';
 
@@ -18,6 +31,8 @@ export function buildJunctionSchema(pubSub: JunctionPubSub): Promise<GraphQLSche
   return buildSchema({
     resolvers: [
       ConnectionResolver,
+      ConnectionTestResolver,
+      RecordCommandsResolver,
       ContactResolver,
       SourceLinkResolver,
       FieldProvenanceResolver,
@@ -25,6 +40,21 @@ export function buildJunctionSchema(pubSub: JunctionPubSub): Promise<GraphQLSche
       SyncRunResolver,
       SyncRunUpdatedResolver,
       ViewerResolver,
+      ValidationRulesResolver,
+      QuarantineResolver,
+      QuarantineChangedResolver,
+      DuplicatesResolver,
+      UpsertContactsResolver,
+      ApiKeyResolver,
+      MonitoringResolver,
+      MonitoringSubscriptionResolver,
+      ConnectionHealthResolver,
+      AlertConnectionResolver,
+      QuarantinePreviewResolver,
+      AuditResolver,
+      DiscrepancyConnectionResolver,
+      CredentialExpiryConnectionResolver,
+      SyncErrorResolver,
     ],
     authChecker,
     // yoga's pub/sub is typed per topic; type-graphql takes any routing key.

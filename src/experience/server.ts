@@ -7,36 +7,56 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { AuthFailureCounter, type ApiKeyService } from '../process/access';
+import { AuthFailureCounter, AuthFailureStore, type ApiKeyService } from '../process/access';
 import type { ConnectionService } from '../process/connections/connection.service';
+import { ErrorLogQueries } from '../process/health/error-log';
 import { createReadQueries } from '../process/queries';
+import { createDataQualityServices } from '../process/quality/data-quality-services';
+import { RecordCommands } from '../process/records/record-commands';
 import type { SyncRunService } from '../process/sync/sync-run.service';
+import type { WebhookService } from '../process/sync/webhook.service';
 import { createAuthenticator } from './auth/authenticate';
-import { formatClientError, UnauthenticatedError } from './common/errors';
+import { UnauthenticatedError } from './common/errors';
 import { createContext, type ExperienceServices, type JunctionContext } from './context';
 import { attachGraphqlWs } from './graphql-ws';
+import { dashboardRoutes } from './dashboard/dashboard.routes';
+import { metricsRoutes } from './monitoring/metrics.routes';
+import { requestLogPlugin } from './monitoring/request-log.plugin';
+import { createMonitoringServices, type MonitoringServices } from './monitoring/monitoring.services';
 import { healthRoutes } from './health.routes';
+import { webhookRoutes } from './webhooks/webhook.routes';
 import type { JunctionPubSub } from './pubsub';
 import { buildJunctionSchema } from './schema';
+import { applyServerTimeouts, createSecurity, formatSecureError, TooManyRequestsError, type SecurityOptions } from './security';
 
 export interface HttpServerOptions {
   /** `production` turns introspection off. */
   env: 'development' | 'production' | 'test';
   dataSource: DataSource;
-  connections: Pick<ConnectionService, 'create'>;
+  connections: Pick<ConnectionService, 'create' | 'test'>;
+  /** Receives CRM change notifications at /webhooks/:connectionId when given. */
+  webhooks?: Pick<WebhookService, 'receive'>;
+  /** Hand edits to records; built over `dataSource` when not given. */
+  records?: ExperienceServices['records'];
   syncRuns: Pick<SyncRunService, 'trigger'>;
-  apiKeys: Pick<ApiKeyService, 'verify'>;
+  /** With create/revoke/revokedAmong (a full ApiKeyService) the key mutations and socket sweep work. */
+  apiKeys: Pick<ApiKeyService, 'verify'> & Partial<Pick<ApiKeyService, 'create' | 'revoke' | 'revokedAmong'>>;
+  /** Query limits, bad-key throttle, CORS origins, timeouts (src/experience/security). */
+  security?: Partial<SecurityOptions>;
   pubSub: JunctionPubSub;
   logger: Logger;
   /** Failed authentications; pass one to read the count elsewhere (audit, dashboard). */
   authFailures?: AuthFailureCounter;
   /** A schema built already (by buildJunctionSchema); built from `pubSub` otherwise. */
   schema?: GraphQLSchema;
+  /** The AuditReport operation; without it the operation answers an error. */
+  audit?: MonitoringServices['audit'];
   /** @default '1mb' */
   bodyLimit?: string;
 }
@@ -51,34 +71,51 @@ export interface JunctionHttpServer {
 export async function createHttpServer(options: HttpServerOptions): Promise<JunctionHttpServer> {
   const { dataSource, logger } = options;
   const schema = options.schema ?? (await buildJunctionSchema(options.pubSub));
-  const authFailures = options.authFailures ?? new AuthFailureCounter();
-  const authenticator = createAuthenticator(options.apiKeys, authFailures, logger);
+  const authFailures = options.authFailures ?? new AuthFailureCounter(Date.now, new AuthFailureStore(dataSource));
+  const security = createSecurity(schema, options.env, options.apiKeys, logger, options.security);
+  const authenticator = createAuthenticator(options.apiKeys, authFailures, logger, security.throttle);
   const services: ExperienceServices = {
     queries: createReadQueries(dataSource),
     connections: options.connections,
+    records: options.records ?? new RecordCommands(dataSource),
     syncRuns: options.syncRuns,
+    quality: createDataQualityServices(dataSource),
     apiKeys: options.apiKeys,
+    monitoring: createMonitoringServices(dataSource, options.audit),
+    errorLog: new ErrorLogQueries(dataSource),
+    apiKeyAdmin: security.apiKeyAdmin,
     logger,
   };
 
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
-  const ws = attachGraphqlWs({ httpServer, schema, services, authenticator, logger });
+  applyServerTimeouts(httpServer, security.options.http);
+  const ws = attachGraphqlWs({ httpServer, schema, services, authenticator, logger, guards: security.guards, sockets: security.sockets });
 
   const apollo = new ApolloServer<JunctionContext>({
     schema,
     introspection: options.env !== 'production',
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => formatClientError(formatted, error, logger),
+    formatError: (formatted, error) => formatSecureError(formatted, error, logger),
+    allowBatchedHttpRequests: security.guards.apollo.allowBatchedHttpRequests,
+    validationRules: security.guards.apollo.validationRules,
+    parseOptions: security.guards.apollo.parseOptions,
     plugins: [
+      ...security.guards.apollo.plugins,
+      ...(options.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      requestLogPlugin(logger),
       { serverWillStart: async () => ({ drainServer: () => ws.dispose() }) },
     ],
   });
   await apollo.start();
 
+  app.use(...security.middleware);
   app.use(healthRoutes(dataSource, logger));
+  app.use(metricsRoutes(dataSource, logger));
+  app.use(dashboardRoutes(logger));
+  if (options.webhooks) app.use(webhookRoutes(options.webhooks, logger));
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimit ?? '1mb' }),
@@ -87,6 +124,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
         const remote = req.socket.remoteAddress;
         const outcome = await authenticator.authenticate(req.headers.authorization, 'http', remote);
         // A key that is presented but wrong fails the whole request; no key fails only protected fields.
+        if (!outcome.ok && outcome.reason === 'THROTTLED') throw new TooManyRequestsError(outcome.retryAfterSeconds);
         if (!outcome.ok) throw new UnauthenticatedError('The API key is malformed, unknown or revoked');
         return createContext(services, outcome.principal, {
           cacheLoaders: true,
@@ -124,6 +162,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
     async close() {
       if (closed) return;
       closed = true;
+      security.stop();
       // The drain plugin stops the HTTP server gracefully; the second plugin disposes graphql-ws.
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

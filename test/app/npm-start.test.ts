@@ -14,7 +14,9 @@ import { SANDBOX } from '../support/sync-harness';
 
 const ADMIN_KEY = 'jk_test-admin-key-for-npm-start-0123456789';
 const SEED = 30;
-const DISTINCT = 2 * SEED - Math.floor(SEED * 0.25);
+const SHARED = Math.floor(SEED * 0.25);
+/** People in every CRM once, plus each CRM's own (see seedPlan). */
+const distinct = (crms: number) => SHARED + crms * (SEED - SHARED);
 
 describe('npm start', () => {
   let emulators: RunningEmulator[];
@@ -24,7 +26,8 @@ describe('npm start', () => {
   const contactCount = async (j: JunctionProcess) => ((await j.graphql<{ contacts: { totalCount: number } }>('{ contacts(first: 1) { totalCount } }')).data?.contacts.totalCount ?? -1);
 
   beforeAll(async () => {
-    emulators = await startEmulators({ crms: ['SALESFORCE', 'HUBSPOT'], seed: SEED, defaultPorts: true });
+    // Every registered CRM, on its default port: what `npm run emulators` runs.
+    emulators = await startEmulators({ seed: SEED, defaultPorts: true });
     dataDir = mkdtempSync(join(tmpdir(), 'junction-start-'));
   });
   afterAll(async () => {
@@ -33,26 +36,27 @@ describe('npm start', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('is ready, and within a sync interval or two shows every person once', async () => {
-    const started = Date.now();
+  it('is ready, and within a few sync intervals shows every person of every CRM once', { timeout: 150_000 }, async () => {
+    // Start-up time is measured by `npm run bench`; here readiness only has to come (within 60 s).
     junction = await startJunctionProcess(env(), ADMIN_KEY);
-    expect(Date.now() - started).toBeLessThan(30_000);
     expect(junction.output()).toMatch(/GraphQL\s+http:\/\/localhost:\d+\/graphql/);
     const health = await fetch(`${junction.url}/readyz`);
     expect(health.status).toBe(200);
-    expect(await waitFor(() => contactCount(junction!), (n) => n === DISTINCT, 30_000, `${DISTINCT} contacts`)).toBe(DISTINCT);
+    const expected = distinct(emulators.length);
+    expect(await waitFor(() => contactCount(junction!), (n) => n === expected, 60_000, `${expected} contacts`)).toBe(expected);
     const twoSources = await junction.graphql<{ contacts: { edges: Array<{ node: { sources: unknown[] } }> } }>('{ contacts(first: 100) { edges { node { sources { remoteId } } } } }');
-    expect(twoSources.data!.contacts.edges.filter((e) => e.node.sources.length === 2).length).toBeGreaterThanOrEqual(Math.floor(SEED * 0.25));
+    expect(twoSources.data!.contacts.edges.filter((e) => e.node.sources.length >= 2).length).toBeGreaterThanOrEqual(SHARED);
   });
 
-  it('killed and restarted, keeps every contact and resumes from its cursors', async () => {
+  it('killed and restarted, keeps every contact and resumes from its cursors', { timeout: 150_000 }, async () => {
     expect(await junction!.kill('SIGKILL')).toBeNull();
     const sf = new jsforce.Connection({ oauth2: { ...SANDBOX, loginUrl: emulators[0]!.url }, instanceUrl: emulators[0]!.url, refreshToken: SANDBOX.refreshToken, version: '59.0' });
     await sf.sobject('Lead').create({ FirstName: 'Katherine', LastName: 'Johnson', Email: 'katherine.johnson@nasa.example.com', Company: 'NASA' });
 
     junction = await startJunctionProcess(env(), ADMIN_KEY);
-    expect(await contactCount(junction)).toBeGreaterThanOrEqual(DISTINCT);
-    expect(await waitFor(() => contactCount(junction!), (n) => n === DISTINCT + 1, 30_000, 'the new lead')).toBe(DISTINCT + 1);
+    const before = distinct(emulators.length);
+    expect(await contactCount(junction)).toBeGreaterThanOrEqual(before);
+    expect(await waitFor(() => contactCount(junction!), (n) => n === before + 1, 60_000, 'the new lead')).toBe(before + 1);
     // Resumed from the cursor: Salesforce's next run read only what changed while Junction was down.
     const runs = await junction.graphql<{ connections: Array<{ id: string; kind: string }>; syncRuns: { edges: Array<{ node: { recordsRead: number; status: string; connection: { id: string } } }> } }>(
       '{ connections { id kind } syncRuns(first: 50) { edges { node { recordsRead status connection { id } } } } }',

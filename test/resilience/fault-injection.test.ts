@@ -35,8 +35,14 @@ describe(`a ${N}-record initial load under faults`, () => {
     const pushes = await h.syncUntilSettled('SALESFORCE', 'INCREMENTAL');
     expect(pushes.at(-1)!.status).toBe('SUCCEEDED');
     const elapsed = Date.now() - started;
-    // Every stopped attempt was a transient failure; none was recorded SUCCEEDED before the last.
-    for (const r of [...pulls.slice(0, -1), ...pushes.slice(0, -1)]) expect(r.error).toMatch(/^(SERVER|RATE_LIMIT|TIMEOUT|NETWORK):/);
+    // Every stopped pull attempt was a transient failure; none was recorded SUCCEEDED before the last.
+    for (const r of pulls.slice(0, -1)) expect(r.error).toMatch(/^(SERVER|RATE_LIMIT|TIMEOUT|NETWORK):/);
+    // Salesforce also ran whenever a pull queued changes for it (delivery runs), and those may
+    // succeed early; the ones that did not stopped for a transient reason or left records queued.
+    for (const r of pushes.filter((p) => p.status !== 'SUCCEEDED')) {
+      if (r.error === null) expect(r.status).toBe('PARTIAL');
+      else expect(r.error).toMatch(/^(SERVER|RATE_LIMIT|TIMEOUT|NETWORK):/);
+    }
     console.log(`run attempts: pull ${pulls.length}, push ${pushes.length}`);
 
     const source = (await records(h, 'HUBSPOT', 'contacts')).map((c) => String((c.properties as Record<string, unknown>).email).toLowerCase());

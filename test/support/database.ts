@@ -4,11 +4,13 @@ import { openDatabase, type Database } from '../../src/process/store/database';
 
 /** Tables holding data (not migrations or migration-seeded reference rows). */
 const DATA_TABLES = [
+  'auth_failures',
   'idempotency_keys',
   'outbox',
   'alerts',
   'api_keys',
   'merges',
+  'duplicate_candidates',
   'field_provenance',
   'field_owners',
   'quarantine',

@@ -27,7 +27,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts `src/main.ts` with the given environment (nothing inherited but PATH and HOME). */
-export async function startJunctionProcess(env: Record<string, string>, adminKey: string, readyTimeoutMs = 60_000): Promise<JunctionProcess> {
+export async function startJunctionProcess(env: Record<string, string>, adminKey: string, readyTimeoutMs = 90_000): Promise<JunctionProcess> {
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, ['-r', './scripts/register.cjs', 'src/main.ts'], {
     cwd: ROOT,

@@ -23,6 +23,8 @@ export interface SyncHarness {
   emulators: Map<CrmKind, RunningEmulator>;
   connectionIds: Map<CrmKind, string>;
   connections: ConnectionService;
+  /** The cipher the harness sealed credentials with (webhook checks need the client secret). */
+  cipher: CredentialsCipher;
   runs: SyncRunService;
   worker: SyncWorker;
   /** Queues and executes a run per connection, in registration order. */
@@ -36,7 +38,8 @@ export async function startSyncHarness(options: { seed: number; crms?: CrmKind[]
   await resetDatabase(db);
   const started = await startEmulators({ seed: options.seed, defaultPorts: false, crms: options.crms });
   const emulators = new Map(started.map((e) => [e.kind, e]));
-  const connections = new ConnectionService(db.dataSource, new CredentialsCipher(generateMasterKey()), {
+  const cipher = new CredentialsCipher(generateMasterKey());
+  const connections = new ConnectionService(db.dataSource, cipher, {
     redisUrl: inject('redisUrl') || undefined,
     adapterDefaults: { retry: FAST_RETRY, timeoutMs: 5000 },
   });
@@ -56,6 +59,7 @@ export async function startSyncHarness(options: { seed: number; crms?: CrmKind[]
     emulators,
     connectionIds,
     connections,
+    cipher,
     runs,
     worker,
     sync,

@@ -61,7 +61,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     migrationsTransactionMode: 'each',
     installExtensions: false,
     // Embedded PGlite has one session: a second pooled connection would interleave statements.
-    extra: single ? { max: 1, connectionTimeoutMillis: 2000 } : { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 },
+    // Waiting for it is bounded so a deadlock becomes an error, but generously: a busy machine's
+    // page transaction can hold the session for seconds.
+    extra: single ? { max: 1, connectionTimeoutMillis: 10_000 } : { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 },
   });
   await dataSource.initialize();
   await dataSource.runMigrations();

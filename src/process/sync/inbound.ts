@@ -9,11 +9,16 @@ import type { RemoteRecord } from '../../system';
 import type { RecordMapper } from '../mapping/field-map';
 import type { CompanyRef, MappedRecord, RecordIssue, UnifiedValue } from '../model';
 import type { PlannedChange } from '../store/entities';
+import { withoutNul } from '../normalize/text-safety';
 import { companyKey, normalizeContact, normalizeDomain, normalizeName } from '../normalize/contact-normalizer';
-import { validateRecord } from '../quality/basic-validation';
+import { proposeDuplicatesFor } from '../matching/duplicate-candidates';
+import { matchContactExactly } from '../matching/exact-match';
+import { publishQuarantineChanged } from '../quality/quarantine-events';
+import { evaluateRules, loadRules, uniqueContext, type ValidationRule } from '../quality/rules';
 import { quarantineRecord, resolveQuarantined } from '../quality/quarantine.repository';
 import { logError } from '../health/error-log';
 import { contentHash } from '../resolve/content-hash';
+import { lockKeys } from '../store/key-locks';
 import { resolveFields, type ResolutionRules } from '../resolve/field-resolver';
 import { enqueueOutbound, insertRecord, loadProvenance, loadRecord, recordProvenance, updateRecord, upsertLink } from './record-store';
 
@@ -24,6 +29,8 @@ export interface InboundContext {
   rules: ResolutionRules;
   /** When given (dry runs), each record's outcome and values are collected here. */
   planned?: PlannedChange[];
+  /** The validation rules; loaded once per page when not given. */
+  validationRules?: readonly ValidationRule[];
 }
 
 export interface PageOutcome {
@@ -42,6 +49,7 @@ interface LinkRow {
 
 export async function applyInboundPage(m: EntityManager, ctx: InboundContext, records: RemoteRecord[]): Promise<PageOutcome> {
   const outcome: PageOutcome = { read: records.length, applied: 0, unchanged: 0, quarantined: 0, deleted: 0 };
+  ctx = { ...ctx, validationRules: ctx.validationRules ?? (await loadRules(m)) };
   const ids = records.map((r) => r.remoteId).filter(Boolean);
   const links = new Map(
     ((await m.query(`SELECT remote_id, record_id, content_hash FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3)`, [
@@ -66,7 +74,18 @@ function plannedFields(mapper: RecordMapper, record: RemoteRecord): Record<strin
   return Object.fromEntries(mapper.remoteFields.filter((f) => f in record.fields).map((f) => [f, record.fields[f]]));
 }
 
-async function applyOne(m: EntityManager, ctx: InboundContext, record: RemoteRecord, link: LinkRow | undefined): Promise<RecordResult> {
+/** One record through the whole pipeline (a quarantined record retried with its fix). */
+export async function applyInboundRecord(m: EntityManager, ctx: InboundContext, record: RemoteRecord): Promise<RecordResult> {
+  const links = (await m.query(`SELECT remote_id, record_id, content_hash FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [
+    ctx.connectionId,
+    ctx.mapper.remoteType,
+    record.remoteId,
+  ])) as LinkRow[];
+  return applyOne(m, { ...ctx, validationRules: ctx.validationRules ?? (await loadRules(m)) }, record, links[0]);
+}
+
+async function applyOne(m: EntityManager, ctx: InboundContext, given: RemoteRecord, link: LinkRow | undefined): Promise<RecordResult> {
+  const record = { ...given, fields: withoutNul(given.fields) };
   const malformed = record.fields.__malformed;
   if (!record.remoteId || malformed) {
     return quarantine(m, ctx, record, [{ field: 'record', rule: 'DATA_FORMAT', message: `malformed ${ctx.mapper.remoteType} record: ${String(malformed ?? 'no id')}` }]);
@@ -83,9 +102,15 @@ async function applyOne(m: EntityManager, ctx: InboundContext, record: RemoteRec
   // The same content Junction last exchanged with this CRM: its own write read back, or no change.
   if (link && link.content_hash === hash) return 'unchanged';
 
-  const { record: mapped, issues } = ctx.mapper.toUnified(record.fields);
+  const unified = mapSafely(ctx.mapper, record);
+  if ('failure' in unified) return quarantine(m, ctx, record, [unified.failure]);
+  const { record: mapped, issues } = unified;
   const normalized = normalizeMapped(mapped);
-  const allIssues = [...issues, ...normalized.issues, ...validateRecord(normalized.record)];
+  // Phone FORMAT is the rule engine's call (a rule can be disabled), not the normalizer's.
+  const rules = ctx.validationRules ?? [];
+  const unique = await uniqueContext(m, rules, normalized.record.kind, normalized.record.values, link?.record_id ?? null);
+  const ruleIssues = evaluateRules({ kind: normalized.record.kind, values: normalized.record.values, hasCompany: normalized.record.kind === 'CONTACT' && !!normalized.record.company }, rules, unique);
+  const allIssues = [...issues, ...normalized.issues.filter((i) => i.field !== 'phone'), ...ruleIssues];
   if (allIssues.length) return quarantine(m, ctx, record, allIssues);
 
   const changedAt = new Date(record.modifiedAt);
@@ -96,6 +121,7 @@ async function applyOne(m: EntityManager, ctx: InboundContext, record: RemoteRec
   if (!recordId) {
     recordId = await insertRecord(m, mapped.kind, values, { companyId, nameKey: mapped.kind === 'COMPANY' ? companyKey(values.name ?? null) : undefined });
     await recordProvenance(m, recordId, nonNull(values), ctx.connectionId, changedAt);
+    if (mapped.kind === 'CONTACT') await proposeDuplicatesFor(m, recordId);
     changed = true;
   } else {
     const current = await loadRecord(m, mapped.kind, recordId);
@@ -112,10 +138,37 @@ async function applyOne(m: EntityManager, ctx: InboundContext, record: RemoteRec
       changed = true;
     }
   }
-  await upsertLink(m, { kind: mapped.kind, recordId, connectionId: ctx.connectionId, remoteType: ctx.mapper.remoteType, remoteId: record.remoteId, remoteUpdatedAt: changedAt, hash });
-  await resolveQuarantined(m, ctx.connectionId, ctx.mapper.remoteType, record.remoteId);
+  const convertedTo = normalized.record.kind === 'CONTACT' ? normalized.record.convertedTo : undefined;
+  if (convertedTo) await followConversion(m, ctx, record.remoteId, convertedTo, recordId, changedAt);
+  else await upsertLink(m, { kind: mapped.kind, recordId, connectionId: ctx.connectionId, remoteType: ctx.mapper.remoteType, remoteId: record.remoteId, remoteUpdatedAt: changedAt, hash });
+  const resolved = await resolveQuarantined(m, ctx.connectionId, ctx.mapper.remoteType, record.remoteId);
+  if (!ctx.planned) for (const id of resolved) publishQuarantineChanged({ id, status: 'RESOLVED', remoteId: record.remoteId, issues: [] });
   if (changed) await enqueueOutbound(m, mapped.kind, recordId, ctx.connectionId, changedAt);
   return changed ? 'applied' : 'unchanged';
+}
+
+/** A vendor value no mapper expected (an object where text belongs, …) is a DATA_FORMAT issue, never a crash. */
+function mapSafely(mapper: RecordMapper, record: RemoteRecord): ReturnType<RecordMapper['toUnified']> | { failure: RecordIssue } {
+  try {
+    return mapper.toUnified(record.fields);
+  } catch (err) {
+    return { failure: { field: 'record', rule: 'DATA_FORMAT', message: `${mapper.remoteType} ${record.remoteId} could not be mapped: ${err instanceof Error ? err.message : String(err)}` } };
+  }
+}
+
+/**
+ * A converted record (a Salesforce Lead turned Contact) is the same person under a new id:
+ * the link moves to the new record, so writes go there and no duplicate appears. The old
+ * record keeps no link, so reading it again (a bulk export) never re-attaches it.
+ */
+async function followConversion(m: EntityManager, ctx: InboundContext, fromRemoteId: string, to: { remoteType: string; remoteId: string }, recordId: string, changedAt: Date): Promise<void> {
+  await m.query(`DELETE FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [ctx.connectionId, ctx.mapper.remoteType, fromRemoteId]);
+  // When the new record was read first it is linked already (matched by its keys); that link stands.
+  await m.query(
+    `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, remote_updated_at, content_hash)
+     VALUES ('CONTACT', $1, $2, $3, $4, $5, NULL) ON CONFLICT (connection_id, remote_type, remote_id) DO NOTHING`,
+    [recordId, ctx.connectionId, to.remoteType, to.remoteId, changedAt],
+  );
 }
 
 function normalizeMapped(record: MappedRecord): { record: MappedRecord; issues: RecordIssue[] } {
@@ -127,22 +180,17 @@ function normalizeMapped(record: MappedRecord): { record: MappedRecord; issues: 
   return { record: { ...record, values: { ...v, name: normalizeName(v.name ?? null) ?? null, domain: normalizeDomain(v.domain ?? null) } }, issues: [] };
 }
 
-/** Exact-key matching: a person already known by email (from any CRM) is the same person. */
+/** Exact-key matching: a person already known by email, phone or LinkedIn URL (from any CRM) is the same person. */
 async function match(m: EntityManager, record: MappedRecord): Promise<string | undefined> {
   if (record.kind === 'CONTACT') {
-    const email = record.values.email;
-    if (!email) return undefined;
-    // Serializes concurrent ingests of one address across instances: no find-then-create race.
-    await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`contact:${email}`]);
-    const rows = (await m.query(`SELECT id FROM contacts WHERE email = $1 AND merged_into IS NULL ORDER BY created_at LIMIT 1`, [email])) as Array<{ id: string }>;
-    return rows[0]?.id;
+    return (await matchContactExactly(m, record.values))?.id;
   }
   return findCompany(m, record.values.domain ?? null, record.values.name ?? null);
 }
 
 async function findCompany(m: EntityManager, domain: UnifiedValue, name: UnifiedValue): Promise<string | undefined> {
   const key = companyKey(name);
-  await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`company:${key ?? domain ?? ''}`]);
+  await lockKeys(m, 'company', [key ?? domain ?? '']);
   const rows = (await m.query(
     `SELECT id FROM companies WHERE deleted_at IS NULL AND (($1::text IS NOT NULL AND domain = $1) OR ($2::text IS NOT NULL AND name_key = $2))
      ORDER BY (domain = $1) DESC NULLS LAST, created_at LIMIT 1`,
@@ -167,7 +215,7 @@ async function resolveCompany(m: EntityManager, ctx: InboundContext, ref: Compan
 }
 
 async function quarantine(m: EntityManager, ctx: InboundContext, record: RemoteRecord, issues: RecordIssue[]): Promise<'quarantined'> {
-  await quarantineRecord(m, {
+  const entry = await quarantineRecord(m, {
     connectionId: ctx.connectionId,
     recordKind: ctx.mapper.kind,
     remoteType: ctx.mapper.remoteType,
@@ -175,6 +223,8 @@ async function quarantine(m: EntityManager, ctx: InboundContext, record: RemoteR
     payload: { ...record.fields, __remoteType: record.remoteType, __modifiedAt: record.modifiedAt },
     issues,
   });
+  if (entry.discarded) return 'quarantined';
+  if (!ctx.planned) publishQuarantineChanged({ id: entry.id, status: 'PENDING', remoteId: record.remoteId || null, issues });
   const dataFormat = issues.some((i) => i.rule === 'DATA_FORMAT');
   await logError(m, {
     connectionId: ctx.connectionId,

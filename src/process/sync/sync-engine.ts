@@ -5,7 +5,8 @@
  * never recorded as SUCCEEDED.
  */
 import type { DataSource } from 'typeorm';
-import { SystemError, type RemoteRecord, type SystemAdapter } from '../../system';
+import { attemptsOf, SystemError, type RemoteRecord, type SystemAdapter } from '../../system';
+import { pauseConnection, quotaResumeAt } from '../connections/connection-pause';
 import type { ConnectionService } from '../connections/connection.service';
 import { TOPICS, type EventBus } from '../events';
 import { logError } from '../health/error-log';
@@ -33,6 +34,12 @@ interface RunTotals {
   quarantined: number;
 }
 
+interface StopReason {
+  message: string;
+  /** The daily quota ran out: the run is PARTIAL whatever it managed. */
+  quota: boolean;
+}
+
 /** Thrown inside a dry run's transaction so nothing it did is kept. */
 class DryRunRollback extends Error {}
 
@@ -50,9 +57,12 @@ export class SyncEngine {
     const planned: PlannedChange[] | undefined = run.dryRun ? [] : undefined;
     const owners = await this.loadOwners();
     const mappers = mappingProfile(connection.kind).mappers;
-    let stopped: string | undefined;
+    let stopped: StopReason | undefined;
     // A heartbeat between pages too, so a long vendor call is not mistaken for a dead worker.
-    const heartbeat = setInterval(() => void db.query(`UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1`, [run.id]).catch(() => undefined), HEARTBEAT_MS);
+    const heartbeat = setInterval(
+      () => void db.query(`UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1`, [run.id]).catch(() => undefined),
+      HEARTBEAT_MS,
+    );
     try {
       for (const [i, mapper] of mappers.entries()) {
         await this.pull(run, connection, adapter, mapper, owners, totals, planned, callsBefore);
@@ -65,14 +75,15 @@ export class SyncEngine {
         totals.failed += delivered.failed;
       }
     } catch (err) {
-      stopped = await this.recordFailure(connection, run, err);
+      stopped = await this.recordFailure(connection, adapter, run, err);
     } finally {
       clearInterval(heartbeat);
     }
     if (adapter.stats.lastUsage) await this.deps.connections.recordUsage(connection.id, adapter.stats.lastUsage).catch(() => undefined);
     if (planned) run.plannedChanges = planned;
-    const status = stopped ? (totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED') : totals.failed > 0 ? 'PARTIAL' : 'SUCCEEDED';
-    return this.finish(run, status, totals, adapter.stats.apiCalls - callsBefore, stopped ?? null);
+    // A spent quota ends the run PARTIAL (the rest waits for the reset), never SUCCEEDED.
+    const status = stopped ? (stopped.quota || totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED') : totals.failed > 0 ? 'PARTIAL' : 'SUCCEEDED';
+    return this.finish(run, status, totals, adapter.stats.apiCalls - callsBefore, stopped?.message ?? null);
   }
 
   private async pull(
@@ -85,7 +96,13 @@ export class SyncEngine {
     planned: PlannedChange[] | undefined,
     callsBefore: number,
   ): Promise<void> {
-    const ctx = { connectionId: connection.id, runId: run.id, mapper, rules: { owners: owners.get(mapper.kind) ?? new Map(), verified: new Set<string>() }, planned };
+    const ctx = {
+      connectionId: connection.id,
+      runId: run.id,
+      mapper,
+      rules: { owners: owners.get(mapper.kind) ?? new Map(), verified: new Set<string>() },
+      planned,
+    };
     const options = { fields: mapper.remoteFields };
     const apply = async (records: RemoteRecord[], cursor?: string) => {
       const batch = run.mode === 'TEST_BATCH' ? records.slice(0, Math.max(0, TEST_BATCH_SIZE - totals.read)) : records;
@@ -126,12 +143,19 @@ export class SyncEngine {
   }
 
   private async cursor(connectionId: string, remoteType: string): Promise<string | null> {
-    const rows = (await this.deps.db.query(`SELECT cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type = $2`, [connectionId, remoteType])) as Array<{ cursor: string }>;
+    const rows = (await this.deps.db.query(`SELECT cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type = $2`, [
+      connectionId,
+      remoteType,
+    ])) as Array<{ cursor: string }>;
     return rows[0]?.cursor ?? null;
   }
 
   private async loadOwners(): Promise<Map<string, Map<string, string | null>>> {
-    const rows = (await this.deps.db.query(`SELECT record_kind, field, owner_connection_id FROM field_owners`)) as Array<{ record_kind: string; field: string; owner_connection_id: string | null }>;
+    const rows = (await this.deps.db.query(`SELECT record_kind, field, owner_connection_id FROM field_owners`)) as Array<{
+      record_kind: string;
+      field: string;
+      owner_connection_id: string | null;
+    }>;
     const out = new Map<string, Map<string, string | null>>();
     for (const r of rows) {
       const byField = out.get(r.record_kind) ?? new Map<string, string | null>();
@@ -141,23 +165,46 @@ export class SyncEngine {
     return out;
   }
 
-  private async recordFailure(connection: ConnectionEntity, run: SyncRunEntity, err: unknown): Promise<string> {
+  /**
+   * Logs why the run stopped, classified, with the attempts the transport made. A spent daily
+   * quota pauses the connection until the vendor's reset; refused credentials (a failed token
+   * refresh, or a 401 after the one replay) pause it until someone fixes them — never a loop.
+   */
+  private async recordFailure(connection: ConnectionEntity, adapter: SystemAdapter, run: SyncRunEntity, err: unknown): Promise<StopReason> {
     const e = err instanceof SystemError ? err : undefined;
+    const errorClass = e?.errorClass ?? 'UNKNOWN';
     const message = e?.message ?? (err instanceof Error ? err.message : String(err));
-    this.deps.log?.('error', 'sync run stopped', { runId: run.id, connectionId: connection.id, errorClass: e?.errorClass ?? 'UNKNOWN', message });
+    this.deps.log?.('error', 'sync run stopped', { runId: run.id, connectionId: connection.id, errorClass, code: e?.code, message });
     await logError(this.deps.db.manager, {
       connectionId: connection.id,
       runId: run.id,
-      errorClass: e?.errorClass ?? 'UNKNOWN',
+      errorClass,
       code: e?.code ?? (err instanceof Error ? err.name : 'ERROR'),
       message,
       endpoint: e?.details.endpoint ?? null,
+      attempts: attemptsOf(err),
     }).catch(() => undefined);
-    return `${e?.errorClass ?? 'UNKNOWN'}: ${message}`;
+    const quota = e?.code === 'QUOTA_EXHAUSTED';
+    if (quota) {
+      const until = quotaResumeAt(adapter.stats.lastUsage?.resetsAt ?? connection.apiResetsAt, new Date());
+      await pauseConnection(this.deps.db, connection.id, `daily API quota exhausted; resumes at ${until.toISOString()}`, until);
+    } else if (errorClass === 'AUTHENTICATION') {
+      await pauseConnection(this.deps.db, connection.id, `the CRM refused Junction's credentials (${e?.code ?? 'AUTHENTICATION'}); reconnect to resume`, null);
+    }
+    const circuit = adapter.stats.circuit && adapter.stats.circuit !== 'CLOSED' ? ` [circuit ${adapter.stats.circuit}]` : '';
+    return { message: `${errorClass}: ${message}${circuit}`, quota };
   }
 
   private async progress(run: SyncRunEntity, totals: RunTotals, progress: number, apiCalls: number): Promise<void> {
-    Object.assign(run, { progress, recordsRead: totals.read, recordsWritten: totals.written, recordsFailed: totals.failed, recordsQuarantined: totals.quarantined, apiCalls, heartbeatAt: new Date() });
+    Object.assign(run, {
+      progress,
+      recordsRead: totals.read,
+      recordsWritten: totals.written,
+      recordsFailed: totals.failed,
+      recordsQuarantined: totals.quarantined,
+      apiCalls,
+      heartbeatAt: new Date(),
+    });
     await this.deps.db.query(
       `UPDATE sync_runs SET progress = $2, records_read = $3, records_quarantined = $4, api_calls = $5, heartbeat_at = now() WHERE id = $1`,
       [run.id, progress, totals.read, totals.quarantined, apiCalls],
@@ -171,12 +218,29 @@ export class SyncEngine {
       `UPDATE sync_runs SET status = $2, finished_at = now(), progress = CASE WHEN $2 = 'SUCCEEDED' THEN 1 ELSE progress END,
          records_read = $3, records_written = $4, records_failed = $5, records_quarantined = $6, api_calls = $7, error = $8,
          planned_changes = $9 WHERE id = $1`,
-      [run.id, status, totals.read, totals.written, totals.failed, totals.quarantined, apiCalls, error, run.plannedChanges ? JSON.stringify(run.plannedChanges) : null],
+      [
+        run.id,
+        status,
+        totals.read,
+        totals.written,
+        totals.failed,
+        totals.quarantined,
+        apiCalls,
+        error,
+        run.plannedChanges ? JSON.stringify(run.plannedChanges) : null,
+      ],
     );
     if (status === 'SUCCEEDED' && !run.dryRun) await db.query(`UPDATE connections SET last_successful_sync_at = now() WHERE id = $1`, [run.connectionId]);
     const done = await db.getRepository(SyncRunEntity).findOneByOrFail({ id: run.id });
     this.deps.events.publish(TOPICS.SYNC_RUN_UPDATED, done);
-    this.deps.log?.(status === 'SUCCEEDED' ? 'info' : 'warn', 'sync run finished', { runId: run.id, connectionId: run.connectionId, mode: run.mode, status, ...totals, apiCalls });
+    this.deps.log?.(status === 'SUCCEEDED' ? 'info' : 'warn', 'sync run finished', {
+      runId: run.id,
+      connectionId: run.connectionId,
+      mode: run.mode,
+      status,
+      ...totals,
+      apiCalls,
+    });
     return done;
   }
 }

@@ -1,3 +1,4 @@
+import { AuthFailureEntity } from './auth-failure.entity';
 import { CompanyEntity } from './company.entity';
 import { ConnectionEntity } from './connection.entity';
 import { ContactEntity } from './contact.entity';
@@ -7,10 +8,13 @@ import { SourceLinkEntity } from './source-link.entity';
 import { SyncCursorEntity } from './sync-cursor.entity';
 import { SyncErrorEntity } from './sync-error.entity';
 import { SyncRunEntity } from './sync-run.entity';
+import { DuplicateCandidateEntity } from './duplicate-candidate.entity';
 
+export * from './auth-failure.entity';
 export * from './company.entity';
 export * from './connection.entity';
 export * from './contact.entity';
+export * from './duplicate-candidate.entity';
 export * from './misc.entities';
 export * from './quarantine.entity';
 export * from './source-link.entity';
@@ -33,4 +37,6 @@ export const ENTITIES = [
   MergeEntity,
   ApiKeyEntity,
   AlertEntity,
+  AuthFailureEntity,
+  DuplicateCandidateEntity,
 ];
