@@ -5,6 +5,7 @@
 import { SystemError, classifyStatus, type ErrorClass } from '../errors';
 import type { ConnectionCredentials, TokenInfo } from '../system-api';
 import type { VendorFailure, VendorWire } from '../transport/http-transport';
+import { postTokenForm } from '../transport/token-request';
 import { DATAVERSE_LIMITS } from './descriptor';
 import { parseAadError, parseErrorBody, parseTokenAnswer } from './types';
 
@@ -80,37 +81,14 @@ export function createDataverseWire(options: WireOptions): VendorWire {
 async function fetchToken({ authorityUrl, resourceUrl, credentials, timeoutMs }: WireOptions): Promise<TokenInfo> {
   const tenant = encodeURIComponent(credentials.tenantId ?? 'organizations');
   const endpoint = `POST /${tenant}/oauth2/v2.0/token`;
-  const form = new URLSearchParams({
-    grant_type: 'client_credentials',
-    client_id: credentials.clientId,
-    client_secret: credentials.clientSecret,
-    scope: `${resourceUrl}/.default`,
-  });
-  let res: Response;
-  try {
-    res = await fetch(`${authorityUrl}/${tenant}/oauth2/v2.0/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      signal: AbortSignal.timeout(timeoutMs ?? 30_000),
-    });
-  } catch (err) {
-    const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
-    throw new SystemError(timedOut ? 'TIMEOUT' : 'NETWORK', timedOut ? 'TIMEOUT' : 'NETWORK_ERROR', `${endpoint}: ${(err as Error).message}`, { endpoint }, { cause: err });
-  }
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    if (res.ok) throw new SystemError('DATA_FORMAT', 'MALFORMED_RESPONSE', `${endpoint}: token answer is not JSON`, { status: res.status, endpoint });
-  }
-  if (!res.ok) {
-    const failure = classifyDataverse(res.status, body);
+  const form = { grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret, scope: `${resourceUrl}/.default` };
+  const { ok, status, body } = await postTokenForm(`${authorityUrl}/${tenant}/oauth2/v2.0/token`, form, endpoint, timeoutMs);
+  if (!ok) {
+    const failure = classifyDataverse(status, body);
     // AAD descriptions never echo the secret, but keep only the first line (trace ids follow).
     const message = failure.message.split(/\r?\n/)[0];
-    const errorClass = res.status >= 500 ? 'SERVER' : failure.errorClass;
-    throw new SystemError(errorClass, failure.code, `${endpoint} answered ${res.status}: ${message}`, { status: res.status, endpoint });
+    const errorClass = status >= 500 ? 'SERVER' : failure.errorClass;
+    throw new SystemError(errorClass, failure.code, `${endpoint} answered ${status}: ${message}`, { status, endpoint });
   }
   const token = parseTokenAnswer(body);
   return { accessToken: token.accessToken, expiresAt: new Date(Date.now() + token.expiresInSeconds * 1000).toISOString() };

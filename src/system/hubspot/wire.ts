@@ -5,6 +5,7 @@
 import { SystemError, classifyStatus, type ErrorClass } from '../errors';
 import type { ConnectionCredentials, TokenInfo } from '../system-api';
 import type { VendorFailure, VendorWire } from '../transport/http-transport';
+import { postTokenForm } from '../transport/token-request';
 import { parseErrorBody, parseTokenAnswer } from './types';
 
 /** `category` of HubSpot's error body → our class. */
@@ -70,40 +71,11 @@ export function createHubspotWire(options: WireOptions): VendorWire {
 async function fetchToken({ baseUrl, credentials, timeoutMs }: WireOptions): Promise<TokenInfo> {
   const endpoint = 'POST /oauth/v1/token';
   if (!credentials.refreshToken) throw new SystemError('AUTHENTICATION', 'NO_REFRESH_TOKEN', `${endpoint}: the connection has no refresh token`, { endpoint });
-  const form = new URLSearchParams({
-    grant_type: 'refresh_token',
-    client_id: credentials.clientId,
-    client_secret: credentials.clientSecret,
-    refresh_token: credentials.refreshToken,
-  });
-  let res: Response;
-  try {
-    res = await fetch(`${baseUrl}/oauth/v1/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      signal: AbortSignal.timeout(timeoutMs ?? 30_000),
-    });
-  } catch (err) {
-    const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
-    throw new SystemError(
-      timedOut ? 'TIMEOUT' : 'NETWORK',
-      timedOut ? 'TIMEOUT' : 'NETWORK_ERROR',
-      `${endpoint}: ${(err as Error).message}`,
-      { endpoint },
-      { cause: err },
-    );
-  }
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    if (res.ok) throw new SystemError('DATA_FORMAT', 'MALFORMED_RESPONSE', `${endpoint}: token answer is not JSON`, { status: res.status, endpoint });
-  }
-  if (!res.ok) {
-    const failure = classifyHubspot(res.status, body);
-    throw new SystemError(failure.errorClass, failure.code, `${endpoint} answered ${res.status}: ${failure.message}`, { status: res.status, endpoint });
+  const form = { grant_type: 'refresh_token', client_id: credentials.clientId, client_secret: credentials.clientSecret, refresh_token: credentials.refreshToken };
+  const { ok, status, body } = await postTokenForm(`${baseUrl}/oauth/v1/token`, form, endpoint, timeoutMs);
+  if (!ok) {
+    const failure = classifyHubspot(status, body);
+    throw new SystemError(failure.errorClass, failure.code, `${endpoint} answered ${status}: ${failure.message}`, { status, endpoint });
   }
   const token = parseTokenAnswer(body);
   return { accessToken: token.accessToken, expiresAt: new Date(Date.now() + token.expiresInSeconds * 1000).toISOString() };

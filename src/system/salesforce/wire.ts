@@ -6,6 +6,7 @@
 import { classifyStatus, SystemError, type ErrorClass } from '../errors';
 import type { ConnectionCredentials, TokenInfo } from '../system-api';
 import type { VendorFailure, VendorWire } from '../transport/http-transport';
+import { postTokenForm } from '../transport/token-request';
 import { SESSION_LIFETIME_MS } from './descriptor';
 import { OAuthError, parseWire, RestErrors, TokenResponse } from './types';
 
@@ -106,36 +107,16 @@ export interface TokenFetchOptions {
  */
 export async function fetchSalesforceToken(options: TokenFetchOptions): Promise<TokenInfo> {
   const { credentials } = options;
-  const form = new URLSearchParams(
-    credentials.refreshToken
-      ? { grant_type: 'refresh_token', refresh_token: credentials.refreshToken, client_id: credentials.clientId, client_secret: credentials.clientSecret }
-      : { grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret },
-  );
+  const form: Record<string, string> = credentials.refreshToken
+    ? { grant_type: 'refresh_token', refresh_token: credentials.refreshToken, client_id: credentials.clientId, client_secret: credentials.clientSecret }
+    : { grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret };
   const endpoint = `${options.loginUrl}/services/oauth2/token`;
-  let res: Response;
-  try {
-    res = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-    });
-  } catch (err) {
-    const timedOut = (err as Error).name === 'TimeoutError';
-    throw new SystemError(timedOut ? 'TIMEOUT' : 'NETWORK', timedOut ? 'TIMEOUT' : 'NETWORK_ERROR', `token request failed: ${(err as Error).message}`, { endpoint }, { cause: err });
-  }
-  const text = await res.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // keep the text for the error message
-  }
-  if (!res.ok) {
-    const failure = classifyFailure(res.status, body);
+  const { ok, status, body } = await postTokenForm(endpoint, form, 'POST /services/oauth2/token', options.timeoutMs);
+  if (!ok) {
+    const failure = classifyFailure(status, body);
     // Any refusal at the token endpoint means our credentials are not accepted.
-    const errorClass = res.status >= 500 ? 'SERVER' : 'AUTHENTICATION';
-    throw new SystemError(errorClass, failure.code, `token request answered ${res.status}: ${failure.message}`, { status: res.status, endpoint });
+    const errorClass = status >= 500 ? 'SERVER' : 'AUTHENTICATION';
+    throw new SystemError(errorClass, failure.code, `token request answered ${status}: ${failure.message}`, { status, endpoint });
   }
   const token = parseWire(TokenResponse, body, 'token answer');
   options.onSession(token.instance_url.replace(/\/+$/, ''));
