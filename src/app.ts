@@ -30,6 +30,8 @@ export interface StartOverrides {
   randomEmulatorPorts?: boolean;
   adapterDefaults?: Partial<Pick<AdapterOptions, 'retry' | 'timeoutMs'>>;
   logger?: Logger;
+  /** The database URL points at an embedded (one-session) server, as in the test suite. */
+  singleSessionDatabase?: boolean;
 }
 
 export interface RunningJunction {
@@ -59,7 +61,7 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
   try {
     mkdirSync(config.dataDir, { recursive: true });
     const cipher = new CredentialsCipher(config.masterKey ?? localMasterKey(config.dataDir));
-    const database = await openDatabase({ url: config.database.url, embeddedDir: config.database.embeddedDir });
+    const database = await openDatabase({ url: config.database.url, embeddedDir: config.database.embeddedDir, singleSession: overrides.singleSessionDatabase });
     onClose('database', () => database.close());
     const db = database.dataSource;
     const bus = createJunctionPubSub(config.redisUrl, logger);

@@ -40,7 +40,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'silent',
   });
   config.http.port = 0;
-  junction = await startJunction(config, { randomEmulatorPorts: true, adapterDefaults: { retry: FAST_RETRY, timeoutMs: 3000 } });
+  junction = await startJunction(config, { randomEmulatorPorts: true, adapterDefaults: { retry: FAST_RETRY, timeoutMs: 3000 }, singleSessionDatabase: inject('embeddedDatabase') });
   sfId = (await junction.connections.list()).find((c) => c.kind === 'SALESFORCE')!.id;
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -65,7 +65,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // page transaction can hold the session for seconds.
     extra: single ? { max: 1, connectionTimeoutMillis: 10_000 } : { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 },
   });
-  await dataSource.initialize();
+  await initialize(dataSource, single);
   await dataSource.runMigrations();
   return {
     dataSource,
@@ -76,6 +76,25 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * The embedded server frees its one session asynchronously when a client disconnects, so a
+ * connection opened right after another closed can be dropped ("Connection terminated
+ * unexpectedly"). On that route the first connect is retried briefly; anywhere else a failure
+ * to connect is reported at once.
+ */
+async function initialize(dataSource: DataSource, singleSession: boolean): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dataSource.initialize();
+      return;
+    } catch (err) {
+      const dropped = err instanceof Error && /Connection terminated unexpectedly/.test(err.message);
+      if (!singleSession || !dropped || attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
 }
 
 async function freePort(): Promise<number> {
