@@ -95,26 +95,7 @@ function parseEntries<T>(body: string, boundary: string, one: (part: string) => 
 // ---- requests (the adapter writes them, the emulator reads them) ----
 
 export function writeBatchRequest(entries: BatchEntry<BatchPartRequest>[], id: string): { contentType: string; body: string } {
-  const batch = `batch_${id}`;
-  const lines: string[] = [];
-  const part = (p: BatchPartRequest) => {
-    lines.push('Content-Type: application/http', 'Content-Transfer-Encoding: binary');
-    if (p.contentId !== undefined) lines.push(`Content-ID: ${p.contentId}`);
-    lines.push('', `${p.method} ${p.url} HTTP/1.1`, ...headerLines(p.headers), '', p.body ?? '');
-  };
-  entries.forEach((entry, i) => {
-    lines.push(`--${batch}`);
-    if ('single' in entry) return part(entry.single);
-    const changeset = `changeset_${id}_${i}`;
-    lines.push(`Content-Type: multipart/mixed; boundary=${changeset}`, '');
-    for (const p of entry.changeset) {
-      lines.push(`--${changeset}`);
-      part(p);
-    }
-    lines.push(`--${changeset}--`);
-  });
-  lines.push(`--${batch}--`, '');
-  return { contentType: `multipart/mixed; boundary=${batch}`, body: lines.join(CRLF) };
+  return writeMultipart(entries, `batch_${id}`, `changeset_${id}`, (p) => `${p.method} ${p.url} HTTP/1.1`);
 }
 
 export function readBatchRequest(body: string, boundary: string): BatchEntry<BatchPartRequest>[] {
@@ -129,17 +110,29 @@ export function readBatchRequest(body: string, boundary: string): BatchEntry<Bat
 // ---- responses (the emulator writes them, the adapter reads them) ----
 
 export function writeBatchResponse(entries: BatchEntry<BatchPartResponse>[], id: string): { contentType: string; body: string } {
-  const batch = `batchresponse_${id}`;
+  return writeMultipart(entries, `batchresponse_${id}`, `changesetresponse_${id}`, (p) => `HTTP/1.1 ${p.status} ${STATUS_TEXT[p.status] ?? 'Status'}`);
+}
+
+/**
+ * The multipart envelope requests and responses share: each part an embedded HTTP message
+ * (`application/http`), change sets nested under their own boundary, CRLF line endings.
+ */
+function writeMultipart<P extends { headers: Record<string, string>; body?: string; contentId?: string }>(
+  entries: BatchEntry<P>[],
+  batch: string,
+  changesetPrefix: string,
+  startLine: (part: P) => string,
+): { contentType: string; body: string } {
   const lines: string[] = [];
-  const part = (p: BatchPartResponse) => {
+  const part = (p: P) => {
     lines.push('Content-Type: application/http', 'Content-Transfer-Encoding: binary');
     if (p.contentId !== undefined) lines.push(`Content-ID: ${p.contentId}`);
-    lines.push('', `HTTP/1.1 ${p.status} ${STATUS_TEXT[p.status] ?? 'Status'}`, ...headerLines(p.headers), '', p.body ?? '');
+    lines.push('', startLine(p), ...headerLines(p.headers), '', p.body ?? '');
   };
   entries.forEach((entry, i) => {
     lines.push(`--${batch}`);
     if ('single' in entry) return part(entry.single);
-    const changeset = `changesetresponse_${id}_${i}`;
+    const changeset = `${changesetPrefix}_${i}`;
     lines.push(`Content-Type: multipart/mixed; boundary=${changeset}`, '');
     for (const p of entry.changeset) {
       lines.push(`--${changeset}`);
