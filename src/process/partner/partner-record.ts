@@ -9,12 +9,11 @@ import type { EntityManager } from 'typeorm';
 import { proposeDuplicatesFor } from '../matching/duplicate-candidates';
 import { matchContactExactly } from '../matching/exact-match';
 import { CONTACT_FIELDS, type ContactField, type RecordIssue, type UnifiedValue } from '../model';
-import { companyKey, normalizeContact, normalizeName } from '../normalize/contact-normalizer';
+import { normalizeContact, normalizeName } from '../normalize/contact-normalizer';
 import { loadResolutionRules } from '../quality/field-owners';
 import { evaluateRules, uniqueContext, type ValidationRule } from '../quality/rules';
 import { resolveFields } from '../resolve/field-resolver';
-import { enqueueOutbound, insertRecord, loadProvenance, loadRecord, recordProvenance, updateRecord } from '../sync/record-store';
-import { lockKeys } from '../store/key-locks';
+import { enqueueOutbound, findOrCreateCompanyByName, insertRecord, loadProvenance, loadRecord, nonNull, recordProvenance, updateRecord } from '../sync/record-store';
 
 export type UpsertOutcome = 'CREATED' | 'UPDATED' | 'MERGED' | 'QUARANTINED' | 'REJECTED';
 
@@ -55,7 +54,7 @@ export async function applyPartnerRecord(m: EntityManager, input: PartnerContact
   const issues = evaluateRules({ kind: 'CONTACT', values, hasCompany: !!companyName }, rules, await uniqueContext(m, rules, 'CONTACT', values, null));
   if (issues.length) return { outcome: 'QUARANTINED', contactId: null, email: values.email ?? null, issues };
 
-  const companyId = companyName ? await companyByName(m, companyName) : undefined;
+  const companyId = companyName ? await findOrCreateCompanyByName(m, companyName, null) : undefined;
   const match = await matchContactExactly(m, values);
   if (!match) {
     const id = await insertRecord(m, 'CONTACT', values, { companyId });
@@ -74,19 +73,4 @@ export async function applyPartnerRecord(m: EntityManager, input: PartnerContact
     await enqueueOutbound(m, 'CONTACT', match.id, null, at);
   }
   return { outcome: match.matchedOn === 'email' ? 'UPDATED' : 'MERGED', contactId: match.id, email: (apply.email ?? current.values.email) ?? null, issues: [] };
-}
-
-async function companyByName(m: EntityManager, name: string): Promise<string> {
-  const key = companyKey(name);
-  await lockKeys(m, 'company', [key ?? '']);
-  const rows = (await m.query(`SELECT id FROM companies WHERE deleted_at IS NULL AND name_key = $1 ORDER BY created_at LIMIT 1`, [key])) as Array<{ id: string }>;
-  if (rows[0]) return rows[0].id;
-  const id = await insertRecord(m, 'COMPANY', { name }, { nameKey: key });
-  await recordProvenance(m, id, { name }, null, new Date());
-  await enqueueOutbound(m, 'COMPANY', id, null);
-  return id;
-}
-
-function nonNull(values: Partial<Record<string, UnifiedValue>>): Record<string, UnifiedValue> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined)) as Record<string, UnifiedValue>;
 }

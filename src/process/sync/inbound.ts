@@ -18,9 +18,8 @@ import { evaluateRules, loadRules, uniqueContext, type ValidationRule } from '..
 import { quarantineRecord, resolveQuarantined } from '../quality/quarantine.repository';
 import { logError } from '../health/error-log';
 import { contentHash } from '../resolve/content-hash';
-import { lockKeys } from '../store/key-locks';
 import { resolveFields, type ResolutionRules } from '../resolve/field-resolver';
-import { enqueueOutbound, insertRecord, loadProvenance, loadRecord, recordProvenance, updateRecord, upsertLink } from './record-store';
+import { enqueueOutbound, findCompany, findOrCreateCompanyByName, insertRecord, loadProvenance, loadRecord, nonNull, recordProvenance, updateRecord, upsertLink } from './record-store';
 
 export interface InboundContext {
   connectionId: string;
@@ -188,30 +187,12 @@ async function match(m: EntityManager, record: MappedRecord): Promise<string | u
   return findCompany(m, record.values.domain ?? null, record.values.name ?? null);
 }
 
-async function findCompany(m: EntityManager, domain: UnifiedValue, name: UnifiedValue): Promise<string | undefined> {
-  const key = companyKey(name);
-  await lockKeys(m, 'company', [key ?? domain ?? '']);
-  const rows = (await m.query(
-    `SELECT id FROM companies WHERE deleted_at IS NULL AND (($1::text IS NOT NULL AND domain = $1) OR ($2::text IS NOT NULL AND name_key = $2))
-     ORDER BY (domain = $1) DESC NULLS LAST, created_at LIMIT 1`,
-    [domain, key],
-  )) as Array<{ id: string }>;
-  return rows[0]?.id;
-}
-
 async function resolveCompany(m: EntityManager, ctx: InboundContext, ref: CompanyRef): Promise<string | null> {
   if ('remoteId' in ref) {
     const rows = (await m.query(`SELECT record_id FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [ctx.connectionId, ref.remoteType, ref.remoteId])) as Array<{ record_id: string }>;
     return rows[0]?.record_id ?? null;
   }
-  const name = normalizeName(ref.name);
-  const existing = await findCompany(m, null, name);
-  if (existing) return existing;
-  // A company known only by name (a Lead's Company, a HubSpot contact's company text) still becomes a record.
-  const id = await insertRecord(m, 'COMPANY', { name }, { nameKey: companyKey(name) });
-  await recordProvenance(m, id, { name }, ctx.connectionId, new Date());
-  await enqueueOutbound(m, 'COMPANY', id, ctx.connectionId);
-  return id;
+  return findOrCreateCompanyByName(m, normalizeName(ref.name), ctx.connectionId);
 }
 
 async function quarantine(m: EntityManager, ctx: InboundContext, record: RemoteRecord, issues: RecordIssue[]): Promise<'quarantined'> {
@@ -235,8 +216,4 @@ async function quarantine(m: EntityManager, ctx: InboundContext, record: RemoteR
     recordIds: record.remoteId ? [record.remoteId] : [],
   });
   return 'quarantined';
-}
-
-function nonNull(values: Record<string, UnifiedValue>): Record<string, UnifiedValue> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined));
 }

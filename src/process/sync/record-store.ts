@@ -5,7 +5,9 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { RecordKind, UnifiedValue } from '../model';
+import { companyKey } from '../normalize/contact-normalizer';
 import type { Provenance } from '../resolve/field-resolver';
+import { lockKeys } from '../store/key-locks';
 
 const CONTACT_COLUMNS: Record<string, string> = {
   email: 'email', firstName: 'first_name', lastName: 'last_name', phone: 'phone', title: 'title', linkedinUrl: 'linkedin_url',
@@ -121,4 +123,34 @@ export async function upsertLink(
        content_hash = EXCLUDED.content_hash, last_synced_at = now()`,
     [link.kind, link.recordId, link.connectionId, link.remoteType, link.remoteId, link.remoteUpdatedAt, link.hash],
   );
+}
+
+/** Only the fields that carry a value: what a new record's provenance records. */
+export function nonNull(values: Partial<Record<string, UnifiedValue>>): Record<string, UnifiedValue> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null && v !== undefined)) as Record<string, UnifiedValue>;
+}
+
+/** The live company with this domain (preferred) or name key, under the company key lock. */
+export async function findCompany(m: EntityManager, domain: UnifiedValue, name: UnifiedValue): Promise<string | undefined> {
+  const key = companyKey(name);
+  await lockKeys(m, 'company', [key ?? domain ?? '']);
+  const rows = (await m.query(
+    `SELECT id FROM companies WHERE deleted_at IS NULL AND (($1::text IS NOT NULL AND domain = $1) OR ($2::text IS NOT NULL AND name_key = $2))
+     ORDER BY (domain = $1) DESC NULLS LAST, created_at LIMIT 1`,
+    [domain, key],
+  )) as Array<{ id: string }>;
+  return rows[0]?.id;
+}
+
+/**
+ * A company known only by name (a Lead's Company, a HubSpot contact's company text, a partner's
+ * record) is found by its name key, or becomes a record queued for every other connection.
+ */
+export async function findOrCreateCompanyByName(m: EntityManager, name: UnifiedValue, sourceConnectionId: string | null): Promise<string> {
+  const existing = await findCompany(m, null, name);
+  if (existing) return existing;
+  const id = await insertRecord(m, 'COMPANY', { name }, { nameKey: companyKey(name) });
+  await recordProvenance(m, id, { name }, sourceConnectionId, new Date());
+  await enqueueOutbound(m, 'COMPANY', id, sourceConnectionId);
+  return id;
 }
