@@ -9,6 +9,8 @@ import { companyKey } from '../normalize/contact-normalizer';
 import type { Provenance } from '../resolve/field-resolver';
 import { lockKeys } from '../store/key-locks';
 
+type Queryable = Pick<EntityManager, 'query'>;
+
 const CONTACT_COLUMNS: Record<string, string> = {
   email: 'email', firstName: 'first_name', lastName: 'last_name', phone: 'phone', title: 'title', linkedinUrl: 'linkedin_url',
   city: 'city', state: 'state', country: 'country', postalCode: 'postal_code', lifecycleStage: 'lifecycle_stage',
@@ -26,16 +28,50 @@ export interface StoredRecord {
   deletedAt: Date | null;
 }
 
-export async function loadRecord(m: EntityManager, kind: RecordKind, id: string): Promise<StoredRecord | undefined> {
-  const cols = columnsFor(kind);
-  const select = Object.entries(cols).map(([f, c]) => `${c} AS "${f}"`).join(', ');
+/** Unified values under this prefix live in the record's `custom` jsonb column (SPEC §3 custom fields). */
+export const CUSTOM_PREFIX = 'custom.';
+
+/** Splits unified values into column values and `custom` entries (keys without the prefix). */
+export function splitCustom(values: Record<string, UnifiedValue>): { columns: Record<string, UnifiedValue>; custom: Record<string, UnifiedValue> } {
+  const columns: Record<string, UnifiedValue> = {};
+  const custom: Record<string, UnifiedValue> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (k.startsWith(CUSTOM_PREFIX)) custom[k.slice(CUSTOM_PREFIX.length)] = v;
+    else columns[k] = v;
+  }
+  return { columns, custom };
+}
+
+function selectList(kind: RecordKind): string {
+  const select = Object.entries(columnsFor(kind)).map(([f, c]) => `${c} AS "${f}"`).join(', ');
   const extra = kind === 'CONTACT' ? ', company_id AS "companyId", verified_fields AS "verified"' : ', NULL AS "companyId", NULL AS "verified"';
-  const rows = (await m.query(`SELECT id, deleted_at AS "deletedAt", ${select}${extra} FROM ${tableFor(kind)} WHERE id = $1`, [id])) as Array<Record<string, unknown>>;
-  const row = rows[0];
-  if (!row) return undefined;
+  return `id, deleted_at AS "deletedAt", custom AS "__custom", ${select}${extra}`;
+}
+
+function toStored(kind: RecordKind, row: Record<string, unknown>): StoredRecord {
   const values: Record<string, UnifiedValue> = {};
-  for (const f of Object.keys(cols)) values[f] = (row[f] as string | null) ?? null;
-  return { id, values, companyId: (row.companyId as string | null) ?? null, verified: new Set((row.verified as string[] | null) ?? []), deletedAt: (row.deletedAt as Date | null) ?? null };
+  for (const f of Object.keys(columnsFor(kind))) values[f] = (row[f] as string | null) ?? null;
+  for (const [k, v] of Object.entries((row.__custom as Record<string, unknown> | null) ?? {})) values[CUSTOM_PREFIX + k] = v === null || v === undefined ? null : String(v);
+  return {
+    id: row.id as string,
+    values,
+    companyId: (row.companyId as string | null) ?? null,
+    verified: new Set((row.verified as string[] | null) ?? []),
+    deletedAt: (row.deletedAt as Date | null) ?? null,
+  };
+}
+
+export async function loadRecord(m: Queryable, kind: RecordKind, id: string): Promise<StoredRecord | undefined> {
+  return (await loadRecords(m, kind, [id])).get(id);
+}
+
+/** Many records of one kind in one query (a page, an outbox batch); missing ids are absent. */
+export async function loadRecords(m: Queryable, kind: RecordKind, ids: readonly string[]): Promise<Map<string, StoredRecord>> {
+  const out = new Map<string, StoredRecord>();
+  if (!ids.length) return out;
+  const rows = (await m.query(`SELECT ${selectList(kind)} FROM ${tableFor(kind)} WHERE id = ANY($1)`, [ids])) as Array<Record<string, unknown>>;
+  for (const row of rows) out.set(row.id as string, toStored(kind, row));
+  return out;
 }
 
 export async function loadProvenance(m: EntityManager, id: string): Promise<Map<string, Provenance>> {
@@ -47,11 +83,16 @@ export async function insertRecord(m: EntityManager, kind: RecordKind, values: R
   const cols = columnsFor(kind);
   const names: string[] = [];
   const params: unknown[] = [];
-  for (const [f, v] of Object.entries(values)) {
+  const { columns, custom } = splitCustom(values);
+  for (const [f, v] of Object.entries(columns)) {
     const col = cols[f];
     if (!col || v === null || v === undefined) continue;
     names.push(col);
     params.push(v);
+  }
+  if (Object.keys(custom).length) {
+    names.push('custom');
+    params.push(JSON.stringify(custom));
   }
   if (kind === 'CONTACT' && extra.companyId) {
     names.push('company_id');
@@ -71,11 +112,16 @@ export async function updateRecord(m: EntityManager, kind: RecordKind, id: strin
   const cols = columnsFor(kind);
   const sets: string[] = [];
   const params: unknown[] = [id];
-  for (const [f, v] of Object.entries(values)) {
+  const { columns, custom } = splitCustom(values);
+  for (const [f, v] of Object.entries(columns)) {
     const col = cols[f];
     if (!col) continue;
     params.push(v);
     sets.push(`${col} = $${params.length}`);
+  }
+  if (Object.keys(custom).length) {
+    params.push(JSON.stringify(custom));
+    sets.push(`custom = custom || $${params.length}::jsonb`);
   }
   if (kind === 'CONTACT' && extra.companyId !== undefined) {
     params.push(extra.companyId);
