@@ -178,10 +178,14 @@ export class EmulatorServer {
       return json(201, { url: body.url });
     }
     if (route === 'POST /_emulator/clock') {
-      const body = safeJson(req) as { advanceMs?: unknown; offsetMs?: unknown } | undefined;
+      const body = safeJson(req) as { advanceMs?: unknown; offsetMs?: unknown; utcOffsetMinutes?: unknown } | undefined;
+      const zone = body?.utcOffsetMinutes;
+      if (zone !== undefined && (typeof zone !== 'number' || !Number.isInteger(zone) || Math.abs(zone) > 14 * 60))
+        return json(400, { error: 'bad_clock', message: 'utcOffsetMinutes must be a whole number of minutes within ±840' });
       if (typeof body?.advanceMs === 'number') this.ctx.clock.advance(body.advanceMs);
       if (typeof body?.offsetMs === 'number') this.ctx.clock.setOffset(body.offsetMs);
-      return json(200, { now: new Date(this.ctx.clock.now()).toISOString() });
+      if (typeof zone === 'number') this.ctx.clock.setUtcOffset(zone);
+      return json(200, { now: new Date(this.ctx.clock.now()).toISOString(), utcOffsetMinutes: this.ctx.clock.utcOffsetMinutes });
     }
     if (route === 'POST /_emulator/token-ttl') {
       const body = safeJson(req) as { ttlMs?: unknown } | undefined;

@@ -19,9 +19,15 @@ export function parseSfDateTime(text: string): number | undefined {
   return base - sign * offsetMin * 60_000;
 }
 
-/** Formats epoch ms the way Salesforce writes datetimes in records. */
-export function formatSfDateTime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+0000');
+/**
+ * Formats epoch ms the way Salesforce writes datetimes in records: `+0000` by default, or
+ * local time with its offset (`…T17:00:00.000-0800`) for an emulator clock set to a zone.
+ */
+export function formatSfDateTime(ms: number, utcOffsetMinutes = 0): string {
+  if (!utcOffsetMinutes) return new Date(ms).toISOString().replace('Z', '+0000');
+  const abs = Math.abs(utcOffsetMinutes);
+  const zone = `${utcOffsetMinutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
+  return new Date(ms + utcOffsetMinutes * 60_000).toISOString().replace('Z', zone);
 }
 
 /** Formats epoch ms as a date-only value (`ConvertedDate`, `LastActivityDate`). */

@@ -22,6 +22,11 @@ export class SObjectStore {
 
   constructor(private stamp: MonotonicStamp) {}
 
+  /** A fresh modification stamp, written in the org's zone (`+0000` unless a test set one). */
+  private nextStamp(): string {
+    return formatSfDateTime(this.stamp.next(), this.stamp.clock.utcOffsetMinutes);
+  }
+
   schema(type: string): ObjectSchema | undefined {
     return this.schemas.get(type.toLowerCase());
   }
@@ -45,7 +50,7 @@ export class SObjectStore {
     const schema = this.schema(type)!;
     const values = this.normalize(schema, input, 'create');
     if ('errors' in values) return { ok: false, errors: values.errors };
-    const now = formatSfDateTime(this.stamp.next());
+    const now = this.nextStamp();
     const record: SRecord = {};
     for (const f of schema.fields) record[f.name] = f.defaultValue ?? null;
     const id = this.ids.next(ID_PREFIX[type]);
@@ -74,7 +79,7 @@ export class SObjectStore {
     const schema = this.schema(type)!;
     const values = this.normalize(schema, input, 'update');
     if ('errors' in values) return { ok: false, id: key, errors: values.errors };
-    const now = formatSfDateTime(this.stamp.next());
+    const now = this.nextStamp();
     const record: SRecord = { ...existing, ...values.record, LastModifiedDate: now, LastModifiedById: USER_ID, SystemModstamp: now };
     const problems = this.check(schema, record, key);
     if (problems.length) return { ok: false, id: key, errors: problems };
@@ -88,7 +93,7 @@ export class SObjectStore {
     if (!existing) return { ok: false, id, errors: [sfError('NOT_FOUND', 'The requested resource does not exist')] };
     const key = String(existing.Id);
     if (existing.IsDeleted === true) return { ok: false, id: key, errors: [sfError('ENTITY_IS_DELETED', 'entity is deleted')] };
-    const now = formatSfDateTime(this.stamp.next());
+    const now = this.nextStamp();
     this.table(type).set(key, { ...existing, IsDeleted: true, LastModifiedDate: now, SystemModstamp: now });
     return { ok: true, id: key, created: false };
   }
@@ -113,13 +118,13 @@ export class SObjectStore {
   systemUpdate(type: ObjectName, id: string, fields: SRecord): void {
     const existing = this.get(type, id);
     if (!existing) return;
-    const now = formatSfDateTime(this.stamp.next());
+    const now = this.nextStamp();
     this.table(type).set(String(existing.Id), withName(type, { ...existing, ...fields, LastModifiedDate: now, SystemModstamp: now }));
   }
 
   /** Stores a record exactly as given (tests plant malformed data); stamps it only where absent. */
   insertRaw(type: ObjectName, given: Record<string, unknown>): string {
-    const now = formatSfDateTime(this.stamp.next());
+    const now = this.nextStamp();
     const record: SRecord = { CreatedDate: now, LastModifiedDate: now, SystemModstamp: now, IsDeleted: false };
     for (const [k, v] of Object.entries(given)) record[k] = isFieldValue(v) ? v : JSON.stringify(v);
     const key = typeof given.Id === 'string' && given.Id ? given.Id : `raw-${++this.rawCounter}`;
