@@ -1,14 +1,15 @@
 /**
  * The subscription fan-out: graphql-yoga's pub/sub, in-process by default, over Redis
  * (two ioredis clients: one subscribes, one publishes) when a URL is given so every
- * instance sees every event. The process tier publishes through the EventBus adapter and
+ * instance sees every event. This instance's subscribers are served in process, so they
+ * keep working while Redis is down (local-first-event-target.ts). The process tier publishes through the EventBus adapter and
  * never sees GraphQL.
  */
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EventBus, EventPayloads, Topic } from '../process/events';
+import { createLocalFirstEventTarget } from './local-first-event-target';
 
 /** Topic → payload. Over Redis, payloads arrive as parsed JSON (dates as strings). */
 export type JunctionTopics = { [T in Topic]: [EventPayloads[T]] };
@@ -27,11 +28,19 @@ export function createJunctionPubSub(redisUrl?: string, logger?: Logger): Juncti
     const pubSub = createPubSub<JunctionTopics>();
     return { pubSub, events: eventBusOver(pubSub), close: async () => undefined };
   }
-  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
-  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+  // While Redis is away a PUBLISH gives up after one reconnect attempt (the event still reached
+  // this instance's subscribers); a SUBSCRIBE waits for Redis to return.
+  const publishClient = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  let lastError = 0;
   for (const [role, client] of [['publish', publishClient], ['subscribe', subscribeClient]] as const)
-    client.on('error', (err: Error) => logger?.warn({ err, role }, 'redis pub/sub connection error'));
-  const pubSub = createPubSub<JunctionTopics>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
+    client.on('error', (err: Error) => {
+      // ioredis reports every reconnect attempt; one line per 10 s is enough to see the outage.
+      if (Date.now() - lastError < 10_000) return;
+      lastError = Date.now();
+      logger?.warn({ err: err.message, role }, 'redis pub/sub connection error; events reach this instance only until it returns');
+    });
+  const pubSub = createPubSub<JunctionTopics>({ eventTarget: createLocalFirstEventTarget({ publishClient, subscribeClient, logger }) });
   return {
     pubSub,
     events: eventBusOver(pubSub),

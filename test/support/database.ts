@@ -12,6 +12,7 @@ const DATA_TABLES = [
   'merges',
   'duplicate_candidates',
   'field_provenance',
+  'rejected_changes',
   'field_owners',
   'quarantine',
   'sync_errors',

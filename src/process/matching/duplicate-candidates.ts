@@ -47,6 +47,48 @@ export async function proposeDuplicatesFor(m: Queryable, contactId: string): Pro
   return proposed;
 }
 
+/**
+ * The same proposal for every contact a page created, in one read and one write: each new
+ * contact's block (same surname, or same company key and surname initial; at most 500 people
+ * each) is read at once, pairs are scored here, and the candidates stored in one statement.
+ */
+export async function proposeDuplicatesForMany(m: Queryable, contactIds: readonly string[]): Promise<number> {
+  if (!contactIds.length) return 0;
+  const rows = (await m.query(
+    `WITH self AS (SELECT c.id, c.first_name, c.last_name, co.name_key FROM contacts c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ANY($1)),
+     block AS (
+       SELECT s.id AS self_id, c.id FROM self s JOIN contacts c ON lower(c.last_name) = lower(s.last_name)
+         WHERE c.merged_into IS NULL AND c.deleted_at IS NULL AND c.id <> s.id
+       UNION
+       SELECT s.id, c.id FROM self s JOIN companies co ON co.name_key = s.name_key JOIN contacts c ON c.company_id = co.id
+         WHERE c.merged_into IS NULL AND c.deleted_at IS NULL AND c.id <> s.id AND c.last_name IS NOT NULL
+           AND left(lower(c.last_name), 1) = left(lower(s.last_name), 1)),
+     capped AS (SELECT self_id, id FROM (SELECT self_id, id, row_number() OVER (PARTITION BY self_id) AS n FROM block) b WHERE n <= 500)
+     SELECT s.id AS self_id, s.id, s.first_name, s.last_name, s.name_key FROM self s
+     UNION ALL
+     SELECT b.self_id, c.id, c.first_name, c.last_name, co.name_key FROM capped b JOIN contacts c ON c.id = b.id LEFT JOIN companies co ON co.id = c.company_id`,
+    [contactIds],
+  )) as Array<PersonRow & { self_id: string }>;
+  const selves = new Map(rows.filter((r) => r.self_id === r.id).map((r) => [r.id, toPerson(r)]));
+  const pairs = new Map<string, { a: string; b: string; score: number; matchedOn: string[] }>();
+  for (const r of rows) {
+    const self = selves.get(r.self_id);
+    if (r.self_id === r.id || !self || (!self.lastName && !self.firstName)) continue;
+    const { score, matchedOn } = scorePair(self, toPerson(r));
+    const [a, b] = self.id < r.id ? [self.id, r.id] : [r.id, self.id];
+    if (score >= PROPOSE_AT) pairs.set(`${a}|${b}`, { a, b, score, matchedOn });
+  }
+  if (!pairs.size) return 0;
+  const list = [...pairs.values()];
+  const inserted = (await m.query(
+    `INSERT INTO duplicate_candidates (contact_a, contact_b, score, matched_on)
+     SELECT a, b, s, string_to_array(o, ',') FROM unnest($1::uuid[], $2::uuid[], $3::float8[], $4::text[]) AS x(a, b, s, o)
+     ON CONFLICT (contact_a, contact_b) DO NOTHING RETURNING id`,
+    [list.map((p) => p.a), list.map((p) => p.b), list.map((p) => p.score), list.map((p) => p.matchedOn.join(','))],
+  )) as unknown[];
+  return inserted.length;
+}
+
 /** Every pair within a company (or, without one, a surname): for the bulk scan. */
 export async function proposeAll(m: Queryable): Promise<number> {
   const people = ((await m.query(LIVE_PEOPLE)) as PersonRow[]).map(toPerson);

@@ -7,19 +7,20 @@
 import type { EntityManager } from 'typeorm';
 import type { RemoteRecord } from '../../system';
 import type { RecordMapper } from '../mapping/field-map';
-import type { CompanyRef, MappedRecord, RecordIssue, UnifiedValue } from '../model';
+import type { CompanyRef, MappedRecord, RecordIssue, RecordKind, UnifiedValue } from '../model';
 import type { PlannedChange } from '../store/entities';
 import { withoutNul } from '../normalize/text-safety';
 import { companyKey, normalizeContact, normalizeDomain, normalizeName } from '../normalize/contact-normalizer';
-import { proposeDuplicatesFor } from '../matching/duplicate-candidates';
-import { matchContactExactly } from '../matching/exact-match';
+import { proposeDuplicatesForMany } from '../matching/duplicate-candidates';
 import { publishQuarantineChanged } from '../quality/quarantine-events';
 import { evaluateRules, loadRules, uniqueContext, type ValidationRule } from '../quality/rules';
-import { quarantineRecord, resolveQuarantined } from '../quality/quarantine.repository';
+import { quarantineRecord } from '../quality/quarantine.repository';
 import { logError } from '../health/error-log';
 import { contentHash } from '../resolve/content-hash';
-import { resolveFields, type ResolutionRules } from '../resolve/field-resolver';
-import { enqueueOutbound, findCompany, findOrCreateCompanyByName, insertRecord, loadProvenance, loadRecord, nonNull, recordProvenance, updateRecord, upsertLink } from './record-store';
+import { resolveFields, type Resolution, type ResolutionRules } from '../resolve/field-resolver';
+import { loadLinks, PageIndex, type LinkRow, type PageKeys } from './page-index';
+import { PageWriter } from './page-writer';
+import { nonNull } from './record-store';
 
 export interface InboundContext {
   connectionId: string;
@@ -40,31 +41,6 @@ export interface PageOutcome {
   deleted: number;
 }
 
-interface LinkRow {
-  remote_id: string;
-  record_id: string;
-  content_hash: string | null;
-}
-
-export async function applyInboundPage(m: EntityManager, ctx: InboundContext, records: RemoteRecord[]): Promise<PageOutcome> {
-  const outcome: PageOutcome = { read: records.length, applied: 0, unchanged: 0, quarantined: 0, deleted: 0 };
-  ctx = { ...ctx, validationRules: ctx.validationRules ?? (await loadRules(m)) };
-  const ids = records.map((r) => r.remoteId).filter(Boolean);
-  const links = new Map(
-    ((await m.query(`SELECT remote_id, record_id, content_hash FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3)`, [
-      ctx.connectionId,
-      ctx.mapper.remoteType,
-      ids,
-    ])) as LinkRow[]).map((l) => [l.remote_id, l]),
-  );
-  for (const record of records) {
-    const result = await applyOne(m, ctx, record, links.get(record.remoteId));
-    outcome[result]++;
-    ctx.planned?.push({ remoteId: record.remoteId, operation: PLANNED_OPERATION[result], fields: plannedFields(ctx.mapper, record) });
-  }
-  return outcome;
-}
-
 type RecordResult = 'applied' | 'unchanged' | 'quarantined' | 'deleted';
 
 const PLANNED_OPERATION: Record<RecordResult, string> = { applied: 'APPLY', unchanged: 'NONE', quarantined: 'QUARANTINE', deleted: 'SOFT_DELETE' };
@@ -73,77 +49,163 @@ function plannedFields(mapper: RecordMapper, record: RemoteRecord): Record<strin
   return Object.fromEntries(mapper.remoteFields.filter((f) => f in record.fields).map((f) => [f, record.fields[f]]));
 }
 
-/** One record through the whole pipeline (a quarantined record retried with its fix). */
-export async function applyInboundRecord(m: EntityManager, ctx: InboundContext, record: RemoteRecord): Promise<RecordResult> {
-  const links = (await m.query(`SELECT remote_id, record_id, content_hash FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [
-    ctx.connectionId,
-    ctx.mapper.remoteType,
-    record.remoteId,
-  ])) as LinkRow[];
-  return applyOne(m, { ...ctx, validationRules: ctx.validationRules ?? (await loadRules(m)) }, record, links[0]);
+/** A record mapped and normalized, waiting for the page's store lookups. */
+interface Prepared {
+  /** The record as the adapter gave it (results are reported against it). */
+  given: RemoteRecord;
+  record: RemoteRecord;
+  link: LinkRow | undefined;
+  hash: string;
+  mapped: MappedRecord;
+  normalized: MappedRecord;
+  issues: RecordIssue[];
 }
 
-async function applyOne(m: EntityManager, ctx: InboundContext, given: RemoteRecord, link: LinkRow | undefined): Promise<RecordResult> {
-  const record = { ...given, fields: withoutNul(given.fields) };
+/** Where one page's records go through the pipeline together: one set of lookups, one set of writes. */
+interface PageRun {
+  m: EntityManager;
+  ctx: InboundContext;
+  index: PageIndex;
+  writer: PageWriter;
+}
+
+export async function applyInboundPage(m: EntityManager, ctx: InboundContext, records: RemoteRecord[]): Promise<PageOutcome> {
+  const outcome: PageOutcome = { read: records.length, applied: 0, unchanged: 0, quarantined: 0, deleted: 0 };
+  for (const [record, result] of await applyRecords(m, ctx, records)) {
+    outcome[result]++;
+    ctx.planned?.push({ remoteId: record.remoteId, operation: PLANNED_OPERATION[result], fields: plannedFields(ctx.mapper, record) });
+  }
+  return outcome;
+}
+
+/** One record through the whole pipeline (a quarantined record retried with its fix). */
+export async function applyInboundRecord(m: EntityManager, ctx: InboundContext, record: RemoteRecord): Promise<RecordResult> {
+  const [[, result]] = (await applyRecords(m, ctx, [record])) as [[RemoteRecord, RecordResult]];
+  return result;
+}
+
+async function applyRecords(m: EntityManager, given: InboundContext, records: RemoteRecord[]): Promise<Array<[RemoteRecord, RecordResult]>> {
+  const ctx = { ...given, validationRules: given.validationRules ?? (await loadRules(m)) };
+  const links = await loadLinks(m, ctx.connectionId, ctx.mapper.remoteType, records.map((r) => r.remoteId).filter(Boolean));
+  const results = new Map<RemoteRecord, RecordResult>();
+  const prepared: Prepared[] = [];
+  const deletes: Array<{ recordId: string; at: Date }> = [];
+  for (const given of records) {
+    const record = { ...given, fields: withoutNul(given.fields) };
+    const link = links.get(record.remoteId);
+    const early = prepare(record, link, ctx.mapper);
+    if (early === 'unchanged') results.set(given, 'unchanged');
+    else if (early === 'deleted') {
+      results.set(given, link ? 'deleted' : 'unchanged');
+      if (link) deletes.push({ recordId: link.record_id, at: new Date(record.modifiedAt) });
+    } else if ('failure' in early) results.set(given, await quarantine(m, ctx, record, [early.failure]));
+    else prepared.push({ ...early, record, given });
+  }
+  const linkedIds = [...prepared.flatMap((p) => (p.link ? [p.link.record_id] : [])), ...deletes.map((d) => d.recordId)];
+  const index = await PageIndex.load(m, ctx.connectionId, ctx.mapper.kind, pageKeys(prepared), linkedIds);
+  const run: PageRun = { m, ctx, index, writer: new PageWriter(ctx.connectionId, ctx.mapper.remoteType) };
+  for (const d of deletes) run.writer.softDelete(ctx.mapper.kind, d.recordId, d.at);
+  for (const p of prepared) results.set(p.given, await applyPrepared(run, p));
+  await flush(run);
+  return records.map((r) => [r, results.get(r)!]);
+}
+
+/** The checks that need no store: malformed, deleted, unchanged (Junction's own write read back), then map and normalize. */
+function prepare(record: RemoteRecord, link: LinkRow | undefined, mapper: RecordMapper): 'unchanged' | 'deleted' | { failure: RecordIssue } | Omit<Prepared, 'record' | 'given'> {
   const malformed = record.fields.__malformed;
-  if (!record.remoteId || malformed) {
-    return quarantine(m, ctx, record, [{ field: 'record', rule: 'DATA_FORMAT', message: `malformed ${ctx.mapper.remoteType} record: ${String(malformed ?? 'no id')}` }]);
-  }
-  if (record.deleted) {
-    if (!link) return 'unchanged';
-    await m.query(`UPDATE ${ctx.mapper.kind === 'CONTACT' ? 'contacts' : 'companies'} SET deleted_at = coalesce(deleted_at, $2), updated_at = now() WHERE id = $1`, [
-      link.record_id,
-      new Date(record.modifiedAt),
-    ]);
-    return 'deleted';
-  }
-  const hash = contentHash(record.fields, ctx.mapper.remoteFields);
+  if (!record.remoteId || malformed) return { failure: { field: 'record', rule: 'DATA_FORMAT', message: `malformed ${mapper.remoteType} record: ${String(malformed ?? 'no id')}` } };
+  if (record.deleted) return 'deleted';
+  const hash = contentHash(record.fields, mapper.remoteFields);
   // The same content Junction last exchanged with this CRM: its own write read back, or no change.
   if (link && link.content_hash === hash) return 'unchanged';
-
-  const unified = mapSafely(ctx.mapper, record);
-  if ('failure' in unified) return quarantine(m, ctx, record, [unified.failure]);
-  const { record: mapped, issues } = unified;
-  const normalized = normalizeMapped(mapped);
+  const unified = mapSafely(mapper, record);
+  if ('failure' in unified) return unified;
+  const normalized = normalizeMapped(unified.record);
   // Phone FORMAT is the rule engine's call (a rule can be disabled), not the normalizer's.
+  return { link, hash, mapped: unified.record, normalized: normalized.record, issues: [...unified.issues, ...normalized.issues.filter((i) => i.field !== 'phone')] };
+}
+
+function pageKeys(prepared: Prepared[]): PageKeys {
+  const keys: PageKeys = { contactKeys: [], companyNames: [], companyDomains: [], companyRefs: [] };
+  for (const p of prepared) {
+    const r = p.normalized;
+    if (r.kind === 'CONTACT') {
+      if (!p.link) keys.contactKeys.push(r.values);
+      if (r.company && 'remoteId' in r.company) keys.companyRefs.push(r.company);
+      else if (r.company) keys.companyNames.push(normalizeName(r.company.name));
+    } else if (!p.link) {
+      keys.companyNames.push(r.values.name ?? null);
+      keys.companyDomains.push(r.values.domain ?? null);
+    }
+  }
+  return keys;
+}
+
+async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
+  const { m, ctx, index, writer } = run;
+  const { record, link, normalized, mapped } = p;
   const rules = ctx.validationRules ?? [];
-  const unique = await uniqueContext(m, rules, normalized.record.kind, normalized.record.values, link?.record_id ?? null);
-  const ruleIssues = evaluateRules({ kind: normalized.record.kind, values: normalized.record.values, hasCompany: normalized.record.kind === 'CONTACT' && !!normalized.record.company }, rules, unique);
-  const allIssues = [...issues, ...normalized.issues.filter((i) => i.field !== 'phone'), ...ruleIssues];
+  // A UNIQUE rule asks the store about other records: what this page wrote so far must be there.
+  const needsUnique = rules.some((r) => r.enabled && r.rule === 'UNIQUE' && r.recordKind === normalized.kind);
+  if (needsUnique && writer.pending) await flush(run);
+  const unique = needsUnique ? await uniqueContext(m, rules, normalized.kind, normalized.values, link?.record_id ?? null) : {};
+  const ruleIssues = evaluateRules({ kind: normalized.kind, values: normalized.values, hasCompany: normalized.kind === 'CONTACT' && !!normalized.company }, rules, unique);
+  const allIssues = [...p.issues, ...ruleIssues];
   if (allIssues.length) return quarantine(m, ctx, record, allIssues);
 
   const changedAt = new Date(record.modifiedAt);
-  const values = normalized.record.values as Record<string, UnifiedValue>;
-  const companyId = normalized.record.kind === 'CONTACT' && normalized.record.company ? await resolveCompany(m, ctx, normalized.record.company) : undefined;
-  let recordId = link?.record_id ?? (await match(m, normalized.record));
+  const values = normalized.values as Record<string, UnifiedValue>;
+  const companyId = normalized.kind === 'CONTACT' && normalized.company ? resolveCompany(run, normalized.company) : undefined;
+  let recordId = link?.record_id ?? (normalized.kind === 'CONTACT' ? index.matchContact(values) : index.matchCompany(values.domain ?? null, values.name ?? null));
   let changed = false;
   if (!recordId) {
-    recordId = await insertRecord(m, mapped.kind, values, { companyId, nameKey: mapped.kind === 'COMPANY' ? companyKey(values.name ?? null) : undefined });
-    await recordProvenance(m, recordId, nonNull(values), ctx.connectionId, changedAt);
-    if (mapped.kind === 'CONTACT') await proposeDuplicatesFor(m, recordId);
+    recordId = writer.insert(mapped.kind, values, { companyId, nameKey: mapped.kind === 'COMPANY' ? companyKey(values.name ?? null) : undefined });
+    writer.provenanceOf(recordId, nonNull(values), ctx.connectionId, changedAt);
+    index.added(mapped.kind, recordId, values, companyId ?? null);
+    for (const [field, prov] of Object.entries(nonNull(values))) if (prov !== null) index.provenanceFor(recordId).set(field, { connectionId: ctx.connectionId, changedAt });
     changed = true;
   } else {
-    const current = await loadRecord(m, mapped.kind, recordId);
+    const current = index.record(recordId);
     if (!current) throw new Error(`linked ${mapped.kind} ${recordId} is missing`);
-    const provenance = await loadProvenance(m, recordId);
-    const { apply } = resolveFields(current.values, provenance, { connectionId: ctx.connectionId, changedAt, values }, { owners: ctx.rules.owners, verified: current.verified });
+    const provenance = index.provenanceFor(recordId);
+    const { apply, rejected } = resolveFields(current.values, provenance, { connectionId: ctx.connectionId, changedAt, values }, { owners: ctx.rules.owners, verified: current.verified });
     const companyChanged = companyId !== undefined && companyId !== current.companyId && (current.companyId === null || link !== undefined);
     if (Object.keys(apply).length || companyChanged) {
-      await updateRecord(m, mapped.kind, recordId, apply, {
+      writer.update(mapped.kind, recordId, apply, {
         companyId: companyChanged ? companyId : undefined,
         nameKey: mapped.kind === 'COMPANY' && 'name' in apply ? companyKey(apply.name ?? null) : undefined,
       });
-      await recordProvenance(m, recordId, apply, ctx.connectionId, changedAt);
+      writer.provenanceOf(recordId, apply, ctx.connectionId, changedAt);
+      for (const field of Object.keys(apply)) provenance.set(field, { connectionId: ctx.connectionId, changedAt });
+      index.changed(recordId, apply, companyChanged ? companyId : undefined);
       changed = true;
     }
+    if (rejected.length) rejectChanges(run, mapped.kind, recordId, rejected, changedAt);
   }
-  const convertedTo = normalized.record.kind === 'CONTACT' ? normalized.record.convertedTo : undefined;
-  if (convertedTo) await followConversion(m, ctx, record.remoteId, convertedTo, recordId, changedAt);
-  else await upsertLink(m, { kind: mapped.kind, recordId, connectionId: ctx.connectionId, remoteType: ctx.mapper.remoteType, remoteId: record.remoteId, remoteUpdatedAt: changedAt, hash });
-  const resolved = await resolveQuarantined(m, ctx.connectionId, ctx.mapper.remoteType, record.remoteId);
-  if (!ctx.planned) for (const id of resolved) publishQuarantineChanged({ id, status: 'RESOLVED', remoteId: record.remoteId, issues: [] });
-  if (changed) await enqueueOutbound(m, mapped.kind, recordId, ctx.connectionId, changedAt);
+  const convertedTo = normalized.kind === 'CONTACT' ? normalized.convertedTo : undefined;
+  if (convertedTo) {
+    await flush(run);
+    await followConversion(m, ctx, record.remoteId, convertedTo, recordId, changedAt);
+  } else writer.link({ kind: mapped.kind, recordId, remoteType: ctx.mapper.remoteType, remoteId: record.remoteId, remoteUpdatedAt: changedAt, hash: p.hash });
+  writer.resolveQuarantined(record.remoteId);
+  if (changed) writer.enqueue(mapped.kind, recordId, ctx.connectionId, changedAt);
   return changed ? 'applied' : 'unchanged';
+}
+
+/**
+ * A change that lost to an owner rule or a verified value is kept where a person can see it
+ * (never silently dropped), and the CRM it came from is queued to get the store's value back,
+ * so every CRM converges on what the rules decided. A merely older value only needs the latter.
+ */
+function rejectChanges(run: PageRun, kind: RecordKind, recordId: string, rejected: Resolution['rejected'], changedAt: Date): void {
+  for (const r of rejected) if (r.reason !== 'OLDER') run.writer.reject({ recordId, field: r.field, value: r.value, reason: r.reason, changedAt });
+  run.writer.enqueue(kind, recordId, null, null);
+}
+
+async function flush(run: PageRun): Promise<void> {
+  const { newContacts, resolved } = await run.writer.flush(run.m);
+  if (newContacts.length) await proposeDuplicatesForMany(run.m, newContacts);
+  if (!run.ctx.planned) for (const r of resolved) publishQuarantineChanged({ id: r.id, status: 'RESOLVED', remoteId: r.remoteId, issues: [] });
 }
 
 /** A vendor value no mapper expected (an object where text belongs, …) is a DATA_FORMAT issue, never a crash. */
@@ -179,20 +241,19 @@ function normalizeMapped(record: MappedRecord): { record: MappedRecord; issues: 
   return { record: { ...record, values: { ...v, name: normalizeName(v.name ?? null) ?? null, domain: normalizeDomain(v.domain ?? null) } }, issues: [] };
 }
 
-/** Exact-key matching: a person already known by email, phone or LinkedIn URL (from any CRM) is the same person. */
-async function match(m: EntityManager, record: MappedRecord): Promise<string | undefined> {
-  if (record.kind === 'CONTACT') {
-    return (await matchContactExactly(m, record.values))?.id;
-  }
-  return findCompany(m, record.values.domain ?? null, record.values.name ?? null);
-}
-
-async function resolveCompany(m: EntityManager, ctx: InboundContext, ref: CompanyRef): Promise<string | null> {
-  if ('remoteId' in ref) {
-    const rows = (await m.query(`SELECT record_id FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [ctx.connectionId, ref.remoteType, ref.remoteId])) as Array<{ record_id: string }>;
-    return rows[0]?.record_id ?? null;
-  }
-  return findOrCreateCompanyByName(m, normalizeName(ref.name), ctx.connectionId);
+/** A company referenced by a linked record, or known by name (found by its name key, else created and queued). */
+function resolveCompany(run: PageRun, ref: CompanyRef): string | null {
+  if ('remoteId' in ref) return run.index.companyByRef(ref.remoteType, ref.remoteId);
+  const name = normalizeName(ref.name);
+  const existing = run.index.matchCompany(null, name);
+  if (existing) return existing;
+  const values = { name };
+  const id = run.writer.insert('COMPANY', values, { nameKey: companyKey(name) });
+  const now = new Date();
+  run.writer.provenanceOf(id, nonNull(values), run.ctx.connectionId, now);
+  run.writer.enqueue('COMPANY', id, run.ctx.connectionId, null);
+  run.index.added('COMPANY', id, values, null);
+  return id;
 }
 
 async function quarantine(m: EntityManager, ctx: InboundContext, record: RemoteRecord, issues: RecordIssue[]): Promise<'quarantined'> {

@@ -17,6 +17,8 @@ import { applyInboundPage, type PageOutcome } from './inbound';
 import { deliverOutbox } from './outbound';
 
 const TEST_BATCH_SIZE = 10;
+/** Records applied per transaction (see applyPage). */
+const TRANSACTION_RECORDS = 1_000;
 const HEARTBEAT_MS = 5_000;
 
 export interface SyncEngineDeps {
@@ -122,8 +124,22 @@ export class SyncEngine {
     }
   }
 
-  /** One page, one transaction: the records and the cursor after them commit together. */
+  /**
+   * One page, one transaction per slice of at most TRANSACTION_RECORDS: the cursor commits with
+   * the last slice, so a crash between slices re-reads the page and the content hashes skip what
+   * was applied. Small transactions keep locks and memory bounded on a 10,000-row bulk page.
+   */
   private async applyPage(ctx: Parameters<typeof applyInboundPage>[1], records: RemoteRecord[], cursor: string | undefined): Promise<PageOutcome> {
+    const outcome: PageOutcome = { read: 0, applied: 0, unchanged: 0, quarantined: 0, deleted: 0 };
+    for (let i = 0; i < records.length || i === 0; i += TRANSACTION_RECORDS) {
+      const last = i + TRANSACTION_RECORDS >= records.length;
+      const slice = await this.applySlice(ctx, records.slice(i, i + TRANSACTION_RECORDS), last ? cursor : undefined);
+      for (const k of Object.keys(outcome) as Array<keyof PageOutcome>) outcome[k] += slice[k];
+    }
+    return outcome;
+  }
+
+  private async applySlice(ctx: Parameters<typeof applyInboundPage>[1], records: RemoteRecord[], cursor: string | undefined): Promise<PageOutcome> {
     let outcome: PageOutcome | undefined;
     try {
       await this.deps.db.transaction(async (m) => {

@@ -1,0 +1,190 @@
+/**
+ * What one inbound page needs to know from the store, read up front with one statement per
+ * question (links, exact-key matches, current records, provenance, companies) and kept
+ * current in memory while the page's records go through the pipeline — so a person who
+ * appears twice in one page, or a company named by two contacts, is found in the page as it
+ * would have been in the store.
+ */
+import type { EntityManager } from 'typeorm';
+import type { RecordKind, UnifiedValue } from '../model';
+import { EXACT_KEYS } from '../matching/exact-match';
+import { companyKey } from '../normalize/contact-normalizer';
+import type { Provenance } from '../resolve/field-resolver';
+import { lockKeys } from '../store/key-locks';
+import { loadRecords, type StoredRecord } from './record-store';
+
+type Queryable = Pick<EntityManager, 'query'>;
+
+export interface LinkRow {
+  remote_id: string;
+  record_id: string;
+  content_hash: string | null;
+}
+
+export interface PageKeys {
+  /** Exact-key values of contacts that have no link yet (email, phone, LinkedIn URL). */
+  contactKeys: Array<Partial<Record<string, UnifiedValue>>>;
+  /** Company names referenced by contacts, or of companies that have no link yet. */
+  companyNames: UnifiedValue[];
+  companyDomains: UnifiedValue[];
+  /** Companies referenced by their remote id in this CRM. */
+  companyRefs: Array<{ remoteType: string; remoteId: string }>;
+}
+
+export async function loadLinks(m: Queryable, connectionId: string, remoteType: string, remoteIds: string[]): Promise<Map<string, LinkRow>> {
+  const rows = (await m.query(`SELECT remote_id, record_id, content_hash FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3)`, [
+    connectionId,
+    remoteType,
+    remoteIds,
+  ])) as LinkRow[];
+  return new Map(rows.map((l) => [l.remote_id, l]));
+}
+
+export class PageIndex {
+  private contactsByKey = new Map<string, string[]>();
+  /** Age order of known contacts: the oldest live contact wins a match (as in exact-match.ts). */
+  private rank = new Map<string, number>();
+  private companiesByKey = new Map<string, string[]>();
+  private companiesByDomain = new Map<string, string[]>();
+  private companyRefs = new Map<string, string | null>();
+  private records = new Map<string, StoredRecord & { kind: RecordKind }>();
+  private provenance = new Map<string, Map<string, Provenance>>();
+
+  private constructor(private connectionId: string) {}
+
+  /**
+   * Locks the page's natural keys (contacts, then companies: one order everywhere) and reads
+   * everything the pipeline will ask about them.
+   */
+  static async load(m: Queryable, connectionId: string, kind: RecordKind, keys: PageKeys, linkedIds: string[]): Promise<PageIndex> {
+    const index = new PageIndex(connectionId);
+    const matchedContacts = await index.loadContactMatches(m, keys.contactKeys);
+    const matchedCompanies = await index.loadCompanies(m, keys);
+    await index.loadCompanyRefs(m, keys.companyRefs);
+    const ids = [...new Set([...linkedIds, ...(kind === 'CONTACT' ? matchedContacts : matchedCompanies)])];
+    for (const [id, r] of await loadRecords(m, kind, ids)) index.records.set(id, { ...r, kind });
+    const rows = ids.length
+      ? ((await m.query(`SELECT record_id, field, connection_id, changed_at FROM field_provenance WHERE record_id = ANY($1)`, [ids])) as Array<{
+          record_id: string;
+          field: string;
+          connection_id: string | null;
+          changed_at: Date;
+        }>)
+      : [];
+    for (const r of rows) index.provenanceFor(r.record_id).set(r.field, { connectionId: r.connection_id, changedAt: new Date(r.changed_at) });
+    return index;
+  }
+
+  private async loadContactMatches(m: Queryable, keys: PageKeys['contactKeys']): Promise<string[]> {
+    const wanted = EXACT_KEYS.map(([f]) => [...new Set(keys.map((k) => k[f]).filter((v): v is string => typeof v === 'string' && v !== ''))]);
+    const all = wanted.flatMap((values, i) => values.map((v) => `${EXACT_KEYS[i]![0]}:${v}`));
+    if (!all.length) return [];
+    // Serializes concurrent ingests of one person across instances (see key-locks.ts).
+    await lockKeys(m, 'contact', all);
+    const where = EXACT_KEYS.map(([, column], i) => `${column} = ANY($${i + 1})`).join(' OR ');
+    const select = EXACT_KEYS.map(([f, column]) => `${column} AS "${f}"`).join(', ');
+    const rows = (await m.query(`SELECT id, ${select} FROM contacts WHERE merged_into IS NULL AND (${where}) ORDER BY created_at, id`, wanted)) as Array<Record<string, string | null>>;
+    for (const row of rows) this.addContact(row.id!, row);
+    return rows.map((r) => r.id!);
+  }
+
+  private async loadCompanies(m: Queryable, keys: PageKeys): Promise<string[]> {
+    const nameKeys = [...new Set(keys.companyNames.map((n) => companyKey(n)).filter((k): k is string => !!k))];
+    const domains = [...new Set(keys.companyDomains.filter((d): d is string => !!d))];
+    if (!nameKeys.length && !domains.length) return [];
+    await lockKeys(m, 'company', [...nameKeys, ...domains]);
+    const rows = (await m.query(
+      `SELECT id, name_key, domain FROM companies WHERE deleted_at IS NULL AND (name_key = ANY($1) OR domain = ANY($2)) ORDER BY created_at, id`,
+      [nameKeys, domains],
+    )) as Array<{ id: string; name_key: string | null; domain: string | null }>;
+    for (const r of rows) this.addCompany(r.id, r.name_key, r.domain);
+    return rows.map((r) => r.id);
+  }
+
+  private async loadCompanyRefs(m: Queryable, refs: PageKeys['companyRefs']): Promise<void> {
+    if (!refs.length) return;
+    const rows = (await m.query(
+      `SELECT l.remote_type, l.remote_id, l.record_id FROM source_links l JOIN unnest($2::text[], $3::text[]) AS x(t, i) ON l.remote_type = x.t AND l.remote_id = x.i
+       WHERE l.connection_id = $1`,
+      [this.connectionId, refs.map((r) => r.remoteType), refs.map((r) => r.remoteId)],
+    )) as Array<{ remote_type: string; remote_id: string; record_id: string }>;
+    for (const r of refs) this.companyRefs.set(`${r.remoteType}|${r.remoteId}`, null);
+    for (const r of rows) this.companyRefs.set(`${r.remote_type}|${r.remote_id}`, r.record_id);
+  }
+
+  /** The contact already known by one of these keys: earlier keys first (email, phone, LinkedIn), then the oldest. */
+  matchContact(values: Partial<Record<string, UnifiedValue>>): string | undefined {
+    for (const [f] of EXACT_KEYS) {
+      const v = values[f];
+      if (!v) continue;
+      const ids = this.contactsByKey.get(`${f}:${v}`);
+      if (ids?.length) return ids.reduce((a, b) => (this.rank.get(a)! <= this.rank.get(b)! ? a : b));
+    }
+    return undefined;
+  }
+
+  /** The live company with this domain (preferred) or name key, as findCompany would answer. */
+  matchCompany(domain: UnifiedValue, name: UnifiedValue): string | undefined {
+    const byDomain = domain ? this.companiesByDomain.get(domain) : undefined;
+    if (byDomain?.length) return byDomain[0];
+    const key = companyKey(name);
+    return key ? this.companiesByKey.get(key)?.[0] : undefined;
+  }
+
+  companyByRef(remoteType: string, remoteId: string): string | null {
+    return this.companyRefs.get(`${remoteType}|${remoteId}`) ?? null;
+  }
+
+  record(id: string): StoredRecord | undefined {
+    return this.records.get(id);
+  }
+
+  provenanceFor(id: string): Map<string, Provenance> {
+    let p = this.provenance.get(id);
+    if (!p) this.provenance.set(id, (p = new Map()));
+    return p;
+  }
+
+  /** A record created in this page: later records see it as if it were stored. */
+  added(kind: RecordKind, id: string, values: Record<string, UnifiedValue>, companyId: string | null): void {
+    this.records.set(id, { id, kind, values: { ...values }, companyId, verified: new Set(), deletedAt: null });
+    if (kind === 'CONTACT') this.addContact(id, values);
+    else this.addCompany(id, companyKey(values.name ?? null), values.domain ?? null);
+  }
+
+  /** A record changed in this page: its keys move with its values. */
+  changed(id: string, apply: Record<string, UnifiedValue>, companyId: string | null | undefined): void {
+    const r = this.records.get(id);
+    if (!r) return;
+    if (r.kind === 'CONTACT')
+      for (const [f] of EXACT_KEYS) if (f in apply) this.removeKey(this.contactsByKey, `${f}:${r.values[f]}`, id);
+    Object.assign(r.values, apply);
+    if (companyId !== undefined) r.companyId = companyId;
+    if (r.kind === 'CONTACT') this.addContact(id, r.values);
+    else this.addCompany(id, companyKey(r.values.name ?? null), r.values.domain ?? null);
+  }
+
+  private addContact(id: string, values: Partial<Record<string, UnifiedValue>>): void {
+    if (!this.rank.has(id)) this.rank.set(id, this.rank.size);
+    for (const [f] of EXACT_KEYS) {
+      const v = values[f];
+      if (v) this.push(this.contactsByKey, `${f}:${v}`, id);
+    }
+  }
+
+  private addCompany(id: string, nameKey: string | null, domain: UnifiedValue): void {
+    if (nameKey) this.push(this.companiesByKey, nameKey, id);
+    if (domain) this.push(this.companiesByDomain, domain, id);
+  }
+
+  private push(map: Map<string, string[]>, key: string, id: string): void {
+    const list = map.get(key);
+    if (!list) map.set(key, [id]);
+    else if (!list.includes(id)) list.push(id);
+  }
+
+  private removeKey(map: Map<string, string[]>, key: string, id: string): void {
+    const list = map.get(key);
+    if (list) map.set(key, list.filter((x) => x !== id));
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Redis down (a private redis-server, so suites sharing the machine's Redis are undisturbed):
+ * two Junction API instances keep answering GraphQL over HTTP, a graphql-ws subscription
+ * on the instance where an event happens still receives it, and once Redis is back events
+ * cross between the instances again — all in the same two processes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ConnectionService } from '../../src/process/connections/connection.service';
+import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
+import type { Database } from '../../src/process/store/database';
+import { startEmulators, type RunningEmulator } from '../../src/system';
+import { collect, type Collector } from '../observability/support';
+import { openTestDatabase, resetDatabase } from '../support/database';
+import { freePort, startJunctionProcess, waitFor, type JunctionProcess } from '../support/junction-process';
+import { killRedis, redisServerBinary, startPrivateRedis } from '../support/private-services';
+import { SANDBOX } from '../support/sync-harness';
+
+const ADMIN_KEY = 'jk_test-admin-key-for-redis-down-0123456789';
+const MASTER_KEY = generateMasterKey();
+const REDIS = redisServerBinary();
+/** A request that hangs fails the test here instead of at the test timeout. */
+const NO_HANG_MS = 15_000;
+const SUBSCRIPTION = `subscription { syncRunUpdated { id status } }`;
+
+type RunEvent = { syncRunUpdated: { id: string; status: string } };
+
+// Two instances share the test database, which needs a PostgreSQL server (the embedded one
+// serves a single session); the outage needs a redis-server binary to stop and start.
+describe.skipIf(inject('embeddedDatabase') || !REDIS)('Redis down: the API keeps serving (needs PostgreSQL and redis-server)', () => {
+  let db: Database;
+  let emulator: RunningEmulator;
+  let redis: ChildProcess | undefined;
+  let redisPort: number;
+  let dataDir: string;
+  let a: JunctionProcess | undefined;
+  let b: JunctionProcess | undefined;
+  let connectionId: string;
+  const collectors: Array<Collector<RunEvent>> = [];
+
+  const subscribe = (instance: JunctionProcess) => {
+    const c = collect<RunEvent>(instance.url, ADMIN_KEY, SUBSCRIPTION);
+    collectors.push(c);
+    return c;
+  };
+  const graphql = async <T>(instance: JunctionProcess, query: string, variables?: Record<string, unknown>) => {
+    const res = await fetch(`${instance.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(NO_HANG_MS),
+    });
+    const body = (await res.json()) as { data?: T; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    return body.data!;
+  };
+  /** A fresh run each time: no worker runs here, so the previous one is ended by hand first. */
+  const trigger = async (instance: JunctionProcess) => {
+    await db.dataSource.query(`UPDATE sync_runs SET status = 'FAILED', finished_at = now() WHERE status IN ('QUEUED','RUNNING')`);
+    const data = await graphql<{ triggerSync: { id: string } }>(instance, `mutation($id: ID!) { triggerSync(connectionId: $id, mode: INCREMENTAL) { id } }`, { id: connectionId });
+    return data.triggerSync.id;
+  };
+  const seen = (c: Collector<RunEvent>, runId: string) => c.events.some((e) => e.syncRunUpdated.id === runId);
+  /**
+   * Triggers runs on `on` until `c` has seen one: a subscription (and Redis's SUBSCRIBE behind
+   * it) becomes active a moment after it is opened, and Redis reconnects on its own schedule.
+   */
+  const triggerUntilSeen = async (on: JunctionProcess, c: Collector<RunEvent>, timeoutMs: number, what: string) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const runId = await trigger(on);
+      const until = Date.now() + 1000;
+      while (!seen(c, runId) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+      if (seen(c, runId)) return runId;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+  };
+  const alive = (p: JunctionProcess) => p.child.exitCode === null && p.child.signalCode === null;
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    await resetDatabase(db);
+    [emulator] = await startEmulators({ crms: ['HUBSPOT'], seed: 0, defaultPorts: false });
+    const connections = new ConnectionService(db.dataSource, new CredentialsCipher(MASTER_KEY));
+    connectionId = (await connections.create({ name: 'hubspot', kind: 'HUBSPOT', baseUrl: emulator.url, credentials: SANDBOX })).id;
+    await connections.close();
+    redisPort = await freePort();
+    redis = await startPrivateRedis(REDIS!, redisPort);
+    dataDir = mkdtempSync(join(tmpdir(), 'junction-redis-down-'));
+    const env = {
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      JUNCTION_DATA_DIR: dataDir,
+      JUNCTION_EMULATORS: 'none',
+      JUNCTION_ADMIN_KEY: ADMIN_KEY,
+      JUNCTION_MASTER_KEY: MASTER_KEY,
+      // API only: runs stay QUEUED, so the test decides exactly which events happen.
+      JUNCTION_ROLE: 'api',
+    };
+    a = await startJunctionProcess(env, ADMIN_KEY);
+    b = await startJunctionProcess(env, ADMIN_KEY);
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.allSettled(collectors.map((c) => c.client.dispose()));
+    await a?.kill('SIGKILL');
+    await b?.kill('SIGKILL');
+    if (redis) await killRedis(redis);
+    await emulator?.close();
+    await db?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves queries, mutations and same-instance subscriptions without Redis, and fans out again when it returns', { timeout: 240_000 }, async () => {
+    const onA = subscribe(a!);
+    const onB = subscribe(b!);
+    // Redis up: an event on A reaches both A's and B's subscribers.
+    await triggerUntilSeen(a!, onB, 30_000, "A's event on B's subscription");
+    await triggerUntilSeen(a!, onA, 30_000, "A's event on A's subscription");
+    const pids = [a!.child.pid, b!.child.pid];
+
+    await killRedis(redis!);
+    redis = undefined;
+    // Long enough for every retry the Redis clients make per queued command to run out.
+    await new Promise((r) => setTimeout(r, 3000));
+    for (const instance of [a!, b!]) {
+      const data = await graphql<{ connections: Array<{ id: string }> }>(instance, `{ connections { id } }`);
+      expect(data.connections.map((c) => c.id)).toEqual([connectionId]);
+    }
+    // Mutations answer, and the subscriber on the same instance gets the event.
+    const whileDown = await trigger(a!);
+    await waitFor(async () => seen(onA, whileDown), Boolean, NO_HANG_MS, "A's event on A's subscription with Redis down");
+    const onBWhileDown = await trigger(b!);
+    await waitFor(async () => seen(onB, onBWhileDown), Boolean, NO_HANG_MS, "B's event on B's subscription with Redis down");
+    // A subscription opened during the outage works on its own instance too.
+    const lateOnA = subscribe(a!);
+    await triggerUntilSeen(a!, lateOnA, 30_000, "A's event on a subscription opened on A during the outage");
+    // Still serving after the clients' retries for everything published meanwhile ran out.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await graphql<{ connections: unknown[] }>(b!, `{ connections { id } }`)).connections).toHaveLength(1);
+    expect(alive(a!) && alive(b!)).toBe(true);
+
+    redis = await startPrivateRedis(REDIS!, redisPort);
+    // Redis back: cross-instance delivery recovers, both ways, including the late subscription.
+    await triggerUntilSeen(a!, onB, 60_000, "A's event on B's subscription after Redis returned");
+    await triggerUntilSeen(b!, onA, 60_000, "B's event on A's subscription after Redis returned");
+    await triggerUntilSeen(b!, lateOnA, 60_000, "B's event on the subscription opened during the outage");
+    // Each event exactly once on its own instance's subscriber (local delivery is not echoed back by Redis).
+    const last = await triggerUntilSeen(a!, onA, 30_000, "A's event on A's subscription");
+    await waitFor(async () => seen(onB, last), Boolean, NO_HANG_MS, "A's last event on B's subscription");
+    expect(onA.events.filter((e) => e.syncRunUpdated.id === last)).toHaveLength(1);
+    expect(onB.events.filter((e) => e.syncRunUpdated.id === last)).toHaveLength(1);
+
+    expect([a!.child.pid, b!.child.pid]).toEqual(pids);
+    expect(alive(a!) && alive(b!)).toBe(true);
+    for (const c of collectors.splice(0)) await c.close();
+  });
+});
