@@ -3,6 +3,7 @@ import { DataQuality1732700000002 } from './1732700000002-data-quality';
 import { Resilience1732700000003 } from './1732700000003-resilience';
 import { AlertRules1732700000004 } from './1732700000004-alert-rules';
 import { AuthFailures1732700000005 } from './1732700000005-auth-failures';
+import { RejectedChanges1732700000011 } from './1732700000011-rejected-changes';
 
 /** Every migration, in order. Listed explicitly so builds and tests need no glob loading. */
-export const MIGRATIONS = [InitialSchema1732600000000, DataQuality1732700000002, Resilience1732700000003, AlertRules1732700000004, AuthFailures1732700000005];
+export const MIGRATIONS = [InitialSchema1732600000000, DataQuality1732700000002, Resilience1732700000003, AlertRules1732700000004, AuthFailures1732700000005, RejectedChanges1732700000011];
