@@ -1,0 +1,72 @@
+/**
+ * Records what the vendor answered for a batch, set-based: one link upsert (unnest) and one
+ * outbox update for the written records, one outbox update for the failed ones, and an
+ * error-log entry per failed record (failures are the exception, and each names its record).
+ */
+import type { DataSource } from 'typeorm';
+import type { WriteResult } from '../../system';
+import { logError } from '../health/error-log';
+import { mapperFor } from '../mapping/registry';
+import { contentHash } from '../resolve/content-hash';
+import type { ConnectionEntity } from '../store/entities';
+import type { Pending } from './outbound-batch';
+
+/** Errors worth retrying on a later run; anything else is final for that record. */
+const TRANSIENT = new Set(['TIMEOUT', 'NETWORK', 'SERVER', 'RATE_LIMIT']);
+
+export interface Answered {
+  pending: Pending;
+  result: WriteResult | undefined;
+}
+
+export interface DeliveryOutcome {
+  written: number;
+  failed: number;
+}
+
+export async function recordResults(db: DataSource, connection: ConnectionEntity, runId: string, answered: Answered[]): Promise<DeliveryOutcome> {
+  const ok = answered.filter((a) => a.result?.ok && a.result.remoteId);
+  const failed = answered.filter((a) => !(a.result?.ok && a.result.remoteId));
+  await db.transaction(async (m) => {
+    if (ok.length) {
+      // One row per remote record: ON CONFLICT DO UPDATE may not touch a row twice in one statement.
+      const links = new Map<string, { kind: string; recordId: string; remoteType: string; remoteId: string; hash: string }>();
+      for (const { pending: p, result } of ok) {
+        const hash = contentHash(p.record.fields, mapperFor(connection.kind, p.remoteType).remoteFields);
+        links.set(`${p.remoteType}\u0000${result!.remoteId}`, { kind: p.kind, recordId: p.recordId, remoteType: p.remoteType, remoteId: result!.remoteId!, hash });
+      }
+      const l = [...links.values()];
+      await m.query(
+        `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, content_hash)
+         SELECT k, r, $1, t, i, h FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[]) AS x(k, r, t, i, h)
+         ON CONFLICT (connection_id, remote_type, remote_id) DO UPDATE SET
+           record_id = EXCLUDED.record_id, content_hash = EXCLUDED.content_hash, last_synced_at = now()`,
+        [connection.id, l.map((x) => x.kind), l.map((x) => x.recordId), l.map((x) => x.remoteType), l.map((x) => x.remoteId), l.map((x) => x.hash)],
+      );
+      await m.query(`UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [ok.map((a) => a.pending.outboxId)]);
+    }
+    if (!failed.length) return;
+    await m.query(
+      `UPDATE outbox o SET attempts = o.attempts + 1, last_error = x.err, delivered_at = CASE WHEN x.final THEN now() ELSE NULL END
+       FROM unnest($1::bigint[], $2::text[], $3::boolean[]) AS x(id, err, final) WHERE o.id = x.id`,
+      [failed.map((a) => a.pending.outboxId), failed.map((a) => a.result?.error?.message ?? 'no result for this record'), failed.map((a) => !TRANSIENT.has(a.result?.error?.errorClass ?? 'UNKNOWN'))],
+    );
+    for (const { pending: p, result: r } of failed) {
+      await logError(m, {
+        connectionId: connection.id,
+        runId,
+        errorClass: r?.error?.errorClass ?? 'UNKNOWN',
+        code: r?.error?.code ?? 'NO_RESULT',
+        message: `write ${p.remoteType} for ${p.recordId} failed: ${r?.error?.message ?? 'no result'}`,
+        endpoint: `upsert ${p.remoteType}`,
+        recordIds: [p.recordId],
+      });
+    }
+  });
+  return { written: ok.length, failed: failed.length };
+}
+
+/** A whole call failed (network, quota, auth): its records stay queued for the next run. */
+export async function recordCallFailure(db: DataSource, pending: Pending[], message: string): Promise<void> {
+  await db.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, [pending.map((p) => p.outboxId), message]);
+}
