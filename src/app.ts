@@ -16,6 +16,7 @@ import { openDatabase, type Database } from './process/store/database';
 import { attachQuarantineEvents } from './process/quality/quarantine-events';
 import { securityOptionsFrom } from './experience/security/from-config';
 import { RecordCommands } from './process/records/record-commands';
+import { RunQueue } from './process/jobs/run-queue';
 import { AuditService } from './process/audit/audit.service';
 import { startMonitoring } from './process/health/start-monitoring';
 import { rebaselineConnection } from './process/sync/rebaseline';
@@ -69,7 +70,11 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
     onClose('pub/sub', () => bus.close());
     const connections = new ConnectionService(db, cipher, { redisUrl: config.redisUrl, adapterDefaults: overrides.adapterDefaults });
     onClose('adapters', () => connections.close());
-    const syncRuns = new SyncRunService(db, bus.events);
+    // Every instance can queue runs (api) and take them (worker); pg-boss upkeep runs in each, one at a time.
+    const runQueue = new RunQueue(db, { maintenance: true });
+    await runQueue.ready();
+    onClose('job queue', () => runQueue.stop());
+    const syncRuns = new SyncRunService(db, bus.events, runQueue);
 
     const emulators = await registerEmulators(config, overrides, connections, database, logger);
     onClose('emulators', () => Promise.all(emulators.map((e) => e.close())));

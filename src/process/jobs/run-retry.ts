@@ -1,7 +1,9 @@
 /**
  * What happens to a sync run that stopped: queued again as the next attempt after a back-off
  * (the checkpointed cursors make it continue where it stopped), or — after the last attempt —
- * a dead letter recorded in the error log. Pure, so the policy is tested as a table.
+ * a dead letter recorded in the error log. Pure, so the policy is tested as a table; the
+ * worker carries it out through pg-boss (the next attempt's job starts after the delay, a
+ * dead letter is the job failed into the dead-letter queue).
  */
 import type { ErrorClass } from '../../system';
 

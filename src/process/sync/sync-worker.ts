@@ -1,15 +1,24 @@
 /**
- * Runs queued sync runs and keeps continuous sync going: a scheduler queues an INCREMENTAL
- * run per connection every interval (at most one active per connection, by a unique index),
- * and the worker claims queued runs with SKIP LOCKED so any number of instances share the
- * work. Runs whose worker stopped heartbeating are marked INTERRUPTED.
+ * Runs queued sync runs and keeps continuous sync going. Every run goes through pg-boss
+ * (jobs/run-queue): any instance with a worker fetches due run jobs, executes the run its job
+ * names, and settles the job — done, a next attempt queued after a back-off, or failed into
+ * the dead-letter queue, whose jobs the worker records in the error log. A scheduler tick (one
+ * per interval across all instances) queues an INCREMENTAL run per connection, at most one
+ * active per connection (a unique index on `sync_runs`, and pg-boss's singleton key). Runs whose
+ * worker stopped heartbeating are marked INTERRUPTED and their job settled the same way.
  */
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { ErrorClass } from '../../system';
 import { resumeDueConnections } from '../connections/connection-pause';
 import { logError } from '../health/error-log';
-import { DEFAULT_RUN_RETRY, runFate, type RunRetrySettings } from '../jobs/run-retry';
+import { DEAD_RUN_QUEUE, RUN_QUEUE, SCHEDULE_QUEUE, type DeadRunJob, type RunQueue } from '../jobs/run-queue';
+import { DEFAULT_RUN_RETRY, errorClassOf, runFate, type RunRetrySettings } from '../jobs/run-retry';
 import type { SyncEngine } from './sync-engine';
 import type { SyncRunService } from './sync-run.service';
+
+/** pg-boss's own least polling interval; a job queued in this process wakes the worker at once. */
+const POLL_MS = 500;
 
 export interface SyncWorkerOptions {
   workerId: string;
@@ -26,22 +35,44 @@ export interface SyncWorkerOptions {
 export class SyncWorker {
   private timers: NodeJS.Timeout[] = [];
   private current: Promise<unknown> | undefined;
+  private draining: Promise<number> | undefined;
+  private drainAgain = false;
   private stopped = false;
-  private draining = false;
+  private stopListening: (() => void) | undefined;
+  private queue: RunQueue;
 
   constructor(
     private db: DataSource,
     private engine: SyncEngine,
     private runs: SyncRunService,
     private options: SyncWorkerOptions,
-  ) {}
+  ) {
+    this.queue = runs.queue;
+  }
 
   start(): void {
     this.stopped = false;
-    const tickSchedule = () => void this.scheduleAll().catch((err: unknown) => this.options.log?.('warn', 'scheduling failed', { error: String(err) }));
-    tickSchedule();
-    this.timers.push(setInterval(tickSchedule, this.options.intervalMs));
-    this.timers.push(setInterval(() => void this.drain(), 250));
+    const tick = () => void this.tick().catch((err: unknown) => this.options.log?.('warn', 'scheduling failed', { error: String(err) }));
+    tick();
+    this.timers.push(setInterval(tick, this.options.intervalMs));
+    this.timers.push(setInterval(() => void this.drain(), POLL_MS));
+    // A run queued in this process (a webhook, a finished run's changes) starts without waiting for the poll.
+    this.stopListening = this.queue.onQueued(() => void this.drain());
+  }
+
+  /**
+   * Offers this interval's scheduler tick; pg-boss keeps one per interval, so whichever
+   * instance gets it schedules and the others do not.
+   */
+  private async tick(): Promise<void> {
+    await this.queue.offerScheduleTick(this.options.intervalMs);
+    const job = await this.queue.fetchScheduleTick();
+    if (!job) return;
+    try {
+      await this.scheduleAll();
+    } finally {
+      await this.queue.complete(SCHEDULE_QUEUE, job, {});
+    }
   }
 
   /**
@@ -81,39 +112,64 @@ export class SyncWorker {
     for (const id of await this.schedulable(this.options.now?.() ?? new Date(), new Date(since))) await this.runs.trigger(id, 'INCREMENTAL');
   }
 
-  /** Claims and executes queued runs until none is left. */
+  /**
+   * Takes due run jobs (and records dead letters) until none is left; returns the runs
+   * executed. A call while draining makes the running drain look once more before it ends.
+   */
   async drain(): Promise<number> {
-    if (this.draining || this.stopped) return 0;
-    this.draining = true;
+    if (this.stopped) return 0;
+    if (this.draining) {
+      this.drainAgain = true;
+      return 0;
+    }
+    this.draining = this.takeJobs();
+    try {
+      return await this.draining;
+    } finally {
+      this.draining = undefined;
+    }
+  }
+
+  private async takeJobs(): Promise<number> {
     let executed = 0;
     try {
-      for (;;) {
-        if (this.stopped) break;
-        const claimed = (await this.db.query(
-          `UPDATE sync_runs SET status = 'RUNNING', started_at = now(), heartbeat_at = now(), worker_id = $1
-           WHERE id = (SELECT id FROM sync_runs WHERE status = 'QUEUED' AND (not_before IS NULL OR not_before <= now())
-                       ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
-           RETURNING id`,
-          [this.options.workerId],
-        )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
-        const id = firstId(claimed);
-        if (!id) break;
-        this.current = this.engine.execute(id);
-        await this.current.catch((err: unknown) => this.options.log?.('error', 'sync run crashed', { runId: id, error: String(err) }));
-        this.current = undefined;
-        await this.afterRun(id);
-        await this.deliverChangesOf(id);
-        executed++;
-      }
+      do {
+        this.drainAgain = false;
+        while (!this.stopped) {
+          await this.recordDeadLetters();
+          const job = await this.queue.fetchRun();
+          if (!job) break;
+          if (await this.runJob(job.id, job.data.runId)) executed++;
+        }
+      } while (this.drainAgain && !this.stopped);
     } catch (err) {
-      this.options.log?.('warn', 'worker could not claim runs', { error: String(err) });
-    } finally {
-      this.draining = false;
+      this.options.log?.('warn', 'worker could not take jobs', { error: String(err) });
     }
     return executed;
   }
 
-  /** Marks runs whose worker stopped heartbeating INTERRUPTED (never SUCCEEDED) and queues their next attempt. */
+  /** Claims the run a job names and executes it; a run no longer queued only settles the job. */
+  private async runJob(jobId: string, runId: string): Promise<boolean> {
+    const claimed = firstId(
+      (await this.db.query(
+        `UPDATE sync_runs SET status = 'RUNNING', started_at = now(), heartbeat_at = now(), worker_id = $2
+         WHERE id = $1 AND status = 'QUEUED' RETURNING id`,
+        [runId, this.options.workerId],
+      )) as [Array<{ id: string }>, number] | Array<{ id: string }>,
+    );
+    if (!claimed) {
+      await this.queue.complete(RUN_QUEUE, jobId, { skipped: 'the run is no longer queued' });
+      return false;
+    }
+    this.current = this.engine.execute(runId);
+    await this.current.catch((err: unknown) => this.options.log?.('error', 'sync run crashed', { runId, error: String(err) }));
+    this.current = undefined;
+    await this.settle(runId);
+    await this.deliverChangesOf(runId);
+    return true;
+  }
+
+  /** Marks runs whose worker stopped heartbeating INTERRUPTED (never SUCCEEDED) and settles their jobs. */
   async reapStale(): Promise<void> {
     const result = (await this.db.query(
       `UPDATE sync_runs SET status = 'INTERRUPTED', finished_at = now(), error = 'the worker running it stopped (no heartbeat)'
@@ -121,53 +177,100 @@ export class SyncWorker {
       [(this.options.staleAfterMs ?? 20_000) / 1000],
     )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
     const rows = Array.isArray(result[0]) ? (result[0] as Array<{ id: string }>) : (result as Array<{ id: string }>);
-    for (const { id } of rows) await this.afterRun(id);
+    for (const { id } of rows) await this.settle(id);
   }
 
-  /** Queues the next attempt of a run stopped by a transient failure, or records it as a dead letter. */
-  private async afterRun(runId: string): Promise<void> {
+  /**
+   * Settles the job of a run that stopped, as run-retry decides: the next attempt's row and
+   * job (starting after the back-off) replace it, or it is failed into the dead-letter queue,
+   * or it is simply complete. Row and job change in one transaction.
+   */
+  private async settle(runId: string): Promise<void> {
     try {
-      const rows = (await this.db.query(`SELECT connection_id, mode, status, error, attempt, dry_run FROM sync_runs WHERE id = $1`, [runId])) as Array<{
+      const rows = (await this.db.query(`SELECT connection_id, mode, status, error, attempt, dry_run, job_id FROM sync_runs WHERE id = $1`, [runId])) as Array<{
         connection_id: string;
         mode: string;
         status: string;
         error: string | null;
         attempt: number;
         dry_run: boolean;
+        job_id: string | null;
       }>;
       const run = rows[0];
       if (!run) return;
       const settings = { ...DEFAULT_RUN_RETRY, ...this.options.runRetry };
       const fate = runFate({ status: run.status, error: run.error, attempt: run.attempt, dryRun: run.dry_run }, settings);
-      if (fate.kind === 'RETRY') {
-        // The unique index keeps it to one active run per connection: a run queued meanwhile wins.
-        await this.db.query(
-          `INSERT INTO sync_runs (connection_id, mode, status, dry_run, attempt, not_before)
-           VALUES ($1, $2, 'QUEUED', false, $3, now() + make_interval(secs => $4))
-           ON CONFLICT (connection_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING`,
-          [run.connection_id, run.mode, run.attempt + 1, fate.delayMs / 1000],
-        );
-      } else if (fate.kind === 'DEAD_LETTER') {
-        await logError(this.db.manager, {
-          connectionId: run.connection_id,
-          runId,
-          errorClass: fate.errorClass,
-          code: 'DEAD_LETTER',
-          message: fate.reason,
-          endpoint: `sync run ${run.mode}`,
-          attempts: run.attempt,
-        });
+      await this.queue.ready();
+      if (fate.kind === 'DEAD_LETTER') {
+        const output = { runId, connectionId: run.connection_id, mode: run.mode, errorClass: fate.errorClass, reason: fate.reason, attempts: run.attempt };
+        // A run without a live job (queued before runs had jobs) is recorded directly.
+        if (!run.job_id || !(await this.queue.deadLetter(run.job_id, output))) await this.recordDeadLetter(output);
+        return;
       }
+      await this.db.transaction(async (manager) => {
+        let nextRunId: string | undefined;
+        if (fate.kind === 'RETRY') {
+          const jobId = randomUUID();
+          const startAfter = new Date(Date.now() + fate.delayMs);
+          // The unique index keeps it to one active run per connection: a run queued meanwhile wins.
+          const inserted = (await manager.query(
+            `INSERT INTO sync_runs (connection_id, mode, status, dry_run, attempt, not_before, job_id)
+             VALUES ($1, $2, 'QUEUED', false, $3, $4, $5)
+             ON CONFLICT (connection_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING RETURNING id`,
+            [run.connection_id, run.mode, run.attempt + 1, startAfter, jobId],
+          )) as Array<{ id: string }>;
+          nextRunId = inserted[0]?.id;
+          if (nextRunId) await this.queue.enqueue(manager, { runId: nextRunId, connectionId: run.connection_id, jobId, startAfter });
+        }
+        if (run.job_id) await this.queue.complete(RUN_QUEUE, run.job_id, { status: run.status, nextRunId: nextRunId ?? null }, manager);
+      });
     } catch (err) {
-      this.options.log?.('warn', 'could not queue the next attempt of a run', { runId, error: String(err) });
+      this.options.log?.('warn', 'could not settle the job of a run', { runId, error: String(err) });
     }
+  }
+
+  /** Records the dead-letter queue's jobs in the error log, each with its job's completion. */
+  private async recordDeadLetters(): Promise<void> {
+    for (let job = await this.queue.fetchDead(); job; job = await this.queue.fetchDead()) {
+      const dead = await this.describeDead(job);
+      await this.db.transaction(async (manager) => {
+        await this.recordDeadLetter(dead, manager);
+        await this.queue.complete(DEAD_RUN_QUEUE, job.id, {}, manager);
+      });
+    }
+  }
+
+  /** Ours when a worker gave up; otherwise pg-boss expired the job, and the run row tells the rest. */
+  private async describeDead(job: DeadRunJob): Promise<Parameters<SyncWorker['recordDeadLetter']>[0]> {
+    const out = job.output;
+    if (out.reason && out.errorClass) return { ...job.data, mode: out.mode ?? 'INCREMENTAL', errorClass: out.errorClass, reason: out.reason, attempts: out.attempts ?? 1 };
+    const rows = (await this.db.query(`SELECT mode, attempt FROM sync_runs WHERE id = $1`, [job.data.runId])) as Array<{ mode: string; attempt: number }>;
+    const message = out.value?.message ?? 'the job queue gave up on the run';
+    return { ...job.data, mode: rows[0]?.mode ?? 'INCREMENTAL', errorClass: errorClassOf(null), reason: `gave up: ${message}`, attempts: rows[0]?.attempt ?? 1 };
+  }
+
+  private async recordDeadLetter(
+    dead: { runId: string; connectionId: string; mode: string; errorClass: string; reason: string; attempts: number },
+    manager = this.db.manager,
+  ): Promise<void> {
+    await logError(manager, {
+      connectionId: dead.connectionId,
+      runId: dead.runId,
+      errorClass: dead.errorClass as ErrorClass,
+      code: 'DEAD_LETTER',
+      message: dead.reason,
+      endpoint: `sync run ${dead.mode}`,
+      attempts: dead.attempts,
+    });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopListening?.();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.current?.catch(() => undefined);
+    await this.draining?.catch(() => undefined);
   }
 }
 

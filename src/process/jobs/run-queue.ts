@@ -1,0 +1,180 @@
+/**
+ * The job queue sync runs go through: pg-boss over the app's own database connection.
+ * Every `sync_runs` row (one attempt of a run, what the API shows) is carried by one pg-boss
+ * job; any instance with a worker fetches due jobs, so work spreads over all of them. A run
+ * that keeps failing is failed into a dead-letter queue, and a scheduler tick queue makes the
+ * periodic schedule happen once per interval however many instances there are.
+ *
+ * pg-boss runs its SQL through `db.executeSql` over TypeORM's pool (and, inside a transaction,
+ * over that transaction), so the embedded database's single session is shared, never doubled.
+ */
+import { EventEmitter } from 'node:events';
+import PgBoss from 'pg-boss';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export const RUN_QUEUE = 'sync-run';
+export const DEAD_RUN_QUEUE = 'sync-run-dead';
+export const SCHEDULE_QUEUE = 'sync-schedule';
+
+/** What a run job carries: the `sync_runs` row it executes. */
+export interface RunJobData {
+  runId: string;
+  connectionId: string;
+}
+
+/** What a job that exhausted its run's attempts records (pg-boss copies it into the dead-letter queue). */
+export interface DeadRunOutput {
+  runId: string;
+  connectionId: string;
+  mode: string;
+  errorClass: string;
+  reason: string;
+  attempts: number;
+}
+
+export interface DeadRunJob {
+  id: string;
+  data: RunJobData;
+  /** Ours when a worker gave up; pg-boss's own (`{ value: { message } }`) when it expired the job. */
+  output: Partial<DeadRunOutput> & { value?: { message?: string } };
+}
+
+export interface RunQueueOptions {
+  /** Run pg-boss maintenance (expiry, archiving) in this instance. Off for short-lived users such as tests. @default false */
+  maintenance?: boolean;
+}
+
+/**
+ * A killed worker's job is settled by the heartbeat reaper within seconds; pg-boss's own
+ * expiry is only the last resort for a run nobody reaped for most of a day.
+ */
+const EXPIRE_SECONDS = 23 * 3600;
+
+type PgPool = { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
+
+export class RunQueue {
+  private static shared = new WeakMap<DataSource, RunQueue>();
+  private boss: Promise<PgBoss> | undefined;
+  private stopped = false;
+  private wakeups = new EventEmitter();
+
+  /** The queue of a DataSource, started on first use (harnesses and services that were not handed one). */
+  static for(db: DataSource): RunQueue {
+    let queue = RunQueue.shared.get(db);
+    if (!queue) RunQueue.shared.set(db, (queue = new RunQueue(db)));
+    return queue;
+  }
+
+  constructor(
+    private db: DataSource,
+    private options: RunQueueOptions = {},
+  ) {
+    if (!RunQueue.shared.has(db)) RunQueue.shared.set(db, this);
+  }
+
+  /** pg-boss, its schema and queues created; a failed start is tried again on the next call. */
+  ready(): Promise<PgBoss> {
+    if (this.stopped) return Promise.reject(new Error('the job queue has stopped'));
+    this.boss ??= this.startBoss().catch((err: unknown) => {
+      this.boss = undefined;
+      throw err;
+    });
+    return this.boss;
+  }
+
+  private async startBoss(): Promise<PgBoss> {
+    const pool = (this.db.driver as unknown as { master: PgPool }).master;
+    const boss = new PgBoss({
+      db: { executeSql: async (text, values) => pool.query(text, values) },
+      // The periodic schedule is a throttled queue (see scheduleTick); pg-boss's cron is unused.
+      schedule: false,
+      supervise: this.options.maintenance ?? false,
+    });
+    boss.on('error', () => undefined);
+    await boss.start();
+    // The dead-letter queue first: the run queue refers to it.
+    await boss.createQueue(DEAD_RUN_QUEUE, { name: DEAD_RUN_QUEUE, retryLimit: 2 });
+    // `singleton`: pg-boss itself never has two active jobs of one connection (the singleton key).
+    // Retries are run-level decisions (jobs/run-retry), so a failed job goes straight to dead letters.
+    await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, policy: 'singleton', retryLimit: 0, deadLetter: DEAD_RUN_QUEUE, expireInSeconds: EXPIRE_SECONDS });
+    await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
+    return boss;
+  }
+
+  /**
+   * Queues the job for a run row inside the caller's transaction (so the row and its job
+   * exist together or not at all). Call `ready()` first: starting pg-boss inside a
+   * transaction would wait for the embedded database's only session.
+   */
+  async enqueue(manager: EntityManager, run: RunJobData & { jobId: string; startAfter?: Date }): Promise<void> {
+    const boss = await this.ready();
+    const id = await boss.send(
+      RUN_QUEUE,
+      { runId: run.runId, connectionId: run.connectionId },
+      { id: run.jobId, singletonKey: run.connectionId, retryLimit: 0, startAfter: run.startAfter, db: over(manager) },
+    );
+    if (!id) throw new Error(`pg-boss refused the job of sync run ${run.runId}`);
+  }
+
+  /** Tells this process's worker, if any, that a job was queued (after the caller committed). */
+  notifyQueued(): void {
+    this.wakeups.emit('queued');
+  }
+
+  onQueued(listener: () => void): () => void {
+    this.wakeups.on('queued', listener);
+    return () => this.wakeups.off('queued', listener);
+  }
+
+  async fetchRun(): Promise<{ id: string; data: RunJobData } | undefined> {
+    const [job] = await (await this.ready()).fetch<RunJobData>(RUN_QUEUE);
+    return job;
+  }
+
+  async fetchDead(): Promise<DeadRunJob | undefined> {
+    const [job] = await (await this.ready()).fetch<RunJobData>(DEAD_RUN_QUEUE, { includeMetadata: true });
+    return job ? { id: job.id, data: job.data, output: (job as unknown as { output: DeadRunJob['output'] | null }).output ?? {} } : undefined;
+  }
+
+  async complete(queue: string, jobId: string, output: object, manager?: EntityManager): Promise<void> {
+    await (await this.ready()).complete(queue, jobId, output, manager ? { db: over(manager) } : {});
+  }
+
+  /** Fails a run job for good: pg-boss moves it to the dead-letter queue with this output. False when the job was no longer live. */
+  async deadLetter(jobId: string, output: DeadRunOutput): Promise<boolean> {
+    const result = (await (await this.ready()).fail(RUN_QUEUE, jobId, output)) as unknown as { affected?: number } | undefined;
+    return (result?.affected ?? 0) > 0;
+  }
+
+  /**
+   * Offers a scheduler tick for the current interval slot. pg-boss keeps one job per slot
+   * (throttling by singleton key), so however many instances offer it, one schedules.
+   */
+  async offerScheduleTick(intervalMs: number): Promise<void> {
+    const seconds = Math.max(1, Math.round(intervalMs / 1000));
+    await (await this.ready()).sendThrottled(SCHEDULE_QUEUE, {}, { retryLimit: 0 }, seconds, 'tick');
+  }
+
+  async fetchScheduleTick(): Promise<string | undefined> {
+    const [job] = await (await this.ready()).fetch(SCHEDULE_QUEUE);
+    return job?.id;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const boss = await this.boss?.catch(() => undefined);
+    this.boss = undefined;
+    // Not `graceful`: the worker has already finished its run, and the pool belongs to the DataSource.
+    await boss?.stop({ graceful: false, close: false, wait: true });
+  }
+}
+
+/** pg-boss's `db` over a TypeORM transaction: its statements join the caller's transaction. */
+function over(manager: EntityManager): PgBoss.Db {
+  return {
+    async executeSql(text, values) {
+      const result = (await manager.queryRunner!.query(text, values, true)) as { records: unknown[] };
+      return { rows: result.records };
+    },
+  };
+}
