@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import type { Database } from '../../src/process/store/database';
-import { startEmulators, type RunningEmulator } from '../../src/system';
+import { demoPeople, startEmulators, type RunningEmulator } from '../../src/system';
 import { collect, type Collector } from '../observability/support';
 import { openTestDatabase, resetDatabase } from '../support/database';
 import { freePort, startJunctionProcess, waitFor, type JunctionProcess } from '../support/junction-process';
@@ -156,5 +156,94 @@ describe.skipIf(inject('embeddedDatabase') || !REDIS)('Redis down: the API keeps
     expect([a!.child.pid, b!.child.pid]).toEqual(pids);
     expect(alive(a!) && alive(b!)).toBe(true);
     for (const c of collectors.splice(0)) await c.close();
+  });
+});
+
+const SYNCED = 1000;
+
+describe.skipIf(inject('embeddedDatabase') || !REDIS)('Redis stopped and restarted during a running sync, in one process (needs PostgreSQL and redis-server)', () => {
+  let db: Database;
+  let source: RunningEmulator;
+  let target: RunningEmulator;
+  let redis: ChildProcess | undefined;
+  let dataDir: string;
+  let junction: JunctionProcess | undefined;
+  let sourceId: string;
+  const sql = async <T>(text: string, params: unknown[] = []) => (await db.dataSource.query(text, params)) as T[];
+  const targetRecords = async () => {
+    const all: Array<{ Email?: string; Junction_Id__c?: string }> = [];
+    for (const object of ['Lead', 'Contact']) all.push(...((await (await fetch(`${target.url}/_emulator/records/${object}`)).json()) as typeof all));
+    return all;
+  };
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    await resetDatabase(db);
+    [source] = await startEmulators({ crms: ['HUBSPOT'], seed: 0, defaultPorts: false });
+    [target] = await startEmulators({ crms: ['SALESFORCE'], seed: 0, defaultPorts: false });
+    source.seed(demoPeople(SYNCED, 19, 0));
+    const connections = new ConnectionService(db.dataSource, new CredentialsCipher(MASTER_KEY));
+    sourceId = (await connections.create({ name: 'source', kind: 'HUBSPOT', baseUrl: source.url, credentials: SANDBOX })).id;
+    await connections.create({ name: 'target', kind: 'SALESFORCE', baseUrl: target.url, credentials: SANDBOX });
+    await connections.close();
+    dataDir = mkdtempSync(join(tmpdir(), 'junction-redis-sync-'));
+  }, 60_000);
+  afterAll(async () => {
+    await junction?.kill('SIGKILL');
+    if (redis) await killRedis(redis);
+    await source?.close();
+    await target?.close();
+    await db?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it(`the same process finishes the sync of ${SYNCED} people exactly once Redis is back`, { timeout: 300_000 }, async () => {
+    const port = await freePort();
+    redis = await startPrivateRedis(REDIS!, port);
+    junction = await startJunctionProcess(
+      {
+        DATABASE_URL: inject('databaseUrl'),
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        JUNCTION_DATA_DIR: dataDir,
+        JUNCTION_EMULATORS: 'none',
+        JUNCTION_ADMIN_KEY: ADMIN_KEY,
+        JUNCTION_MASTER_KEY: MASTER_KEY,
+        JUNCTION_SYNC_INTERVAL_MS: '500',
+      },
+      ADMIN_KEY,
+    );
+    const pid = junction.child.pid;
+    // Run events are published through Redis while it is away: a subscriber here must still get them.
+    const events = collect<RunEvent>(junction.url, ADMIN_KEY, SUBSCRIPTION);
+    try {
+      await waitFor(
+        () => sql<{ n: number }>(`SELECT coalesce(max(records_read), 0)::int AS n FROM sync_runs WHERE connection_id = $1 AND status = 'RUNNING'`, [sourceId]),
+        (r) => r[0]!.n > 0,
+        120_000,
+        'the source run to make progress',
+      );
+      await killRedis(redis);
+      redis = undefined;
+      const heardBefore = events.events.length;
+      await new Promise((r) => setTimeout(r, 3000));
+      expect((await fetch(`${junction.url}/readyz`, { signal: AbortSignal.timeout(NO_HANG_MS) })).status).toBe(200);
+      redis = await startPrivateRedis(REDIS!, port);
+
+      await waitFor(async () => (await targetRecords()).length, (n) => n >= SYNCED, 240_000, `${SYNCED} people in the target`);
+      await waitFor(() => sql<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL`), (r) => r[0]!.n === 0, 60_000, 'an empty outbox');
+      expect(events.events.length).toBeGreaterThan(heardBefore);
+    } finally {
+      await events.close();
+    }
+    expect(junction.child.pid).toBe(pid);
+    expect(junction.child.exitCode).toBeNull();
+    const records = await targetRecords();
+    expect(records.map((r) => String(r.Email).toLowerCase()).sort()).toEqual(
+      demoPeople(SYNCED, 19, 0)
+        .map((p) => p.email.toLowerCase())
+        .sort(),
+    );
+    expect(new Set(records.map((r) => r.Junction_Id__c)).size).toBe(SYNCED);
+    expect(await sql(`SELECT id FROM sync_runs WHERE status = 'SUCCEEDED' AND (finished_at IS NULL OR progress < 1)`)).toEqual([]);
   });
 });
