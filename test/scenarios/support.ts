@@ -71,12 +71,12 @@ export function sharedValues(values: Partial<Record<string, UnifiedValue>>): Rec
   return Object.fromEntries(SHARED_FIELDS.map((f) => [f, values[f] ?? null]));
 }
 
-/** A contact linked in every one of the given CRMs. */
+/** A contact linked in every one of the given CRMs: the same seeded person on every run (first by email). */
 export async function contactInEvery(h: SyncHarness, kinds: CrmKind[]): Promise<string> {
   const ids = kinds.map((k) => h.connectionIds.get(k)!);
   const rows = (await h.db.dataSource.query(
-    `SELECT record_id FROM source_links WHERE record_kind = 'CONTACT' AND connection_id = ANY($1::uuid[])
-      GROUP BY record_id HAVING count(DISTINCT connection_id) = $2 ORDER BY record_id LIMIT 1`,
+    `SELECT l.record_id FROM source_links l JOIN contacts c ON c.id = l.record_id WHERE l.record_kind = 'CONTACT' AND l.connection_id = ANY($1::uuid[])
+      GROUP BY l.record_id, c.email HAVING count(DISTINCT l.connection_id) = $2 ORDER BY c.email LIMIT 1`,
     [ids, ids.length],
   )) as Array<{ record_id: string }>;
   expect(rows).toHaveLength(1);
