@@ -28,7 +28,7 @@ const wants = (n: number) => !only || only.includes(n);
 
 // Quick sizes are cut to what fits in 2 minutes on 2 busy cores (see BENCHMARKS.md).
 const SIZES = quick
-  ? { ingest: 1_000, scale: 0, api: 500, readContacts: 10_000, readSeconds: 3, subscribers: 1_000, events: 1, changes: 20, intervalMs: 1_000, saturation: 1_000, limit: 5, windowMs: 1_000 }
+  ? { ingest: Number(process.env.BENCH_INGEST ?? 1_000), scale: 0, api: 500, readContacts: 10_000, readSeconds: 3, subscribers: 1_000, events: 1, changes: 20, intervalMs: 1_000, saturation: 1_000, limit: 5, windowMs: 1_000 }
   : { ingest: 100_000, scale: Number(process.env.BENCH_SCALE ?? 1_000_000), api: 10_000, readContacts: 100_000, readSeconds: 15, subscribers: 1_000, events: 5, changes: 100, intervalMs: 1_000, saturation: 50_000, limit: 5, windowMs: 1_000 };
 
 async function main(): Promise<void> {

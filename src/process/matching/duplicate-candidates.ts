@@ -27,46 +27,33 @@ export async function storeCandidate(m: Queryable, a: string, b: string, score: 
   return rows.length > 0;
 }
 
-/** After a contact is stored: compares it with people of the same surname, or of the same company and surname initial (blocking keeps it cheap). */
+/** After a contact is stored: proposes its fuzzy duplicates (see proposeDuplicatesForMany). */
 export async function proposeDuplicatesFor(m: Queryable, contactId: string): Promise<number> {
-  // One statement: the contact itself first, then its block (same surname, or same company and initial).
-  const rows = ((await m.query(
-    `WITH self AS (SELECT c.id, c.first_name, c.last_name, co.name_key FROM contacts c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = $1)
-     SELECT * FROM self
-     UNION ALL (${LIVE_PEOPLE} AND c.id <> $1 AND c.last_name IS NOT NULL AND EXISTS (SELECT 1 FROM self s WHERE
-       lower(c.last_name) = lower(s.last_name) OR (co.name_key = s.name_key AND left(lower(c.last_name), 1) = left(lower(s.last_name), 1))) LIMIT 500)`,
-    [contactId],
-  )) as PersonRow[]).map(toPerson);
-  const [self, ...others] = rows;
-  if (!self || self.id !== contactId || (!self.lastName && !self.firstName)) return 0;
-  let proposed = 0;
-  for (const other of others) {
-    const { score, matchedOn } = scorePair(self, other);
-    if (score >= PROPOSE_AT && (await storeCandidate(m, self.id, other.id, score, matchedOn))) proposed++;
-  }
-  return proposed;
+  return proposeDuplicatesForMany(m, [contactId]);
 }
 
 /**
- * The same proposal for every contact a page created, in one read and one write: each new
- * contact's block (same surname, or same company key and surname initial; at most 500 people
- * each) is read at once, pairs are scored here, and the candidates stored in one statement.
+ * Proposals for every contact a page created, in one read and one write. The block is the
+ * people of a company with the same match key and the same initials (at most 500 per contact):
+ * a pair without the same company scores at most NAME_WEIGHT (0.75), below PROPOSE_AT (0.85),
+ * so comparing a whole surname across the store could never propose anything — and on common
+ * surnames it cost more than the rest of ingest together. Same initials keeps the block small
+ * in large companies; a pair differing in both initials and still ≥ 0.8 alike by name is rare,
+ * and the bulk scan (proposeAll, `scanDuplicates`) compares whole companies.
  */
 export async function proposeDuplicatesForMany(m: Queryable, contactIds: readonly string[]): Promise<number> {
   if (!contactIds.length) return 0;
   const rows = (await m.query(
-    `WITH self AS (SELECT c.id, c.first_name, c.last_name, co.name_key FROM contacts c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ANY($1)),
+    `WITH self AS (SELECT c.id, c.first_name, c.last_name, co.name_key FROM contacts c JOIN companies co ON co.id = c.company_id
+                   WHERE c.id = ANY($1) AND co.name_key IS NOT NULL AND c.last_name IS NOT NULL),
      block AS (
-       SELECT s.id AS self_id, c.id FROM self s JOIN contacts c ON lower(c.last_name) = lower(s.last_name)
-         WHERE c.merged_into IS NULL AND c.deleted_at IS NULL AND c.id <> s.id
-       UNION
-       SELECT s.id, c.id FROM self s JOIN companies co ON co.name_key = s.name_key JOIN contacts c ON c.company_id = co.id
-         WHERE c.merged_into IS NULL AND c.deleted_at IS NULL AND c.id <> s.id AND c.last_name IS NOT NULL
-           AND left(lower(c.last_name), 1) = left(lower(s.last_name), 1)),
-     capped AS (SELECT self_id, id FROM (SELECT self_id, id, row_number() OVER (PARTITION BY self_id) AS n FROM block) b WHERE n <= 500)
+       SELECT s.id AS self_id, c.id, row_number() OVER (PARTITION BY s.id) AS n
+       FROM self s JOIN companies co ON co.name_key = s.name_key JOIN contacts c ON c.company_id = co.id
+       WHERE c.merged_into IS NULL AND c.deleted_at IS NULL AND c.id <> s.id AND c.last_name IS NOT NULL
+         AND left(lower(c.last_name), 1) = left(lower(s.last_name), 1) AND left(lower(c.first_name), 1) IS NOT DISTINCT FROM left(lower(s.first_name), 1))
      SELECT s.id AS self_id, s.id, s.first_name, s.last_name, s.name_key FROM self s
      UNION ALL
-     SELECT b.self_id, c.id, c.first_name, c.last_name, co.name_key FROM capped b JOIN contacts c ON c.id = b.id LEFT JOIN companies co ON co.id = c.company_id`,
+     SELECT b.self_id, c.id, c.first_name, c.last_name, co.name_key FROM block b JOIN contacts c ON c.id = b.id LEFT JOIN companies co ON co.id = c.company_id WHERE b.n <= 500`,
     [contactIds],
   )) as Array<PersonRow & { self_id: string }>;
   const selves = new Map(rows.filter((r) => r.self_id === r.id).map((r) => [r.id, toPerson(r)]));

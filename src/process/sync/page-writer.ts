@@ -192,15 +192,22 @@ export class PageWriter {
     }
   }
 
+  /** New records' provenance is a plain insert (nothing to conflict with); changed records' an upsert. */
   private async writeProvenance(m: Queryable): Promise<void> {
-    const rows = [...this.provenance.values()];
-    if (!rows.length) return;
-    await m.query(
-      `INSERT INTO field_provenance (record_id, field, value, connection_id, changed_at)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[], $5::timestamptz[])
-       ON CONFLICT (record_id, field) DO UPDATE SET value = EXCLUDED.value, connection_id = EXCLUDED.connection_id, changed_at = EXCLUDED.changed_at`,
-      [rows.map((r) => r.recordId), rows.map((r) => r.field), rows.map((r) => JSON.stringify(r.value ?? null)), rows.map((r) => r.connectionId), rows.map((r) => r.changedAt)],
-    );
+    const all = [...this.provenance.values()];
+    const fresh = all.filter((r) => this.inserts.has(r.recordId));
+    const changed = all.filter((r) => !this.inserts.has(r.recordId));
+    for (const [rows, onConflict] of [
+      [fresh, ''],
+      [changed, 'ON CONFLICT (record_id, field) DO UPDATE SET value = EXCLUDED.value, connection_id = EXCLUDED.connection_id, changed_at = EXCLUDED.changed_at'],
+    ] as const) {
+      if (!rows.length) continue;
+      await m.query(
+        `INSERT INTO field_provenance (record_id, field, value, connection_id, changed_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[], $5::timestamptz[]) ${onConflict}`,
+        [rows.map((r) => r.recordId), rows.map((r) => r.field), rows.map((r) => JSON.stringify(r.value ?? null)), rows.map((r) => r.connectionId), rows.map((r) => r.changedAt)],
+      );
+    }
   }
 
   private async writeLinks(m: Queryable): Promise<void> {
