@@ -91,6 +91,10 @@ export interface SystemAdapter {
   upsert(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]>;
   /** Soft delete / archive in the vendor's terms. */
   archive(remoteType: string, remoteIds: string[]): Promise<WriteResult[]>;
+  /** The same writes through the vendor's bulk ingest (Salesforce Bulk API 2.0), for vendors that have one. */
+  bulkUpsert?(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]>;
+  /** A delivery of more records than this goes through bulkUpsert (a connection's `settings.bulkIngestThreshold` overrides it). */
+  readonly bulkIngestThreshold?: number;
   refreshToken(): Promise<TokenInfo>;
   /** Calls made through this adapter since it was built (for run accounting). */
   readonly stats: AdapterStats;
@@ -137,6 +141,8 @@ export interface AdapterOptions {
   retry?: RetrySettings;
   /** Called whenever the adapter obtains a new token, so the store can keep its expiry. */
   onToken?: (token: TokenInfo) => void;
+  /** Deliveries above this many records use the vendor's bulk ingest, where it has one (Salesforce: 2,000). */
+  bulkIngestThreshold?: number;
 }
 
 export interface LimiterOptions {

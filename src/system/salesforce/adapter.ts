@@ -5,6 +5,7 @@
 import { SystemError } from '../errors';
 import type { AdapterOptions, AdapterStats, ApiUsage, ChangePage, ConnectionTestResult, ListOptions, OutboundRecord, RemoteRecord, SystemAdapter, TokenInfo, WriteResult } from '../system-api';
 import { bulkExport } from './bulk-export';
+import { bulkUpsertRecords } from './bulk-ingest';
 import { SalesforceRest } from './client';
 import { SALESFORCE_DESCRIPTOR } from './descriptor';
 import { listChanged } from './list-changed';
@@ -14,10 +15,13 @@ import { archiveRecords, upsertRecords } from './writes';
 export class SalesforceAdapter implements SystemAdapter {
   readonly kind = 'SALESFORCE' as const;
   readonly apiVersion: string;
+  /** Below this, composite collections (one call per 200) are quicker than a job's ~7 calls and polling. */
+  readonly bulkIngestThreshold: number;
   private rest: SalesforceRest;
 
   constructor(options: AdapterOptions) {
     this.apiVersion = options.apiVersion ?? SALESFORCE_DESCRIPTOR.defaultApiVersion;
+    this.bulkIngestThreshold = options.bulkIngestThreshold ?? 2_000;
     this.rest = new SalesforceRest(options, this.apiVersion);
   }
 
@@ -60,6 +64,10 @@ export class SalesforceAdapter implements SystemAdapter {
 
   upsert(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]> {
     return upsertRecords(this.rest, remoteType, records);
+  }
+
+  bulkUpsert(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]> {
+    return bulkUpsertRecords(this.rest, remoteType, records);
   }
 
   archive(_remoteType: string, remoteIds: string[]): Promise<WriteResult[]> {

@@ -46,14 +46,17 @@ function parseCsv(text: string): Record<string, string>[] {
   }
 }
 
-async function waitForJob(rest: SalesforceRest, id: string): Promise<void> {
+/** Polls a query or ingest job, backing off from 200 ms to 5 s, until it completes; Failed and Aborted throw. */
+export async function waitForJob(rest: SalesforceRest, kind: 'query' | 'ingest', id: string): Promise<void> {
   const deadline = Date.now() + POLL_TIMEOUT_MS;
   for (let wait = POLL_START_MS; ; wait = Math.min(wait * 2, POLL_MAX_MS)) {
-    const info = parseWire(BulkJobInfo, (await rest.get(`/jobs/query/${id}`)).body, 'bulk job info');
+    const info = parseWire(BulkJobInfo, (await rest.get(`/jobs/${kind}/${id}`)).body, 'bulk job info');
     if (info.state === 'JobComplete') return;
     if (info.state === 'Failed' || info.state === 'Aborted')
-      throw new SystemError('SERVER', 'BULK_JOB_FAILED', `bulk query job ${id} ended ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}`);
-    if (Date.now() > deadline) throw new SystemError('TIMEOUT', 'BULK_JOB_TIMEOUT', `bulk query job ${id} still ${info.state} after ${POLL_TIMEOUT_MS} ms`);
+      throw new SystemError('SERVER', 'BULK_JOB_FAILED', `bulk ${kind} job ${id} ended ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}`);
+    // An ingest job left Open was never closed: waiting will not change that.
+    if (info.state === 'Open' && kind === 'ingest') throw new SystemError('CONFLICT', 'BULK_JOB_OPEN', `bulk ingest job ${id} is still Open`);
+    if (Date.now() > deadline) throw new SystemError('TIMEOUT', 'BULK_JOB_TIMEOUT', `bulk ${kind} job ${id} still ${info.state} after ${POLL_TIMEOUT_MS} ms`);
     await new Promise((r) => setTimeout(r, wait));
   }
 }
@@ -65,7 +68,7 @@ export async function* bulkExport(rest: SalesforceRest, remoteType: string, opti
   const created = await rest.call({ method: 'POST', path: '/jobs/query', body: { operation: 'query', query: `SELECT ${select.join(', ')} FROM ${remoteType}` }, idempotent: false });
   const job = parseWire(BulkJobInfo, created.body, 'bulk job info');
   try {
-    await waitForJob(rest, job.id);
+    await waitForJob(rest, 'query', job.id);
     const pageSize = options.pageSize ?? BULK_RESULTS_PAGE;
     let locator: string | undefined;
     do {

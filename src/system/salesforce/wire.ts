@@ -59,6 +59,7 @@ export const ERROR_CODE_CLASSES: Readonly<Record<string, ErrorClass>> = {
   INVALIDJOB: 'VALIDATION',
   INVALIDENTITY: 'VALIDATION',
   INVALIDJOBSTATE: 'CONFLICT',
+  BULK_API_ERROR: 'VALIDATION',
 };
 
 /** Class of a Salesforce code; the HTTP status decides when the code is unknown. */

@@ -22,7 +22,7 @@ function chunks<T>(items: T[], size: number): T[][] {
 }
 
 /** Drops keys Salesforce would reject or that we set ourselves (id, attributes, the external id). */
-function writable(fields: RemoteFields): RemoteFields {
+export function writable(fields: RemoteFields): RemoteFields {
   const skip = new Set(['id', 'attributes', EXT.toLowerCase()]);
   return Object.fromEntries(Object.entries(fields).filter(([k]) => !skip.has(k.toLowerCase())));
 }

@@ -76,6 +76,13 @@ function upload(call: RouteCall): EmulatorResponse {
   const job = ingestJob(call);
   if (job.state !== 'Open') return restError(409, 'INVALIDJOBSTATE', 'Unable to upload data for a job that is not in the Open state.');
   if (!String(call.req.headers['content-type'] ?? '').includes('text/csv')) return restError(400, 'INVALIDJOB', 'InvalidJob : Content-Type must be text/csv');
+  // Bulk 2.0 takes one upload per job; Salesforce refuses a second PUT in these words.
+  if (job.uploads.length)
+    return restError(
+      400,
+      'BULK_API_ERROR',
+      `Found multiple contents for job: <${job.id}>, please 'Close' / 'Abort' / 'Delete' the current Job then create a new Job and make sure you only do 'PUT' once on a given Job.`,
+    );
   job.uploads.push(call.req.text());
   return empty(201);
 }
