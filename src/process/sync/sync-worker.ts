@@ -232,11 +232,16 @@ export class SyncWorker {
   /** Records the dead-letter queue's jobs in the error log, each with its job's completion. */
   private async recordDeadLetters(): Promise<void> {
     for (let job = await this.queue.fetchDead(); job; job = await this.queue.fetchDead()) {
-      const dead = await this.describeDead(job);
-      await this.db.transaction(async (manager) => {
-        await this.recordDeadLetter(dead, manager);
-        await this.queue.complete(DEAD_RUN_QUEUE, job.id, {}, manager);
-      });
+      try {
+        const dead = await this.describeDead(job);
+        await this.db.transaction(async (manager) => {
+          await this.recordDeadLetter(dead, manager);
+          await this.queue.complete(DEAD_RUN_QUEUE, job.id, { recorded: dead }, manager);
+        });
+      } catch (err) {
+        // Left active, the job comes back when pg-boss expires it; the runs go on meanwhile.
+        this.options.log?.('warn', 'could not record a dead letter', { jobId: job.id, error: String(err) });
+      }
     }
   }
 
