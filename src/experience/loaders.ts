@@ -44,11 +44,20 @@ function fromMap<V>(fetch: (ids: readonly string[]) => Promise<Map<string, V>>, 
  */
 export function createLoaders(queries: ReadQueries, options: { cache: boolean } = { cache: true }): Loaders {
   const cache = options.cache;
+  const connectionById = new DataLoader(byId((ids) => queries.connections.byIds(ids)), { cache });
   return {
     companyById: new DataLoader(byId((ids) => queries.companies.byIds(ids)), { cache }),
     contactById: new DataLoader(byId((ids) => queries.contacts.byIds(ids)), { cache }),
-    connectionById: new DataLoader(byId((ids) => queries.connections.byIds(ids)), { cache }),
-    sourcesByRecordId: new DataLoader(fromMap((ids) => queries.sources.byRecordIds(ids), () => []), { cache }),
+    connectionById,
+    sourcesByRecordId: new DataLoader(
+      fromMap(async (ids) => {
+        // The links' connections come in the same statement; primed, `sources { connection }` costs no second query.
+        const { links, connections } = await queries.sources.byRecordIdsWithConnections(ids);
+        for (const c of connections) connectionById.prime(c.id, c);
+        return links;
+      }, () => []),
+      { cache },
+    ),
     provenanceByRecordId: new DataLoader(fromMap((ids) => queries.contacts.provenance(ids), () => []), { cache }),
     mergedFromByMasterId: new DataLoader(fromMap((ids) => queries.contacts.mergedFrom(ids), () => []), { cache }),
     contactCountByCompany: new DataLoader(fromMap((ids) => queries.contacts.countByCompanies(ids), () => 0), { cache }),

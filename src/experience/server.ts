@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -39,7 +39,7 @@ export interface HttpServerOptions {
   /** `production` turns introspection off. */
   env: 'development' | 'production' | 'test';
   dataSource: DataSource;
-  connections: Pick<ConnectionService, 'create' | 'test'>;
+  connections: Pick<ConnectionService, 'create' | 'test' | 'setCustomFields'>;
   /** Receives CRM change notifications at /webhooks/:connectionId when given. */
   webhooks?: Pick<WebhookService, 'receive'>;
   /** Hand edits to records; built over `dataSource` when not given. */
@@ -89,6 +89,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
 
   const app = express();
   app.disable('x-powered-by');
+  // GraphQL answers are POST responses no client revalidates; hashing every body for an ETag is wasted work.
+  app.disable('etag');
   const httpServer = createServer(app);
   applyServerTimeouts(httpServer, security.options.http);
   const ws = attachGraphqlWs({ httpServer, schema, services, authenticator, logger, guards: security.guards, sockets: security.sockets });
@@ -104,6 +106,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
     plugins: [
       ...security.guards.apollo.plugins,
       ...(options.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // No cache hints are used; the default cache-control plugin would wrap every field resolver to collect them.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       requestLogPlugin(logger),
       { serverWillStart: async () => ({ drainServer: () => ws.dispose() }) },

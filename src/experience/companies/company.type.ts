@@ -3,7 +3,7 @@ import type { CompanyEntity } from '../../process/store/entities';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';
 
-@ObjectType({ description: 'A unified company (Salesforce Account, HubSpot company, Dynamics account).' })
+@ObjectType({ description: 'A unified company (Salesforce Account, HubSpot company, Dynamics account).', simpleResolvers: true })
 export class Company {
   @Field(() => ID) id!: string;
   @Field(() => String, { nullable: true }) name!: string | null;

@@ -12,7 +12,7 @@ export class ApiUsage {
   @Field(() => DateTimeScalar, { nullable: true }) resetsAt!: Date | null;
 }
 
-@ObjectType({ description: 'One configured CRM connection. Credentials are never readable.' })
+@ObjectType({ description: 'One configured CRM connection. Credentials are never readable.', simpleResolvers: true })
 export class Connection {
   @Field(() => ID) id!: string;
   @Field() name!: string;

@@ -4,8 +4,11 @@ import type { ContactEntity } from '../../process/store/entities';
 import { LifecycleStageEnum } from '../common/enums';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';
+import type { Company } from '../companies/company.type';
+import type { SourceLink } from './source-link.type';
 
-@ObjectType({ description: 'A unified contact: one person, whatever CRMs know them.' })
+// simpleResolvers: plain properties read by graphql's default resolver, no per-field wrapper (reads are 100 × ~20 fields).
+@ObjectType({ description: 'A unified contact: one person, whatever CRMs know them.', simpleResolvers: true })
 export class Contact {
   @Field(() => ID) id!: string;
   @Field(() => String, { nullable: true }) email!: string | null;
@@ -27,6 +30,8 @@ export class Contact {
   @Field(() => DateTimeScalar) updatedAt!: Date;
   /** Resolved to `company` by ContactResolver through a loader. */
   companyId!: string | null;
+  /** Relations a list query fetched for its whole page (loaders-preload); resolvers answer from them. */
+  preloaded?: { company?: Company | null; sources?: SourceLink[] };
 }
 
 @ObjectType()

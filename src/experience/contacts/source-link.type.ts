@@ -2,8 +2,9 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { RecordKind, SourceLinkEntity } from '../../process/store/entities';
 import { RecordKindEnum } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
+import type { Connection } from '../connections/connection.type';
 
-@ObjectType({ description: 'One CRM record feeding a unified record.' })
+@ObjectType({ description: 'One CRM record feeding a unified record.', simpleResolvers: true })
 export class SourceLink {
   @Field(() => ID) id!: string;
   @Field(() => RecordKindEnum) recordKind!: RecordKind;
@@ -13,6 +14,8 @@ export class SourceLink {
   @Field(() => DateTimeScalar) lastSyncedAt!: Date;
   /** Resolved to `connection` by SourceLinkResolver through a loader. */
   connectionId!: string;
+  /** Set when a list query read the connection with the page (loaders-preload). */
+  preloadedConnection?: Connection;
 }
 
 export const toSourceLink = (s: SourceLinkEntity): SourceLink => ({

@@ -41,8 +41,31 @@ export const generateApiKey = (): string => `${KEY_PREFIX}${randomBytes(32).toSt
 /** The part of a key kept in clear (api_keys.prefix): safe to log and to show. */
 export const visibleKeyPrefix = (key: string): string => key.slice(0, VISIBLE_PREFIX_LENGTH);
 
+/**
+ * How long a verified key is trusted without asking the database again. Revocation through
+ * this instance evicts at once; another instance's revocation reaches HTTP requests here
+ * within this time (open sockets are closed by the revoked-key sweep, which also evicts).
+ */
+export const VERIFIED_KEY_TTL_MS = 5_000;
+/** Bounds the cache: past this many keys it starts over (keys are few; this is a guard). */
+const MAX_CACHED_KEYS = 10_000;
+
+export interface ApiKeyServiceOptions {
+  /** 0 turns the verified-key cache off. @default VERIFIED_KEY_TTL_MS */
+  verifiedTtlMs?: number;
+}
+
 export class ApiKeyService {
-  constructor(private db: DataSource) {}
+  /** Verified keys by hash (never the key itself): one database look-up per key per TTL, not per request. */
+  private verified = new Map<string, { principal: Principal; until: number }>();
+  private readonly ttlMs: number;
+
+  constructor(
+    private db: DataSource,
+    options: ApiKeyServiceOptions = {},
+  ) {
+    this.ttlMs = options.verifiedTtlMs ?? VERIFIED_KEY_TTL_MS;
+  }
 
   async create(name: string, role: Role): Promise<CreatedApiKey> {
     const key = generateApiKey();
@@ -57,12 +80,18 @@ export class ApiKeyService {
   /** The principal a key stands for, or null when it is unknown or revoked. */
   async verify(key: string): Promise<Principal | null> {
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) return null;
+    const hash = hashApiKey(key);
+    const cached = this.verified.get(hash);
+    if (cached && cached.until > Date.now()) return cached.principal;
     const rows = (await this.db.query(
       `SELECT id, role, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
-      [hashApiKey(key)],
+      [hash],
     )) as Array<{ id: string; role: Role; last_used_at: Date | null }>;
     const row = rows[0];
-    if (!row) return null;
+    if (!row) {
+      this.verified.delete(hash);
+      return null;
+    }
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS) {
       // Conditional in SQL too, so concurrent requests and instances write it once a minute.
       await this.db.query(
@@ -70,7 +99,19 @@ export class ApiKeyService {
         [row.id],
       );
     }
-    return { id: row.id, role: row.role };
+    const principal: Principal = { id: row.id, role: row.role };
+    if (this.ttlMs > 0) {
+      if (this.verified.size >= MAX_CACHED_KEYS) this.verified.clear();
+      this.verified.set(hash, { principal, until: Date.now() + this.ttlMs });
+    }
+    return principal;
+  }
+
+  /** Drops cached verifications of these key ids (revoked here, or seen revoked by another instance). */
+  private forget(ids: Iterable<string>): void {
+    const gone = new Set(ids);
+    if (gone.size === 0) return;
+    for (const [hash, entry] of this.verified) if (gone.has(entry.principal.id)) this.verified.delete(hash);
   }
 
   /** Revokes a key; returns it, or null when no such key exists. Revoking twice keeps the first time. */
@@ -82,6 +123,7 @@ export class ApiKeyService {
        RETURNING id, name, role, prefix, created_at, last_used_at, revoked_at`,
       [id],
     )) as [KeyRow[], number];
+    this.forget([id]);
     return rows[0] ? toApiKey(rows[0]) : null;
   }
 
@@ -90,7 +132,9 @@ export class ApiKeyService {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];
     const rows = (await this.db.query(`SELECT id FROM api_keys WHERE id = ANY($1::uuid[]) AND revoked_at IS NOT NULL`, [valid])) as Array<{ id: string }>;
-    return rows.map((r) => r.id);
+    const revoked = rows.map((r) => r.id);
+    this.forget(revoked);
+    return revoked;
   }
 
   /**

@@ -3,8 +3,12 @@ import type { DataSource } from 'typeorm';
 import { isUuid } from './pagination';
 import { mapConnection, type ConnectionView, type Row } from './row-mappers';
 
-const COLUMNS = `id, name, kind, base_url, api_version, status, status_reason, circuit, enabled, token_expires_at,
-  last_successful_sync_at, api_used, api_limit, api_resets_at, settings, created_at, updated_at`;
+/** The columns a ConnectionView is built from (never credentials_sealed). */
+export const CONNECTION_VIEW_COLUMNS = [
+  'id', 'name', 'kind', 'base_url', 'api_version', 'status', 'status_reason', 'circuit', 'enabled', 'token_expires_at',
+  'last_successful_sync_at', 'api_used', 'api_limit', 'api_resets_at', 'settings', 'created_at', 'updated_at',
+] as const;
+const COLUMNS = CONNECTION_VIEW_COLUMNS.join(', ');
 
 export class ConnectionQueries {
   constructor(private db: DataSource) {}
