@@ -109,12 +109,24 @@ export async function crmCopy(h: SyncHarness, kind: CrmKind, contactId: string):
   return sharedValues(unifiedOf(kind, row!));
 }
 
-/** Sync rounds (every connection, in order) until a whole round writes nothing to any CRM. */
+/**
+ * Sync rounds (every connection, in order) until a whole round writes nothing to any CRM.
+ * A finished run may queue follow-up runs for connections it left changes for, and the worker
+ * runs those too, so a round is judged by every run it started, not only the triggered ones.
+ */
 export async function syncUntilQuiet(h: SyncHarness, maxRounds = 6): Promise<number> {
   for (let round = 1; round <= maxRounds; round++) {
-    const runs = await h.syncAll();
+    const [{ last }] = (await h.db.dataSource.query(`SELECT coalesce(max(created_at), '-infinity') AS last FROM sync_runs`)) as Array<{ last: Date }>;
+    await h.syncAll();
+    await h.worker.drain();
+    const runs = (await h.db.dataSource.query(`SELECT status, error, records_written FROM sync_runs WHERE created_at > $1 AND NOT dry_run`, [last])) as Array<{
+      status: string;
+      error: string | null;
+      records_written: number;
+    }>;
     for (const r of runs) expect(r.status, r.error ?? '').toBe('SUCCEEDED');
-    if (runs.every((r) => r.recordsWritten === 0)) return round;
+    const pending = Number(((await h.db.dataSource.query(`SELECT count(*) n FROM outbox WHERE delivered_at IS NULL`)) as Array<{ n: string }>)[0]!.n);
+    if (pending === 0 && runs.every((r) => r.records_written === 0)) return round;
   }
   throw new Error(`still writing after ${maxRounds} sync rounds`);
 }

@@ -23,7 +23,7 @@ describe('Dynamics mapping profile', () => {
     expect(company.remoteFields.sort()).toEqual(['address1_country', 'name', 'websiteurl']);
   });
 
-  it('reads a contact with its account as a company reference, lifecycle CONTACT', () => {
+  it('reads a contact with its account as a company reference, and no lifecycle stage (Dataverse keeps none on a contact)', () => {
     const { record, issues } = contact.toUnified({
       contactid: 'c1',
       emailaddress1: 'ada@acme.com',
@@ -37,9 +37,10 @@ describe('Dynamics mapping profile', () => {
     expect(issues).toEqual([]);
     expect(record).toMatchObject({
       kind: 'CONTACT',
-      values: { email: 'ada@acme.com', firstName: 'Ada', lastName: 'Lovelace', phone: '+44 20 7946 0000', city: 'London', postalCode: null, lifecycleStage: 'CONTACT' },
+      values: { email: 'ada@acme.com', firstName: 'Ada', lastName: 'Lovelace', phone: '+44 20 7946 0000', city: 'London', postalCode: null },
       company: { remoteType: 'accounts', remoteId: 'a-guid' },
     });
+    expect(record.values).not.toHaveProperty('lifecycleStage');
   });
 
   it('writes a contact, binding the linked account through @odata.bind', () => {

@@ -21,8 +21,10 @@ export const dynamicsContactMapper = contactMapper({
     { unified: 'postalCode', remote: 'address1_postalcode' },
   ],
   extraFields: [PARENT_ACCOUNT_VALUE],
-  // Leads live in their own table in Dataverse; a contact is always a contact.
-  fixed: { lifecycleStage: 'CONTACT' },
+  // No lifecycle: Dataverse keeps leads in a table of their own, so a contact row holds no
+  // stage. Reporting a fixed CONTACT re-asserted it on every read (Junction's own writes
+  // included, with a newer stamp) and flipped a Salesforce Lead back and forth forever.
+  // A person first seen here is stored with the default stage, CONTACT.
   companyRef: (f) => {
     const id = asText(f[PARENT_ACCOUNT_VALUE]);
     return id ? { remoteType: 'accounts', remoteId: id } : undefined;
