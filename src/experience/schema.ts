@@ -11,7 +11,7 @@ import { ConnectionTestResolver } from './connections/connection-test.resolver';
 import { ConnectionResolver } from './connections/connection.resolver';
 import { ContactResolver } from './contacts/contact.resolver';
 import { SyncErrorResolver } from './errors/sync-error.resolver';
-import { FieldProvenanceResolver } from './contacts/field-provenance.resolver';
+import { FieldProvenanceResolver, RejectedChangeResolver } from './contacts/field-provenance.resolver';
 import { SourceLinkResolver } from './contacts/source-link.resolver';
 import { AlertConnectionResolver, ConnectionHealthResolver, CredentialExpiryConnectionResolver, DiscrepancyConnectionResolver } from './monitoring/connection-field.resolver';
 import { MonitoringSubscriptionResolver } from './monitoring/monitoring-subscriptions.resolver';
@@ -36,6 +36,7 @@ export function buildJunctionSchema(pubSub: JunctionPubSub): Promise<GraphQLSche
       ContactResolver,
       SourceLinkResolver,
       FieldProvenanceResolver,
+      RejectedChangeResolver,
       CompanyResolver,
       SyncRunResolver,
       SyncRunUpdatedResolver,

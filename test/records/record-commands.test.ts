@@ -70,6 +70,28 @@ describe('record commands', () => {
     await settle();
     expect(await value('phone')).toBe(phone);
 
+    // Each refused change is kept in the field's provenance, by CRM, and each CRM got the verified phone back.
+    const seen = await gql<{ contact: { fieldProvenance: Array<{ field: string; rejected: Array<{ value: string; reason: string; connection: { kind: string } }> }> } }>(
+      api.url,
+      'query($id: ID!) { contact(id: $id) { fieldProvenance { field rejected { value reason changedAt connection { kind } } } } }',
+      { id: contactId },
+      await api.keyFor('VIEWER'),
+    );
+    const refused = seen.body.data!.contact.fieldProvenance.find((p) => p.field === 'phone')!.rejected;
+    expect(refused.map((r) => [r.connection.kind, r.value, r.reason]).sort()).toEqual([
+      ['HUBSPOT', '+12125550001', 'VERIFIED'],
+      ['SALESFORCE', '+12125550002', 'VERIFIED'],
+    ]);
+    const remotePhones = await Promise.all(
+      (['SALESFORCE', 'HUBSPOT'] as const).map(async (kind) => {
+        const link = links.get(kind)!;
+        const rows = (await (await fetch(`${h.emulators.get(kind)!.url}/_emulator/records/${link.remoteType}`)).json()) as Array<Record<string, unknown>>;
+        const row = rows.find((r) => String(r.Id ?? r.id) === link.remoteId) as Record<string, unknown>;
+        return String((row.properties as Record<string, unknown> | undefined)?.phone ?? row.Phone).replace(/\D/g, '');
+      }),
+    );
+    expect(remotePhones).toEqual([phone!.replace(/\D/g, ''), phone!.replace(/\D/g, '')]);
+
     // Unverified, the next change wins again.
     await gql(api.url, 'mutation($id: ID!) { verifyField(contactId: $id, field: "phone", verified: false) { id } }', { id: contactId }, await api.keyFor('OPERATOR'));
     await editRemote('HUBSPOT', { phone: '+1 212 555 0003' });

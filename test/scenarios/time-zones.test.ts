@@ -105,10 +105,8 @@ describe('conflicting edits across time zones', () => {
     expect((await Promise.all(ALL.map((k) => crmCopy(h, k, contactId)))).map((c) => [c.city, c.title])).toEqual(Array(3).fill(['Sacramento', 'Owner Title (HubSpot, earlier)']));
   });
 
-  // Known gap (inbound.ts, reported to the lead): a refused change is never written back to the
-  // CRM it came from, so an intruding edit on its own, with nothing else queued, stays there.
-  // Remove `.fails` when inbound queues the source connection for a refused field.
-  it.fails('an intruding edit on its own is overwritten with the owner’s value in the CRM it came from', async () => {
+  // A refused change queues the CRM it came from, so an intruding edit on its own is undone there.
+  it('an intruding edit on its own is overwritten with the owner’s value in the CRM it came from', async () => {
     await editInCrm(h, 'SALESFORCE', contactId, { Title: 'Second Intruder (Salesforce)' });
     await syncUntilQuiet(h);
     expect(await title()).toBe('Owner Title (HubSpot, earlier)');

@@ -57,10 +57,8 @@ describe('a verified phone', () => {
     });
   }
 
-  // Known gap (inbound.ts, reported to the lead): the CRM whose automated update was refused
-  // keeps its own value, so the three CRMs disagree until someone edits the phone elsewhere.
-  // Remove `.fails` when inbound queues the source connection for a refused field.
-  it.fails('every CRM ends with the verified phone', async () => {
+  // The CRM whose automated update was refused is queued to get the verified value back.
+  it('every CRM ends with the verified phone', async () => {
     await syncUntilQuiet(h);
     expect(await Promise.all(ALL.map(async (k) => (await crmCopy(h, k, contactId)).phone))).toEqual([verified, verified, verified]);
   });

@@ -1,6 +1,24 @@
-import { Field, ObjectType } from 'type-graphql';
-import type { FieldProvenanceEntity } from '../../process/store/entities';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import type { FieldProvenanceEntity, RejectedChange as RejectedChangeRow } from '../../process/store/entities';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';
+
+export enum RejectionReason {
+  VERIFIED = 'VERIFIED',
+  OWNED_ELSEWHERE = 'OWNED_ELSEWHERE',
+}
+registerEnumType(RejectionReason, {
+  name: 'RejectionReason',
+  description: 'Why a sync did not apply a change: the field is verified by a person, or another connection owns it.',
+});
+
+@ObjectType({ description: 'A change a sync read from a CRM and refused; the latest one per connection is kept.' })
+export class RejectedChange {
+  @Field(() => JSONScalar, { nullable: true }) value!: unknown;
+  @Field(() => RejectionReason) reason!: RejectionReason;
+  @Field(() => DateTimeScalar, { description: "When the CRM says the change was made (UTC)." }) changedAt!: Date;
+  /** Resolved to `connection`. */
+  connectionId!: string;
+}
 
 @ObjectType({ description: 'Where the current value of one field came from.' })
 export class FieldProvenance {
@@ -9,6 +27,8 @@ export class FieldProvenance {
   @Field(() => DateTimeScalar) changedAt!: Date;
   /** Resolved to `connection` (null when set by a person or a partner write). */
   connectionId!: string | null;
+  @Field(() => [RejectedChange], { description: 'Changes to this field a sync refused (verified or owned elsewhere), so none is silently lost.' })
+  rejected!: RejectedChange[];
 }
 
 export const toFieldProvenance = (p: FieldProvenanceEntity): FieldProvenance => ({
@@ -16,4 +36,5 @@ export const toFieldProvenance = (p: FieldProvenanceEntity): FieldProvenance => 
   value: p.value,
   changedAt: p.changedAt,
   connectionId: p.connectionId,
+  rejected: (p.rejected ?? []).map((r: RejectedChangeRow) => ({ ...r, reason: r.reason as RejectionReason })),
 });

@@ -75,7 +75,13 @@ export class ContactQueries {
     const result = new Map<string, FieldProvenanceEntity[]>(recordIds.map((id) => [id, []]));
     const valid = recordIds.filter(isUuid);
     if (valid.length === 0) return result;
-    const rows = (await this.db.query(`SELECT * FROM field_provenance WHERE record_id = ANY($1::uuid[]) ORDER BY record_id, field`, [valid])) as Row[];
+    // Refused changes ride along in the same statement (a correlated aggregate), so asking for them costs no query.
+    const rows = (await this.db.query(
+      `SELECT p.*, (SELECT coalesce(jsonb_agg(jsonb_build_object('value', r.value, 'connectionId', r.connection_id, 'reason', r.reason, 'changedAt', r.changed_at) ORDER BY r.changed_at), '[]')
+                    FROM rejected_changes r WHERE r.record_id = p.record_id AND r.field = p.field) AS rejected
+       FROM field_provenance p WHERE p.record_id = ANY($1::uuid[]) ORDER BY p.record_id, p.field`,
+      [valid],
+    )) as Row[];
     for (const p of rows.map(mapProvenance)) result.get(p.recordId)?.push(p);
     return result;
   }

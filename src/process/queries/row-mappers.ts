@@ -81,6 +81,12 @@ export function mapProvenance(r: Row): FieldProvenanceEntity {
     value: r.value ?? null,
     connectionId: strOrNull(r.connection_id),
     changedAt: date(r.changed_at),
+    rejected: ((r.rejected as Array<Record<string, unknown>> | null | undefined) ?? []).map((x) => ({
+      value: x.value ?? null,
+      connectionId: str(x.connectionId),
+      reason: str(x.reason) as 'VERIFIED' | 'OWNED_ELSEWHERE',
+      changedAt: date(x.changedAt),
+    })),
   };
 }
 
@@ -107,8 +113,8 @@ export function mapSyncRun(r: Row): SyncRunEntity {
   };
 }
 
-/** A connection as reads see it: the sealed credentials never leave the connection service. */
-export type ConnectionView = Omit<ConnectionEntity, 'credentialsSealed'>;
+/** A connection as reads see it: the sealed credentials never leave the connection service; sync-internal mapping state is not read. */
+export type ConnectionView = Omit<ConnectionEntity, 'credentialsSealed' | 'schemaDrift' | 'testedMappingVersion' | 'testBatchPassedAt'>;
 
 export function mapConnection(r: Row): ConnectionView {
   return {

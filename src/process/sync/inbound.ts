@@ -89,7 +89,7 @@ async function applyRecords(m: EntityManager, given: InboundContext, records: Re
   const links = await loadLinks(m, ctx.connectionId, ctx.mapper.remoteType, records.map((r) => r.remoteId).filter(Boolean));
   const results = new Map<RemoteRecord, RecordResult>();
   const prepared: Prepared[] = [];
-  const deletes: Array<{ recordId: string; at: Date }> = [];
+  const deletes: Array<{ recordId: string; remoteId: string; at: Date }> = [];
   for (const given of records) {
     const record = { ...given, fields: withoutNul(given.fields) };
     const link = links.get(record.remoteId);
@@ -97,16 +97,23 @@ async function applyRecords(m: EntityManager, given: InboundContext, records: Re
     if (early === 'unchanged') results.set(given, 'unchanged');
     else if (early === 'deleted') {
       results.set(given, link ? 'deleted' : 'unchanged');
-      if (link) deletes.push({ recordId: link.record_id, at: new Date(record.modifiedAt) });
+      if (link) deletes.push({ recordId: link.record_id, remoteId: record.remoteId, at: new Date(record.modifiedAt) });
     } else if ('failure' in early) results.set(given, await quarantine(m, ctx, record, [early.failure]));
     else prepared.push({ ...early, record, given });
   }
   const linkedIds = [...prepared.flatMap((p) => (p.link ? [p.link.record_id] : [])), ...deletes.map((d) => d.recordId)];
   const index = await PageIndex.load(m, ctx.connectionId, ctx.mapper.kind, pageKeys(prepared), linkedIds);
   const run: PageRun = { m, ctx, index, writer: new PageWriter(ctx.connectionId, ctx.mapper.remoteType) };
-  for (const d of deletes) run.writer.softDelete(ctx.mapper.kind, d.recordId, d.at);
+  for (const d of deletes) {
+    run.writer.softDelete(ctx.mapper.kind, d.recordId, d.at);
+    // The other CRMs learn of the delete (flag or archive, per connection); an already deleted record is no news.
+    if (!index.record(d.recordId)?.deletedAt) run.writer.enqueue(ctx.mapper.kind, d.recordId, ctx.connectionId, d.at);
+  }
   for (const p of prepared) results.set(p.given, await applyPrepared(run, p));
   await flush(run);
+  // The CRM's own record is gone (deleted or archived there): so is its link, and a restore writes the record there anew.
+  if (deletes.length)
+    await m.query(`DELETE FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3)`, [ctx.connectionId, ctx.mapper.remoteType, deletes.map((d) => d.remoteId)]);
   return records.map((r) => [r, results.get(r)!]);
 }
 
@@ -194,12 +201,12 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
 
 /**
  * A change that lost to an owner rule or a verified value is kept where a person can see it
- * (never silently dropped), and the CRM it came from is queued to get the store's value back,
- * so every CRM converges on what the rules decided. A merely older value only needs the latter.
+ * (never silently lost); the page writer then queues the CRM it came from to get the store's
+ * value back, so every CRM converges on what the rules decided. A merely older value needs
+ * neither: the newer change was queued for every other CRM when it was applied.
  */
 function rejectChanges(run: PageRun, kind: RecordKind, recordId: string, rejected: Resolution['rejected'], changedAt: Date): void {
-  for (const r of rejected) if (r.reason !== 'OLDER') run.writer.reject({ recordId, field: r.field, value: r.value, reason: r.reason, changedAt });
-  run.writer.enqueue(kind, recordId, null, null);
+  for (const r of rejected) if (r.reason !== 'OLDER') run.writer.reject({ kind, recordId, field: r.field, value: r.value, reason: r.reason, changedAt });
 }
 
 async function flush(run: PageRun): Promise<void> {

@@ -31,6 +31,7 @@ export interface LinkWrite {
 }
 
 export interface RejectedWrite {
+  kind: RecordKind;
   recordId: string;
   field: string;
   value: UnifiedValue;
@@ -126,6 +127,7 @@ export class PageWriter {
     await this.writeLinks(m);
     await this.writeOutbox(m);
     await this.writeRejected(m);
+
     const resolved = await this.writeResolved(m);
     const newContacts = this.newContacts;
     this.inserts.clear();
@@ -244,14 +246,30 @@ export class PageWriter {
     );
   }
 
+  /**
+   * Keeps refused changes and queues the refusing CRM's own copy to be rewritten with the
+   * store's value — once per refused value: the same value refused again (a CRM that cannot
+   * hold the store's value, say) is not queued again, so a field no CRM can agree on never
+   * becomes a write loop.
+   */
   private async writeRejected(m: Queryable): Promise<void> {
     const rows = [...this.rejected.values()];
     if (!rows.length) return;
-    await m.query(
+    const result = (await m.query(
       `INSERT INTO rejected_changes (record_id, field, connection_id, value, reason, changed_at)
        SELECT x.record_id, x.field, $1, x.value, x.reason, x.at FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) AS x(record_id, field, value, reason, at)
-       ON CONFLICT (record_id, field, connection_id) DO UPDATE SET value = EXCLUDED.value, reason = EXCLUDED.reason, changed_at = EXCLUDED.changed_at, recorded_at = now()`,
+       ON CONFLICT (record_id, field, connection_id) DO UPDATE SET value = EXCLUDED.value, reason = EXCLUDED.reason, changed_at = EXCLUDED.changed_at, recorded_at = now()
+       WHERE rejected_changes.value IS DISTINCT FROM EXCLUDED.value
+       RETURNING record_id`,
       [this.connectionId, rows.map((r) => r.recordId), rows.map((r) => r.field), rows.map((r) => JSON.stringify(r.value ?? null)), rows.map((r) => r.reason), rows.map((r) => r.changedAt)],
+    )) as [Array<{ record_id: string }>, number] | Array<{ record_id: string }>;
+    const fresh = new Set(((Array.isArray(result[0]) ? result[0] : result) as Array<{ record_id: string }>).map((r) => r.record_id));
+    const back = [...new Map(rows.filter((r) => fresh.has(r.recordId)).map((r) => [r.recordId, r.kind])).entries()];
+    if (!back.length) return;
+    await m.query(
+      `INSERT INTO outbox (connection_id, record_kind, record_id) SELECT $1, x.kind, x.id FROM unnest($2::text[], $3::uuid[]) AS x(kind, id)
+       ON CONFLICT (connection_id, record_kind, record_id) WHERE delivered_at IS NULL DO NOTHING`,
+      [this.connectionId, back.map(([, kind]) => kind), back.map(([id]) => id)],
     );
   }
 

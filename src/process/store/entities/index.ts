@@ -40,3 +40,4 @@ export const ENTITIES = [
   AuthFailureEntity,
   DuplicateCandidateEntity,
 ];
+export type { RejectedChange } from './misc.entities';

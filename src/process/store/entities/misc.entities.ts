@@ -15,6 +15,16 @@ export class FieldProvenanceEntity {
   @Column('jsonb', { nullable: true }) value!: unknown;
   @Column('uuid', { name: 'connection_id', nullable: true }) connectionId!: string | null;
   @Column('timestamptz', { name: 'changed_at' }) changedAt!: Date;
+  /** Changes to this field a sync refused (verified, or owned by another connection); read with the provenance. */
+  rejected?: RejectedChange[];
+}
+
+/** A change a sync refused, kept so it is visible (table rejected_changes). */
+export interface RejectedChange {
+  value: unknown;
+  connectionId: string;
+  reason: 'VERIFIED' | 'OWNED_ELSEWHERE';
+  changedAt: Date;
 }
 
 @Entity('validation_rules')
