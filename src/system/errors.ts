@@ -10,6 +10,8 @@ export const ERROR_CLASSES = [
   'DATA_FORMAT',
   'CONFLICT',
   'NOT_FOUND',
+  /** A mapped field the CRM's describe no longer lists (schema drift): no retry helps, a person must fix the CRM or the mapping. */
+  'SCHEMA',
   'UNKNOWN',
 ] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];

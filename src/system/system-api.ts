@@ -87,6 +87,11 @@ export interface SystemAdapter {
   listChanged(remoteType: string, cursor: string | null, options: ListOptions): AsyncIterable<ChangePage>;
   /** Every record of the object, for initial loads and full refreshes. */
   bulkExport(remoteType: string, options: ListOptions): AsyncIterable<RemoteRecord[]>;
+  /**
+   * The vendor field names the object has right now (Salesforce describe, HubSpot properties,
+   * Dataverse attribute metadata), for the schema-drift check before a run reads with them.
+   */
+  describeFields(remoteType: string): Promise<string[]>;
   /** Idempotent batched writes: by remote id when linked, else an upsert on the Junction external id. */
   upsert(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]>;
   /** Soft delete / archive in the vendor's terms. */

@@ -1,10 +1,12 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { supportedCrmKinds } from '../../process/queries';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { CUSTOM_KEY_PREFIX, CustomFieldConfigError, unifiedKeyOf, type CustomFieldSpec } from '../../process/mapping/custom-fields';
+import { supportedCrmKinds, type CrmKind } from '../../process/queries';
 import { CAN } from '../auth/roles';
-import { BadUserInputError } from '../common/errors';
+import { BadUserInputError, NotFoundError } from '../common/errors';
 import type { JunctionContext } from '../context';
 import { CreateConnectionInput } from './connection.input';
 import { Connection, toConnection } from './connection.type';
+import { ConnectionCustomFields, CustomFieldInput, type CustomField } from './custom-field.types';
 
 @Resolver(() => Connection)
 export class ConnectionResolver {
@@ -37,7 +39,44 @@ export class ConnectionResolver {
     });
     return toConnection(created);
   }
+
+  @Authorized(CAN.administer)
+  @Mutation(() => ConnectionCustomFields, {
+    description: "Replaces a connection's custom-field mappings (an empty list removes them). The changed mapping makes the next full run pass a test batch first.",
+  })
+  async setCustomFields(
+    @Arg('connectionId', () => ID) connectionId: string,
+    @Arg('fields', () => [CustomFieldInput]) fields: CustomFieldInput[],
+    @Ctx() ctx: JunctionContext,
+  ): Promise<ConnectionCustomFields> {
+    const set = ctx.services.connections.setCustomFields;
+    if (!set) throw new Error('custom fields cannot be set in this deployment');
+    const config = fields.map((f) => ({
+      object: f.object,
+      remote: f.remote,
+      ...(f.key ? { key: f.key } : {}),
+      ...(f.key && f.readOnly ? { direction: 'in' as const } : {}),
+    }));
+    let updated;
+    try {
+      updated = await set.call(ctx.services.connections, connectionId, config);
+    } catch (err) {
+      if (err instanceof CustomFieldConfigError) throw new BadUserInputError(err.message, 'fields');
+      throw err;
+    }
+    if (!updated) throw new NotFoundError('Connection', connectionId);
+    const specs = (updated.settings?.customFields ?? []) as CustomFieldSpec[];
+    return { connection: toConnection(updated), fields: specs.map((f) => customFieldOf(updated.kind, f)) };
+  }
 }
+
+const customFieldOf = (kind: string, f: CustomFieldSpec): CustomField => ({
+  object: f.object,
+  remote: f.remote,
+  key: f.key ?? null,
+  customKey: unifiedKeyOf(kind as CrmKind, f).slice(CUSTOM_KEY_PREFIX.length),
+  readOnly: f.key === undefined || f.direction === 'in',
+});
 
 function isHttpUrl(value: string): boolean {
   try {

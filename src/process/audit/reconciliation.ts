@@ -7,7 +7,7 @@
 import type { DataSource } from 'typeorm';
 import type { SystemAdapter } from '../../system';
 import type { ConnectionService } from '../connections/connection.service';
-import { mappingProfile } from '../mapping/registry';
+import { mappersFor } from '../mapping/registry';
 import type { ContactField, UnifiedValue } from '../model';
 import { normalizeContact } from '../normalize/contact-normalizer';
 import type { ConnectionEntity } from '../store/entities';
@@ -57,7 +57,7 @@ export async function reconcileConnection(db: DataSource, connection: Connection
     return out;
   }
   try {
-    for (const mapper of mappingProfile(connection.kind).mappers) {
+    for (const mapper of mappersFor(connection)) {
       const links = await loadLinks(db, connection.id, mapper.remoteType, mapper.kind);
       const quarantined = new Set(
         ((await db.query(`SELECT remote_id FROM quarantine WHERE connection_id = $1 AND remote_type = $2 AND status = 'PENDING' AND remote_id IS NOT NULL`, [connection.id, mapper.remoteType])) as Array<{ remote_id: string }>).map((r) => r.remote_id),

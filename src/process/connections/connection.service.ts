@@ -12,6 +12,8 @@ import {
   type CrmKind,
   type SystemAdapter,
 } from '../../system';
+import { parseCustomFields } from '../mapping/custom-fields';
+import { mappingProfile } from '../mapping/registry';
 import type { CredentialsCipher } from '../security/credentials-cipher';
 import { ConnectionEntity } from '../store/entities';
 
@@ -55,6 +57,22 @@ export class ConnectionService {
     const id = (rows as Array<{ id: string }>)[0]!.id;
     await this.dropAdapter(id);
     return repo.findOneByOrFail({ id });
+  }
+
+  /**
+   * Replaces a connection's custom-field mappings (settings.customFields), validated against
+   * its CRM's synced objects; throws CustomFieldConfigError naming every problem. The new
+   * mapping version makes the next full run test first (run-gate.ts).
+   */
+  async setCustomFields(id: string, fields: unknown): Promise<ConnectionEntity | null> {
+    const connection = await this.get(id);
+    if (!connection) return null;
+    const parsed = parseCustomFields(mappingProfile(connection.kind), fields);
+    await this.db.query(`UPDATE connections SET settings = coalesce(settings, '{}'::jsonb) || jsonb_build_object('customFields', $2::jsonb), updated_at = now() WHERE id = $1`, [
+      id,
+      JSON.stringify(parsed),
+    ]);
+    return this.get(id);
   }
 
   list(): Promise<ConnectionEntity[]> {

@@ -24,6 +24,8 @@ export interface RecordMapper {
   kind: RecordKind;
   /** Vendor fields to request: only mapped fields travel (SPEC §2). */
   remoteFields: string[];
+  /** Vendor fields the hooks derive values from (company links, lifecycle): without them a record cannot be mapped right. */
+  hookFields: string[];
   toUnified(fields: RemoteFields): { record: MappedRecord; issues: RecordIssue[] };
   toRemote(snapshot: OutboundSnapshot): RemoteFields;
 }
@@ -59,6 +61,7 @@ function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>): RecordM
     remoteType: spec.remoteType,
     kind,
     remoteFields,
+    hookFields: [...(spec.extraFields ?? [])],
     toUnified(fields) {
       const issues: RecordIssue[] = [];
       const values: Partial<Record<F, UnifiedValue>> = {};

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { CrmKind } from '../../system';
+import { parseCustomFields, withCustomFields, type CustomFieldSpec } from './custom-fields';
 import { dynamicsProfile } from './dynamics';
 import type { CrmMappingProfile, RecordMapper } from './field-map';
 import { hubspotProfile } from './hubspot';
 import { salesforceProfile } from './salesforce';
+import { withoutMissing, type SchemaDrift } from './schema-drift';
 
 const PROFILES: Partial<Record<CrmKind, CrmMappingProfile>> = {
   SALESFORCE: salesforceProfile,
@@ -10,14 +13,57 @@ const PROFILES: Partial<Record<CrmKind, CrmMappingProfile>> = {
   DYNAMICS: dynamicsProfile,
 };
 
+/** What mapping needs of a connection: its CRM, its settings (custom fields) and its current schema drift. */
+export interface MappingConnection {
+  kind: CrmKind;
+  settings?: Record<string, unknown> | null;
+  schemaDrift?: SchemaDrift | null;
+}
+
 export function mappingProfile(crm: CrmKind): CrmMappingProfile {
   const p = PROFILES[crm];
   if (!p) throw new Error(`no mapping profile for ${crm}`);
   return p;
 }
 
-export function mapperFor(crm: CrmKind, remoteType: string): RecordMapper {
-  const m = mappingProfile(crm).mappers.find((x) => x.remoteType === remoteType);
-  if (!m) throw new Error(`no mapper for ${crm} ${remoteType}`);
+/** The connection's custom fields, validated (CustomFieldConfigError when the stored settings are unusable). */
+export function customFieldsOf(connection: MappingConnection): CustomFieldSpec[] {
+  return parseCustomFields(mappingProfile(connection.kind), connection.settings?.customFields);
+}
+
+// Mappers are rebuilt only when a connection's configuration changes; outbound asks per record.
+const built = new Map<string, RecordMapper[]>();
+const BUILT_MAX = 256;
+
+/**
+ * The connection's mappers: the CRM's base mappers extended with its custom fields (requested
+ * in `remoteFields`, so only mapped fields travel), minus the fields schema drift made missing.
+ */
+export function mappersFor(connection: MappingConnection): RecordMapper[] {
+  const cacheKey = `${connection.kind}\n${JSON.stringify(connection.settings?.customFields ?? null)}\n${JSON.stringify(connection.schemaDrift ?? null)}`;
+  const cached = built.get(cacheKey);
+  if (cached) return cached;
+  const custom = customFieldsOf(connection);
+  const drift = connection.schemaDrift ?? {};
+  const mappers = mappingProfile(connection.kind).mappers.map((m) => withoutMissing(withCustomFields(m, custom), drift[m.remoteType] ?? []));
+  if (built.size >= BUILT_MAX) built.clear();
+  built.set(cacheKey, mappers);
+  return mappers;
+}
+
+/** One object's mapper: per connection (custom fields, drift), or the CRM's base mapper given only its kind. */
+export function mapperFor(connection: MappingConnection | CrmKind, remoteType: string): RecordMapper {
+  const mappers = typeof connection === 'string' ? mappingProfile(connection).mappers : mappersFor(connection);
+  const m = mappers.find((x) => x.remoteType === remoteType);
+  if (!m) throw new Error(`no mapper for ${typeof connection === 'string' ? connection : connection.kind} ${remoteType}`);
   return m;
+}
+
+/**
+ * The version of a connection's effective mapping (base mappers and custom fields, not drift):
+ * a test batch passes for one version; a changed mapping needs a new one (SPEC §3 sync runs).
+ */
+export function mappingVersion(connection: MappingConnection): string {
+  const shape = mappersFor({ kind: connection.kind, settings: connection.settings }).map((m) => [m.remoteType, m.kind, m.remoteFields]);
+  return createHash('sha256').update(JSON.stringify([connection.kind, shape, customFieldsOf(connection)])).digest('hex').slice(0, 16);
 }

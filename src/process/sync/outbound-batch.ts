@@ -69,7 +69,7 @@ export async function prepareBatch(m: EntityManager, connection: ConnectionEntit
     }
     const link = links.get(row.record_id);
     const remoteType = link?.remote_type ?? profile.createAs(kind, snapshot);
-    const fields = mapperFor(connection.kind, remoteType).toRemote(snapshot);
+    const fields = mapperFor(connection, remoteType).toRemote(snapshot);
     writes.push({ outboxId: row.id, kind, recordId: row.record_id, remoteType, record: { remoteId: link?.remote_id, junctionId: row.record_id, fields } });
   }
   return { rows, writes, skipped };

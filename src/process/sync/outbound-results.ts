@@ -32,7 +32,7 @@ export async function recordResults(db: DataSource, connection: ConnectionEntity
       // One row per remote record: ON CONFLICT DO UPDATE may not touch a row twice in one statement.
       const links = new Map<string, { kind: string; recordId: string; remoteType: string; remoteId: string; hash: string }>();
       for (const { pending: p, result } of ok) {
-        const hash = contentHash(p.record.fields, mapperFor(connection.kind, p.remoteType).remoteFields);
+        const hash = contentHash(p.record.fields, mapperFor(connection, p.remoteType).remoteFields);
         links.set(`${p.remoteType}\u0000${result!.remoteId}`, { kind: p.kind, recordId: p.recordId, remoteType: p.remoteType, remoteId: result!.remoteId!, hash });
       }
       const l = [...links.values()];

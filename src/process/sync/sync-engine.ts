@@ -10,11 +10,13 @@ import { pauseConnection, quotaResumeAt } from '../connections/connection-pause'
 import type { ConnectionService } from '../connections/connection.service';
 import { TOPICS, type EventBus } from '../events';
 import { logError } from '../health/error-log';
-import { mappingProfile } from '../mapping/registry';
+import { mappersFor } from '../mapping/registry';
 import type { RecordMapper } from '../mapping/field-map';
 import { SyncRunEntity, type ConnectionEntity, type PlannedChange } from '../store/entities';
 import { applyInboundPage, type PageOutcome } from './inbound';
 import { deliverOutbox } from './outbound';
+import { gateFullRun, recordPassingTestBatch, testBatchPassed } from './run-gate';
+import { checkSchema } from './schema-check';
 
 const TEST_BATCH_SIZE = 10;
 /** Records applied per transaction (see applyPage). */
@@ -58,7 +60,6 @@ export class SyncEngine {
     const totals: RunTotals = { read: 0, written: 0, failed: 0, quarantined: 0 };
     const planned: PlannedChange[] | undefined = run.dryRun ? [] : undefined;
     const owners = await this.loadOwners();
-    const mappers = mappingProfile(connection.kind).mappers;
     let stopped: StopReason | undefined;
     // A heartbeat between pages too, so a long vendor call is not mistaken for a dead worker.
     const heartbeat = setInterval(
@@ -66,6 +67,11 @@ export class SyncEngine {
       HEARTBEAT_MS,
     );
     try {
+      // Mapped fields the CRM no longer has are left out (or their object skipped): never nulls (schema-check.ts).
+      const { blocked } = await checkSchema(db, connection, adapter, run.id);
+      const mappers = mappersFor(connection).filter((m) => !blocked.has(m.remoteType));
+      const gate = await gateFullRun(db, run, connection, () => this.testBatch(run, connection, adapter, mappers, owners, callsBefore));
+      if (!gate.pass) return this.finish(run, 'FAILED', totals, adapter.stats.apiCalls - callsBefore, gate.reason);
       for (const [i, mapper] of mappers.entries()) {
         await this.pull(run, connection, adapter, mapper, owners, totals, planned, callsBefore);
         await this.progress(run, totals, (i + 1) / (mappers.length + 1), adapter.stats.apiCalls - callsBefore);
@@ -76,6 +82,7 @@ export class SyncEngine {
         totals.written += delivered.written;
         totals.failed += delivered.failed;
       }
+      if (run.mode === 'TEST_BATCH' && !run.dryRun && testBatchPassed(totals)) await recordPassingTestBatch(db, connection);
     } catch (err) {
       stopped = await this.recordFailure(connection, adapter, run, err);
     } finally {
@@ -86,6 +93,18 @@ export class SyncEngine {
     // A spent quota ends the run PARTIAL (the rest waits for the reset), never SUCCEEDED.
     const status = stopped ? (stopped.quota || totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED') : totals.failed > 0 ? 'PARTIAL' : 'SUCCEEDED';
     return this.finish(run, status, totals, adapter.stats.apiCalls - callsBefore, stopped?.message ?? null);
+  }
+
+  /** The gate's test batch: this run's first 10 records end to end, in TEST_BATCH mode, before its full pass. */
+  private async testBatch(run: SyncRunEntity, connection: ConnectionEntity, adapter: SystemAdapter, mappers: RecordMapper[], owners: Map<string, Map<string, string | null>>, callsBefore: number): Promise<RunTotals> {
+    const probe = Object.assign(new SyncRunEntity(), run, { mode: 'TEST_BATCH', dryRun: false });
+    const totals: RunTotals = { read: 0, written: 0, failed: 0, quarantined: 0 };
+    for (const mapper of mappers) {
+      await this.pull(probe, connection, adapter, mapper, owners, totals, undefined, callsBefore);
+      if (totals.read >= TEST_BATCH_SIZE) break;
+    }
+    const delivered = await deliverOutbox(this.deps.db, connection, adapter, run.id);
+    return { ...totals, written: delivered.written, failed: delivered.failed };
   }
 
   private async pull(

@@ -15,7 +15,7 @@ import type {
 } from '../system-api';
 import { exportAll, listChanges } from './changes';
 import { DataverseClient } from './client';
-import { DATAVERSE_LIMITS, DYNAMICS_DESCRIPTOR, type SyncedEntitySet } from './descriptor';
+import { DATAVERSE_ENTITIES, DATAVERSE_LIMITS, DYNAMICS_DESCRIPTOR, type SyncedEntitySet } from './descriptor';
 import { deleteRecords, upsertRecords } from './writes';
 
 export class DynamicsAdapter implements SystemAdapter {
@@ -70,6 +70,10 @@ export class DynamicsAdapter implements SystemAdapter {
   }
 
   /** Client credentials have no refresh token: a "refresh" is a new client-credentials grant. */
+  describeFields(remoteType: string): Promise<string[]> {
+    return this.client.attributeNames(DATAVERSE_ENTITIES[entitySetOf(remoteType)].logicalName);
+  }
+
   refreshToken(): Promise<TokenInfo> {
     return this.client.refreshToken();
   }

@@ -72,6 +72,28 @@ export class DataverseClient {
   }
 
   /**
+   * A table's column names from its attribute metadata. A lookup is read as `_<name>_value`,
+   * so both spellings are listed for lookups.
+   * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api
+   */
+  async attributeNames(logicalName: string): Promise<string[]> {
+    const res = await this.transport.request({
+      method: 'GET',
+      url: `${this.dataRoot}EntityDefinitions(LogicalName='${logicalName}')/Attributes?$select=LogicalName`,
+      headers: { ...ODATA },
+    });
+    const value = (res.body as { value?: unknown } | null)?.value;
+    if (!Array.isArray(value)) throw new SystemError('DATA_FORMAT', 'MALFORMED_RESPONSE', `unexpected attribute metadata for ${logicalName} from Dataverse`);
+    const names: string[] = [];
+    for (const a of value as Array<Record<string, unknown>>) {
+      if (typeof a?.LogicalName !== 'string') continue;
+      names.push(a.LogicalName);
+      if (String(a['@odata.type'] ?? '').endsWith('LookupAttributeMetadata')) names.push(`_${a.LogicalName}_value`);
+    }
+    return names;
+  }
+
+  /**
    * POST $batch; the answer's parts in order (change sets flattened).
    * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/execute-batch-operations-using-web-api
    */

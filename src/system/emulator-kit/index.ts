@@ -3,4 +3,4 @@ export { EmulatorServer, type EmulatorContext, type QuotaState, type VendorEmula
 export { BadJsonError, empty, json, type EmulatorRequest, type EmulatorResponse } from './http';
 export { TokenRegistry, bearer } from './tokens';
 export { NO_FAULTS, type FaultSettings } from './faults';
-export type { RunningEmulator, EmulatorStartOptions } from './running';
+export type { RunningEmulator, EmulatorStartOptions, FieldControl } from './running';

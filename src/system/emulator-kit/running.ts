@@ -9,7 +9,19 @@ export interface RunningEmulator {
   readonly server: EmulatorServer;
   /** Stores demo people in the vendor's own shapes (with fresh modification stamps). */
   seed(people: DemoPerson[]): void;
+  /** The org's field definitions, as an admin changes them in the vendor's setup UI. */
+  readonly fields?: FieldControl;
   close(): Promise<void>;
+}
+
+/**
+ * Schema changes for tests: define a custom field, delete one (schema drift) and undelete it.
+ * Object names are the vendor's (`Contact`, `contacts`); each returns false when nothing changed.
+ */
+export interface FieldControl {
+  define(object: string, field: string): boolean;
+  drop(object: string, field: string): boolean;
+  restore(object: string, field: string): boolean;
 }
 
 export interface EmulatorStartOptions {

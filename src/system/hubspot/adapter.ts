@@ -71,6 +71,10 @@ export class HubspotAdapter implements SystemAdapter {
     } while (after);
   }
 
+  describeFields(remoteType: string): Promise<string[]> {
+    return this.client.propertyNames(objectOf(remoteType));
+  }
+
   upsert(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]> {
     return upsertRecords(this.client, objectOf(remoteType), records);
   }

@@ -6,7 +6,7 @@ import type { AdapterOptions, AdapterStats, TokenInfo } from '../system-api';
 import { createLimiter } from '../transport/limiter';
 import { HttpTransport, type HttpAnswer, type RequestSpec } from '../transport/http-transport';
 import type { HubspotObject } from './descriptor';
-import { parseBatchAnswer, parseListPage, parseSearchPage, type BatchAnswer, type ListPage, type SearchPage } from './types';
+import { parseBatchAnswer, parseListPage, parsePropertyNames, parseSearchPage, type BatchAnswer, type ListPage, type SearchPage } from './types';
 import { createHubspotWire } from './wire';
 
 /** HubSpot: refresh shortly before expiry; a minute for 30-minute tokens, less for short test TTLs. */
@@ -102,6 +102,15 @@ export class HubspotClient {
    */
   async batchArchive(object: HubspotObject, ids: string[]): Promise<void> {
     await this.call({ method: 'POST', url: `/crm/v3/objects/${object}/batch/archive`, body: { inputs: ids.map((id) => ({ id })) }, idempotent: true });
+  }
+
+  /**
+   * The object's property names (archived ones are not listed).
+   * https://developers.hubspot.com/docs/api-reference/crm-properties-v3/core/get-crm-v3-properties-objectType
+   */
+  async propertyNames(object: HubspotObject): Promise<string[]> {
+    const res = await this.call({ method: 'GET', url: `/crm/v3/properties/${object}?archived=false` });
+    return parsePropertyNames(res.body);
   }
 
   private async call<T = unknown>(spec: RequestSpec): Promise<HttpAnswer<T>> {

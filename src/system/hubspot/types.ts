@@ -137,3 +137,9 @@ export function parseErrorBody(body: unknown): ErrorBody {
   if (!isObj(body)) return { errors: [], message: typeof body === 'string' ? body.slice(0, 200) : undefined };
   return { message: str(body.message), category: str(body.category), policyName: str(body.policyName), status: str(body.status), errors: details(body.errors) };
 }
+
+/** `GET /crm/v3/properties/{objectType}`: `{results: [{name, ...}]}`, reduced to the names. */
+export function parsePropertyNames(body: unknown): string[] {
+  if (!isObj(body) || !Array.isArray(body.results)) throw malformed('property list');
+  return body.results.filter(isObj).map((p) => p.name).filter((n): n is string => typeof n === 'string');
+}

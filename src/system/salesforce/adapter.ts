@@ -9,7 +9,7 @@ import { bulkUpsertRecords } from './bulk-ingest';
 import { SalesforceRest } from './client';
 import { SALESFORCE_DESCRIPTOR } from './descriptor';
 import { listChanged } from './list-changed';
-import { Limits, parseWire } from './types';
+import { Describe, Limits, parseWire } from './types';
 import { archiveRecords, upsertRecords } from './writes';
 
 export class SalesforceAdapter implements SystemAdapter {
@@ -60,6 +60,15 @@ export class SalesforceAdapter implements SystemAdapter {
 
   bulkExport(remoteType: string, options: ListOptions): AsyncIterable<RemoteRecord[]> {
     return bulkExport(this.rest, remoteType, options);
+  }
+
+  /**
+   * The object's field names from its describe.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
+   */
+  async describeFields(remoteType: string): Promise<string[]> {
+    const answer = await this.rest.get(`/sobjects/${encodeURIComponent(remoteType)}/describe`);
+    return parseWire(Describe, answer.body, 'describe').fields.map((f) => f.name);
   }
 
   upsert(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]> {

@@ -22,6 +22,11 @@ export class ConnectionEntity {
   @Column('integer', { name: 'api_limit', nullable: true }) apiLimit!: number | null;
   @Column('timestamptz', { name: 'api_resets_at', nullable: true }) apiResetsAt!: Date | null;
   @Column('jsonb') settings!: Record<string, unknown>;
+  /** Mapped vendor fields the CRM's describe no longer lists, by remote type (schema drift). */
+  @Column('jsonb', { name: 'schema_drift' }) schemaDrift!: Record<string, string[]>;
+  /** The mapping version whose test batch last passed; full runs of another version test first. */
+  @Column('text', { name: 'tested_mapping_version', nullable: true }) testedMappingVersion!: string | null;
+  @Column('timestamptz', { name: 'test_batch_passed_at', nullable: true }) testBatchPassedAt!: Date | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }

@@ -1,7 +1,8 @@
 /** Starts the Dataverse emulator on 127.0.0.1 (port 0 picks a free one). */
 import type { DemoPerson } from '../../demo-data/people';
 import { EmulatorClock, EmulatorServer, TokenRegistry, type EmulatorStartOptions, type RunningEmulator } from '../../emulator-kit';
-import { DATAVERSE_LIMITS, DYNAMICS_DESCRIPTOR } from '../descriptor';
+import { DATAVERSE_LIMITS, DYNAMICS_DESCRIPTOR, resolveEntitySet, type DataverseEntitySet } from '../descriptor';
+import { defineColumn, dropColumn, restoreColumn } from './routes-metadata';
 import { seedPeople } from './seed';
 import { createState } from './state';
 import { DataverseEmulator } from './vendor';
@@ -16,6 +17,16 @@ export async function startDynamicsEmulator(options: EmulatorStartOptions = {}):
     url: server.url,
     server,
     seed: (people: DemoPerson[]) => seedPeople(state, people),
+    fields: {
+      define: (object, field) => withSet(object, (set) => defineColumn(state, set, field.toLowerCase())),
+      drop: (object, field) => withSet(object, (set) => dropColumn(state, set, field.toLowerCase())),
+      restore: (object, field) => withSet(object, (set) => restoreColumn(state, set, field.toLowerCase())),
+    },
     close: () => server.close(),
   };
+}
+
+function withSet(object: string, change: (set: DataverseEntitySet) => boolean): boolean {
+  const set = resolveEntitySet(object);
+  return set ? change(set) : false;
 }

@@ -7,7 +7,6 @@
  */
 import { json, type EmulatorResponse } from '../../emulator-kit';
 import { DATAVERSE_ENTITIES, type DataverseEntitySet } from '../descriptor';
-import { COLUMNS } from './columns';
 import { CODES, ODATA_HEADERS, badRequest } from './errors';
 import { FilterSyntaxError, parseFilter, parseOrderBy } from './odata-filter';
 import { linkQuery, pageSizeOf, readCookie, readDeltaToken, writeCookie, writeDeltaToken, type PageCookie } from './paging';
@@ -20,7 +19,7 @@ const TRACKING_REJECTS = ['$filter', '$orderby', '$top', '$expand'];
 export function queryRows(state: DataverseState, set: DataverseEntitySet, req: DataRequest): EmulatorResponse {
   const prefs = preferences(req.headers.prefer);
   const select = selected(req.query);
-  const known = (c: string) => c in COLUMNS[set];
+  const known = (c: string) => c in state.columns[set];
   const unknown = select?.find((c) => !known(c));
   if (unknown) return badRequest(CODES.badSegment, `Could not find a property named '${unknown}' on type 'Microsoft.Dynamics.CRM.${DATAVERSE_ENTITIES[set].logicalName}'.`);
   const skip = req.query.get('$skiptoken');

@@ -5,6 +5,7 @@ import { DATAVERSE_ENTITIES, type DataverseEntitySet } from '../descriptor';
 import { CODES, ODATA_HEADERS, badRequest, dataverseError, unauthorized } from './errors';
 import { batchRoute } from './routes-batch';
 import { tokenRoute } from './routes-oauth';
+import { isMetadataRequest, metadataRoute } from './routes-metadata';
 import { queryRows } from './routes-query';
 import { createRow, deleteRow, getRow, updateRow } from './routes-records';
 import { splitResource, type DataRequest } from './request';
@@ -41,6 +42,7 @@ export function route(state: DataverseState, req: EmulatorRequest): EmulatorResp
 export function dataRoute(state: DataverseState, req: DataRequest): EmulatorResponse {
   try {
     if (req.resource === 'WhoAmI') return req.method === 'GET' ? json(200, { '@odata.context': `${req.root}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`, ...ORG_IDS }, { ...ODATA_HEADERS }) : methodNotAllowed(req);
+    if (isMetadataRequest(req.resource)) return metadataRoute(state, req);
     const parts = splitResource(req.resource);
     if (!parts || !(parts.set in DATAVERSE_ENTITIES)) return dataverseError(404, CODES.badSegment, `Resource not found for the segment '${req.resource.split('(')[0]}'.`);
     const set = parts.set as DataverseEntitySet;

@@ -2,12 +2,17 @@
 import type { EmulatorContext } from '../../emulator-kit';
 import { MonotonicStamp } from '../../emulator-kit';
 import type { DataverseEntitySet } from '../descriptor';
+import { COLUMNS, type ColumnType } from './columns';
 import { EntityStore, VersionCounter } from './store';
 
 export interface DataverseState {
   ctx: EmulatorContext;
   versions: VersionCounter;
   stores: Record<DataverseEntitySet, EntityStore>;
+  /** Each table's columns: the standard ones plus custom columns created through the metadata API. */
+  columns: Record<DataverseEntitySet, Record<string, ColumnType>>;
+  /** Deleted columns (schema drift in tests), kept so a restore brings them back with their values. */
+  droppedColumns: Record<DataverseEntitySet, Map<string, ColumnType>>;
 }
 
 export function createState(ctx: EmulatorContext): DataverseState {
@@ -21,6 +26,8 @@ export function createState(ctx: EmulatorContext): DataverseState {
       accounts: new EntityStore('accounts', stamps, versions),
       leads: new EntityStore('leads', stamps, versions),
     },
+    columns: { contacts: { ...COLUMNS.contacts }, accounts: { ...COLUMNS.accounts }, leads: { ...COLUMNS.leads } },
+    droppedColumns: { contacts: new Map(), accounts: new Map(), leads: new Map() },
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import type { EmulatorResponse } from '../../emulator-kit';
 import { DATAVERSE_ENTITIES, DYNAMICS_DESCRIPTOR, type DataverseEntitySet } from '../descriptor';
-import { COLUMNS, LOOKUPS, READ_ONLY } from './columns';
+import { LOOKUPS, READ_ONLY } from './columns';
 import { CODES, badRequest, dataverseError, notFound } from './errors';
 import type { DataverseState } from './state';
 import type { Body, Row } from './store';
@@ -37,7 +37,7 @@ export function validateWrite(state: DataverseState, set: DataverseEntitySet, in
       values[lookup.column] = m[2]!.toLowerCase();
       continue;
     }
-    const columnType = COLUMNS[set][name];
+    const columnType = state.columns[set][name];
     if (!columnType) return fail(badRequest(CODES.unknownProperty, `Invalid property '${name}' was found in entity '${type}'.`));
     if (name === facts.key || READ_ONLY.has(name)) continue;
     if (value !== null && columnType === 'string' && typeof value !== 'string')

@@ -1,9 +1,9 @@
 /** Starts the HubSpot emulator on 127.0.0.1 (port 0 picks a free one). */
 import type { DemoPerson } from '../../demo-data/people';
 import { EmulatorClock, EmulatorServer, TokenRegistry, type EmulatorStartOptions, type RunningEmulator } from '../../emulator-kit';
-import { HUBSPOT_DESCRIPTOR, HUBSPOT_LIMITS } from '../descriptor';
+import { HUBSPOT_DESCRIPTOR, HUBSPOT_LIMITS, resolveObject } from '../descriptor';
 import { seedPeople } from './seed';
-import { createState } from './state';
+import { createState, type HubspotState } from './state';
 import { HubspotEmulator } from './vendor';
 
 export async function startHubspotEmulator(options: EmulatorStartOptions = {}): Promise<RunningEmulator> {
@@ -16,9 +16,19 @@ export async function startHubspotEmulator(options: EmulatorStartOptions = {}): 
     url: server.url,
     server,
     seed: (people: DemoPerson[]) => seedPeople(state, people),
+    fields: {
+      define: (object, field) => !!storeOf(state, object)?.properties.create(field),
+      drop: (object, field) => storeOf(state, object)?.archiveProperty(field) ?? false,
+      restore: (object, field) => storeOf(state, object)?.restoreProperty(field) ?? false,
+    },
     close: () => {
       state.webhooks.stop();
       return server.close();
     },
   };
 }
+
+const storeOf = (state: HubspotState, object: string) => {
+  const resolved = resolveObject(object);
+  return resolved ? state.stores[resolved] : undefined;
+};

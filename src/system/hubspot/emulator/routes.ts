@@ -5,6 +5,7 @@ import { errorResponse, unauthorized, validationError } from './errors';
 import { archiveAssociation, createDefault, createLabelled, listAssociations } from './routes-associations';
 import { archiveRecord, createRecord, getRecord, listRecords, updateRecord } from './routes-basic';
 import { batchRoute } from './routes-batch';
+import { propertiesRoute } from './routes-properties';
 import { tokenRoute } from './routes-oauth';
 import { searchRoute } from './routes-search';
 import type { HubspotState } from './state';
@@ -20,7 +21,7 @@ export function route(state: HubspotState, req: EmulatorRequest): EmulatorRespon
   try {
     if (req.path === TOKEN_PATH) return req.method === 'POST' ? tokenRoute(state, req) : methodNotAllowed(req);
     if (!state.ctx.tokens.isValid(bearer(req.headers.authorization), state.ctx.clock.now())) return unauthorized();
-    return objects(state, req) ?? associations(state, req) ?? errorResponse(404, 'OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path}`);
+    return objects(state, req) ?? associations(state, req) ?? propertiesRoute(state, req) ?? errorResponse(404, 'OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path}`);
   } catch (err) {
     // Malformed request JSON gets HubSpot's 400, never a crash.
     if (err instanceof BadJsonError) return validationError(`Invalid input JSON on line 1: ${err.message}`);

@@ -6,6 +6,7 @@
 import type { MonotonicStamp } from '../../emulator-kit';
 import { HUBSPOT_OBJECTS, type HubspotObject } from '../descriptor';
 import type { RecordFailure } from './errors';
+import { PropertyRegistry } from './properties';
 import { checkProperties, uniqueProperties } from './validate';
 import type { StoreChange } from './webhooks';
 
@@ -41,6 +42,7 @@ export class ObjectStore {
   private seq = 0;
   /** Unique property → value → key of the live record holding it (keeps uniqueness checks O(1)). */
   private unique = new Map<string, Map<string, string>>();
+  readonly properties: PropertyRegistry;
 
   constructor(
     readonly object: HubspotObject,
@@ -49,6 +51,30 @@ export class ObjectStore {
     private onChange: (change: StoreChange) => void = () => undefined,
   ) {
     for (const p of uniqueProperties(object)) this.unique.set(p, new Map());
+    this.properties = new PropertyRegistry(object);
+  }
+
+  /** Archives a property definition; each record's value is kept aside for a restore. */
+  archiveProperty(name: string): boolean {
+    const kept = this.properties.archive(name);
+    if (!kept) return false;
+    for (const row of this.rows.values()) {
+      const p = propertiesOf(row);
+      if (!(name in p)) continue;
+      kept.set(row.key, p[name]);
+      delete p[name];
+    }
+    return true;
+  }
+
+  restoreProperty(name: string): boolean {
+    const kept = this.properties.restore(name);
+    if (!kept) return false;
+    for (const [key, value] of kept) {
+      const row = this.rows.get(key);
+      if (row) propertiesOf(row)[name] = value;
+    }
+    return true;
   }
 
   all(): StoredRecord[] {

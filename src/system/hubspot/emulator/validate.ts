@@ -36,7 +36,8 @@ export function isFailure(value: unknown): value is RecordFailure {
 export function checkProperties(store: ObjectStore, input: Properties, self: StoredRecord | undefined): RecordFailure | undefined {
   const problems: Array<{ name: string; error: string; message: string }> = [];
   for (const name of Object.keys(input)) {
-    if (READ_ONLY_PROPERTIES.has(name)) problems.push({ name, error: 'READ_ONLY_VALUE', message: `${name} is a read only property; its value cannot be set.` });
+    if (store.properties.isArchived(name)) problems.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
+    else if (READ_ONLY_PROPERTIES.has(name)) problems.push({ name, error: 'READ_ONLY_VALUE', message: `${name} is a read only property; its value cannot be set.` });
   }
   const email = input.email;
   if (store.object === 'contacts' && typeof email === 'string' && email !== '' && !EMAIL.test(email)) {
@@ -54,5 +55,6 @@ export function checkProperties(store: ObjectStore, input: Properties, self: Sto
         : `A ${HUBSPOT_OBJECTS[store.object].singular} with ${name} "${value}" already exists. Existing ID: ${other.key}`;
     return { httpStatus: 409, category: 'CONFLICT', message, errors: [{ message, code: 'DUPLICATE_VALUE', context: { propertyName: [name] } }] };
   }
+  store.properties.noteWritten(Object.keys(input));
   return undefined;
 }

@@ -140,6 +140,11 @@ export async function startSalesforceEmulator(options: EmulatorStartOptions = {}
     url: running.url,
     server: running,
     seed: (people) => seedPeople(vendor.org.store, people),
+    fields: {
+      define: (object, field) => !!vendor.org.store.schema(object)?.define(field),
+      drop: (object, field) => vendor.org.store.schema(object)?.drop(field) ?? false,
+      restore: (object, field) => vendor.org.store.schema(object)?.restore(field) ?? false,
+    },
     close: () => running.close(),
   };
 }

@@ -52,6 +52,8 @@ const SYSTEM_TAIL: FieldDef[] = [
   ro('LastModifiedById', 'reference'),
   ro('SystemModstamp', 'datetime'),
   { name: 'Junction_Id__c', type: 'string', length: 36, externalId: true, unique: true, custom: true },
+  // Junction's delete flag (delete propagation FLAG): a checkbox, so never null.
+  { name: 'Junction_Deleted__c', type: 'boolean', custom: true, defaultValue: false },
 ];
 
 const address = (prefix: string): FieldDef[] => [
@@ -137,15 +139,43 @@ export class ObjectSchema {
   field(name: string): FieldDef | undefined {
     return this.byLower.get(name.toLowerCase());
   }
-  /** Custom fields appear the first time a record carries them (the brief's "store as given"). */
-  addCustom(name: string, sample: unknown): FieldDef {
+  /** Fields deleted in Setup: gone from describe, queries and writes until undeleted (data kept, as Salesforce keeps it 15 days). */
+  private dropped = new Map<string, FieldDef>();
+
+  /** Custom fields appear the first time a record carries them (the brief's "store as given"); a deleted one stays deleted. */
+  addCustom(name: string, sample: unknown): FieldDef | undefined {
     const existing = this.field(name);
     if (existing) return existing;
+    if (this.dropped.has(name.toLowerCase())) return undefined;
     const type: FieldType = typeof sample === 'number' ? 'double' : typeof sample === 'boolean' ? 'boolean' : 'string';
     const def: FieldDef = { name, type, custom: true, ...(type === 'string' ? { length: 255 } : {}) };
     this.byLower.set(name.toLowerCase(), def);
     return def;
   }
+  /** Defines a field as Setup would (type text unless given); an existing field is left as it is. */
+  define(name: string, type: FieldType = 'string'): FieldDef {
+    this.dropped.delete(name.toLowerCase());
+    return this.field(name) ?? this.addCustom(name, type === 'double' ? 0 : type === 'boolean' ? false : '')!;
+  }
+
+  /** Deletes a field (tests use it to cause schema drift); false when there is no such field. */
+  drop(name: string): boolean {
+    const def = this.field(name);
+    if (!def || def.name === 'Id') return false;
+    this.byLower.delete(name.toLowerCase());
+    this.dropped.set(name.toLowerCase(), def);
+    return true;
+  }
+
+  /** Undeletes a dropped field; its values come back with it. */
+  restore(name: string): boolean {
+    const def = this.dropped.get(name.toLowerCase());
+    if (!def) return false;
+    this.dropped.delete(name.toLowerCase());
+    this.byLower.set(name.toLowerCase(), def);
+    return true;
+  }
+
   get fields(): FieldDef[] {
     return [...this.byLower.values()];
   }

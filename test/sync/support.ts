@@ -1,0 +1,62 @@
+/**
+ * Shared by the test/sync files: creating records in a CRM as a person there would (the
+ * vendor's REST API with a sandbox token), and reading a unified contact's `custom`.
+ */
+import { expect } from 'vitest';
+import type { SyncHarness } from '../support/sync-harness';
+
+const SANDBOX_FORM = { client_id: 'junction-sandbox', client_secret: 'sandbox-secret', refresh_token: 'sandbox-refresh-token' };
+
+/** Creates a Salesforce record through `POST /services/data/v62.0/sobjects/{type}`; returns its id. */
+export async function salesforceCreate(h: SyncHarness, type: string, fields: Record<string, unknown>): Promise<string> {
+  const base = h.emulators.get('SALESFORCE')!.url;
+  const token = await fetch(`${base}/services/oauth2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', ...SANDBOX_FORM }) });
+  const { access_token, instance_url } = (await token.json()) as { access_token: string; instance_url: string };
+  const res = await fetch(`${instance_url}/services/data/v62.0/sobjects/${type}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(fields),
+  });
+  const body = (await res.json()) as { id?: string };
+  expect(res.status, JSON.stringify(body)).toBe(201);
+  return body.id!;
+}
+
+/** Updates a Salesforce record through `PATCH /services/data/v62.0/sobjects/{type}/{id}`. */
+export async function salesforceUpdate(h: SyncHarness, type: string, id: string, fields: Record<string, unknown>): Promise<void> {
+  const base = h.emulators.get('SALESFORCE')!.url;
+  const token = await fetch(`${base}/services/oauth2/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', ...SANDBOX_FORM }) });
+  const { access_token, instance_url } = (await token.json()) as { access_token: string; instance_url: string };
+  const res = await fetch(`${instance_url}/services/data/v62.0/sobjects/${type}/${id}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(fields),
+  });
+  expect(res.status, await res.text()).toBe(204);
+}
+
+/** Every stored row of a vendor object, straight from its emulator. */
+export async function emulatorRecords(h: SyncHarness, kind: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS', object: string): Promise<Array<Record<string, unknown>>> {
+  const res = await fetch(`${h.emulators.get(kind)!.url}/_emulator/records/${object}`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as Array<Record<string, unknown>>;
+}
+
+/** The unified contact linked to a remote record of a connection. */
+export async function contactLinkedTo(h: SyncHarness, kind: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS', remoteId: string): Promise<{ id: string; custom: Record<string, unknown> } & Record<string, unknown>> {
+  const rows = (await h.db.dataSource.query(
+    `SELECT c.* FROM source_links l JOIN contacts c ON c.id = l.record_id WHERE l.connection_id = $1 AND l.remote_id = $2`,
+    [h.connectionIds.get(kind), remoteId],
+  )) as Array<{ id: string; custom: Record<string, unknown> } & Record<string, unknown>>;
+  expect(rows, `no contact linked to ${kind} ${remoteId}`).toHaveLength(1);
+  return rows[0]!;
+}
+
+/** The remote id of a unified record in a connection. */
+export async function remoteIdOf(h: SyncHarness, kind: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS', recordId: string): Promise<string> {
+  const rows = (await h.db.dataSource.query(`SELECT remote_id FROM source_links WHERE connection_id = $1 AND record_id = $2`, [h.connectionIds.get(kind), recordId])) as Array<{
+    remote_id: string;
+  }>;
+  expect(rows, `${kind} link of ${recordId}`).toHaveLength(1);
+  return rows[0]!.remote_id;
+}
