@@ -12,6 +12,10 @@ export interface CrmDescriptor {
   externalIdField: string;
   /** Largest write batch the vendor accepts in one call. */
   writeBatchSize: number;
+  /** Junction's boolean custom field marking a record deleted in the unified store (delete propagation FLAG). */
+  deletedFlagField: string;
+  /** Whether `archive` keeps the record restorable (HubSpot's archive does; Salesforce's and Dataverse's are deletes). */
+  archiveIsSoft: boolean;
 }
 
 /** A change notification as it arrived over HTTP, before anyone trusts it. */

@@ -6,6 +6,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { COMPANY_FIELDS, CONTACT_FIELDS, type RecordKind } from '../model';
+import { enqueueOutbound } from '../sync/record-store';
 
 export const DELETE_GRACE_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -60,12 +61,17 @@ export class RecordCommands {
     return { ok: true, value: { kind, field, ownerConnectionId } };
   }
 
+  /** Soft-deletes in the store; every connection is told (flag or archive there, per its deletePropagation). */
   async deleteContact(id: string): Promise<CommandOutcome<ContactState>> {
-    const rows = (await this.db.query(
-      `UPDATE contacts SET deleted_at = coalesce(deleted_at, $2), updated_at = now() WHERE id = $1 RETURNING id, verified_fields, deleted_at`,
-      [id, this.now()],
-    )) as [Array<Record<string, unknown>>, number];
-    return single(rows, id);
+    return this.db.transaction(async (m) => {
+      const rows = (await m.query(
+        `UPDATE contacts SET deleted_at = coalesce(deleted_at, $2), updated_at = now() WHERE id = $1 RETURNING id, verified_fields, deleted_at`,
+        [id, this.now()],
+      )) as [Array<Record<string, unknown>>, number];
+      const outcome = single(rows, id);
+      if (outcome.ok) await enqueueOutbound(m, 'CONTACT', id, null, this.now());
+      return outcome;
+    });
   }
 
   async restoreContact(id: string): Promise<CommandOutcome<ContactState>> {
@@ -75,11 +81,16 @@ export class RecordCommands {
     if (!deletedAt) return { ok: false, reason: 'NOT_DELETED', message: `contact ${id} is not deleted` };
     if (this.now().getTime() - new Date(deletedAt).getTime() > DELETE_GRACE_DAYS * DAY_MS)
       return { ok: false, reason: 'GRACE_PERIOD_OVER', message: `contact ${id} was deleted more than ${DELETE_GRACE_DAYS} days ago and can no longer be restored` };
-    const rows = (await this.db.query(`UPDATE contacts SET deleted_at = NULL, updated_at = now() WHERE id = $1 RETURNING id, verified_fields, deleted_at`, [id])) as [
-      Array<Record<string, unknown>>,
-      number,
-    ];
-    return single(rows, id);
+    // Every connection gets the record again: the flag cleared, or (where it was deleted or archived) written anew.
+    return this.db.transaction(async (m) => {
+      const rows = (await m.query(`UPDATE contacts SET deleted_at = NULL, updated_at = now() WHERE id = $1 RETURNING id, verified_fields, deleted_at`, [id])) as [
+        Array<Record<string, unknown>>,
+        number,
+      ];
+      const outcome = single(rows, id);
+      if (outcome.ok) await enqueueOutbound(m, 'CONTACT', id, null, this.now());
+      return outcome;
+    });
   }
 
   /** Removes from the store (only) the contacts deleted longer ago than the grace period. */

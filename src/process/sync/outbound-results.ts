@@ -31,25 +31,37 @@ export async function recordResults(db: DataSource, connection: ConnectionEntity
     if (ok.length) {
       // One row per remote record: ON CONFLICT DO UPDATE may not touch a row twice in one statement.
       const links = new Map<string, { kind: string; recordId: string; remoteType: string; remoteId: string; hash: string }>();
-      for (const { pending: p, result } of ok) {
+      // An archive leaves the link as it is: the archived record is still the one this record is linked to.
+      for (const { pending: p, result } of ok.filter((a) => !a.pending.archive)) {
         const hash = contentHash(p.record.fields, mapperFor(connection, p.remoteType).remoteFields);
-        links.set(`${p.remoteType}\u0000${result!.remoteId}`, { kind: p.kind, recordId: p.recordId, remoteType: p.remoteType, remoteId: result!.remoteId!, hash });
+        links.set(`${p.remoteType}\u0000${result!.remoteId}`, {
+          kind: p.kind,
+          recordId: p.recordId,
+          remoteType: p.remoteType,
+          remoteId: result!.remoteId!,
+          hash,
+        });
       }
       const l = [...links.values()];
-      await m.query(
-        `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, content_hash)
+      if (l.length)
+        await m.query(
+          `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, content_hash)
          SELECT k, r, $1, t, i, h FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[]) AS x(k, r, t, i, h)
          ON CONFLICT (connection_id, remote_type, remote_id) DO UPDATE SET
            record_id = EXCLUDED.record_id, content_hash = EXCLUDED.content_hash, last_synced_at = now()`,
-        [connection.id, l.map((x) => x.kind), l.map((x) => x.recordId), l.map((x) => x.remoteType), l.map((x) => x.remoteId), l.map((x) => x.hash)],
-      );
+          [connection.id, l.map((x) => x.kind), l.map((x) => x.recordId), l.map((x) => x.remoteType), l.map((x) => x.remoteId), l.map((x) => x.hash)],
+        );
       await m.query(`UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [ok.map((a) => a.pending.outboxId)]);
     }
     if (!failed.length) return;
     await m.query(
       `UPDATE outbox o SET attempts = o.attempts + 1, last_error = x.err, delivered_at = CASE WHEN x.final THEN now() ELSE NULL END
        FROM unnest($1::bigint[], $2::text[], $3::boolean[]) AS x(id, err, final) WHERE o.id = x.id`,
-      [failed.map((a) => a.pending.outboxId), failed.map((a) => a.result?.error?.message ?? 'no result for this record'), failed.map((a) => !TRANSIENT.has(a.result?.error?.errorClass ?? 'UNKNOWN'))],
+      [
+        failed.map((a) => a.pending.outboxId),
+        failed.map((a) => a.result?.error?.message ?? 'no result for this record'),
+        failed.map((a) => !TRANSIENT.has(a.result?.error?.errorClass ?? 'UNKNOWN')),
+      ],
     );
     for (const { pending: p, result: r } of failed) {
       await logError(m, {
@@ -57,8 +69,8 @@ export async function recordResults(db: DataSource, connection: ConnectionEntity
         runId,
         errorClass: r?.error?.errorClass ?? 'UNKNOWN',
         code: r?.error?.code ?? 'NO_RESULT',
-        message: `write ${p.remoteType} for ${p.recordId} failed: ${r?.error?.message ?? 'no result'}`,
-        endpoint: `upsert ${p.remoteType}`,
+        message: `${p.archive ? 'archive' : 'write'} ${p.remoteType} for ${p.recordId} failed: ${r?.error?.message ?? 'no result'}`,
+        endpoint: `${p.archive ? 'archive' : 'upsert'} ${p.remoteType}`,
         recordIds: [p.recordId],
       });
     }

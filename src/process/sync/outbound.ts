@@ -39,7 +39,7 @@ export async function deliverOutbox(db: DataSource, connection: ConnectionEntity
     const bulk = await useBulk(db, connection, adapter, kind);
     const size = bulk ? BULK_BATCH : BATCH;
     const load = (afterId: string) => loadBatch(db, connection, kind, afterId, size);
-    const sendBatch = (b: PreparedBatch) => (bulk ? sendBulk(adapter, b) : send(connection, adapter, b));
+    const sendBatch = (b: PreparedBatch) => (bulk ? sendBulk(connection, adapter, b) : send(connection, adapter, b));
     let batch = await load('0');
     let inflight = batch && sendBatch(batch);
     while (batch && inflight) {
@@ -52,7 +52,8 @@ export async function deliverOutbox(db: DataSource, connection: ConnectionEntity
       outcome.written += r.written;
       outcome.failed += r.failed;
       for (const f of sent.failures) await recordCallFailure(db, f.pending, f.error instanceof SystemError ? f.error.message : String(f.error));
-      if (batch.skipped.length) await db.query(`UPDATE outbox SET delivered_at = now(), last_error = 'nothing to write' WHERE id = ANY($1::bigint[])`, [batch.skipped]);
+      if (batch.skipped.length)
+        await db.query(`UPDATE outbox SET delivered_at = now(), last_error = 'nothing to write' WHERE id = ANY($1::bigint[])`, [batch.skipped]);
       // A whole call failed (network, quota, auth): the rest stays queued, the run reports why.
       if (stop) throw stop;
       batch = next;
@@ -68,11 +69,10 @@ async function useBulk(db: DataSource, connection: ConnectionEntity, adapter: Sy
   const setting = connection.settings?.bulkIngestThreshold;
   const threshold = typeof setting === 'number' && Number.isInteger(setting) && setting >= 0 ? setting : adapter.bulkIngestThreshold;
   if (threshold === undefined) return false;
-  const rows = (await db.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM outbox WHERE connection_id = $1 AND record_kind = $2 AND delivered_at IS NULL LIMIT $3) x`, [
-    connection.id,
-    kind,
-    threshold + 1,
-  ])) as Array<{ n: number }>;
+  const rows = (await db.query(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM outbox WHERE connection_id = $1 AND record_kind = $2 AND delivered_at IS NULL LIMIT $3) x`,
+    [connection.id, kind, threshold + 1],
+  )) as Array<{ n: number }>;
   return rows[0]!.n > threshold;
 }
 
@@ -89,16 +89,58 @@ async function loadBatch(db: DataSource, connection: ConnectionEntity, kind: Rec
 async function send(connection: ConnectionEntity, adapter: SystemAdapter, batch: PreparedBatch): Promise<Sent> {
   const size = crmModule(connection.kind).descriptor.writeBatchSize;
   const calls: Pending[][] = [];
-  for (const group of groupBy(batch.writes, (p) => p.remoteType).values()) {
+  for (const group of groupBy(batch.writes, callKey).values()) {
     for (let i = 0; i < group.length; i += size) calls.push(group.slice(i, i + size));
   }
-  return collect(calls, await Promise.allSettled(calls.map((part) => adapter.upsert(part[0]!.remoteType, part.map((p) => p.record)))));
+  return collect(
+    calls,
+    await Promise.allSettled(
+      calls.map((part) =>
+        part[0]!.archive
+          ? archive(adapter, part)
+          : adapter.upsert(
+              part[0]!.remoteType,
+              part.map((p) => p.record),
+            ),
+      ),
+    ),
+  );
 }
 
-/** One bulk ingest per remote type; the adapter splits jobs by its own limits. */
-async function sendBulk(adapter: SystemAdapter, batch: PreparedBatch): Promise<Sent> {
-  const calls = [...groupBy(batch.writes, (p) => p.remoteType).values()];
-  return collect(calls, await Promise.allSettled(calls.map((part) => adapter.bulkUpsert!(part[0]!.remoteType, part.map((p) => p.record)))));
+/** One bulk ingest per remote type (the adapter splits jobs by its own limits); archives as usual. */
+async function sendBulk(connection: ConnectionEntity, adapter: SystemAdapter, batch: PreparedBatch): Promise<Sent> {
+  const archives = batch.writes.filter((p) => p.archive);
+  const calls = [
+    ...groupBy(
+      batch.writes.filter((p) => !p.archive),
+      (p) => p.remoteType,
+    ).values(),
+  ];
+  const [bulk, archived] = await Promise.all([
+    Promise.allSettled(
+      calls.map((part) =>
+        adapter.bulkUpsert!(
+          part[0]!.remoteType,
+          part.map((p) => p.record),
+        ),
+      ),
+    ),
+    archives.length ? send(connection, adapter, { ...batch, writes: archives }) : undefined,
+  ]);
+  const sent = collect(calls, bulk);
+  return archived ? { answered: [...sent.answered, ...archived.answered], failures: [...sent.failures, ...archived.failures] } : sent;
+}
+
+/** Writes and archives go in separate calls, per remote type. */
+const callKey = (p: Pending) => `${p.archive ? 'archive' : 'write'}\u0000${p.remoteType}`;
+
+/** Archive answers carry no Junction id; they come back in the order asked. */
+async function archive(adapter: SystemAdapter, part: Pending[]): Promise<WriteResult[]> {
+  const results = await adapter.archive(
+    part[0]!.remoteType,
+    part.map((p) => p.record.remoteId!),
+  );
+  return results.map((r, i) => ({ ...r, junctionId: part[i]!.recordId, remoteId: r.remoteId ?? part[i]!.record.remoteId }));
 }
 
 function collect(calls: Pending[][], settled: Array<PromiseSettledResult<WriteResult[]>>): Sent {

@@ -12,6 +12,9 @@ export const DYNAMICS_DESCRIPTOR: CrmDescriptor = {
   // An alternate key column on contacts and accounts, so PATCH contacts(junction_id='…') upserts.
   externalIdField: 'junction_id',
   writeBatchSize: 1000,
+  // A custom Yes/No column; the adapter's archive is a DELETE, which Dataverse does not keep.
+  deletedFlagField: 'junction_deleted',
+  archiveIsSoft: false,
 };
 
 export type DataverseEntitySet = 'contacts' | 'accounts' | 'leads';

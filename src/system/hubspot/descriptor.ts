@@ -11,6 +11,9 @@ export const HUBSPOT_DESCRIPTOR: CrmDescriptor = {
   objects: { contact: ['contacts'], company: ['companies'] },
   externalIdField: 'junction_id',
   writeBatchSize: 100,
+  // A custom boolean property (type bool, values "true"/"false"); archived records stay in the recycle bin for 90 days.
+  deletedFlagField: 'junction_deleted',
+  archiveIsSoft: true,
 };
 
 export type HubspotObject = 'contacts' | 'companies';

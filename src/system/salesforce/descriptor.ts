@@ -9,6 +9,9 @@ export const SALESFORCE_DESCRIPTOR: CrmDescriptor = {
   externalIdField: 'Junction_Id__c',
   // Composite sObject collections take at most 200 records per request.
   writeBatchSize: 200,
+  // A checkbox custom field; deleting (recycle bin, purged after 15 days, no REST undelete) is not a soft archive.
+  deletedFlagField: 'Junction_Deleted__c',
+  archiveIsSoft: false,
 };
 
 /** Salesforce sends no `expires_in`; sessions default to 2 h of inactivity timeout. */

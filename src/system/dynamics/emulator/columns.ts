@@ -14,7 +14,8 @@ const ADDRESS: Record<string, ColumnType> = {
   address1_postalcode: 'string',
 };
 
-const SYSTEM: Record<string, ColumnType> = { createdon: 'datetime', modifiedon: 'datetime', versionnumber: 'number', junction_id: 'string' };
+// junction_id and junction_deleted are the solution's custom columns (alternate key; delete propagation flag).
+const SYSTEM: Record<string, ColumnType> = { createdon: 'datetime', modifiedon: 'datetime', versionnumber: 'number', junction_id: 'string', junction_deleted: 'boolean' };
 
 export const COLUMNS: Record<DataverseEntitySet, Record<string, ColumnType>> = {
   contacts: {
