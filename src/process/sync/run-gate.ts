@@ -49,7 +49,7 @@ export async function gateFullRun(
   }
   const reasons = await failureReasons(db, connection.id, run.id, since);
   const counts = `${totals.quarantined} quarantined, ${totals.failed} failed of ${totals.read} read`;
-  return { pass: false, reason: `test batch failed (${counts}); the full run did not start: ${reasons.join(' | ') || 'no reason was recorded'}` };
+  return { pass: false, reason: `VALIDATION: test batch failed (${counts}); the full run did not start: ${reasons.join(' | ') || 'no reason was recorded'}` };
 }
 
 /** Remembers that this connection's current mapping passed a test batch. */

@@ -8,9 +8,10 @@
  * then that object is not pulled at all and its cursor waits. When the fields are back, the
  * connection returns to HEALTHY.
  *
- * Describe answers are cached per connection and object for `ttlMs` (one call per object per
- * run at most, fewer when runs are frequent); a drifted connection re-checks every run, so
- * recovery shows at the next run.
+ * One describe call per mapped object per run (Salesforce 3, HubSpot and Dynamics 2 each),
+ * counted in the run's API calls. Not cached across runs on purpose: a field dropped between
+ * two runs must be seen by the next one — Salesforce and Dataverse would otherwise fail the
+ * whole query on it, and a stale answer would hide the drift for as long as it is kept.
  */
 import type { DataSource } from 'typeorm';
 import { SystemError, type SystemAdapter } from '../../system';
@@ -21,7 +22,6 @@ import { mappersFor } from '../mapping/registry';
 import { blocksObject, missingFields, type SchemaDrift } from '../mapping/schema-drift';
 import type { ConnectionEntity } from '../store/entities';
 
-export const DEFAULT_DESCRIBE_TTL_MS = 10 * 60_000;
 const DRIFT_REASON_PREFIX = 'schema drift:';
 
 /** Mapped fields missing from a CRM object's describe: its own error class, SCHEMA. */
@@ -43,40 +43,19 @@ export interface SchemaCheckOutcome {
   errors: SchemaDriftError[];
 }
 
-/** Describe answers per connection and object; process-wide, so runs share them. */
-export class DescribeCache {
-  private entries = new Map<string, { fields: string[]; at: number }>();
-  constructor(readonly ttlMs = DEFAULT_DESCRIBE_TTL_MS) {}
-
-  async fields(connectionId: string, adapter: SystemAdapter, remoteType: string, fresh: boolean, now = Date.now()): Promise<string[]> {
-    const key = `${connectionId}\n${remoteType}`;
-    const hit = this.entries.get(key);
-    if (!fresh && hit && now - hit.at < this.ttlMs) return hit.fields;
-    const fields = await adapter.describeFields(remoteType);
-    this.entries.set(key, { fields, at: now });
-    return fields;
-  }
-
-  forget(connectionId: string): void {
-    for (const key of this.entries.keys()) if (key.startsWith(`${connectionId}\n`)) this.entries.delete(key);
-  }
-}
-
-const sharedCache = new DescribeCache();
-
 /**
  * Checks the connection's mapped fields against the CRM, records the outcome on the connection
  * (in the database and on the given entity, whose mappers then leave the missing fields out)
  * and logs each drifted object. Describe failures propagate: the run stops as for any call.
  */
-export async function checkSchema(db: DataSource, connection: ConnectionEntity, adapter: SystemAdapter, runId: string, cache: DescribeCache = sharedCache): Promise<SchemaCheckOutcome> {
+export async function checkSchema(db: DataSource, connection: ConnectionEntity, adapter: SystemAdapter, runId: string): Promise<SchemaCheckOutcome> {
   const mappers: RecordMapper[] = mappersFor({ kind: connection.kind, settings: connection.settings });
   const wasDrifted = Object.keys(connection.schemaDrift ?? {}).length > 0;
   const drift: SchemaDrift = {};
   const blocked = new Set<string>();
   const errors: SchemaDriftError[] = [];
   for (const mapper of mappers) {
-    const described = await cache.fields(connection.id, adapter, mapper.remoteType, wasDrifted);
+    const described = await adapter.describeFields(mapper.remoteType);
     const missing = missingFields(mapper, described);
     if (!missing.length) continue;
     drift[mapper.remoteType] = missing;

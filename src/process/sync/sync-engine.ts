@@ -61,6 +61,7 @@ export class SyncEngine {
     const planned: PlannedChange[] | undefined = run.dryRun ? [] : undefined;
     const owners = await this.loadOwners();
     let stopped: StopReason | undefined;
+    let drift: string | undefined;
     // A heartbeat between pages too, so a long vendor call is not mistaken for a dead worker.
     const heartbeat = setInterval(
       () => void db.query(`UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1`, [run.id]).catch(() => undefined),
@@ -68,7 +69,8 @@ export class SyncEngine {
     );
     try {
       // Mapped fields the CRM no longer has are left out (or their object skipped): never nulls (schema-check.ts).
-      const { blocked } = await checkSchema(db, connection, adapter, run.id);
+      const { blocked, errors } = await checkSchema(db, connection, adapter, run.id);
+      drift = errors.map((e) => e.message).join('; ') || undefined;
       const mappers = mappersFor(connection).filter((m) => !blocked.has(m.remoteType));
       const gate = await gateFullRun(db, run, connection, () => this.testBatch(run, connection, adapter, mappers, owners, callsBefore));
       if (!gate.pass) return this.finish(run, 'FAILED', totals, adapter.stats.apiCalls - callsBefore, gate.reason);
@@ -91,8 +93,9 @@ export class SyncEngine {
     if (adapter.stats.lastUsage) await this.deps.connections.recordUsage(connection.id, adapter.stats.lastUsage).catch(() => undefined);
     if (planned) run.plannedChanges = planned;
     // A spent quota ends the run PARTIAL (the rest waits for the reset), never SUCCEEDED.
-    const status = stopped ? (stopped.quota || totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED') : totals.failed > 0 ? 'PARTIAL' : 'SUCCEEDED';
-    return this.finish(run, status, totals, adapter.stats.apiCalls - callsBefore, stopped?.message ?? null);
+    // Schema drift leaves the run PARTIAL: mapped fields were skipped (never a retry: a person must act).
+    const status = stopped ? (stopped.quota || totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED') : totals.failed > 0 || drift ? 'PARTIAL' : 'SUCCEEDED';
+    return this.finish(run, status, totals, adapter.stats.apiCalls - callsBefore, stopped?.message ?? (drift ? `SCHEMA: ${drift}` : null));
   }
 
   /** The gate's test batch: this run's first 10 records end to end, in TEST_BATCH mode, before its full pass. */

@@ -1,0 +1,129 @@
+/**
+ * Schema drift (issue #4 item 9): a mapped field missing from the CRM's describe marks the
+ * connection DEGRADED with a SCHEMA-class error (code SCHEMA_DRIFT) naming the field, the run
+ * skips that field — no nulls reach the store — and the connection is HEALTHY again once the
+ * field is back. Also: every adapter's describeFields against its emulator's real path.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEMA_DRIFT_CODE } from '../../src/process/health/health-snapshot';
+import type { CrmKind } from '../../src/system';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { contactLinkedTo, emulatorRecords, salesforceUpdate } from './support';
+
+let h: SyncHarness;
+
+beforeAll(async () => {
+  h = await startSyncHarness({ seed: 12 });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+const adapterOf = async (kind: CrmKind) => h.connections.adapterFor((await h.connections.get(h.connectionIds.get(kind)!))!);
+const connectionRow = async (kind: CrmKind) =>
+  ((await h.db.dataSource.query(`SELECT status, status_reason, schema_drift FROM connections WHERE id = $1`, [h.connectionIds.get(kind)])) as Array<{
+    status: string;
+    status_reason: string | null;
+    schema_drift: Record<string, string[]>;
+  }>)[0]!;
+const driftErrors = async (kind: CrmKind) =>
+  (await h.db.dataSource.query(`SELECT error_class, code, message, occurrences FROM sync_errors WHERE connection_id = $1 AND code = $2`, [h.connectionIds.get(kind), SCHEMA_DRIFT_CODE])) as Array<{
+    error_class: string;
+    code: string;
+    message: string;
+    occurrences: number;
+  }>;
+
+describe('describeFields on the vendors’ metadata paths', () => {
+  it('lists each object’s fields, and a dropped field disappears from it', async () => {
+    expect(await (await adapterOf('SALESFORCE')).describeFields('Contact')).toEqual(expect.arrayContaining(['Email', 'Title', 'AccountId', 'Junction_Id__c']));
+    expect(await (await adapterOf('HUBSPOT')).describeFields('contacts')).toEqual(expect.arrayContaining(['email', 'jobtitle', 'lifecyclestage', 'junction_id']));
+    const dataverse = await adapterOf('DYNAMICS');
+    expect(await dataverse.describeFields('contacts')).toEqual(expect.arrayContaining(['emailaddress1', 'jobtitle', 'parentcustomerid', '_parentcustomerid_value']));
+    expect(h.emulators.get('DYNAMICS')!.fields!.drop('contacts', 'jobtitle')).toBe(true);
+    expect(await dataverse.describeFields('contacts')).not.toContain('jobtitle');
+    expect(h.emulators.get('DYNAMICS')!.fields!.restore('contacts', 'jobtitle')).toBe(true);
+    expect(await dataverse.describeFields('contacts')).toContain('jobtitle');
+    const hubspot = await adapterOf('HUBSPOT');
+    expect(h.emulators.get('HUBSPOT')!.fields!.drop('contacts', 'jobtitle')).toBe(true);
+    expect(await hubspot.describeFields('contacts')).not.toContain('jobtitle');
+    expect(h.emulators.get('HUBSPOT')!.fields!.restore('contacts', 'jobtitle')).toBe(true);
+  });
+});
+
+describe('a mapped Salesforce field dropped from the org', () => {
+  let sfId: string;
+  let titleBefore: string | null;
+
+  it('syncs normally while the schema matches', async () => {
+    const run = await h.sync('SALESFORCE');
+    expect(run.status, run.error ?? '').toBe('SUCCEEDED');
+    expect((await connectionRow('SALESFORCE')).status).toBe('HEALTHY');
+    const contact = (await emulatorRecords(h, 'SALESFORCE', 'Contact')).find((r) => typeof r.Title === 'string' && r.Title !== '')!;
+    sfId = String(contact.Id);
+    titleBefore = String((await contactLinkedTo(h, 'SALESFORCE', sfId)).title);
+    expect(titleBefore).toBe(contact.Title);
+  });
+
+  it('marks the connection DEGRADED with a SCHEMA_DRIFT error naming the field, and writes no nulls', async () => {
+    expect(h.emulators.get('SALESFORCE')!.fields!.drop('Contact', 'Title')).toBe(true);
+    // Someone edits the contact meanwhile: the change still arrives, without the missing field.
+    await salesforceUpdate(h, 'Contact', sfId, { FirstName: 'Driftwood' });
+    const run = await h.sync('SALESFORCE');
+    expect(run.status).toBe('PARTIAL');
+    expect(run.error).toMatch(/^SCHEMA: Contact no longer has mapped field Title/);
+    const connection = await connectionRow('SALESFORCE');
+    expect(connection.status).toBe('DEGRADED');
+    expect(connection.status_reason).toContain('Contact.Title');
+    expect(connection.schema_drift).toEqual({ Contact: ['Title'] });
+    const errors = await driftErrors('SALESFORCE');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ error_class: 'SCHEMA', code: SCHEMA_DRIFT_CODE });
+    expect(errors[0]!.message).toContain('Title');
+    const stored = await contactLinkedTo(h, 'SALESFORCE', sfId);
+    expect(stored.first_name).toBe('Driftwood');
+    expect(stored.title).toBe(titleBefore);
+    // No other contact lost its title either.
+    const [{ nulls }] = (await h.db.dataSource.query(
+      `SELECT count(*)::int AS nulls FROM contacts c JOIN source_links l ON l.record_id = c.id AND l.connection_id = $1 AND l.remote_type = 'Contact' WHERE c.title IS NULL`,
+      [h.connectionIds.get('SALESFORCE')],
+    )) as Array<{ nulls: number }>;
+    expect(nulls).toBe(0);
+  });
+
+  it('keeps reporting it every run while the field is missing', async () => {
+    await h.sync('SALESFORCE');
+    expect((await connectionRow('SALESFORCE')).status).toBe('DEGRADED');
+    expect((await driftErrors('SALESFORCE'))[0]!.occurrences).toBe(2);
+  });
+
+  it('returns to HEALTHY when the field is back, and syncs it again', async () => {
+    expect(h.emulators.get('SALESFORCE')!.fields!.restore('Contact', 'Title')).toBe(true);
+    await salesforceUpdate(h, 'Contact', sfId, { Title: 'Chief Drift Officer' });
+    const run = await h.sync('SALESFORCE');
+    expect(run.status, run.error ?? '').toBe('SUCCEEDED');
+    const connection = await connectionRow('SALESFORCE');
+    expect(connection).toMatchObject({ status: 'HEALTHY', status_reason: null, schema_drift: {} });
+    expect((await contactLinkedTo(h, 'SALESFORCE', sfId)).title).toBe('Chief Drift Officer');
+  });
+
+  it('stops pulling an object whose company link field is missing, keeping its cursor', async () => {
+    const [{ cursor: before }] = (await h.db.dataSource.query(`SELECT cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type = 'Contact'`, [
+      h.connectionIds.get('SALESFORCE'),
+    ])) as Array<{ cursor: string }>;
+    expect(h.emulators.get('SALESFORCE')!.fields!.drop('Contact', 'AccountId')).toBe(true);
+    await salesforceUpdate(h, 'Contact', sfId, { FirstName: 'Waiting' });
+    const run = await h.sync('SALESFORCE');
+    expect(run.status).toBe('PARTIAL');
+    expect((await connectionRow('SALESFORCE')).status_reason).toContain('not syncing Contact');
+    expect((await contactLinkedTo(h, 'SALESFORCE', sfId)).first_name).toBe('Driftwood');
+    const [{ cursor: during }] = (await h.db.dataSource.query(`SELECT cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type = 'Contact'`, [
+      h.connectionIds.get('SALESFORCE'),
+    ])) as Array<{ cursor: string }>;
+    expect(during).toBe(before);
+    expect(h.emulators.get('SALESFORCE')!.fields!.restore('Contact', 'AccountId')).toBe(true);
+    expect((await h.sync('SALESFORCE')).status).toBe('SUCCEEDED');
+    expect((await contactLinkedTo(h, 'SALESFORCE', sfId)).first_name).toBe('Waiting');
+  });
+});
