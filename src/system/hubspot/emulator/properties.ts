@@ -44,6 +44,8 @@ export class PropertyRegistry {
     for (const name of STANDARD[object]) this.defs.set(name, def(object, name, true));
     // Junction's unique external-id property, created once per portal when it is connected.
     this.defs.set(HUBSPOT_DESCRIPTOR.externalIdField, def(object, HUBSPOT_DESCRIPTOR.externalIdField, false, { hasUniqueValue: true }));
+    // And its delete flag (delete propagation FLAG): a single checkbox, values "true"/"false".
+    this.defs.set(HUBSPOT_DESCRIPTOR.deletedFlagField, def(object, HUBSPOT_DESCRIPTOR.deletedFlagField, false, { type: 'bool', fieldType: 'booleancheckbox' }));
   }
 
   list(): PropertyDef[] {
