@@ -111,7 +111,7 @@ describe('two-way sync between Salesforce and HubSpot', () => {
     const before = await count(h, `SELECT count(*) n FROM contacts`);
     const dry = await h.sync('SALESFORCE', 'INCREMENTAL', true);
     expect(dry.dryRun).toBe(true);
-    expect(dry.plannedChanges?.some((c) => c.operation === 'APPLY' && c.fields.Email === 'edsger@eindhoven.example.com')).toBe(true);
+    expect(dry.plannedChanges?.some((c) => c.operation === 'APPLY' && c.fields.email === 'edsger@eindhoven.example.com')).toBe(true);
     expect(await count(h, `SELECT count(*) n FROM contacts`)).toBe(before);
     const real = await h.sync('SALESFORCE');
     expect(real.status).toBe('SUCCEEDED');

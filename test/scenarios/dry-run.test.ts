@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UnifiedValue } from '../../src/process/model';
 import type { PlannedChange } from '../../src/process/store/entities';
-import type { CrmKind, RemoteFields } from '../../src/system';
+import type { CrmKind } from '../../src/system';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import { CONTACT_OBJECTS, contactLinks, editInCrm, emulatorRows, sharedValues, storeContacts, syncUntilQuiet, unifiedOf } from './support';
 
@@ -40,7 +40,8 @@ describe('a dry run plans exactly what the real run then writes', () => {
     return Object.fromEntries(Object.entries(after.get(id) ?? {}).filter(([f, v]) => (a[f] ?? null) !== v));
   };
   const hubspotIds = async () => new Map((await contactLinks(h)).filter((l) => l.connection_id === h.connectionIds.get('HUBSPOT')).map((l) => [l.remote_id, l.record_id]));
-  const plannedUnified = (c: PlannedChange) => sharedValues(unifiedOf('HUBSPOT', { remoteType: 'contacts', remoteId: c.remoteId, inactive: false, fields: c.fields as RemoteFields }));
+  // A planned APPLY carries the unified values it sets.
+  const plannedUnified = (c: PlannedChange) => sharedValues(c.fields as Record<string, UnifiedValue>);
   const count = async (sql: string) => Number(((await h.db.dataSource.query(sql)) as Array<{ n: string }>)[0]!.n);
 
   beforeAll(async () => {
@@ -81,10 +82,12 @@ describe('a dry run plans exactly what the real run then writes', () => {
     expect([await count(`SELECT count(*) n FROM outbox`), await count(`SELECT count(*) n FROM quarantine`)]).toEqual([outboxBefore, quarantineBefore]);
     for (const kind of ['SALESFORCE', 'DYNAMICS'] as const) expect(await crmSnapshot(kind)).toEqual(crmBefore.get(kind));
 
+    // Links before the run too: a record archived in HubSpot loses its link when the run applies the delete.
+    const linkedBefore = await hubspotIds();
     const real = await h.sync('HUBSPOT');
     expect(real.status).toBe('SUCCEEDED');
     storeAfter = await storeContacts(h);
-    remoteToRecord = await hubspotIds();
+    remoteToRecord = new Map([...linkedBefore, ...(await hubspotIds())]);
     await h.sync('SALESFORCE');
     await h.sync('DYNAMICS');
     for (const kind of ['SALESFORCE', 'DYNAMICS'] as const) crmAfter.set(kind, await crmSnapshot(kind));
@@ -93,7 +96,7 @@ describe('a dry run plans exactly what the real run then writes', () => {
 
   it('plans one entry per changed remote record, with the operation the real run then performs', async () => {
     const byRemote = new Map(plan.map((c) => [c.remoteId, c.operation]));
-    const hsOf = async (recordId: string) => [...(await hubspotIds())].find(([, r]) => r === recordId)?.[0];
+    const hsOf = async (recordId: string) => [...remoteToRecord].find(([, r]) => r === recordId)?.[0];
     expect(byRemote.get((await hsOf(expected.edited[0]!))!)).toBe('APPLY');
     expect(byRemote.get((await hsOf(expected.edited[1]!))!)).toBe('APPLY');
     expect(byRemote.get(expected.created)).toBe('APPLY');
@@ -141,10 +144,8 @@ describe('a dry run plans exactly what the real run then writes', () => {
     }
   });
 
-  // Known gap (inbound.ts `plannedFields`, reported to the lead): a planned APPLY lists every
-  // mapped field the CRM sent, not the fields that change, so the plan claims writes the real
-  // run never makes. Remove `.fails` when the plan carries the resolved changes only.
-  it.fails('plans no field the real run leaves as it was', async () => {
+  // A planned APPLY lists the fields that change, not every field the CRM sent.
+  it('plans no field the real run leaves as it was', async () => {
     const extra: string[] = [];
     for (const c of plan.filter((x) => x.operation === 'APPLY')) {
       const id = remoteToRecord.get(c.remoteId)!;
@@ -178,10 +179,9 @@ describe('a dry run over several pages', () => {
   });
   afterAll(async () => h?.close());
 
-  // Known gap (sync-engine.ts applyPage, reported to the lead): a dry run rolls back each page on
-  // its own, so a later page cannot see what an earlier page would have created, and the
-  // duplicate on page two is planned as a second APPLY where the real run merges it (NONE).
-  it.fails('plans a duplicate on a later page the way the real run treats it', async () => {
+  // The dry run's pages share one rolled-back transaction, so the duplicate on page two is
+  // planned as the real run treats it (merged: NONE), not as a second APPLY.
+  it('plans a duplicate on a later page the way the real run treats it', async () => {
     const dry = await h.sync('HUBSPOT', 'INCREMENTAL', true);
     const real = await h.sync('HUBSPOT');
     expect(real.status).toBe('SUCCEEDED');

@@ -45,7 +45,14 @@ type RecordResult = 'applied' | 'unchanged' | 'quarantined' | 'deleted';
 
 const PLANNED_OPERATION: Record<RecordResult, string> = { applied: 'APPLY', unchanged: 'NONE', quarantined: 'QUARANTINE', deleted: 'SOFT_DELETE' };
 
-function plannedFields(mapper: RecordMapper, record: RemoteRecord): Record<string, unknown> {
+/**
+ * What a dry run plans for a record, per field: the unified values an APPLY would set (all of a
+ * new record's, only the changed ones of an existing record's); for a QUARANTINE, the vendor
+ * fields that would wait there; nothing for NONE or SOFT_DELETE.
+ */
+function plannedFields(mapper: RecordMapper, record: RemoteRecord, result: RecordResult, changes: Record<string, UnifiedValue> | undefined): Record<string, unknown> {
+  if (result === 'applied') return changes ?? {};
+  if (result !== 'quarantined') return {};
   return Object.fromEntries(mapper.remoteFields.filter((f) => f in record.fields).map((f) => [f, record.fields[f]]));
 }
 
@@ -63,6 +70,8 @@ interface Prepared {
 
 /** Where one page's records go through the pipeline together: one set of lookups, one set of writes. */
 interface PageRun {
+  /** The unified values each applied record sets (for dry-run plans). */
+  changes?: Map<RemoteRecord, Record<string, UnifiedValue>>;
   m: EntityManager;
   ctx: InboundContext;
   index: PageIndex;
@@ -71,9 +80,10 @@ interface PageRun {
 
 export async function applyInboundPage(m: EntityManager, ctx: InboundContext, records: RemoteRecord[]): Promise<PageOutcome> {
   const outcome: PageOutcome = { read: records.length, applied: 0, unchanged: 0, quarantined: 0, deleted: 0 };
-  for (const [record, result] of await applyRecords(m, ctx, records)) {
+  const changes = new Map<RemoteRecord, Record<string, UnifiedValue>>();
+  for (const [record, result] of await applyRecords(m, ctx, records, changes)) {
     outcome[result]++;
-    ctx.planned?.push({ remoteId: record.remoteId, operation: PLANNED_OPERATION[result], fields: plannedFields(ctx.mapper, record) });
+    ctx.planned?.push({ remoteId: record.remoteId, operation: PLANNED_OPERATION[result], fields: plannedFields(ctx.mapper, record, result, changes.get(record)) });
   }
   return outcome;
 }
@@ -84,7 +94,12 @@ export async function applyInboundRecord(m: EntityManager, ctx: InboundContext, 
   return result;
 }
 
-async function applyRecords(m: EntityManager, given: InboundContext, records: RemoteRecord[]): Promise<Array<[RemoteRecord, RecordResult]>> {
+async function applyRecords(
+  m: EntityManager,
+  given: InboundContext,
+  records: RemoteRecord[],
+  changes?: Map<RemoteRecord, Record<string, UnifiedValue>>,
+): Promise<Array<[RemoteRecord, RecordResult]>> {
   const ctx = { ...given, validationRules: given.validationRules ?? (await loadRules(m)) };
   const links = await loadLinks(m, ctx.connectionId, ctx.mapper.remoteType, records.map((r) => r.remoteId).filter(Boolean));
   const results = new Map<RemoteRecord, RecordResult>();
@@ -103,7 +118,7 @@ async function applyRecords(m: EntityManager, given: InboundContext, records: Re
   }
   const linkedIds = [...prepared.flatMap((p) => (p.link ? [p.link.record_id] : [])), ...deletes.map((d) => d.recordId)];
   const index = await PageIndex.load(m, ctx.connectionId, ctx.mapper.kind, pageKeys(prepared), linkedIds);
-  const run: PageRun = { m, ctx, index, writer: new PageWriter(ctx.connectionId, ctx.mapper.remoteType) };
+  const run: PageRun = { m, ctx, index, writer: new PageWriter(ctx.connectionId, ctx.mapper.remoteType), changes };
   for (const d of deletes) {
     run.writer.softDelete(ctx.mapper.kind, d.recordId, d.at);
     // The other CRMs learn of the delete (flag or archive, per connection); an already deleted record is no news.
@@ -169,6 +184,7 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
     recordId = writer.insert(mapped.kind, values, { companyId, nameKey: mapped.kind === 'COMPANY' ? companyKey(values.name ?? null) : undefined });
     writer.provenanceOf(recordId, nonNull(values), ctx.connectionId, changedAt);
     index.added(mapped.kind, recordId, values, companyId ?? null);
+    run.changes?.set(p.given, nonNull(values));
     for (const [field, prov] of Object.entries(nonNull(values))) if (prov !== null) index.provenanceFor(recordId).set(field, { connectionId: ctx.connectionId, changedAt });
     changed = true;
   } else {
@@ -185,6 +201,7 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
       writer.provenanceOf(recordId, apply, ctx.connectionId, changedAt);
       for (const field of Object.keys(apply)) provenance.set(field, { connectionId: ctx.connectionId, changedAt });
       index.changed(recordId, apply, companyChanged ? companyId : undefined);
+      run.changes?.set(p.given, apply);
       changed = true;
     }
     if (rejected.length) rejectChanges(run, mapped.kind, recordId, rejected, changedAt);

@@ -4,7 +4,8 @@
  * connection's outbox. The run's record is updated as it goes; a run that did not finish is
  * never recorded as SUCCEEDED.
  */
-import type { DataSource } from 'typeorm';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, EntityManager } from 'typeorm';
 import { attemptsOf, SystemError, type RemoteRecord, type SystemAdapter } from '../../system';
 import { pauseConnection, quotaResumeAt } from '../connections/connection-pause';
 import type { ConnectionService } from '../connections/connection.service';
@@ -47,6 +48,9 @@ interface StopReason {
 /** Thrown inside a dry run's transaction so nothing it did is kept. */
 class DryRunRollback extends Error {}
 
+/** The dry run's one transaction, for everything the run does inside it. */
+const dryRunScope = new AsyncLocalStorage<EntityManager>();
+
 export class SyncEngine {
   constructor(private deps: SyncEngineDeps) {}
 
@@ -74,11 +78,14 @@ export class SyncEngine {
       const mappers = mappersFor(connection).filter((m) => !blocked.has(m.remoteType));
       const gate = await gateFullRun(db, run, connection, () => this.testBatch(run, connection, adapter, mappers, owners, callsBefore));
       if (!gate.pass) return this.finish(run, 'FAILED', totals, adapter.stats.apiCalls - callsBefore, gate.reason);
-      for (const [i, mapper] of mappers.entries()) {
-        await this.pull(run, connection, adapter, mapper, owners, totals, planned, callsBefore);
-        await this.progress(run, totals, (i + 1) / (mappers.length + 1), adapter.stats.apiCalls - callsBefore);
-        if (run.mode === 'TEST_BATCH' && totals.read >= TEST_BATCH_SIZE) break;
-      }
+      const pullAll = async () => {
+        for (const [i, mapper] of mappers.entries()) {
+          await this.pull(run, connection, adapter, mapper, owners, totals, planned, callsBefore);
+          await this.progress(run, totals, (i + 1) / (mappers.length + 1), adapter.stats.apiCalls - callsBefore);
+          if (run.mode === 'TEST_BATCH' && totals.read >= TEST_BATCH_SIZE) break;
+        }
+      };
+      await (run.dryRun ? this.rolledBack(pullAll) : pullAll());
       if (!run.dryRun) {
         const delivered = await deliverOutbox(db, connection, adapter, run.id);
         totals.written += delivered.written;
@@ -147,6 +154,22 @@ export class SyncEngine {
   }
 
   /**
+   * A dry run pulls everything in one transaction that is rolled back at the end, so a later
+   * page sees what an earlier one would have done (a person entered twice a page apart is
+   * planned once, as the real run treats it) and nothing is kept.
+   */
+  private async rolledBack(work: () => Promise<void>): Promise<void> {
+    try {
+      await this.deps.db.transaction(async (m) => {
+        await dryRunScope.run(m, work);
+        throw new DryRunRollback();
+      });
+    } catch (err) {
+      if (!(err instanceof DryRunRollback)) throw err;
+    }
+  }
+
+  /**
    * One page, one transaction per slice of at most TRANSACTION_RECORDS: the cursor commits with
    * the last slice, so a crash between slices re-reads the page and the content hashes skip what
    * was applied. Small transactions keep locks and memory bounded on a 10,000-row bulk page.
@@ -162,11 +185,12 @@ export class SyncEngine {
   }
 
   private async applySlice(ctx: Parameters<typeof applyInboundPage>[1], records: RemoteRecord[], cursor: string | undefined): Promise<PageOutcome> {
+    const dry = dryRunScope.getStore();
+    if (dry) return applyInboundPage(dry, ctx, records);
     let outcome: PageOutcome | undefined;
     try {
       await this.deps.db.transaction(async (m) => {
         outcome = await applyInboundPage(m, ctx, records);
-        if (ctx.planned) throw new DryRunRollback();
         if (cursor !== undefined)
           await m.query(
             `INSERT INTO sync_cursors (connection_id, remote_type, cursor) VALUES ($1, $2, $3)
@@ -181,7 +205,7 @@ export class SyncEngine {
   }
 
   private async cursor(connectionId: string, remoteType: string): Promise<string | null> {
-    const rows = (await this.deps.db.query(`SELECT cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type = $2`, [
+    const rows = (await (dryRunScope.getStore() ?? this.deps.db).query(`SELECT cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type = $2`, [
       connectionId,
       remoteType,
     ])) as Array<{ cursor: string }>;
@@ -243,7 +267,8 @@ export class SyncEngine {
       apiCalls,
       heartbeatAt: new Date(),
     });
-    await this.deps.db.query(
+    // Inside a dry run's transaction on the embedded database's one session, a query outside it would wait for it forever.
+    await (dryRunScope.getStore() ?? this.deps.db).query(
       `UPDATE sync_runs SET progress = $2, records_read = $3, records_quarantined = $4, api_calls = $5, heartbeat_at = now() WHERE id = $1`,
       [run.id, progress, totals.read, totals.quarantined, apiCalls],
     );
