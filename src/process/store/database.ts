@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
+import { seedFromTemplate } from './embedded-template';
 import { ENTITIES } from './entities';
 
 export interface DatabaseOptions {
@@ -16,6 +17,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** Force one pooled session (a URL that points at an embedded server, as tests use). */
   singleSession?: boolean;
+  /** false: a new embedded directory runs initdb itself rather than copying the template (embedded-template.ts). */
+  template?: boolean;
 }
 
 export interface Database {
@@ -31,7 +34,9 @@ interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(dir: string, options: { template?: boolean } = {}): Promise<EmbeddedServer> {
+  // A new data directory starts as a copy of the migrated template: no initdb on first boot.
+  if (options.template !== false) await seedFromTemplate(dir);
   mkdirSync(dir, { recursive: true });
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
@@ -49,7 +54,7 @@ export async function startEmbeddedPostgres(dir: string): Promise<EmbeddedServer
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const embedded = options.url ? undefined : await startEmbeddedPostgres(options.embeddedDir);
+  const embedded = options.url ? undefined : await startEmbeddedPostgres(options.embeddedDir, { template: options.template });
   const url = options.url ?? embedded!.url;
   const single = Boolean(embedded) || options.singleSession === true;
   const dataSource = new DataSource({
