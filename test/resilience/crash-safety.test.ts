@@ -1,8 +1,9 @@
 /**
- * Crash safety: a Junction worker process is SIGKILLed at a random moment in the middle of
- * an initial load, then started again. Every trial must end with the target CRM holding
- * exactly the source's people — none missing, none duplicated — and the run the killed
- * worker held recorded INTERRUPTED, never SUCCEEDED.
+ * Crash safety: a Junction worker process is SIGKILLed at a random moment of a BULK sync
+ * (anywhere from the first pages read to the last records delivered), then started again.
+ * Every trial must end with the target CRM holding exactly the source's people by Junction
+ * id — none missing, none duplicated — the runs the killed worker held recorded INTERRUPTED,
+ * and no run SUCCEEDED that did not read (or deliver) everything.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,15 +11,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
+import { NO_EVENTS } from '../../src/process/events';
+import { RunQueue } from '../../src/process/jobs/run-queue';
 import type { Database } from '../../src/process/store/database';
+import { SyncRunService } from '../../src/process/sync/sync-run.service';
 import { demoPeople, startEmulators, type RunningEmulator } from '../../src/system';
 import { openTestDatabase, resetDatabase } from '../support/database';
 import { startJunctionProcess, waitFor, type JunctionProcess } from '../support/junction-process';
 import { SANDBOX } from '../support/sync-harness';
 
-// The issue asks for 20,000 × 10; a trial of 1,500 took ~50 s on this shared machine, so 600 fit several trials in ~90 s.
-const N = 600;
-const BUDGET_MS = 90_000;
+// The acceptance sizes (issue #5): 10 trials of a 20,000-record bulk sync. Smaller runs for
+// development: JUNCTION_CRASH_RECORDS / JUNCTION_CRASH_TRIALS.
+const N = Number(process.env.JUNCTION_CRASH_RECORDS ?? 20_000);
+const TRIALS = Number(process.env.JUNCTION_CRASH_TRIALS ?? 10);
+/** Per trial: the sync before the kill plus the rest after the restart. */
+const TRIAL_TIMEOUT_MS = 300_000;
 const ADMIN_KEY = 'jk_test-admin-key-for-crash-safety-0123456789';
 const MASTER_KEY = generateMasterKey();
 
@@ -41,89 +48,112 @@ describe.skipIf(inject('embeddedDatabase'))('SIGKILL during an initial load', ()
     JUNCTION_SYNC_INTERVAL_MS: '500',
     JUNCTION_ROLE: 'worker',
   });
-  const targetEmails = async () => {
-    const all: string[] = [];
-    for (const object of ['Lead', 'Contact']) {
-      const rows = (await (await fetch(`${target.url}/_emulator/records/${object}`)).json()) as Array<{ Email?: string }>;
-      all.push(...rows.map((r) => String(r.Email).toLowerCase()));
-    }
+  const targetRecords = async () => {
+    const all: Array<{ Email?: string; Junction_Id__c?: string }> = [];
+    for (const object of ['Lead', 'Contact']) all.push(...((await (await fetch(`${target.url}/_emulator/records/${object}`)).json()) as typeof all));
     return all;
   };
+  /** How far the sync has got, out of 2N: people read from the source plus people delivered to the target. */
+  const progress = async (sourceId: string, targetId: string) => {
+    const [row] = await sql<{ read: number; delivered: number; pending: number }>(
+      `SELECT (SELECT count(*) FROM source_links WHERE connection_id = $1 AND record_kind = 'CONTACT')::int AS read,
+              (SELECT count(*) FROM source_links WHERE connection_id = $2 AND record_kind = 'CONTACT')::int AS delivered,
+              (SELECT count(*) FROM outbox WHERE delivered_at IS NULL)::int AS pending`,
+      [sourceId, targetId],
+    );
+    return row!;
+  };
+  const done = (p: { read: number; delivered: number; pending: number }) => p.read >= N && p.delivered >= N && p.pending === 0;
 
   beforeAll(async () => {
     db = await openTestDatabase();
     [source] = await startEmulators({ crms: ['HUBSPOT'], seed: 0, defaultPorts: false });
     [target] = await startEmulators({ crms: ['SALESFORCE'], seed: 0, defaultPorts: false });
-    source.seed(demoPeople(N, 11, 0));
     dataDir = mkdtempSync(join(tmpdir(), 'junction-crash-'));
   });
   afterAll(async () => {
     await junction?.kill('SIGKILL');
+    if (db) await RunQueue.for(db.dataSource).stop();
     await source?.close();
     await target?.close();
     await db?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it(`every trial ends with exactly the ${N} source people in the target, and no unfinished run SUCCEEDED`, { timeout: BUDGET_MS + 120_000 }, async () => {
-    const sourceEmails = demoPeople(N, 11, 0)
-      .map((p) => p.email.toLowerCase())
-      .sort();
+  it(`${TRIALS} trials: each ends with exactly the ${N} source people in the target, and no unfinished run SUCCEEDED`, { timeout: TRIALS * TRIAL_TIMEOUT_MS }, async () => {
+    // demoPeople repeats phone numbers beyond 9,000 people, and an exact phone match is one
+    // person to Junction; each person here gets their own number so the target must hold N.
+    const people = demoPeople(N, 11, 0).map((p) => ({ ...p, phone: `+1 212 ${200 + Math.floor(p.key / 10_000)} ${String(p.key % 10_000).padStart(4, '0')}` }));
+    const sourceEmails = people.map((p) => p.email.toLowerCase()).sort();
     const started = Date.now();
-    let trials = 0;
     let killedMidRun = 0;
-    while (trials === 0 || Date.now() - started < BUDGET_MS - 25_000) {
-      trials++;
+    const killedAt: string[] = [];
+    for (let trial = 1; trial <= TRIALS; trial++) {
+      const trialStarted = Date.now();
       await resetDatabase(db);
-      await fetch(`${target.url}/_emulator/reset`, { method: 'POST' });
+      for (const e of [source, target]) await fetch(`${e.url}/_emulator/reset`, { method: 'POST' });
+      source.seed(people);
+      // A bulk read that finished read every record the source holds: its people and their companies.
+      let sourceRecords = 0;
+      for (const object of ['contacts', 'companies']) sourceRecords += ((await (await fetch(`${source.url}/_emulator/records/${object}`)).json()) as unknown[]).length;
       const connections = new ConnectionService(db.dataSource, new CredentialsCipher(MASTER_KEY));
-      await connections.create({ name: 'source', kind: 'HUBSPOT', baseUrl: source.url, credentials: SANDBOX });
-      await connections.create({ name: 'target', kind: 'SALESFORCE', baseUrl: target.url, credentials: SANDBOX });
+      const sourceId = (await connections.create({ name: 'source', kind: 'HUBSPOT', baseUrl: source.url, credentials: SANDBOX })).id;
+      const targetId = (await connections.create({ name: 'target', kind: 'SALESFORCE', baseUrl: target.url, credentials: SANDBOX })).id;
       await connections.close();
+      // The initial load is a BULK run, queued before any worker is up (so no scheduled run takes its place).
+      await new SyncRunService(db.dataSource, NO_EVENTS).trigger(sourceId, 'BULK');
 
       junction = await startJunctionProcess(env(), ADMIN_KEY);
-      // Mid-run: some progress made, the target not yet complete; then a random extra moment.
-      await waitFor(
-        () => sql<{ n: number }>(`SELECT coalesce(sum(records_read + records_written), 0)::int AS n FROM sync_runs`),
-        (r) => r[0]!.n > 0,
-        60_000,
-        'progress',
+      // A random moment of the whole sync: somewhere between the first people read and the last delivered.
+      const at = 0.02 + Math.random() * 0.96;
+      const reached = await waitFor(
+        () => progress(sourceId, targetId),
+        (p) => p.read + p.delivered >= at * 2 * N || done(p),
+        TRIAL_TIMEOUT_MS,
+        `${Math.round(at * 100)} % of the sync`,
       );
-      await new Promise((r) => setTimeout(r, Math.random() * 1500));
+      // Progress shows in steps (a page read, a delivery batch recorded): a random extra moment lands the kill between them.
+      if (!done(reached)) await new Promise((r) => setTimeout(r, Math.random() * 3000));
       expect(await junction.kill('SIGKILL')).toBeNull();
-      const held = await sql<{ id: string }>(`SELECT id FROM sync_runs WHERE status = 'RUNNING'`);
+      const held = await sql<{ id: string; connection_id: string }>(`SELECT id, connection_id FROM sync_runs WHERE status = 'RUNNING'`);
       if (held.length) killedMidRun++;
+      killedAt.push(`${reached.read}r/${reached.delivered}d${held.length ? '' : ' (idle)'}`);
       // Skip the stale-heartbeat wait (20 s): age the dead worker's heartbeats as time would.
       await sql(`UPDATE sync_runs SET heartbeat_at = now() - interval '1 hour' WHERE status = 'RUNNING'`);
 
       junction = await startJunctionProcess(env(), ADMIN_KEY);
-      await waitFor(
-        async () => (await targetEmails()).length,
-        (n) => n >= N,
-        90_000,
-        `${N} people in the target`,
-      );
-      // Let in-flight deliveries settle, then check exactness.
-      await waitFor(
-        () => sql<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL`),
-        (r) => r[0]!.n === 0,
-        30_000,
-        'an empty outbox',
-      );
+      await waitFor(() => progress(sourceId, targetId), done, TRIAL_TIMEOUT_MS, `all ${N} people read and delivered`);
       await junction.kill('SIGTERM');
       junction = undefined;
 
-      const emails = await targetEmails();
-      expect(emails.length).toBe(N);
-      expect([...emails].sort()).toEqual(sourceEmails);
+      // The target holds exactly the source's people: by Junction id (each linked source person once) and by email.
+      const records = await targetRecords();
+      const expectedIds = (await sql<{ id: string }>(`SELECT DISTINCT record_id AS id FROM source_links WHERE connection_id = $1 AND record_kind = 'CONTACT'`, [sourceId])).map(
+        (r) => r.id,
+      );
+      expect(expectedIds).toHaveLength(N);
+      const ids = records.map((r) => String(r.Junction_Id__c));
+      expect(ids.length).toBe(N);
+      expect(new Set(ids).size).toBe(N);
+      expect([...ids].sort()).toEqual([...expectedIds].sort());
+      expect(records.map((r) => String(r.Email).toLowerCase()).sort()).toEqual(sourceEmails);
+
       for (const { id } of held) {
-        const [run] = await sql<{ status: string; finished_at: Date | null }>(`SELECT status, finished_at FROM sync_runs WHERE id = $1`, [id]);
+        const [run] = await sql<{ status: string }>(`SELECT status FROM sync_runs WHERE id = $1`, [id]);
         expect(run!.status).toBe('INTERRUPTED');
       }
-      // No run is SUCCEEDED without having finished.
+      // No run is SUCCEEDED without having finished: it has an end, full progress, and a
+      // successful bulk read every source record (the killed one stopped short and says so).
       expect(await sql(`SELECT id FROM sync_runs WHERE status = 'SUCCEEDED' AND (finished_at IS NULL OR progress < 1)`)).toEqual([]);
+      const bulks = await sql<{ status: string; records_read: number }>(
+        `SELECT status, records_read FROM sync_runs WHERE connection_id = $1 AND mode = 'BULK' ORDER BY created_at`,
+        [sourceId],
+      );
+      expect(bulks[0]!.status).not.toBe('QUEUED');
+      for (const b of bulks) if (b.status === 'SUCCEEDED') expect(b.records_read).toBe(sourceRecords);
+      console.log(`trial ${trial}: killed at ${killedAt.at(-1)}, ${held.length} runs held, ${Date.now() - trialStarted} ms`);
     }
-    console.log(`${trials} SIGKILL trials (${killedMidRun} killed holding a run) of ${N} records in ${Date.now() - started} ms`);
+    console.log(`${TRIALS} SIGKILL trials (${killedMidRun} killed holding a run) of ${N} records in ${Date.now() - started} ms; kill points ${killedAt.join(', ')}`);
     expect(killedMidRun).toBeGreaterThanOrEqual(1);
   });
 });
