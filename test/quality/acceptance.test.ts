@@ -4,7 +4,7 @@
  * ground truth; then quarantine retry/discard over GraphQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXTRA_RULES, generateDirtyData, type Person, type Planted } from './support/dirty-data';
+import { BADGE_FIELDS, EXTRA_RULES, generateDirtyData, type Person, type Planted } from './support/dirty-data';
 import { restoreDefaultRules } from './support/rules';
 import { startQualityHarness, type QualityHarness } from './support/quality-harness';
 
@@ -19,6 +19,12 @@ describe('dirty data through BULK syncs (seeded ground truth)', () => {
   beforeAll(async () => {
     h = await startQualityHarness();
     await restoreDefaultRules(h.sync.db.dataSource);
+    // Each CRM's admin created the badge field; each connection maps it to custom.badge.
+    for (const crm of ['SALESFORCE', 'HUBSPOT'] as const) {
+      const { object, remote } = BADGE_FIELDS[crm];
+      expect(h.sync.emulators.get(crm)!.fields!.define(object, remote)).toBe(true);
+      expect(await h.sync.connections.setCustomFields(h.sync.connectionIds.get(crm)!, [BADGE_FIELDS[crm]])).not.toBeNull();
+    }
     for (const rule of EXTRA_RULES) {
       const r = await h.q(`mutation($input: ValidationRuleInput!) { upsertValidationRule(input: $input) { id enabled } }`, { input: rule }, h.admin);
       expect(r.errors).toBeUndefined();
@@ -89,10 +95,25 @@ describe('dirty data through BULK syncs (seeded ground truth)', () => {
     const rows = (await h.sync.db.dataSource.query(`SELECT remote_id, issues FROM quarantine WHERE status = 'PENDING'`)) as Array<{ remote_id: string; issues: Array<{ field: string; rule: string }> }>;
     const byRemote = new Map(rows.map((r) => [r.remote_id, r.issues.map((i) => `${i.field}:${i.rule}`)]));
     const invalid = records.filter((r) => r.expectIssue);
-    expect(new Set(invalid.map((r) => r.expectIssue)).size).toBe(9);
+    expect(new Set(invalid.map((r) => r.expectIssue)).size).toBe(10);
     const missing = invalid.filter((r) => !byRemote.get(r.remoteId)?.includes(r.expectIssue!)).map((r) => `${r.remoteId} ${r.expectIssue} → ${byRemote.get(r.remoteId)?.join(',')}`);
     expect(missing).toEqual([]);
     expect(rows.length).toBe(invalid.length);
+  });
+
+  it('quarantines a badge another person holds as UNIQUE, and keeps the holder’s badge in the store', async () => {
+    const clashes = records.filter((r) => r.expectIssue === 'custom.badge:UNIQUE');
+    expect(clashes).toHaveLength(12);
+    const rows = (await h.sync.db.dataSource.query(`SELECT remote_id, issues FROM quarantine WHERE status = 'PENDING' AND remote_id = ANY($1)`, [clashes.map((r) => r.remoteId)])) as Array<{
+      remote_id: string;
+      issues: Array<{ field: string; rule: string }>;
+    }>;
+    expect(rows.map((r) => r.issues.map((i) => `${i.field}:${i.rule}`)).sort()).toEqual(Array(12).fill(['custom.badge:UNIQUE']));
+    // Every valid person's badge is stored once, on their own contact; duplicates sharing it were merged, not refused.
+    const badges = (await h.sync.db.dataSource.query(`SELECT custom->>'badge' AS badge, count(*)::int n FROM contacts WHERE merged_into IS NULL AND custom ? 'badge' GROUP BY 1 HAVING count(*) > 1`)) as unknown[];
+    expect(badges).toEqual([]);
+    const stored = (await h.sync.db.dataSource.query(`SELECT count(DISTINCT custom->>'badge')::int n FROM contacts WHERE merged_into IS NULL AND custom ? 'badge'`)) as Array<{ n: number }>;
+    expect(stored[0]!.n).toBe(PEOPLE);
   });
 
   it('RetryQuarantined with a patch lands the record in the store and in the other CRM; DiscardQuarantined keeps its reason', async () => {

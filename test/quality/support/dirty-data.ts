@@ -3,6 +3,11 @@
  * Salesforce (Leads) and HubSpot (contacts), some entered twice — in the other CRM or the
  * same one — with differences in case, whitespace, phone format, state spelling and company
  * suffix, or sharing only a phone or a LinkedIn URL; plus invalid records, one set per rule.
+ *
+ * Every person carries an employee badge id in a custom field (Salesforce `Employee_Badge__c`,
+ * HubSpot `employee_badge`, unified `custom.badge`); a person's duplicates carry the same
+ * badge. The UNIQUE set is people whose badge another person already holds — no contact field
+ * can serve there, since legitimate duplicates share every one of them.
  */
 import { seededRandom } from '../../../src/system/demo-data/people';
 
@@ -50,9 +55,17 @@ const COMPANIES: Array<[string, string]> = [
 ];
 const SUFFIXES = ['', ' Inc.', ', Inc', ' LLC', ' Corp.', ' GmbH', ' Ltd', ' Incorporated'];
 
+/** The badge custom field in each CRM, mapped to the unified key `custom.badge`. */
+export const BADGE_FIELDS = {
+  SALESFORCE: { object: 'Lead', remote: 'Employee_Badge__c', key: 'badge' },
+  HUBSPOT: { object: 'contacts', remote: 'employee_badge', key: 'badge' },
+} as const satisfies Record<Crm, { object: string; remote: string; key: string }>;
+const badgeOf = (person: number) => `EB-${String(100000 + person)}`;
+
 export const EXTRA_RULES = [
   { recordKind: 'CONTACT', field: 'title', rule: 'RANGE', params: { maxLength: 80 } },
   { recordKind: 'CONTACT', field: 'country', rule: 'PICKLIST', params: { values: ['US', 'DE', 'GB', 'CA'] } },
+  { recordKind: 'CONTACT', field: 'custom.badge', rule: 'UNIQUE', params: {} },
 ];
 
 export function generateDirtyData(people: number, seed: number): { records: Planted[]; persons: Person[] } {
@@ -60,6 +73,8 @@ export function generateDirtyData(people: number, seed: number): { records: Plan
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const records: Planted[] = [];
   const persons: Person[] = [];
+  /** People whose first record is in Salesforce: BULK reads Salesforce first, so their badge is stored before HubSpot is read. */
+  const salesforceHomes: number[] = [];
   let sfSeq = 0;
   let hsSeq = 0;
   const sfId = () => {
@@ -73,8 +88,8 @@ export function generateDirtyData(people: number, seed: number): { records: Plan
     const remoteId = crm === 'SALESFORCE' ? sfId() : hsId();
     const fields: Record<string, string> =
       crm === 'SALESFORCE'
-        ? { Id: remoteId, FirstName: v.firstName!, LastName: v.lastName!, Email: v.email!, Phone: v.phone!, Title: v.title!, City: v.city!, State: v.state!, Country: v.country!, PostalCode: v.postalCode!, Company: v.company! }
-        : { firstname: v.firstName!, lastname: v.lastName!, email: v.email!, phone: v.phone!, jobtitle: v.title!, city: v.city!, state: v.state!, country: v.country!, zip: v.postalCode!, company: v.company!, hs_linkedin_url: v.linkedin ?? '', lifecyclestage: 'lead' };
+        ? { Id: remoteId, FirstName: v.firstName!, LastName: v.lastName!, Email: v.email!, Phone: v.phone!, Title: v.title!, City: v.city!, State: v.state!, Country: v.country!, PostalCode: v.postalCode!, Company: v.company!, [BADGE_FIELDS.SALESFORCE.remote]: v.badge ?? '' }
+        : { firstname: v.firstName!, lastname: v.lastName!, email: v.email!, phone: v.phone!, jobtitle: v.title!, city: v.city!, state: v.state!, country: v.country!, zip: v.postalCode!, company: v.company!, hs_linkedin_url: v.linkedin ?? '', lifecyclestage: 'lead', [BADGE_FIELDS.HUBSPOT.remote]: v.badge ?? '' };
     records.push({ crm, remoteId, person, expectIssue, fields });
   };
 
@@ -88,9 +103,11 @@ export function generateDirtyData(people: number, seed: number): { records: Plan
     const base = {
       firstName: first, lastName: last, email, phone: pick(place.phones)(line), title: 'Buyer', city: place.city, state: pick(place.states),
       country: pick(place.country), postalCode: place.postal, company: company + pick(SUFFIXES), linkedin: `https://www.linkedin.com/in/${first}-${last}-${i}`.toLowerCase().replace(/\s/g, ''),
+      badge: badgeOf(i),
     };
     persons.push({ index: i, expectedState: place.stateCode, expectedPhone: place.e164(line) });
     const home: Crm = rnd() < 0.5 ? 'SALESFORCE' : 'HUBSPOT';
+    if (home === 'SALESFORCE') salesforceHomes.push(i);
     plant(home, base, i);
     const roll = rnd();
     const other: Crm = home === 'SALESFORCE' ? 'HUBSPOT' : 'SALESFORCE';
@@ -116,13 +133,16 @@ export function generateDirtyData(people: number, seed: number): { records: Plan
     ['title:RANGE', () => ({ title: 'Chief '.repeat(20) })],
     ['country:PICKLIST', () => ({ country: 'FR', state: '', postalCode: '75001', phone: '+33 1 42 68 53 00' })],
   ];
+  // A badge another person holds: planted in HubSpot, read after the holder's Salesforce record is stored.
+  const taken = () => badgeOf(salesforceHomes[Math.floor(rnd() * salesforceHomes.length)]!);
+  invalid.push(['custom.badge:UNIQUE', () => ({ badge: taken() })]);
   let n = 0;
   for (const [issue, override] of invalid)
     for (let k = 0; k < 12; k++) {
       n++;
-      const crm: Crm = k % 2 ? 'SALESFORCE' : 'HUBSPOT';
+      const crm: Crm = issue === 'custom.badge:UNIQUE' || k % 2 === 0 ? 'HUBSPOT' : 'SALESFORCE';
       const line = String(5000 + n);
-      plant(crm, { firstName: 'Bad', lastName: `Record${n}`, email: `bad.${n}@initech.com`, phone: `+1 212 555 ${line}`, title: 'Tester', city: 'New York', state: 'NY', country: 'US', postalCode: '10001', company: 'Initech', linkedin: '', ...override(n) }, undefined, issue);
+      plant(crm, { firstName: 'Bad', lastName: `Record${n}`, email: `bad.${n}@initech.com`, phone: `+1 212 555 ${line}`, title: 'Tester', city: 'New York', state: 'NY', country: 'US', postalCode: '10001', company: 'Initech', linkedin: '', badge: `EB-9${String(n).padStart(5, '0')}`, ...override(n) }, undefined, issue);
     }
   return { records, persons };
 }

@@ -5,6 +5,12 @@ import type { RecordKind } from '../../model';
 import { listRules, setRuleEnabled, upsertRule, type RuleInput } from './rule-store';
 import { FORMATS, RULE_TYPES, type ValidationRule } from './rule-types';
 
+/**
+ * A custom field's unified key (custom-fields.ts): `custom.<key>` for a mapped field shared by
+ * the CRMs, `custom.<crm>.<vendor field>` for one a single CRM carries.
+ */
+const CUSTOM_FIELD = /^custom\.[A-Za-z][A-Za-z0-9_]{0,63}(\.[A-Za-z][A-Za-z0-9_]{0,79})?$/;
+
 export type RuleCommandResult = { ok: true; rule: ValidationRule } | { ok: false; field: string; message: string };
 
 export class RuleAdmin {
@@ -28,7 +34,8 @@ export class RuleAdmin {
 
 function checkRule(r: RuleInput): { field: string; message: string } | undefined {
   if (!RULE_TYPES.includes(r.rule)) return { field: 'rule', message: `rule must be one of ${RULE_TYPES.join(', ')}` };
-  if (!/^[a-zA-Z][a-zA-Z0-9]{0,62}$/.test(r.field)) return { field: 'field', message: 'field must be a unified field name such as "email"' };
+  if (!/^[a-zA-Z][a-zA-Z0-9]{0,62}$/.test(r.field) && !CUSTOM_FIELD.test(r.field))
+    return { field: 'field', message: 'field must be a unified field name such as "email", or a custom field such as "custom.badge"' };
   const p = r.params;
   if (r.rule === 'FORMAT' && !FORMATS.includes(p.format as (typeof FORMATS)[number])) return { field: 'params', message: `FORMAT needs params.format: one of ${FORMATS.join(', ')}` };
   if (r.rule === 'FORMAT' && p.format === 'pattern') {

@@ -1,0 +1,77 @@
+/**
+ * UNIQUE on a custom field (`custom.badge`, stored in the contact's `custom` jsonb), against
+ * the real database: another person's value is taken; the record's own contact and the same
+ * person (sharing an exact match key, as matching would merge them) are not; the admin
+ * accepts custom field names and refuses malformed ones.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateRules, type ValidationRule } from '../../src/process/quality/rules';
+import { RuleAdmin } from '../../src/process/quality/rules/rule-admin';
+import { uniqueContext } from '../../src/process/quality/rules/unique-lookup';
+import type { Database } from '../../src/process/store/database';
+import { insertRecord } from '../../src/process/sync/record-store';
+import { openTestDatabase, resetDatabase } from '../support/database';
+
+const BADGE: ValidationRule = { id: 'r1', recordKind: 'CONTACT', field: 'custom.badge', rule: 'UNIQUE', params: {}, enabled: true };
+
+describe('UNIQUE on a custom field', () => {
+  let db: Database;
+  let holder: string;
+
+  const issues = async (values: Record<string, string | null>, ownId: string | null = null, rules = [BADGE]) =>
+    evaluateRules({ kind: 'CONTACT', values, hasCompany: false }, rules, await uniqueContext(db.dataSource.manager, rules, 'CONTACT', values, ownId)).map((i) => `${i.field}:${i.rule}`);
+
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    await resetDatabase(db);
+    holder = await insertRecord(db.dataSource.manager, 'CONTACT', {
+      email: 'ada@acme.com',
+      lastName: 'Lovelace',
+      phone: '+12125550100',
+      linkedinUrl: 'https://www.linkedin.com/in/ada',
+      'custom.badge': 'EB-1',
+    });
+  });
+  afterAll(async () => db?.close());
+
+  it('stores the badge in the custom column', async () => {
+    const [row] = (await db.dataSource.query(`SELECT custom FROM contacts WHERE id = $1`, [holder])) as Array<{ custom: Record<string, string> }>;
+    expect(row!.custom).toEqual({ badge: 'EB-1' });
+  });
+
+  it('refuses another person’s badge', async () => {
+    expect(await issues({ email: 'grace@acme.com', lastName: 'Hopper', phone: '+12125550101', 'custom.badge': 'EB-1' })).toEqual(['custom.badge:UNIQUE']);
+  });
+
+  it('accepts a free badge, no badge, and a disabled rule', async () => {
+    expect(await issues({ email: 'grace@acme.com', 'custom.badge': 'EB-2' })).toEqual([]);
+    expect(await issues({ email: 'grace@acme.com', 'custom.badge': null })).toEqual([]);
+    expect(await issues({ email: 'grace@acme.com', 'custom.badge': 'EB-1' }, null, [{ ...BADGE, enabled: false }])).toEqual([]);
+  });
+
+  it('does not count the record’s own contact, or the same person by email, phone or LinkedIn URL', async () => {
+    expect(await issues({ email: 'other@acme.com', 'custom.badge': 'EB-1' }, holder)).toEqual([]);
+    expect(await issues({ email: 'ada@acme.com', 'custom.badge': 'EB-1' })).toEqual([]);
+    expect(await issues({ email: 'ada.l@alt-acme.com', phone: '+12125550100', 'custom.badge': 'EB-1' })).toEqual([]);
+    expect(await issues({ email: 'in.ada@alt-acme.com', linkedinUrl: 'https://www.linkedin.com/in/ada', 'custom.badge': 'EB-1' })).toEqual([]);
+  });
+
+  it('ignores merged contacts', async () => {
+    const merged = await insertRecord(db.dataSource.manager, 'CONTACT', { email: 'old@acme.com', lastName: 'Old', 'custom.badge': 'EB-3' });
+    await db.dataSource.query(`UPDATE contacts SET merged_into = $2 WHERE id = $1`, [merged, holder]);
+    expect(await issues({ email: 'new@acme.com', 'custom.badge': 'EB-3' })).toEqual([]);
+  });
+
+  it('lets an admin add UNIQUE rules on custom fields, and refuses malformed field names', async () => {
+    const admin = new RuleAdmin(db.dataSource);
+    for (const field of ['custom.badge', 'custom.salesforce.Outreach_Step__c']) {
+      const added = await admin.upsert({ recordKind: 'CONTACT', field, rule: 'UNIQUE', params: {}, enabled: false });
+      expect(added.ok && added.rule.field).toBe(field);
+    }
+    for (const field of ['custom.', 'custom.a.b.c', 'custom.has space', 'customer.badge']) {
+      const refused = await admin.upsert({ recordKind: 'CONTACT', field, rule: 'UNIQUE', params: {}, enabled: false });
+      expect(refused, field).toMatchObject({ ok: false, field: 'field' });
+    }
+    await db.dataSource.query(`DELETE FROM validation_rules WHERE field LIKE 'custom.%'`);
+  });
+});
