@@ -2,11 +2,13 @@
  * listChanged for HubSpot: CRM search on the stamp property, plus the recycle bin for
  * deletions.
  *
- * Each run first fixes a horizon H: the newest live stamp (a search sorted descending),
- * then lists archived records (GET ?archived=true). Any archive missing from that list
- * happened later, so its stamp is above H. The run may deliver records newer than H, but
- * the cursors it hands out never pass H, so none can skip an archive the run has not
- * seen (records above H are simply delivered again next run).
+ * Each run first fixes a horizon H: the newest live stamp, then lists archived records
+ * (GET ?archived=true). Any archive missing from that list happened later, so its stamp is
+ * above H. The run may deliver records newer than H, but the cursors it hands out never pass
+ * H, so none can skip an archive the run has not seen (records above H are simply delivered
+ * again next run). H comes from the run's first search page when that page holds every
+ * change (no extra call); only a run with more than a page to read asks for it separately
+ * (a search sorted descending).
  *
  * Live records are read by keyset (stamp ≥ cursor, boundary ids skipped, search restarted
  * from the last stamp after every page) rather than by `after` offsets: a record modified
@@ -41,9 +43,27 @@ export async function* listChanges(client: HubspotClient, object: HubspotObject,
   const properties = requestedProperties(object, options.fields);
   const pageSize = Math.max(1, Math.min(options.pageSize ?? HUBSPOT_LIMITS.searchPage, HUBSPOT_LIMITS.searchPage));
   const start = decodeCursor(cursorIn);
-  const horizon = await liveHorizon(client, object);
+  const searchFrom = (cursor: ChangeCursor | null, offset: number) =>
+    client.search(object, {
+      filterGroups: [{ filters: [{ propertyName: stampProperty, operator: 'GTE', value: String(cursor?.stampMs ?? 0) }] }],
+      sorts: [{ propertyName: stampProperty, direction: 'ASCENDING' }],
+      properties,
+      limit: pageSize,
+      after: offset ? String(offset) : undefined,
+    });
+
+  // The first page is read before the recycle bin. When it holds every change since the
+  // cursor (the usual incremental run), its newest stamp is the horizon and the probe is not
+  // needed: no live record newer than it existed when it was read.
+  const first = await searchFrom(start, 0);
+  const complete = first.nextAfter === undefined;
+  const horizon = complete ? newestStamp(object, stampProperty, first.results) : await liveHorizon(client, object);
   const archived = await archivedSince(client, object, properties, start);
   const top = archived.reduce((max, a) => Math.max(max, a.stamp ?? 0), horizon);
+  // Archives newer than the first page's newest record were listed after that page was read:
+  // a live record changed in between may sit below them, so the search must look once more
+  // (after the listing) before the cursor may pass them.
+  let mustSearchAgain = complete && top > horizon;
 
   let cursor = start;
   let safe = start;
@@ -65,14 +85,9 @@ export async function* listChanges(client: HubspotClient, object: HubspotObject,
 
   let yielded = false;
   let offset = 0;
+  let page: SearchPage | undefined = first;
   for (;;) {
-    const page = await client.search(object, {
-      filterGroups: [{ filters: [{ propertyName: stampProperty, operator: 'GTE', value: String(cursor?.stampMs ?? 0) }] }],
-      sorts: [{ propertyName: stampProperty, direction: 'ASCENDING' }],
-      properties,
-      limit: pageSize,
-      after: offset ? String(offset) : undefined,
-    });
+    page ??= await searchFrom(cursor, offset);
     let fresh = 0;
     for (const wire of page.results) {
       const n = normalize(object, stampProperty, wire, false);
@@ -88,7 +103,11 @@ export async function* listChanges(client: HubspotClient, object: HubspotObject,
       deliver(n, pending);
       fresh++;
     }
-    const done = page.nextAfter === undefined;
+    let done = page.nextAfter === undefined;
+    if (done && mustSearchAgain) {
+      mustSearchAgain = false;
+      done = false;
+    }
     if (done) flushArchived(Number.POSITIVE_INFINITY);
     while (pending.length >= pageSize || (done && pending.length > 0)) {
       const chunk = pending.splice(0, pageSize);
@@ -101,11 +120,20 @@ export async function* listChanges(client: HubspotClient, object: HubspotObject,
     }
     // A full page of already-seen ties (more records on one stamp than fit a page) is the
     // only case that pages by offset.
-    offset = fresh > 0 ? 0 : Number(page.nextAfter);
+    offset = fresh > 0 || page.nextAfter === undefined ? 0 : Number(page.nextAfter);
     if (offset >= HUBSPOT_LIMITS.searchResultCap) {
       throw new SystemError('DATA_FORMAT', 'STAMP_TIES', `more than ${HUBSPOT_LIMITS.searchResultCap} ${object} share the ${stampProperty} ${cursor?.stampMs}`);
     }
+    page = undefined;
   }
+}
+
+type SearchPage = Awaited<ReturnType<HubspotClient['search']>>;
+
+/** The newest usable stamp among search results (0 when there is none). */
+function newestStamp(object: HubspotObject, stampProperty: string, results: SearchPage['results']): number {
+  const stamps = results.map((w) => normalize(object, stampProperty, w, false).stamp).filter((s): s is number => s !== undefined);
+  return Math.max(0, ...stamps);
 }
 
 /**
@@ -120,8 +148,7 @@ async function liveHorizon(client: HubspotClient, object: HubspotObject): Promis
     properties: [stampProperty],
     limit: HORIZON_PROBE,
   });
-  const stamps = newest.results.map((w) => normalize(object, stampProperty, w, false).stamp).filter((s): s is number => s !== undefined);
-  return Math.max(0, ...stamps);
+  return newestStamp(object, stampProperty, newest.results);
 }
 
 /**
