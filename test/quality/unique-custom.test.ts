@@ -2,10 +2,11 @@
  * UNIQUE on a custom field (`custom.badge`, stored in the contact's `custom` jsonb), against
  * the real database: another person's value is taken; the record's own contact and the same
  * person (sharing an exact match key, as matching would merge them) are not; the admin
- * accepts custom field names and refuses malformed ones.
+ * accepts custom field names and refuses malformed ones. PageUniqueness (a whole page in one
+ * query per rule) gives the same answers, and sees what the page applied so far.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateRules, type ValidationRule } from '../../src/process/quality/rules';
+import { evaluateRules, PageUniqueness, type ValidationRule } from '../../src/process/quality/rules';
 import { RuleAdmin } from '../../src/process/quality/rules/rule-admin';
 import { uniqueContext } from '../../src/process/quality/rules/unique-lookup';
 import type { Database } from '../../src/process/store/database';
@@ -60,6 +61,39 @@ describe('UNIQUE on a custom field', () => {
     const merged = await insertRecord(db.dataSource.manager, 'CONTACT', { email: 'old@acme.com', lastName: 'Old', 'custom.badge': 'EB-3' });
     await db.dataSource.query(`UPDATE contacts SET merged_into = $2 WHERE id = $1`, [merged, holder]);
     expect(await issues({ email: 'new@acme.com', 'custom.badge': 'EB-3' })).toEqual([]);
+  });
+
+  it('answers for a whole page like the per-record lookup, one query per rule', async () => {
+    const page = [
+      { email: 'grace@acme.com', phone: '+12125550101', 'custom.badge': 'EB-1' },
+      { email: 'ada.l@alt-acme.com', phone: '+12125550100', 'custom.badge': 'EB-1' },
+      { email: 'grace@acme.com', 'custom.badge': 'EB-2' },
+      { email: 'new@acme.com', 'custom.badge': 'EB-3' },
+      { email: 'nobody@acme.com', 'custom.badge': null },
+    ];
+    let queries = 0;
+    const counting = { query: (sql: string, params?: unknown[]) => (queries++, db.dataSource.query(sql, params)) };
+    const uniqueness = await PageUniqueness.load(counting, [BADGE], 'CONTACT', page);
+    expect(queries).toBe(1);
+    for (const values of page) {
+      const single = await uniqueContext(db.dataSource.manager, [BADGE], 'CONTACT', values, null);
+      expect(uniqueness.context(values, null).taken?.('custom.badge', values['custom.badge'] ?? ''), JSON.stringify(values)).toBe(single.taken?.('custom.badge', '') ?? false);
+    }
+    expect(uniqueness.context(page[0]!, holder).taken?.('custom.badge', 'EB-1')).toBe(false);
+  });
+
+  it('sees what the page applied so far: a value claimed earlier in the page, or given up', async () => {
+    const uniqueness = await PageUniqueness.load(db.dataSource.manager, [BADGE], 'CONTACT', [{ 'custom.badge': 'EB-7' }, { 'custom.badge': 'EB-1' }]);
+    const someone = { email: 'later@acme.com', 'custom.badge': 'EB-7' };
+    expect(uniqueness.context(someone, null).taken?.('custom.badge', 'EB-7')).toBe(false);
+    uniqueness.applied('00000000-0000-0000-0000-000000000007', { email: 'first@acme.com', 'custom.badge': 'EB-7' });
+    expect(uniqueness.context(someone, null).taken?.('custom.badge', 'EB-7')).toBe(true);
+    expect(uniqueness.context({ ...someone, email: 'first@acme.com' }, null).taken?.('custom.badge', 'EB-7')).toBe(false);
+    // The holder of EB-1 changed its badge earlier in the page: EB-1 is free.
+    const other = { email: 'grace@acme.com', 'custom.badge': 'EB-1' };
+    expect(uniqueness.context(other, null).taken?.('custom.badge', 'EB-1')).toBe(true);
+    uniqueness.applied(holder, { email: 'ada@acme.com', phone: '+12125550100', 'custom.badge': 'EB-9' });
+    expect(uniqueness.context(other, null).taken?.('custom.badge', 'EB-1')).toBe(false);
   });
 
   it('lets an admin add UNIQUE rules on custom fields, and refuses malformed field names', async () => {
