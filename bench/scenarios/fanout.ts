@@ -3,6 +3,7 @@
  * over Redis), delivery time of one published event to every subscriber, against a bare
  * graphql-ws server publishing the same payload in-process.
  */
+import { setMaxListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPubSub } from '@graphql-yoga/subscription';
@@ -80,7 +81,10 @@ async function subscribe(url: string, query: string, n: number, auth?: string): 
 }
 
 async function startBare(): Promise<{ url: string; publish(payload: string): void; close(): Promise<void> }> {
-  const pubsub = createPubSub<{ health: [string] }>();
+  // No MaxListenersExceededWarning for the 1,000 listeners (Junction's in-process target does the same).
+  const eventTarget = new EventTarget();
+  setMaxListeners(0, eventTarget);
+  const pubsub = createPubSub<{ health: [string] }>({ eventTarget });
   const schema = new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLString, resolve: () => 'ok' } } }),
     subscription: new GraphQLObjectType({
@@ -122,6 +126,11 @@ async function measure(subs: Subscribers, publish: () => void, events: number): 
 export async function runFanout(n: number, events = 3): Promise<ResultRow[]> {
   const bench = await createBenchDatabase(10);
   try {
+    // Three connections, so every delivery carries per-connection rows as a real deployment's does.
+    await bench.db.dataSource.query(
+      `INSERT INTO connections (name, kind, base_url, api_version, credentials_sealed)
+       VALUES ('bench sf', 'SALESFORCE', 'http://127.0.0.1:1', 'v59.0', 'v1:x'), ('bench hs', 'HUBSPOT', 'http://127.0.0.1:2', 'v3', 'v1:x'), ('bench d365', 'DYNAMICS', 'http://127.0.0.1:3', 'v9.2', 'v1:x')`,
+    );
     const junction = await startJunctionServer(bench.db.dataSource, REDIS_URL);
     let j: { all: number[]; missed: number; n: number };
     let payload = '';

@@ -12,6 +12,7 @@ import type { Principal } from '../process/access';
 import type { Authenticator } from './auth/authenticate';
 import { CAN, isAllowed } from './auth/roles';
 import { createContext, type ExperienceServices } from './context';
+import { sharedResultSubscribe } from './monitoring/shared-subscription-results';
 import { formatSecureError } from './security/format-error';
 import type { QueryGuards } from './security/query-limits';
 import type { SocketRegistry } from './security/socket-registry';
@@ -40,6 +41,8 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
   const serverCleanup = useServer<Record<string, unknown> | undefined>(
     {
       schema,
+      // Identical HealthChanged subscriptions share one execution per event (monitoring/shared-subscription-results.ts).
+      subscribe: sharedResultSubscribe(),
       async onConnect(ctx) {
         const remote = ctx.extra.request.socket.remoteAddress;
         const outcome = await authenticator.authenticate(ctx.connectionParams?.authorization, 'ws', remote);

@@ -5,6 +5,7 @@
  * keep working while Redis is down (local-first-event-target.ts). The process tier publishes through the EventBus adapter and
  * never sees GraphQL.
  */
+import { setMaxListeners } from 'node:events';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -25,7 +26,10 @@ export interface JunctionPubSubBundle {
 /** @param logger receives Redis connection errors (ioredis reconnects by itself). */
 export function createJunctionPubSub(redisUrl?: string, logger?: Logger): JunctionPubSubBundle {
   if (!redisUrl) {
-    const pubSub = createPubSub<JunctionTopics>();
+    // Every subscriber of a topic is one listener; Node warns past 10 per EventTarget, and 1,000 are normal here.
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    const pubSub = createPubSub<JunctionTopics>({ eventTarget });
     return { pubSub, events: eventBusOver(pubSub), close: async () => undefined };
   }
   // While Redis is away a PUBLISH gives up after one reconnect attempt (the event still reached

@@ -13,10 +13,15 @@ async function load(ctx: JunctionContext, id: string | null): Promise<Connection
 
 @Resolver(() => ConnectionHealth)
 export class ConnectionHealthResolver {
+  // Root as a mapped type: type-graphql copies a class-typed @Root() on every call (per subscriber).
   @FieldResolver(() => Connection)
-  async connection(@Root() row: ConnectionHealth, @Ctx() ctx: JunctionContext): Promise<Connection> {
-    const c = await load(ctx, row.connectionId);
-    if (!c) throw new Error(`connection ${row.connectionId} vanished while health was read`);
+  connection(@Root() row: Pick<ConnectionHealth, 'connectionId' | 'preloadedConnection'>, @Ctx() ctx: JunctionContext): Connection | Promise<Connection> {
+    return row.preloadedConnection ?? this.load(row.connectionId, ctx);
+  }
+
+  private async load(connectionId: string, ctx: JunctionContext): Promise<Connection> {
+    const c = await load(ctx, connectionId);
+    if (!c) throw new Error(`connection ${connectionId} vanished while health was read`);
     return c;
   }
 }

@@ -5,17 +5,20 @@ import { ERROR_CLASSES, type ErrorClass } from '../../process/queries';
 import type { CircuitState, ConnectionStatus } from '../../process/store/entities';
 import { CircuitStateEnum, ConnectionStatusEnum, ErrorClassEnum } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
+import type { Connection } from '../connections/connection.type';
 
-@ObjectType({ description: 'Errors of one class seen in the window (occurrences, not distinct causes).' })
+@ObjectType({ description: 'Errors of one class seen in the window (occurrences, not distinct causes).', simpleResolvers: true })
 export class ErrorClassCount {
   @Field(() => ErrorClassEnum) errorClass!: ErrorClass;
   @Field(() => Int) count!: number;
 }
 
-@ObjectType({ description: "One connection's health over the window." })
+@ObjectType({ description: "One connection's health over the window.", simpleResolvers: true })
 export class ConnectionHealth {
   /** Resolved through the connection loader (ConnectionHealthResolver). */
   connectionId!: string;
+  /** Read once per event for every subscriber (monitoring-subscriptions.resolver.ts); the resolver answers from it. */
+  preloadedConnection?: Connection;
   @Field(() => ConnectionStatusEnum, { description: 'FAILING when the last run failed or the circuit is open; DEGRADED when a run was partial or runs fail.' })
   status!: ConnectionStatus;
   @Field(() => Float, { nullable: true, description: 'Share of finished runs that succeeded; null with no finished run.' }) successRate!: number | null;
@@ -34,7 +37,7 @@ export class ConnectionHealth {
   @Field(() => DateTimeScalar, { nullable: true }) tokenExpiresAt!: Date | null;
 }
 
-@ObjectType({ description: 'Sync health overall and per connection over a window.' })
+@ObjectType({ description: 'Sync health overall and per connection over a window.', simpleResolvers: true })
 export class Health {
   @Field() window!: string;
   @Field(() => DateTimeScalar) generatedAt!: Date;

@@ -5,29 +5,53 @@ import { CAN } from '../auth/roles';
 import { NotFoundError } from '../common/errors';
 import type { JunctionContext } from '../context';
 import { Alert, toAlert } from './alert.type';
+import { toConnection } from '../connections/connection.type';
 import { Health, toHealth } from './health.type';
 
-type HealthReport = Awaited<ReturnType<JunctionContext['services']['monitoring']['health']['report']>>;
-
 /**
- * One report per event, shared by every subscriber: with 1,000 subscribers, computing it
- * per subscriber cost 1,000 reports for one event (see BENCHMARKS.md, fan-out).
+ * One reading per event, shared by every subscriber: the health report, the connections it
+ * names (one statement, not one per subscriber) and the Health object for each distinct
+ * `connectionId` argument. With 1,000 subscribers, computing these per subscriber cost 1,000
+ * reports per event (see BENCHMARKS.md, fan-out).
  */
-const reportsByEvent = new WeakMap<object, Map<string, Promise<HealthReport>>>();
+interface EventReading {
+  health: (connectionId: string | null | undefined) => Health;
+}
 
-function sharedReport(ctx: JunctionContext, eventAt: string): Promise<HealthReport> {
+const readingsByEvent = new WeakMap<object, Map<string, Promise<EventReading>>>();
+
+async function read(ctx: JunctionContext): Promise<EventReading> {
+  const report = await ctx.services.monitoring.health.report(parseWindow(DEFAULT_WINDOW)!);
+  const views = await ctx.services.queries.connections.byIds(report.connections.map((c) => c.facts.id));
+  const connections = new Map(views.map((v) => [v.id, toConnection(v)]));
+  const byFilter = new Map<string, Health>();
+  return {
+    health(connectionId) {
+      const key = connectionId ?? '';
+      let health = byFilter.get(key);
+      if (!health) {
+        health = toHealth(report, DEFAULT_WINDOW, connectionId);
+        for (const row of health.connections) row.preloadedConnection = connections.get(row.connectionId);
+        byFilter.set(key, health);
+      }
+      return health;
+    },
+  };
+}
+
+function sharedReading(ctx: JunctionContext, eventAt: string): Promise<EventReading> {
   const health = ctx.services.monitoring.health;
-  let byEvent = reportsByEvent.get(health);
-  if (!byEvent) reportsByEvent.set(health, (byEvent = new Map()));
-  let report = byEvent.get(eventAt);
-  if (!report) {
-    report = health.report(parseWindow(DEFAULT_WINDOW)!);
-    byEvent.set(eventAt, report);
+  let byEvent = readingsByEvent.get(health);
+  if (!byEvent) readingsByEvent.set(health, (byEvent = new Map()));
+  let reading = byEvent.get(eventAt);
+  if (!reading) {
+    reading = read(ctx);
+    byEvent.set(eventAt, reading);
     // Kept just long enough for every subscriber of this event; a later event reads afresh.
     setTimeout(() => byEvent!.delete(eventAt), 5_000).unref();
-    report.catch(() => byEvent!.delete(eventAt));
+    reading.catch(() => byEvent!.delete(eventAt));
   }
-  return report;
+  return reading;
 }
 
 @Resolver()
@@ -43,7 +67,7 @@ export class MonitoringSubscriptionResolver {
     @Ctx() ctx: JunctionContext,
   ): Promise<Health> {
     // The event says only "look again"; the subscribers of one event share one reading.
-    return toHealth(await sharedReport(ctx, String(payload.at)), DEFAULT_WINDOW, connectionId);
+    return (await sharedReading(ctx, String(payload.at))).health(connectionId);
   }
 
   @Authorized(CAN.read)
