@@ -86,7 +86,8 @@ export class SyncEngine {
         }
       };
       await (run.dryRun ? this.rolledBack(pullAll) : pullAll());
-      if (!run.dryRun) {
+      // A test batch is its first 10 records, not the connection's whole outbox (see testBatch).
+      if (!run.dryRun && run.mode !== 'TEST_BATCH') {
         const delivered = await deliverOutbox(db, connection, adapter, run.id);
         totals.written += delivered.written;
         totals.failed += delivered.failed;
@@ -113,8 +114,12 @@ export class SyncEngine {
       await this.pull(probe, connection, adapter, mapper, owners, totals, undefined, callsBefore);
       if (totals.read >= TEST_BATCH_SIZE) break;
     }
-    const delivered = await deliverOutbox(this.deps.db, connection, adapter, run.id);
-    return { ...totals, written: delivered.written, failed: delivered.failed };
+    // The outbox is not delivered here: it holds other records (changes from the other CRMs),
+    // and before the full pull has linked this CRM's existing records, delivering it creates a
+    // second copy of every person the CRM already has (Dataverse) or is refused for them
+    // (HubSpot: "Contact already exists"), failing the gate on every attempt. The full pass
+    // pulls, then delivers.
+    return totals;
   }
 
   private async pull(
