@@ -9,7 +9,7 @@
  * carried field is prefixed with the CRM's name, so it never meets another CRM's field.
  */
 import { z } from 'zod';
-import type { CrmKind } from '../../system';
+import { SystemError, type CrmKind } from '../../system';
 import type { CrmMappingProfile, OutboundSnapshot, RecordMapper } from './field-map';
 import { asText } from './field-map';
 
@@ -32,11 +32,10 @@ export type CustomFieldSpec = z.infer<typeof CustomFieldSchema>;
 
 const CustomFieldList = z.array(CustomFieldSchema).max(200, 'at most 200 custom fields per connection');
 
-/** A custom-field configuration that cannot be used, with every problem named. */
-export class CustomFieldConfigError extends Error {
-  override readonly name = 'CustomFieldConfigError';
+/** A custom-field configuration that cannot be used, with every problem named (a run stopped by it logs VALIDATION). */
+export class CustomFieldConfigError extends SystemError {
   constructor(readonly problems: string[]) {
-    super(`invalid custom-field configuration: ${problems.join('; ')}`);
+    super('VALIDATION', 'CUSTOM_FIELD_CONFIG', `invalid custom-field configuration: ${problems.join('; ')}`);
   }
 }
 
