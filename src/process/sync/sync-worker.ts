@@ -36,6 +36,7 @@ export class SyncWorker {
   private timers: NodeJS.Timeout[] = [];
   private current: Promise<unknown> | undefined;
   private draining: Promise<number> | undefined;
+  private ticking: Promise<unknown> | undefined;
   private drainAgain = false;
   private stopped = false;
   private stopListening: (() => void) | undefined;
@@ -52,7 +53,12 @@ export class SyncWorker {
 
   start(): void {
     this.stopped = false;
-    const tick = () => void this.tick().catch((err: unknown) => this.options.log?.('warn', 'scheduling failed', { error: String(err) }));
+    const tick = () => {
+      // A slow schedule (a busy database) is not stacked up; the next interval offers again.
+      this.ticking ??= this.tick()
+        .catch((err: unknown) => this.options.log?.('warn', 'scheduling failed', { error: String(err) }))
+        .finally(() => (this.ticking = undefined));
+    };
     tick();
     this.timers.push(setInterval(tick, this.options.intervalMs));
     this.timers.push(setInterval(() => void this.drain(), POLL_MS));
@@ -276,6 +282,7 @@ export class SyncWorker {
     this.timers = [];
     await this.current?.catch(() => undefined);
     await this.draining?.catch(() => undefined);
+    await this.ticking;
   }
 }
 
