@@ -13,7 +13,7 @@ import { withoutNul } from '../normalize/text-safety';
 import { companyKey, normalizeContact, normalizeDomain, normalizeName } from '../normalize/contact-normalizer';
 import { proposeDuplicatesForMany } from '../matching/duplicate-candidates';
 import { publishQuarantineChanged } from '../quality/quarantine-events';
-import { evaluateRules, loadRules, uniqueContext, type ValidationRule } from '../quality/rules';
+import { evaluateRules, loadRules, PageUniqueness, type ValidationRule } from '../quality/rules';
 import { quarantineRecord } from '../quality/quarantine.repository';
 import { logError } from '../health/error-log';
 import { contentHash } from '../resolve/content-hash';
@@ -76,6 +76,8 @@ interface PageRun {
   ctx: InboundContext;
   index: PageIndex;
   writer: PageWriter;
+  /** UNIQUE rules' view of the store plus what this page applied so far; absent when no UNIQUE rule applies. */
+  unique?: PageUniqueness;
 }
 
 export async function applyInboundPage(m: EntityManager, ctx: InboundContext, records: RemoteRecord[]): Promise<PageOutcome> {
@@ -118,7 +120,10 @@ async function applyRecords(
   }
   const linkedIds = [...prepared.flatMap((p) => (p.link ? [p.link.record_id] : [])), ...deletes.map((d) => d.recordId)];
   const index = await PageIndex.load(m, ctx.connectionId, ctx.mapper.kind, pageKeys(prepared), linkedIds);
-  const run: PageRun = { m, ctx, index, writer: new PageWriter(ctx.connectionId, ctx.mapper.remoteType), changes };
+  const rules = ctx.validationRules ?? [];
+  const hasUnique = rules.some((r) => r.enabled && r.rule === 'UNIQUE' && r.recordKind === ctx.mapper.kind);
+  const unique = hasUnique ? await PageUniqueness.load(m, rules, ctx.mapper.kind, prepared.map((p) => p.normalized.values)) : undefined;
+  const run: PageRun = { m, ctx, index, writer: new PageWriter(ctx.connectionId, ctx.mapper.remoteType), changes, unique };
   for (const d of deletes) {
     run.writer.softDelete(ctx.mapper.kind, d.recordId, d.at);
     // The other CRMs learn of the delete (flag or archive, per connection); an already deleted record is no news.
@@ -167,10 +172,7 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
   const { m, ctx, index, writer } = run;
   const { record, link, normalized, mapped } = p;
   const rules = ctx.validationRules ?? [];
-  // A UNIQUE rule asks the store about other records: what this page wrote so far must be there.
-  const needsUnique = rules.some((r) => r.enabled && r.rule === 'UNIQUE' && r.recordKind === normalized.kind);
-  if (needsUnique && writer.pending) await flush(run);
-  const unique = needsUnique ? await uniqueContext(m, rules, normalized.kind, normalized.values, link?.record_id ?? null) : {};
+  const unique = run.unique?.context(normalized.values, link?.record_id ?? null) ?? {};
   const ruleIssues = evaluateRules({ kind: normalized.kind, values: normalized.values, hasCompany: normalized.kind === 'CONTACT' && !!normalized.company }, rules, unique);
   const allIssues = [...p.issues, ...ruleIssues];
   if (allIssues.length) return quarantine(m, ctx, record, allIssues);
@@ -185,6 +187,7 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
     writer.provenanceOf(recordId, nonNull(values), ctx.connectionId, changedAt);
     index.added(mapped.kind, recordId, values, companyId ?? null);
     run.changes?.set(p.given, nonNull(values));
+    run.unique?.applied(recordId, values);
     for (const [field, prov] of Object.entries(nonNull(values))) if (prov !== null) index.provenanceFor(recordId).set(field, { connectionId: ctx.connectionId, changedAt });
     changed = true;
   } else {
@@ -202,6 +205,7 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
       for (const field of Object.keys(apply)) provenance.set(field, { connectionId: ctx.connectionId, changedAt });
       index.changed(recordId, apply, companyChanged ? companyId : undefined);
       run.changes?.set(p.given, apply);
+      run.unique?.applied(recordId, index.record(recordId)!.values);
       changed = true;
     }
     if (rejected.length) rejectChanges(run, mapped.kind, recordId, rejected, changedAt);

@@ -66,10 +66,6 @@ export class PageWriter {
     private remoteType: string,
   ) {}
 
-  get pending(): boolean {
-    return this.inserts.size + this.updates.size + this.deletes.size + this.links.size + this.outbox.size + this.resolved.size + this.rejected.size > 0;
-  }
-
   /** A new record; its id is chosen here so later records of the page can refer to it before it is written. */
   insert(kind: RecordKind, values: Record<string, UnifiedValue>, extra: { companyId?: string | null; nameKey?: string | null } = {}): string {
     const id = randomUUID();
