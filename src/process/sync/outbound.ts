@@ -85,51 +85,55 @@ async function loadBatch(db: DataSource, connection: ConnectionEntity, kind: Rec
   return prepareBatch(db.manager, connection, kind, rows);
 }
 
-/** Every call of the batch at once; the limiter spaces them. Never rejects: failures are collected. */
+/**
+ * The batch's calls, one at a time (the limiter spaces them to the vendor's rate). Never
+ * rejects: a call that fails as a whole is collected, and the calls after it are not sent.
+ * One call in flight per connection, because a call sent while another is on the wire can
+ * land inside the back-off window a 429 to the first opened before Junction saw it; the
+ * overlap that keeps the vendor busy is with Junction's own database work instead.
+ */
 async function send(connection: ConnectionEntity, adapter: SystemAdapter, batch: PreparedBatch): Promise<Sent> {
   const size = crmModule(connection.kind).descriptor.writeBatchSize;
-  const calls: Pending[][] = [];
+  const calls: Array<{ part: Pending[]; call: () => Promise<WriteResult[]> }> = [];
   for (const group of groupBy(batch.writes, callKey).values()) {
-    for (let i = 0; i < group.length; i += size) calls.push(group.slice(i, i + size));
+    for (let i = 0; i < group.length; i += size) {
+      const part = group.slice(i, i + size);
+      calls.push({ part, call: () => (part[0]!.archive ? archive(adapter, part) : adapter.upsert(part[0]!.remoteType, records(part))) });
+    }
   }
-  return collect(
-    calls,
-    await Promise.allSettled(
-      calls.map((part) =>
-        part[0]!.archive
-          ? archive(adapter, part)
-          : adapter.upsert(
-              part[0]!.remoteType,
-              part.map((p) => p.record),
-            ),
-      ),
-    ),
-  );
+  return sendInTurn(calls);
 }
 
 /** One bulk ingest per remote type (the adapter splits jobs by its own limits); archives as usual. */
 async function sendBulk(connection: ConnectionEntity, adapter: SystemAdapter, batch: PreparedBatch): Promise<Sent> {
-  const archives = batch.writes.filter((p) => p.archive);
-  const calls = [
+  const groups = [
     ...groupBy(
       batch.writes.filter((p) => !p.archive),
       (p) => p.remoteType,
     ).values(),
   ];
-  const [bulk, archived] = await Promise.all([
-    Promise.allSettled(
-      calls.map((part) =>
-        adapter.bulkUpsert!(
-          part[0]!.remoteType,
-          part.map((p) => p.record),
-        ),
-      ),
-    ),
-    archives.length ? send(connection, adapter, { ...batch, writes: archives }) : undefined,
-  ]);
-  const sent = collect(calls, bulk);
-  return archived ? { answered: [...sent.answered, ...archived.answered], failures: [...sent.failures, ...archived.failures] } : sent;
+  const sent = await sendInTurn(groups.map((part) => ({ part, call: () => adapter.bulkUpsert!(part[0]!.remoteType, records(part)) })));
+  const archives = batch.writes.filter((p) => p.archive);
+  if (!archives.length || sent.failures.length) return sent;
+  const archived = await send(connection, adapter, { ...batch, writes: archives });
+  return { answered: [...sent.answered, ...archived.answered], failures: archived.failures };
 }
+
+async function sendInTurn(calls: Array<{ part: Pending[]; call: () => Promise<WriteResult[]> }>): Promise<Sent> {
+  const sent: Sent = { answered: [], failures: [] };
+  for (const { part, call } of calls) {
+    try {
+      const results: Array<WriteResult | undefined> = await call();
+      part.forEach((pending, k) => sent.answered.push({ pending, result: results[k] }));
+    } catch (error) {
+      sent.failures.push({ pending: part, error });
+      break;
+    }
+  }
+  return sent;
+}
+
+const records = (part: Pending[]) => part.map((p) => p.record);
 
 /** Writes and archives go in separate calls, per remote type. */
 const callKey = (p: Pending) => `${p.archive ? 'archive' : 'write'}\u0000${p.remoteType}`;
@@ -141,16 +145,6 @@ async function archive(adapter: SystemAdapter, part: Pending[]): Promise<WriteRe
     part.map((p) => p.record.remoteId!),
   );
   return results.map((r, i) => ({ ...r, junctionId: part[i]!.recordId, remoteId: r.remoteId ?? part[i]!.record.remoteId }));
-}
-
-function collect(calls: Pending[][], settled: Array<PromiseSettledResult<WriteResult[]>>): Sent {
-  const sent: Sent = { answered: [], failures: [] };
-  settled.forEach((s, i) => {
-    const part = calls[i]!;
-    if (s.status === 'rejected') sent.failures.push({ pending: part, error: s.reason });
-    else part.forEach((pending, k) => sent.answered.push({ pending, result: (s.value as Array<WriteResult | undefined>)[k] }));
-  });
-  return sent;
 }
 
 /** Map.groupBy arrived in Node 21; Junction supports Node 20. */
