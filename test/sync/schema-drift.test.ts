@@ -70,6 +70,12 @@ describe('a mapped Salesforce field dropped from the org', () => {
     expect(h.emulators.get('SALESFORCE')!.fields!.drop('Contact', 'Title')).toBe(true);
     // Someone edits the contact meanwhile: the change still arrives, without the missing field.
     await salesforceUpdate(h, 'Contact', sfId, { FirstName: 'Driftwood' });
+    // Within the check interval the kept describe still lists Title: Salesforce refuses the query
+    // naming it, the run stops on that (the contact is not written), and the connection's answers are forgotten.
+    const refused = await h.sync('SALESFORCE');
+    expect(refused.status).not.toBe('SUCCEEDED');
+    expect(refused.error).toMatch(/^VALIDATION: [\s\S]*No such column 'Title'/);
+    expect((await contactLinkedTo(h, 'SALESFORCE', sfId)).first_name).not.toBe('Driftwood');
     const run = await h.sync('SALESFORCE');
     expect(run.status).toBe('PARTIAL');
     expect(run.error).toMatch(/^SCHEMA: Contact no longer has mapped field Title/);
@@ -108,7 +114,8 @@ describe('a mapped Salesforce field dropped from the org', () => {
     expect((await contactLinkedTo(h, 'SALESFORCE', sfId)).title).toBe('Chief Drift Officer');
   });
 
-  it('stops pulling an object whose company link field is missing, keeping its cursor', async () => {
+  it('stops pulling an object whose company link field is missing, keeping its cursor (checked every run)', async () => {
+    await h.db.dataSource.query(`UPDATE connections SET settings = settings || '{"schemaCheckIntervalMs": 0}'::jsonb WHERE id = $1`, [h.connectionIds.get('SALESFORCE')]);
     const [{ cursor: before }] = (await h.db.dataSource.query(`SELECT cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type = 'Contact'`, [
       h.connectionIds.get('SALESFORCE'),
     ])) as Array<{ cursor: string }>;

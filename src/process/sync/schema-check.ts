@@ -8,10 +8,14 @@
  * then that object is not pulled at all and its cursor waits. When the fields are back, the
  * connection returns to HEALTHY.
  *
- * One describe call per mapped object per run (Salesforce 3, HubSpot and Dynamics 2 each),
- * counted in the run's API calls. Not cached across runs on purpose: a field dropped between
- * two runs must be seen by the next one — Salesforce and Dataverse would otherwise fail the
- * whole query on it, and a stale answer would hide the drift for as long as it is kept.
+ * API cost: at most one describe call per mapped object per run (Salesforce 3, HubSpot and
+ * Dynamics 2), counted in the run's API calls — and usually none: an answer is kept per
+ * connection and object for `settings.schemaCheckIntervalMs` (default 5 minutes; 0 checks
+ * every run). A kept answer is only trusted to say "nothing is missing": when it lacks a
+ * mapped field the object is described again before anything is marked (a field created and
+ * mapped since), and a run that stops on an error forgets the connection's answers (Salesforce
+ * and Dataverse refuse a query naming a dropped field, so a drop within the interval fails one
+ * run as VALIDATION and the next run reports it as drift).
  */
 import type { DataSource } from 'typeorm';
 import { SystemError, type SystemAdapter } from '../../system';
@@ -23,6 +27,30 @@ import { blocksObject, missingFields, type SchemaDrift } from '../mapping/schema
 import type { ConnectionEntity } from '../store/entities';
 
 const DRIFT_REASON_PREFIX = 'schema drift:';
+export const DEFAULT_SCHEMA_CHECK_INTERVAL_MS = 5 * 60_000;
+
+// Kept describe answers, per connection and object, in this process.
+const described = new Map<string, { fields: string[]; at: number }>();
+
+/** Forgets a connection's kept describe answers (after a run stopped on an error). */
+export function forgetDescribes(connectionId: string): void {
+  for (const key of described.keys()) if (key.startsWith(`${connectionId}\n`)) described.delete(key);
+}
+
+function intervalOf(connection: ConnectionEntity): number {
+  const v = connection.settings?.schemaCheckIntervalMs;
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : DEFAULT_SCHEMA_CHECK_INTERVAL_MS;
+}
+
+/** The fields still missing after the object's describe: a kept answer when it lacks nothing, else a fresh one. */
+async function stillMissing(connection: ConnectionEntity, adapter: SystemAdapter, mapper: RecordMapper, now: number): Promise<string[]> {
+  const key = `${connection.id}\n${mapper.remoteType}`;
+  const kept = described.get(key);
+  if (kept && now - kept.at < intervalOf(connection) && !missingFields(mapper, kept.fields).length) return [];
+  const fields = await adapter.describeFields(mapper.remoteType);
+  described.set(key, { fields, at: now });
+  return missingFields(mapper, fields);
+}
 
 /** Mapped fields missing from a CRM object's describe: its own error class, SCHEMA. */
 export class SchemaDriftError extends SystemError {
@@ -54,9 +82,9 @@ export async function checkSchema(db: DataSource, connection: ConnectionEntity, 
   const drift: SchemaDrift = {};
   const blocked = new Set<string>();
   const errors: SchemaDriftError[] = [];
+  const now = Date.now();
   for (const mapper of mappers) {
-    const described = await adapter.describeFields(mapper.remoteType);
-    const missing = missingFields(mapper, described);
+    const missing = await stillMissing(connection, adapter, mapper, now);
     if (!missing.length) continue;
     drift[mapper.remoteType] = missing;
     if (blocksObject(mapper, missing)) blocked.add(mapper.remoteType);

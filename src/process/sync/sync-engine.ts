@@ -17,7 +17,7 @@ import { SyncRunEntity, type ConnectionEntity, type PlannedChange } from '../sto
 import { applyInboundPage, type PageOutcome } from './inbound';
 import { deliverOutbox } from './outbound';
 import { gateFullRun, recordPassingTestBatch, testBatchPassed } from './run-gate';
-import { checkSchema } from './schema-check';
+import { checkSchema, forgetDescribes } from './schema-check';
 
 const TEST_BATCH_SIZE = 10;
 /** Records applied per transaction (see applyPage). */
@@ -94,6 +94,7 @@ export class SyncEngine {
       }
       if (run.mode === 'TEST_BATCH' && !run.dryRun && testBatchPassed(totals)) await recordPassingTestBatch(db, connection);
     } catch (err) {
+      forgetDescribes(connection.id);
       stopped = await this.recordFailure(connection, adapter, run, err);
     } finally {
       clearInterval(heartbeat);
