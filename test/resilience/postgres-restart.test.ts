@@ -16,7 +16,7 @@ import { startJunctionProcess, waitFor, type JunctionProcess } from '../support/
 import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from '../support/private-services';
 import { SANDBOX } from '../support/sync-harness';
 
-const N = 2000;
+const N = 4000;
 const ADMIN_KEY = 'jk_test-admin-key-for-postgres-restart-0123';
 const MASTER_KEY = generateMasterKey();
 const PG_BIN = postgresBinaries();
