@@ -84,11 +84,12 @@ export function generateDirtyData(people: number, seed: number): { records: Plan
   const hsId = () => String(7_000_000 + ++hsSeq);
   const mess = (s: string) => (rnd() < 0.5 ? `  ${s.toUpperCase()} ` : ` ${s.toLowerCase()}`);
 
+  // Planted rows bypass the emulator's validation, so they carry what Salesforce itself would (a Lead's required Status).
   const plant = (crm: Crm, v: Record<string, string>, person?: number, expectIssue?: string) => {
     const remoteId = crm === 'SALESFORCE' ? sfId() : hsId();
     const fields: Record<string, string> =
       crm === 'SALESFORCE'
-        ? { Id: remoteId, FirstName: v.firstName!, LastName: v.lastName!, Email: v.email!, Phone: v.phone!, Title: v.title!, City: v.city!, State: v.state!, Country: v.country!, PostalCode: v.postalCode!, Company: v.company!, [BADGE_FIELDS.SALESFORCE.remote]: v.badge ?? '' }
+        ? { Id: remoteId, FirstName: v.firstName!, LastName: v.lastName!, Email: v.email!, Phone: v.phone!, Title: v.title!, City: v.city!, State: v.state!, Country: v.country!, PostalCode: v.postalCode!, Company: v.company!, Status: 'Open - Not Contacted', [BADGE_FIELDS.SALESFORCE.remote]: v.badge ?? '' }
         : { firstname: v.firstName!, lastname: v.lastName!, email: v.email!, phone: v.phone!, jobtitle: v.title!, city: v.city!, state: v.state!, country: v.country!, zip: v.postalCode!, company: v.company!, hs_linkedin_url: v.linkedin ?? '', lifecyclestage: 'lead', [BADGE_FIELDS.HUBSPOT.remote]: v.badge ?? '' };
     records.push({ crm, remoteId, person, expectIssue, fields });
   };
