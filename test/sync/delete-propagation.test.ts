@@ -102,4 +102,37 @@ describe('delete propagation', () => {
     expect(pending[0]!.n).toBe(1);
     expect(await inDynamics(b!)).toMatchObject({ junction_deleted: false });
   });
+
+  it('a Salesforce delete (recycle bin) flags HubSpot; a restore writes the contact to Salesforce anew and clears the flag', async () => {
+    await setting('HUBSPOT', 'FLAG');
+    await setting('DYNAMICS', 'FLAG');
+    await converge();
+    const [{ id }] = (await h.db.dataSource.query(`SELECT id FROM contacts WHERE deleted_at IS NULL ORDER BY email DESC LIMIT 1`)) as [{ id: string }];
+    const salesforceId = (await link('SALESFORCE', id))!;
+    const sf = h.emulators.get('SALESFORCE')!.url;
+    const token = (await (
+      await fetch(`${sf}/services/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: SANDBOX.refreshToken, client_id: SANDBOX.clientId, client_secret: SANDBOX.clientSecret }).toString(),
+      })
+    ).json()) as { access_token: string };
+    const deleted = await fetch(`${sf}/services/data/v59.0/sobjects/Contact/${salesforceId}`, { method: 'DELETE', headers: { authorization: `Bearer ${token.access_token}` } });
+    expect(deleted.status).toBe(204);
+
+    await converge();
+    expect(await deletedAt(id)).not.toBeNull();
+    expect((await liveInHubspot(id))[0]!.properties).toMatchObject({ junction_deleted: 'true' });
+    expect(await inDynamics(id)).toMatchObject({ junction_deleted: true });
+    expect(await link('SALESFORCE', id)).toBeUndefined();
+
+    expect(await records.restoreContact(id)).toMatchObject({ ok: true });
+    await converge();
+    const live = (await rows('SALESFORCE', 'Contact')).filter((r) => r.Junction_Id__c === id && r.IsDeleted === false);
+    expect(live).toHaveLength(1);
+    expect(live[0]).toMatchObject({ Junction_Deleted__c: false });
+    expect(await link('SALESFORCE', id)).toBe(live[0]!.Id);
+    expect((await liveInHubspot(id))[0]!.properties).toMatchObject({ junction_deleted: 'false' });
+    expect(await inDynamics(id)).toMatchObject({ junction_deleted: false });
+  });
 });
