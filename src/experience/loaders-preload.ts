@@ -12,7 +12,7 @@ import type { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { toCompany } from './companies/company.type';
 import type { Contact } from './contacts/contact.type';
 import { toSourceLink, type SourceLink } from './contacts/source-link.type';
-import { toConnection } from './connections/connection.type';
+import { toConnection, type Connection } from './connections/connection.type';
 import type { Loaders } from './loaders';
 
 /** Child fields selected under a path of field names (fragments and inline fragments included). */
@@ -40,32 +40,35 @@ export async function preloadContactRelations(loaders: Loaders, contacts: Contac
     selected.sources ? loaders.sourcesByRecordId.loadMany(contacts.map((c) => c.id)) : Promise.resolve(undefined),
   ]);
   const companyById = new Map(companyIds.map((id, i) => [id, companies[i]]));
-  for (const contact of contacts) {
-    if (!selected.company) continue;
-    const row = contact.companyId ? companyById.get(contact.companyId) : null;
-    // A failed load (an Error in loadMany) is left to the resolver, which reports it as before.
-    if (row instanceof Error || row === undefined) continue;
-    contact.preloaded = { ...contact.preloaded, company: row ? toCompany(row) : null };
-  }
-  if (!sources) return;
-  const links = new Map<string, SourceLink[]>();
+  const links: Array<SourceLink[] | undefined> = sources
+    ? contacts.map((_, i) => {
+        const rows = sources[i];
+        // A failed load (an Error in loadMany) is left to the resolver, which reports it as before.
+        return rows === undefined || rows instanceof Error ? undefined : rows.map(toSourceLink);
+      })
+    : [];
+  if (selected.sourceConnection) await attachConnections(loaders, links);
   contacts.forEach((contact, i) => {
-    const rows = sources[i];
-    if (rows instanceof Error || rows === undefined) return;
-    links.set(contact.id, rows.map(toSourceLink));
-  });
-  if (selected.sourceConnection) {
-    // The sources statement read and primed these connections; loadMany answers from that cache.
-    const ids = [...new Set([...links.values()].flat().map((l) => l.connectionId))];
-    const views = ids.length > 0 ? await loaders.connectionById.loadMany(ids) : [];
-    const byId = new Map(ids.map((id, i) => [id, views[i]]));
-    for (const link of [...links.values()].flat()) {
-      const view = byId.get(link.connectionId);
-      if (view && !(view instanceof Error)) link.preloadedConnection = toConnection(view);
+    const preloaded: NonNullable<Contact['preloaded']> = {};
+    if (selected.company) {
+      const row = contact.companyId ? companyById.get(contact.companyId) : null;
+      if (row !== undefined && !(row instanceof Error)) preloaded.company = row ? toCompany(row) : null;
     }
-  }
-  for (const contact of contacts) {
-    const list = links.get(contact.id);
-    if (list) contact.preloaded = { ...contact.preloaded, sources: list };
-  }
+    if (links[i]) preloaded.sources = links[i];
+    contact.preloaded = preloaded;
+  });
+}
+
+/** The sources statement read and primed these connections; loadMany answers from that cache. */
+async function attachConnections(loaders: Loaders, links: Array<SourceLink[] | undefined>): Promise<void> {
+  const all = links.flatMap((list) => list ?? []);
+  const ids = [...new Set(all.map((l) => l.connectionId))];
+  if (ids.length === 0) return;
+  const views = await loaders.connectionById.loadMany(ids);
+  const byId = new Map<string, Connection>();
+  ids.forEach((id, i) => {
+    const view = views[i];
+    if (view && !(view instanceof Error)) byId.set(id, toConnection(view));
+  });
+  for (const link of all) link.preloadedConnection = byId.get(link.connectionId);
 }
