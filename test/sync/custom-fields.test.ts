@@ -37,7 +37,12 @@ afterAll(async () => {
 });
 
 async function setCustomFields(kind: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS', fields: Array<Record<string, unknown>>) {
-  return gql<{ setCustomFields: { fields: Array<Record<string, unknown>> } }>(api.url, SET_CUSTOM_FIELDS, { connectionId: h.connectionIds.get(kind), fields }, admin);
+  return gql<{ setCustomFields: { fields: Array<Record<string, unknown>> } }>(
+    api.url,
+    SET_CUSTOM_FIELDS,
+    { connectionId: h.connectionIds.get(kind), fields },
+    admin,
+  );
 }
 
 describe('custom-field configuration', () => {
@@ -55,11 +60,24 @@ describe('custom-field configuration', () => {
       { object: 'Contact', remote: 'Email', key: 'mail' },
     ]);
     expect(wrongObject.body.errors![0]!.message).toMatch(/no synced object Opportunity.*Email is already mapped/);
-    const [row] = (await h.db.dataSource.query(`SELECT settings FROM connections WHERE id = $1`, [h.connectionIds.get('SALESFORCE')])) as Array<{ settings: Record<string, unknown> }>;
+    const [row] = (await h.db.dataSource.query(`SELECT settings FROM connections WHERE id = $1`, [h.connectionIds.get('SALESFORCE')])) as Array<{
+      settings: Record<string, unknown>;
+    }>;
     expect(row!.settings.customFields).toBeUndefined();
-    expect(() => mapperFor({ kind: 'HUBSPOT', settings: { customFields: [{ object: 'contacts', remote: 'x', key: 'a' }, { object: 'contacts', remote: 'y', key: 'a' }] } }, 'contacts')).toThrow(
-      CustomFieldConfigError,
-    );
+    expect(() =>
+      mapperFor(
+        {
+          kind: 'HUBSPOT',
+          settings: {
+            customFields: [
+              { object: 'contacts', remote: 'x', key: 'a' },
+              { object: 'contacts', remote: 'y', key: 'a' },
+            ],
+          },
+        },
+        'contacts',
+      ),
+    ).toThrow(CustomFieldConfigError);
   });
 
   it('stores each connection’s mapping, and a changed mapping is a new mapping version', async () => {
@@ -102,7 +120,12 @@ describe('a custom field through the sync', () => {
   });
 
   it('shows the carried field under its source-prefixed key in the Contact query', async () => {
-    const res = await gql<{ contacts: { edges: Array<{ node: { id: string; email: string; custom: Record<string, unknown> } }> } }>(api.url, CONTACTS, {}, admin);
+    const res = await gql<{ contacts: { edges: Array<{ node: { id: string; email: string; custom: Record<string, unknown> } }> } }>(
+      api.url,
+      CONTACTS,
+      {},
+      admin,
+    );
     expect(res.body.errors).toBeUndefined();
     const node = res.body.data!.contacts.edges.map((e) => e.node).find((n) => n.id === contactId);
     expect(node?.custom).toMatchObject({ 'salesforce.Outreach_Last_Sequence_Step__c': 'step 3', badge: 'B-42' });

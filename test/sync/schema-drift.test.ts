@@ -22,33 +22,54 @@ afterAll(async () => {
 
 const adapterOf = async (kind: CrmKind) => h.connections.adapterFor((await h.connections.get(h.connectionIds.get(kind)!))!);
 const connectionRow = async (kind: CrmKind) =>
-  ((await h.db.dataSource.query(`SELECT status, status_reason, schema_drift FROM connections WHERE id = $1`, [h.connectionIds.get(kind)])) as Array<{
-    status: string;
-    status_reason: string | null;
-    schema_drift: Record<string, string[]>;
-  }>)[0]!;
+  (
+    (await h.db.dataSource.query(`SELECT status, status_reason, schema_drift FROM connections WHERE id = $1`, [h.connectionIds.get(kind)])) as Array<{
+      status: string;
+      status_reason: string | null;
+      schema_drift: Record<string, string[]>;
+    }>
+  )[0]!;
 const driftErrors = async (kind: CrmKind) =>
-  (await h.db.dataSource.query(`SELECT error_class, code, message, occurrences FROM sync_errors WHERE connection_id = $1 AND code = $2`, [h.connectionIds.get(kind), SCHEMA_DRIFT_CODE])) as Array<{
+  (await h.db.dataSource.query(`SELECT error_class, code, message, occurrences FROM sync_errors WHERE connection_id = $1 AND code = $2`, [
+    h.connectionIds.get(kind),
+    SCHEMA_DRIFT_CODE,
+  ])) as Array<{
     error_class: string;
     code: string;
     message: string;
     occurrences: number;
   }>;
 
+async function fieldChange(kind: CrmKind, body: Record<string, string>): Promise<unknown> {
+  const res = await fetch(`${h.emulators.get(kind)!.url}/_emulator/fields`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return res.json();
+}
+
 describe('describeFields on the vendors’ metadata paths', () => {
   it('lists each object’s fields, and a dropped field disappears from it', async () => {
     expect(await (await adapterOf('SALESFORCE')).describeFields('Contact')).toEqual(expect.arrayContaining(['Email', 'Title', 'AccountId', 'Junction_Id__c']));
-    expect(await (await adapterOf('HUBSPOT')).describeFields('contacts')).toEqual(expect.arrayContaining(['email', 'jobtitle', 'lifecyclestage', 'junction_id']));
+    expect(await (await adapterOf('HUBSPOT')).describeFields('contacts')).toEqual(
+      expect.arrayContaining(['email', 'jobtitle', 'lifecyclestage', 'junction_id']),
+    );
     const dataverse = await adapterOf('DYNAMICS');
-    expect(await dataverse.describeFields('contacts')).toEqual(expect.arrayContaining(['emailaddress1', 'jobtitle', 'parentcustomerid', '_parentcustomerid_value']));
+    expect(await dataverse.describeFields('contacts')).toEqual(
+      expect.arrayContaining(['emailaddress1', 'jobtitle', 'parentcustomerid', '_parentcustomerid_value']),
+    );
     expect(h.emulators.get('DYNAMICS')!.fields!.drop('contacts', 'jobtitle')).toBe(true);
     expect(await dataverse.describeFields('contacts')).not.toContain('jobtitle');
     expect(h.emulators.get('DYNAMICS')!.fields!.restore('contacts', 'jobtitle')).toBe(true);
     expect(await dataverse.describeFields('contacts')).toContain('jobtitle');
     const hubspot = await adapterOf('HUBSPOT');
-    expect(h.emulators.get('HUBSPOT')!.fields!.drop('contacts', 'jobtitle')).toBe(true);
+    // Over the emulator's admin API too (for emulators started by `npm run emulators`).
+    expect(await fieldChange('HUBSPOT', { action: 'drop', object: 'contacts', field: 'jobtitle' })).toEqual({ changed: true });
     expect(await hubspot.describeFields('contacts')).not.toContain('jobtitle');
-    expect(h.emulators.get('HUBSPOT')!.fields!.restore('contacts', 'jobtitle')).toBe(true);
+    expect(await fieldChange('HUBSPOT', { action: 'restore', object: 'contacts', field: 'jobtitle' })).toEqual({ changed: true });
+    expect(await hubspot.describeFields('contacts')).toContain('jobtitle');
+    expect(await fieldChange('HUBSPOT', { action: 'rename', object: 'contacts', field: 'jobtitle' })).toMatchObject({ error: 'bad_field_change' });
   });
 });
 
@@ -115,7 +136,9 @@ describe('a mapped Salesforce field dropped from the org', () => {
   });
 
   it('stops pulling an object whose company link field is missing, keeping its cursor (checked every run)', async () => {
-    await h.db.dataSource.query(`UPDATE connections SET settings = settings || '{"schemaCheckIntervalMs": 0}'::jsonb WHERE id = $1`, [h.connectionIds.get('SALESFORCE')]);
+    await h.db.dataSource.query(`UPDATE connections SET settings = settings || '{"schemaCheckIntervalMs": 0}'::jsonb WHERE id = $1`, [
+      h.connectionIds.get('SALESFORCE'),
+    ]);
     const [{ cursor: before }] = (await h.db.dataSource.query(`SELECT cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type = 'Contact'`, [
       h.connectionIds.get('SALESFORCE'),
     ])) as Array<{ cursor: string }>;

@@ -43,7 +43,11 @@ export async function emulatorRecords(h: SyncHarness, kind: 'SALESFORCE' | 'HUBS
 }
 
 /** The unified contact linked to a remote record of a connection. */
-export async function contactLinkedTo(h: SyncHarness, kind: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS', remoteId: string): Promise<{ id: string; custom: Record<string, unknown> } & Record<string, unknown>> {
+export async function contactLinkedTo(
+  h: SyncHarness,
+  kind: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS',
+  remoteId: string,
+): Promise<{ id: string; custom: Record<string, unknown> } & Record<string, unknown>> {
   const rows = (await h.db.dataSource.query(
     `SELECT c.* FROM source_links l JOIN contacts c ON c.id = l.record_id WHERE l.connection_id = $1 AND l.remote_id = $2`,
     [h.connectionIds.get(kind), remoteId],
@@ -54,7 +58,10 @@ export async function contactLinkedTo(h: SyncHarness, kind: 'SALESFORCE' | 'HUBS
 
 /** The remote id of a unified record in a connection. */
 export async function remoteIdOf(h: SyncHarness, kind: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS', recordId: string): Promise<string> {
-  const rows = (await h.db.dataSource.query(`SELECT remote_id FROM source_links WHERE connection_id = $1 AND record_id = $2`, [h.connectionIds.get(kind), recordId])) as Array<{
+  const rows = (await h.db.dataSource.query(`SELECT remote_id FROM source_links WHERE connection_id = $1 AND record_id = $2`, [
+    h.connectionIds.get(kind),
+    recordId,
+  ])) as Array<{
     remote_id: string;
   }>;
   expect(rows, `${kind} link of ${recordId}`).toHaveLength(1);

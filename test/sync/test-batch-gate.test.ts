@@ -22,7 +22,14 @@ beforeAll(async () => {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
       id: '9001',
-      properties: { hs_object_id: '9001', email: 'not-an-email', firstname: 'Broken', lastname: 'Record', createdate: '2024-01-02T03:04:05.000Z', lastmodifieddate: '2024-01-02T03:04:05.000Z' },
+      properties: {
+        hs_object_id: '9001',
+        email: 'not-an-email',
+        firstname: 'Broken',
+        lastname: 'Record',
+        createdate: '2024-01-02T03:04:05.000Z',
+        lastmodifieddate: '2024-01-02T03:04:05.000Z',
+      },
       createdAt: '2024-01-02T03:04:05.000Z',
       updatedAt: '2024-01-02T03:04:05.000Z',
       archived: false,
@@ -38,10 +45,12 @@ afterAll(async () => {
 
 const idOf = (kind: CrmKind | string) => h.connectionIds.get(kind as CrmKind) ?? kind;
 const gateState = async (kind: CrmKind | string) =>
-  ((await h.db.dataSource.query(`SELECT tested_mapping_version, test_batch_passed_at FROM connections WHERE id = $1`, [idOf(kind)])) as Array<{
-    tested_mapping_version: string | null;
-    test_batch_passed_at: Date | null;
-  }>)[0]!;
+  (
+    (await h.db.dataSource.query(`SELECT tested_mapping_version, test_batch_passed_at FROM connections WHERE id = $1`, [idOf(kind)])) as Array<{
+      tested_mapping_version: string | null;
+      test_batch_passed_at: Date | null;
+    }>
+  )[0]!;
 const currentVersion = async (kind: CrmKind | string) => mappingVersion((await h.connections.get(idOf(kind)))!);
 const cursors = async (kind: CrmKind | string) =>
   (await h.db.dataSource.query(`SELECT remote_type FROM sync_cursors WHERE connection_id = $1`, [idOf(kind)])) as Array<{ remote_type: string }>;
@@ -59,7 +68,9 @@ describe('a new connection', () => {
     const run = await h.sync('SALESFORCE');
     expect(run.status, run.error ?? '').toBe('SUCCEEDED');
     // All 12 arrived: the test batch's 10 were linked, and the full pass read everything.
-    const [{ n }] = (await h.db.dataSource.query(`SELECT count(*)::int AS n FROM source_links WHERE connection_id = $1`, [h.connectionIds.get('SALESFORCE')])) as Array<{ n: number }>;
+    const [{ n }] = (await h.db.dataSource.query(`SELECT count(*)::int AS n FROM source_links WHERE connection_id = $1`, [
+      h.connectionIds.get('SALESFORCE'),
+    ])) as Array<{ n: number }>;
     expect(n).toBe(12);
     const state = await gateState('SALESFORCE');
     expect(state.tested_mapping_version).toBe(await currentVersion('SALESFORCE'));
@@ -91,7 +102,9 @@ describe('a failing record in the first 10', () => {
   it('tests again on the next attempt, and the full run goes ahead once the record is fixed', async () => {
     expect((await syncConnection(connectionId)).status).toBe('FAILED');
     const conn = (await h.connections.get(connectionId))!;
-    const [fixed] = await h.connections.adapterFor(conn).upsert('contacts', [{ remoteId: badId, junctionId: '00000000-0000-4000-8000-00000000beef', fields: { email: 'fixed.record@initech.com' } }]);
+    const [fixed] = await h.connections
+      .adapterFor(conn)
+      .upsert('contacts', [{ remoteId: badId, junctionId: '00000000-0000-4000-8000-00000000beef', fields: { email: 'fixed.record@initech.com' } }]);
     expect(fixed?.ok).toBe(true);
     const run = await syncConnection(connectionId);
     expect(run.status, run.error ?? '').toBe('SUCCEEDED');
@@ -103,7 +116,9 @@ describe('a failing record in the first 10', () => {
 describe('a changed mapping', () => {
   it('needs a new test batch before its next full run', async () => {
     const before = await gateState('SALESFORCE');
-    expect(await h.connections.setCustomFields(h.connectionIds.get('SALESFORCE')!, [{ object: 'Contact', remote: 'Department', key: 'department' }])).not.toBeNull();
+    expect(
+      await h.connections.setCustomFields(h.connectionIds.get('SALESFORCE')!, [{ object: 'Contact', remote: 'Department', key: 'department' }]),
+    ).not.toBeNull();
     const changed = await currentVersion('SALESFORCE');
     expect(changed).not.toBe(before.tested_mapping_version);
     const run = await h.sync('SALESFORCE');
@@ -125,7 +140,9 @@ describe('a changed mapping', () => {
   });
 
   it('refuses an invalid mapping with a typed error, keeping the tested one', async () => {
-    await expect(h.connections.setCustomFields(h.connectionIds.get('SALESFORCE')!, [{ object: 'Contact', remote: 'Bad Name' }])).rejects.toThrow(/remote must be a vendor API field name/);
+    await expect(h.connections.setCustomFields(h.connectionIds.get('SALESFORCE')!, [{ object: 'Contact', remote: 'Bad Name' }])).rejects.toThrow(
+      /remote must be a vendor API field name/,
+    );
     expect((await gateState('SALESFORCE')).tested_mapping_version).toBe(await currentVersion('SALESFORCE'));
   });
 });

@@ -3,13 +3,17 @@ import { Connection } from './connection.type';
 
 @InputType({
   description:
-    "One vendor custom field a connection syncs. With `key` it is mapped: read into and written from the unified `custom.<key>` (other connections map their own field to the same key). Without `key` it is carried read-only under `custom.<crm>.<remote>` (e.g. `salesforce.Outreach_Last_Sequence_Step__c`).",
+    'One vendor custom field a connection syncs. With `key` it is mapped: read into and written from the unified `custom.<key>` (other connections map their own field to the same key). Without `key` it is carried read-only under `custom.<crm>.<remote>` (e.g. `salesforce.Outreach_Last_Sequence_Step__c`).',
 })
 export class CustomFieldInput {
-  @Field({ description: "The vendor object as Junction syncs it: Salesforce `Contact`, `Lead`, `Account`; HubSpot `contacts`, `companies`; Dynamics `contacts`, `accounts`." })
+  @Field({
+    description:
+      'The vendor object as Junction syncs it: Salesforce `Contact`, `Lead`, `Account`; HubSpot `contacts`, `companies`; Dynamics `contacts`, `accounts`.',
+  })
   object!: string;
   @Field({ description: 'The vendor API field name (`Employee_Badge__c`, `employee_badge`, `new_badge`).' }) remote!: string;
-  @Field(() => String, { nullable: true, description: 'Unified key (letters, digits, underscores): makes the field mapped, synced both ways.' }) key?: string | null;
+  @Field(() => String, { nullable: true, description: 'Unified key (letters, digits, underscores): makes the field mapped, synced both ways.' }) key?:
+    string | null;
   @Field(() => Boolean, { nullable: true, description: 'Mapped fields only: true reads the vendor field but never writes it.' }) readOnly?: boolean | null;
 }
 
@@ -18,7 +22,7 @@ export class CustomField {
   @Field() object!: string;
   @Field() remote!: string;
   @Field(() => String, { nullable: true }) key!: string | null;
-  @Field({ description: 'Where the value lives in a record\'s `custom`: `badge`, or `salesforce.Outreach_Last_Sequence_Step__c`.' }) customKey!: string;
+  @Field({ description: "Where the value lives in a record's `custom`: `badge`, or `salesforce.Outreach_Last_Sequence_Step__c`." }) customKey!: string;
   @Field() readOnly!: boolean;
 }
 

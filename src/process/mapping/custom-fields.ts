@@ -59,7 +59,8 @@ export function parseCustomFields(profile: CrmMappingProfile, input: unknown): C
       continue;
     }
     const spec: CustomFieldSpec = { ...given, object: mapper.remoteType };
-    if (mapper.remoteFields.some((f) => f.toLowerCase() === spec.remote.toLowerCase())) problems.push(`${i}.remote: ${spec.remote} is already mapped by Junction on ${spec.object}`);
+    if (mapper.remoteFields.some((f) => f.toLowerCase() === spec.remote.toLowerCase()))
+      problems.push(`${i}.remote: ${spec.remote} is already mapped by Junction on ${spec.object}`);
     const remoteId = `${spec.object}.${spec.remote.toLowerCase()}`;
     if (seenRemote.has(remoteId)) problems.push(`${i}.remote: ${spec.remote} is configured twice on ${spec.object}`);
     seenRemote.add(remoteId);

@@ -75,7 +75,10 @@ async function failureReasons(db: DataSource, connectionId: string, runId: strin
     [connectionId, runId, since],
   )) as Array<{ message: string }>;
   return [
-    ...quarantined.map((q) => `${q.remote_type ?? 'record'} ${q.remote_id ?? '(no id)'} quarantined: ${(q.issues ?? []).map((i) => `${i.rule ?? 'RULE'} ${i.field ?? ''}: ${i.message ?? ''}`.trim()).join('; ')}`),
+    ...quarantined.map(
+      (q) =>
+        `${q.remote_type ?? 'record'} ${q.remote_id ?? '(no id)'} quarantined: ${(q.issues ?? []).map((i) => `${i.rule ?? 'RULE'} ${i.field ?? ''}: ${i.message ?? ''}`.trim()).join('; ')}`,
+    ),
     ...failed.map((f) => f.message),
   ].slice(0, MAX_REASONS);
 }

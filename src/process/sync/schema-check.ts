@@ -58,9 +58,14 @@ export class SchemaDriftError extends SystemError {
     readonly remoteType: string,
     readonly missing: string[],
   ) {
-    super('SCHEMA', SCHEMA_DRIFT_CODE, `${remoteType} no longer has mapped field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (not in the CRM's describe); they are skipped until restored or unmapped`, {
-      endpoint: `describe ${remoteType}`,
-    });
+    super(
+      'SCHEMA',
+      SCHEMA_DRIFT_CODE,
+      `${remoteType} no longer has mapped field${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (not in the CRM's describe); they are skipped until restored or unmapped`,
+      {
+        endpoint: `describe ${remoteType}`,
+      },
+    );
   }
 }
 
@@ -103,7 +108,14 @@ export async function checkSchema(db: DataSource, connection: ConnectionEntity, 
       [connection.id, JSON.stringify(drift), reason.slice(0, 500)],
     );
     for (const e of errors)
-      await logError(db.manager, { connectionId: connection.id, runId, errorClass: e.errorClass, code: e.code, message: e.message, endpoint: e.details.endpoint ?? null });
+      await logError(db.manager, {
+        connectionId: connection.id,
+        runId,
+        errorClass: e.errorClass,
+        code: e.code,
+        message: e.message,
+        endpoint: e.details.endpoint ?? null,
+      });
   } else if (wasDrifted) {
     await db.query(
       `UPDATE connections SET schema_drift = '{}'::jsonb,

@@ -9,6 +9,7 @@ import { EmulatorClock } from './clock';
 import { NO_FAULTS, parseFaults, type FaultSettings } from './faults';
 import { buildRequest, empty, json, type EmulatorRequest, type EmulatorResponse } from './http';
 import { EmulatorStats } from './stats';
+import type { FieldControl } from './running';
 import { TokenRegistry } from './tokens';
 
 /** What a vendor emulator supplies to the shell. */
@@ -46,6 +47,8 @@ export interface EmulatorContext {
 
 export class EmulatorServer {
   readonly stats = new EmulatorStats();
+  /** The vendor's field definitions, for `POST /_emulator/fields` (set by the vendor's start function). */
+  fields: FieldControl | undefined;
   private faults: FaultSettings = { ...NO_FAULTS };
   private quota: QuotaState;
   private window: { start: number; count: number } = { start: 0, count: 0 };
@@ -192,6 +195,19 @@ export class EmulatorServer {
       if (typeof body?.ttlMs !== 'number' || body.ttlMs < 1) return json(400, { error: 'bad_ttl', message: 'ttlMs must be a positive number' });
       this.ctx.tokens.setTtl(body.ttlMs);
       return json(200, { ttlMs: body.ttlMs });
+    }
+    if (route === 'POST /_emulator/fields') {
+      // Schema changes as an admin makes them in the vendor's setup: { action: define|drop|restore, object, field }.
+      const body = safeJson(req) as { action?: unknown; object?: unknown; field?: unknown } | undefined;
+      const action = body?.action;
+      if (
+        !this.fields ||
+        (action !== 'define' && action !== 'drop' && action !== 'restore') ||
+        typeof body?.object !== 'string' ||
+        typeof body.field !== 'string'
+      )
+        return json(400, { error: 'bad_field_change', message: 'body must be { action: "define" | "drop" | "restore", object, field }' });
+      return json(200, { changed: this.fields[action](body.object, body.field) });
     }
     const records = /^\/_emulator\/records\/([^/]+)$/.exec(req.path);
     if (req.method === 'POST' && records) {

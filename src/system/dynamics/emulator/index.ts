@@ -1,6 +1,6 @@
 /** Starts the Dataverse emulator on 127.0.0.1 (port 0 picks a free one). */
 import type { DemoPerson } from '../../demo-data/people';
-import { EmulatorClock, EmulatorServer, TokenRegistry, type EmulatorStartOptions, type RunningEmulator } from '../../emulator-kit';
+import { EmulatorClock, EmulatorServer, TokenRegistry, type EmulatorStartOptions, type FieldControl, type RunningEmulator } from '../../emulator-kit';
 import { DATAVERSE_LIMITS, DYNAMICS_DESCRIPTOR, resolveEntitySet, type DataverseEntitySet } from '../descriptor';
 import { defineColumn, dropColumn, restoreColumn } from './routes-metadata';
 import { seedPeople } from './seed';
@@ -12,16 +12,18 @@ export async function startDynamicsEmulator(options: EmulatorStartOptions = {}):
   const state = createState(ctx);
   const server = new EmulatorServer(new DataverseEmulator(state), ctx);
   await server.listen(options.port ?? DYNAMICS_DESCRIPTOR.defaultEmulatorPort);
+  const fields: FieldControl = {
+    define: (object, field) => withSet(object, (set) => defineColumn(state, set, field.toLowerCase())),
+    drop: (object, field) => withSet(object, (set) => dropColumn(state, set, field.toLowerCase())),
+    restore: (object, field) => withSet(object, (set) => restoreColumn(state, set, field.toLowerCase())),
+  };
+  server.fields = fields;
   return {
     kind: 'DYNAMICS',
     url: server.url,
     server,
     seed: (people: DemoPerson[]) => seedPeople(state, people),
-    fields: {
-      define: (object, field) => withSet(object, (set) => defineColumn(state, set, field.toLowerCase())),
-      drop: (object, field) => withSet(object, (set) => dropColumn(state, set, field.toLowerCase())),
-      restore: (object, field) => withSet(object, (set) => restoreColumn(state, set, field.toLowerCase())),
-    },
+    fields,
     close: () => server.close(),
   };
 }

@@ -55,7 +55,11 @@ export function metadataRoute(state: DataverseState, req: DataRequest): Emulator
       // Dataverse always returns MetadataId (the key) and the derived type, selected or not.
       return select ? Object.fromEntries(Object.entries(full).filter(([k]) => select.includes(k) || k === 'MetadataId' || k === '@odata.type')) : full;
     });
-    return json(200, { '@odata.context': `${req.root}$metadata#EntityDefinitions('${table}')/Attributes${select ? `(${select.join(',')})` : ''}`, value }, { ...ODATA_HEADERS });
+    return json(
+      200,
+      { '@odata.context': `${req.root}$metadata#EntityDefinitions('${table}')/Attributes${select ? `(${select.join(',')})` : ''}`, value },
+      { ...ODATA_HEADERS },
+    );
   }
   if (column === undefined && req.method === 'POST') {
     let body: Record<string, unknown>;
@@ -76,7 +80,10 @@ export function metadataRoute(state: DataverseState, req: DataRequest): Emulator
     const id = metadataId(table, logical);
     return empty(204, { ...ODATA_HEADERS, 'OData-EntityId': `${req.root}EntityDefinitions(LogicalName='${table}')/Attributes(${id})` });
   }
-  if (column !== undefined && req.method === 'DELETE') return dropColumn(state, set, column) ? empty(204, { ...ODATA_HEADERS }) : dataverseError(404, CODES.notFound, `Could not find attribute ${column} on ${table}.`);
+  if (column !== undefined && req.method === 'DELETE')
+    return dropColumn(state, set, column)
+      ? empty(204, { ...ODATA_HEADERS })
+      : dataverseError(404, CODES.notFound, `Could not find attribute ${column} on ${table}.`);
   return dataverseError(405, CODES.badSegment, `The HTTP method '${req.method}' is not supported here.`);
 }
 

@@ -1,6 +1,6 @@
 /** Starts the HubSpot emulator on 127.0.0.1 (port 0 picks a free one). */
 import type { DemoPerson } from '../../demo-data/people';
-import { EmulatorClock, EmulatorServer, TokenRegistry, type EmulatorStartOptions, type RunningEmulator } from '../../emulator-kit';
+import { EmulatorClock, EmulatorServer, TokenRegistry, type EmulatorStartOptions, type FieldControl, type RunningEmulator } from '../../emulator-kit';
 import { HUBSPOT_DESCRIPTOR, HUBSPOT_LIMITS, resolveObject } from '../descriptor';
 import { seedPeople } from './seed';
 import { createState, type HubspotState } from './state';
@@ -11,16 +11,18 @@ export async function startHubspotEmulator(options: EmulatorStartOptions = {}): 
   const state = createState(ctx);
   const server = new EmulatorServer(new HubspotEmulator(state), ctx);
   await server.listen(options.port ?? HUBSPOT_DESCRIPTOR.defaultEmulatorPort);
+  const fields: FieldControl = {
+    define: (object, field) => !!storeOf(state, object)?.properties.create(field),
+    drop: (object, field) => storeOf(state, object)?.archiveProperty(field) ?? false,
+    restore: (object, field) => storeOf(state, object)?.restoreProperty(field) ?? false,
+  };
+  server.fields = fields;
   return {
     kind: 'HUBSPOT',
     url: server.url,
     server,
     seed: (people: DemoPerson[]) => seedPeople(state, people),
-    fields: {
-      define: (object, field) => !!storeOf(state, object)?.properties.create(field),
-      drop: (object, field) => storeOf(state, object)?.archiveProperty(field) ?? false,
-      restore: (object, field) => storeOf(state, object)?.restoreProperty(field) ?? false,
-    },
+    fields,
     close: () => {
       state.webhooks.stop();
       return server.close();

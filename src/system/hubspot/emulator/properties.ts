@@ -20,10 +20,40 @@ export interface PropertyDef {
 
 const STANDARD: Record<HubspotObject, string[]> = {
   contacts: [
-    'email', 'firstname', 'lastname', 'phone', 'mobilephone', 'jobtitle', 'company', 'website', 'address', 'city', 'state', 'country', 'zip',
-    'hs_linkedin_url', 'lifecyclestage', 'createdate', 'lastmodifieddate', 'hs_object_id',
+    'email',
+    'firstname',
+    'lastname',
+    'phone',
+    'mobilephone',
+    'jobtitle',
+    'company',
+    'website',
+    'address',
+    'city',
+    'state',
+    'country',
+    'zip',
+    'hs_linkedin_url',
+    'lifecyclestage',
+    'createdate',
+    'lastmodifieddate',
+    'hs_object_id',
   ],
-  companies: ['name', 'domain', 'website', 'phone', 'address', 'city', 'state', 'country', 'zip', 'industry', 'createdate', 'hs_lastmodifieddate', 'hs_object_id'],
+  companies: [
+    'name',
+    'domain',
+    'website',
+    'phone',
+    'address',
+    'city',
+    'state',
+    'country',
+    'zip',
+    'industry',
+    'createdate',
+    'hs_lastmodifieddate',
+    'hs_object_id',
+  ],
 };
 
 const def = (object: HubspotObject, name: string, hubspotDefined: boolean, given: Partial<PropertyDef> = {}): PropertyDef => ({
@@ -32,7 +62,7 @@ const def = (object: HubspotObject, name: string, hubspotDefined: boolean, given
   type: given.type ?? (name.endsWith('date') ? 'datetime' : 'string'),
   fieldType: given.fieldType ?? 'text',
   groupName: given.groupName ?? (object === 'contacts' ? 'contactinformation' : 'companyinformation'),
-  hasUniqueValue: given.hasUniqueValue ?? (name === HUBSPOT_DESCRIPTOR.externalIdField),
+  hasUniqueValue: given.hasUniqueValue ?? name === HUBSPOT_DESCRIPTOR.externalIdField,
   hubspotDefined,
 });
 
@@ -76,7 +106,7 @@ export class PropertyRegistry {
   /** Archives a property; the caller hands over each record's value, kept for a restore. */
   archive(name: string): Map<string, unknown> | undefined {
     const existing = this.defs.get(name);
-    if (!existing || existing.hubspotDefined && name === 'hs_object_id') return undefined;
+    if (!existing || (existing.hubspotDefined && name === 'hs_object_id')) return undefined;
     this.defs.delete(name);
     const values = new Map<string, unknown>();
     this.archived.set(name, { def: existing, values });

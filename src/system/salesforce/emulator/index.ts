@@ -14,6 +14,7 @@ import {
   type EmulatorRequest,
   type EmulatorResponse,
   type EmulatorStartOptions,
+  type FieldControl,
   type QuotaState,
   type RunningEmulator,
   type VendorEmulator,
@@ -135,16 +136,18 @@ export async function startSalesforceEmulator(options: EmulatorStartOptions = {}
   const running = new EmulatorServer(vendor, ctx);
   holder.server = running;
   await running.listen(options.port ?? SALESFORCE_DESCRIPTOR.defaultEmulatorPort);
+  const fields: FieldControl = {
+    define: (object, field) => !!vendor.org.store.schema(object)?.define(field),
+    drop: (object, field) => vendor.org.store.schema(object)?.drop(field) ?? false,
+    restore: (object, field) => vendor.org.store.schema(object)?.restore(field) ?? false,
+  };
+  running.fields = fields;
   return {
     kind: 'SALESFORCE',
     url: running.url,
     server: running,
     seed: (people) => seedPeople(vendor.org.store, people),
-    fields: {
-      define: (object, field) => !!vendor.org.store.schema(object)?.define(field),
-      drop: (object, field) => vendor.org.store.schema(object)?.drop(field) ?? false,
-      restore: (object, field) => vendor.org.store.schema(object)?.restore(field) ?? false,
-    },
+    fields,
     close: () => running.close(),
   };
 }
