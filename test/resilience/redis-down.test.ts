@@ -129,6 +129,14 @@ describe.skipIf(inject('embeddedDatabase') || !REDIS)('Redis down: the API keeps
       const data = await graphql<{ connections: Array<{ id: string }> }>(instance, `{ connections { id } }`);
       expect(data.connections.map((c) => c.id)).toEqual([connectionId]);
     }
+    // A live call to the CRM goes through the connection's clustered limiter: it answers too.
+    const tested = await graphql<{ testConnection: { ok: boolean; errorClass: string | null; message: string | null } }>(
+      a!,
+      `mutation($id: ID!) { testConnection(id: $id) { ok errorClass message } }`,
+      { id: connectionId },
+    );
+    console.log(`testConnection with Redis down: ${JSON.stringify(tested.testConnection)}`);
+    expect(tested.testConnection.ok).toBe(true);
     // Mutations answer, and the subscriber on the same instance gets the event.
     const whileDown = await trigger(a!);
     await waitFor(async () => seen(onA, whileDown), Boolean, NO_HANG_MS, "A's event on A's subscription with Redis down");

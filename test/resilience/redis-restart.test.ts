@@ -1,7 +1,8 @@
 /**
  * Redis stopped and restarted during a running sync (a private redis-server, so other suites
- * sharing the machine's Redis are not disturbed): the clustered limiter waits for Redis to
- * return, no process restart is needed, and nothing is lost.
+ * sharing the machine's Redis are not disturbed): the clustered limiter paces calls in
+ * process while Redis is away and shares the budget again once it is back; no process
+ * restart is needed, and nothing is lost.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -5,6 +5,10 @@
  * The connection's circuit breaker travels with its limiter: every client already builds
  * its transport from `createLimiter(options.limiter)`, so each adapter (present and future)
  * gets the breaker without knowing about it.
+ *
+ * While Redis is unreachable a clustered limiter hands calls to an in-process twin with the
+ * same pacing, so vendor calls (a sync, `testConnection`) go on instead of waiting for Redis;
+ * each instance then keeps the rate on its own, and the shared budget resumes when Redis does.
  */
 import Bottleneck from 'bottleneck';
 import IORedis from 'ioredis';
@@ -12,23 +16,32 @@ import type { LimiterOptions } from '../system-api';
 import { CircuitBreaker } from './circuit-breaker';
 
 const breakers = new WeakMap<Bottleneck, CircuitBreaker>();
+/** The Redis-backed limiter behind a limiter returned for a Redis URL, and its connection. */
+const clustered = new WeakMap<Bottleneck, { shared: Bottleneck; connection: Bottleneck.IORedisConnection; state: { lost: boolean } }>();
 
 export function createLimiter(options: LimiterOptions | undefined): Bottleneck {
   const base: Bottleneck.ConstructorOptions = {
     maxConcurrent: options?.maxConcurrent ?? 4,
     minTime: Math.max(options?.minTimeMs ?? 0, spacingFor(options?.rate)),
   };
-  const limiter = options?.redisUrl
-    ? new Bottleneck({
-        ...base,
-        id: `junction-limiter:${options.id}`,
-        datastore: 'ioredis',
-        clearDatastore: false,
-        Redis: IORedis,
-        clientOptions: options.redisUrl,
-        timeout: 60_000,
-      } as Bottleneck.ConstructorOptions)
-    : new Bottleneck(base);
+  const limiter = new Bottleneck(base);
+  if (options?.redisUrl) {
+    // A command gives up after one reconnect attempt, so a call caught by the outage fails
+    // (and is retried, then locally) within seconds instead of queueing for Redis.
+    const client = new IORedis(options.redisUrl, { maxRetriesPerRequest: 1 });
+    const connection = new Bottleneck.IORedisConnection({ client });
+    connection.on('error', () => undefined);
+    const shared = new Bottleneck({ ...base, id: `junction-limiter:${options.id}`, clearDatastore: false, connection, timeout: 60_000 });
+    // Lost once it was connected (or a first connect failed), found again when it is ready: a
+    // limiter still making its first connection waits for it, so instances start out sharing.
+    const state = { lost: false };
+    client.on('close', () => (state.lost = true));
+    client.on('ready', () => (state.lost = false));
+    const local = limiter.schedule.bind(limiter) as (...args: unknown[]) => Promise<unknown>;
+    const remote = shared.schedule.bind(shared) as (...args: unknown[]) => Promise<unknown>;
+    limiter.schedule = ((...args: unknown[]) => (state.lost ? local(...args) : remote(...args))) as Bottleneck['schedule'];
+    clustered.set(limiter, { shared, connection, state });
+  }
   breakers.set(limiter, new CircuitBreaker(options?.circuit, options?.onCircuit));
   return limiter;
 }
@@ -65,7 +78,7 @@ interface ClusteredStore {
 export async function repairLimiter(limiter: Bottleneck, err: unknown): Promise<boolean> {
   const message = err instanceof Error ? err.message : String(err);
   if (!/SETTINGS_KEY_NOT_FOUND|UNKNOWN_CLIENT/.test(message)) return false;
-  const store = (limiter as unknown as { _store?: Partial<ClusteredStore> })._store;
+  const store = ((clustered.get(limiter)?.shared ?? limiter) as unknown as { _store?: Partial<ClusteredStore> })._store;
   if (typeof store?.runScript !== 'function' || typeof store.prepareInitSettings !== 'function') return false;
   try {
     await store.runScript('init', store.prepareInitSettings(false));
@@ -79,4 +92,10 @@ export async function repairLimiter(limiter: Bottleneck, err: unknown): Promise<
 export async function closeLimiter(limiter: Bottleneck): Promise<void> {
   // For the local datastore disconnect() returns undefined, not a promise (STACK.md).
   await Promise.resolve(limiter.disconnect());
+  const redis = clustered.get(limiter);
+  if (redis) {
+    await Promise.resolve(redis.shared.disconnect());
+    // QUIT lets pending commands finish; with Redis away it would only wait, so then just drop it.
+    await redis.connection.disconnect(!redis.state.lost);
+  }
 }
