@@ -93,6 +93,15 @@ describe('custom-field configuration', () => {
     ]);
     expect((await setCustomFields('HUBSPOT', [{ object: 'contacts', remote: 'employee_badge', key: 'badge' }])).body.errors).toBeUndefined();
     expect((await setCustomFields('DYNAMICS', [{ object: 'contacts', remote: 'new_badge', key: 'badge' }])).body.errors).toBeUndefined();
+    const listed = await gql<{ connections: Array<{ id: string; customFields: Array<{ customKey: string; readOnly: boolean }> }> }>(
+      api.url,
+      `{ connections { id customFields { customKey readOnly } } }`,
+      {},
+      await api.keyFor('VIEWER'),
+    );
+    expect(listed.body.data!.connections.find((c) => c.id === h.connectionIds.get('DYNAMICS'))!.customFields).toEqual([
+      { customKey: 'badge', readOnly: false },
+    ]);
     const sfConnection = (await h.connections.get(h.connectionIds.get('SALESFORCE')!))!;
     expect(mappingVersion(sfConnection)).not.toBe(before);
     // Only mapped fields travel: the custom ones are requested with the base fields.

@@ -1,12 +1,12 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { CUSTOM_KEY_PREFIX, CustomFieldConfigError, unifiedKeyOf, type CustomFieldSpec } from '../../process/mapping/custom-fields';
-import { supportedCrmKinds, type CrmKind } from '../../process/queries';
+import { CustomFieldConfigError } from '../../process/mapping/custom-fields';
+import { supportedCrmKinds } from '../../process/queries';
 import { CAN } from '../auth/roles';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import type { JunctionContext } from '../context';
 import { CreateConnectionInput } from './connection.input';
 import { Connection, toConnection } from './connection.type';
-import { ConnectionCustomFields, CustomFieldInput, type CustomField } from './custom-field.types';
+import { ConnectionCustomFields, CustomFieldInput } from './custom-field.types';
 
 @Resolver(() => Connection)
 export class ConnectionResolver {
@@ -65,18 +65,10 @@ export class ConnectionResolver {
       throw err;
     }
     if (!updated) throw new NotFoundError('Connection', connectionId);
-    const specs = (updated.settings?.customFields ?? []) as CustomFieldSpec[];
-    return { connection: toConnection(updated), fields: specs.map((f) => customFieldOf(updated.kind, f)) };
+    const connection = toConnection(updated);
+    return { connection, fields: connection.customFields };
   }
 }
-
-const customFieldOf = (kind: string, f: CustomFieldSpec): CustomField => ({
-  object: f.object,
-  remote: f.remote,
-  key: f.key ?? null,
-  customKey: unifiedKeyOf(kind as CrmKind, f).slice(CUSTOM_KEY_PREFIX.length),
-  readOnly: f.key === undefined || f.direction === 'in',
-});
 
 function isHttpUrl(value: string): boolean {
   try {

@@ -3,6 +3,7 @@ import type { ConnectionView, CrmKind } from '../../process/queries';
 import type { CircuitState, ConnectionStatus } from '../../process/store/entities';
 import { CircuitStateEnum, ConnectionStatusEnum, CrmKindEnum } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
+import { CustomField, customFieldsOf } from './custom-field.type';
 
 @ObjectType({ description: "API calls used against the CRM's daily limit, as the vendor last reported them." })
 export class ApiUsage {
@@ -26,6 +27,7 @@ export class Connection {
   @Field(() => DateTimeScalar, { nullable: true }) tokenExpiresAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) lastSuccessfulSyncAt!: Date | null;
   @Field(() => ApiUsage, { nullable: true, description: 'Null until the CRM has reported usage.' }) apiUsage!: ApiUsage | null;
+  @Field(() => [CustomField], { description: 'The vendor custom fields this connection syncs (setCustomFields).' }) customFields!: CustomField[];
   @Field(() => DateTimeScalar) createdAt!: Date;
   @Field(() => DateTimeScalar) updatedAt!: Date;
 }
@@ -49,6 +51,7 @@ export function toConnection(c: ConnectionView): Connection {
     tokenExpiresAt: c.tokenExpiresAt,
     lastSuccessfulSyncAt: c.lastSuccessfulSyncAt,
     apiUsage: usage,
+    customFields: customFieldsOf(c.kind, c.settings),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

@@ -1,5 +1,6 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
 import { Connection } from './connection.type';
+import { CustomField } from './custom-field.type';
 
 @InputType({
   description:
@@ -15,15 +16,6 @@ export class CustomFieldInput {
   @Field(() => String, { nullable: true, description: 'Unified key (letters, digits, underscores): makes the field mapped, synced both ways.' }) key?:
     string | null;
   @Field(() => Boolean, { nullable: true, description: 'Mapped fields only: true reads the vendor field but never writes it.' }) readOnly?: boolean | null;
-}
-
-@ObjectType({ description: 'A custom field as a connection maps it.' })
-export class CustomField {
-  @Field() object!: string;
-  @Field() remote!: string;
-  @Field(() => String, { nullable: true }) key!: string | null;
-  @Field({ description: "Where the value lives in a record's `custom`: `badge`, or `salesforce.Outreach_Last_Sequence_Step__c`." }) customKey!: string;
-  @Field() readOnly!: boolean;
 }
 
 @ObjectType()
