@@ -14,13 +14,14 @@
  * node_modules, a full disk) falls back to PGlite's own initdb.
  */
 import { createHash } from 'node:crypto';
-import { constants, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { constants, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { MIGRATIONS } from '../../../migrations';
 
 /** Present in every initialised PostgreSQL data directory. */
 const MARKER = 'PG_VERSION';
 const TEMPLATE_PREFIX = 'pglite-';
+const KEPT_TEMPLATES = 3;
 
 /** Changes whenever a migration is added, removed or edited. */
 function migrationsFingerprint(): string {
@@ -104,11 +105,20 @@ export async function seedFromTemplate(dir: string): Promise<boolean> {
   }
 }
 
-/** Templates of other PGlite versions or migration sets are dead weight once a new one is in place. */
+/**
+ * Keeps the few newest templates and drops older ones (other PGlite versions, older migration
+ * sets). A few, not one: code compiled by different tools (npm start's swc, the test runner)
+ * prints the same migrations differently, so each keeps its own template rather than
+ * replacing the other's on every switch.
+ */
 function removeOtherTemplates(current: string): void {
   try {
-    for (const name of readdirSync(dirname(current)))
-      if (name.startsWith(TEMPLATE_PREFIX) && name !== basename(current) && !name.includes('.building-')) rmSync(join(dirname(current), name), { recursive: true, force: true });
+    const dir = dirname(current);
+    const others = readdirSync(dir)
+      .filter((name) => name.startsWith(TEMPLATE_PREFIX) && name !== basename(current) && !name.includes('.building-'))
+      .map((name) => ({ path: join(dir, name), at: statSync(join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    for (const old of others.slice(KEPT_TEMPLATES - 1)) rmSync(old.path, { recursive: true, force: true });
   } catch {
     // Only housekeeping.
   }
