@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mappingVersion } from '../../src/process/mapping/registry';
+import { QuarantineService } from '../../src/process/quality/quarantine.service';
 import type { CrmKind } from '../../src/system';
 import { SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import { salesforceCreate } from './support';
@@ -97,6 +98,19 @@ describe('a failing record in the first 10', () => {
     expect(await gateState(connectionId)).toEqual({ tested_mapping_version: null, test_batch_passed_at: null });
     // The full pass never ran: no cursor was stored.
     expect(await cursors(connectionId)).toEqual([]);
+  });
+
+  it('lets the full run go ahead once a person discards the failing record from quarantine', async () => {
+    const other = (await h.connections.create({ name: 'HubSpot gate 2', kind: 'HUBSPOT', baseUrl: h.emulators.get('HUBSPOT')!.url, credentials: SANDBOX })).id;
+    expect((await syncConnection(other)).status).toBe('FAILED');
+    const [entry] = (await h.db.dataSource.query(`SELECT id FROM quarantine WHERE connection_id = $1 AND remote_id = $2 AND status = 'PENDING'`, [
+      other,
+      badId,
+    ])) as Array<{ id: string }>;
+    expect((await new QuarantineService(h.db.dataSource).discard(entry!.id, 'test record, not a person')).ok).toBe(true);
+    const run = await syncConnection(other);
+    expect(run.status, run.error ?? '').toBe('SUCCEEDED');
+    expect((await gateState(other)).tested_mapping_version).toBe(await currentVersion(other));
   });
 
   it('tests again on the next attempt, and the full run goes ahead once the record is fixed', async () => {

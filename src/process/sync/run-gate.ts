@@ -5,7 +5,8 @@
  * custom fields) its last passing test batch ran with. A full run (INCREMENTAL or BULK, not a
  * dry run) for any other version runs a test batch inline first: when that batch quarantines
  * or fails a record, the full run stops FAILED with the reasons and the version stays
- * untested, so the next attempt tests again. An explicit passing TEST_BATCH run counts too.
+ * untested, so the next attempt tests again (a record a person discarded from quarantine no
+ * longer blocks it). An explicit passing TEST_BATCH run counts too.
  */
 import type { DataSource } from 'typeorm';
 import { mappingVersion } from '../mapping/registry';
@@ -42,7 +43,9 @@ export async function gateFullRun(
 ): Promise<GateOutcome> {
   if (!needsTestBatch(run, connection)) return { pass: true, tested: false };
   const since = await dbNow(db);
-  const totals = await runTestBatch();
+  const read = await runTestBatch();
+  // A record a person discarded from quarantine stays out without blocking: only entries still waiting count.
+  const totals = { ...read, quarantined: await pendingSince(db, connection.id, since) };
   if (testBatchPassed(totals)) {
     await recordPassingTestBatch(db, connection);
     return { pass: true, tested: true };
@@ -57,6 +60,16 @@ export async function recordPassingTestBatch(db: DataSource, connection: Connect
   const version = mappingVersion(connection);
   await db.query(`UPDATE connections SET tested_mapping_version = $2, test_batch_passed_at = now() WHERE id = $1`, [connection.id, version]);
   connection.testedMappingVersion = version;
+}
+
+async function pendingSince(db: DataSource, connectionId: string, since: Date): Promise<number> {
+  const rows = (await db.query(`SELECT count(*)::int AS n FROM quarantine WHERE connection_id = $1 AND status = 'PENDING' AND updated_at >= $2`, [
+    connectionId,
+    since,
+  ])) as Array<{
+    n: number;
+  }>;
+  return rows[0]?.n ?? 0;
 }
 
 async function dbNow(db: DataSource): Promise<Date> {
