@@ -46,6 +46,11 @@ async function setCustomFields(kind: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS', fiel
 }
 
 describe('custom-field configuration', () => {
+  it('is for ADMIN keys only', async () => {
+    const res = await gql(api.url, SET_CUSTOM_FIELDS, { connectionId: h.connectionIds.get('SALESFORCE'), fields: [] }, await api.keyFor('OPERATOR'));
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('refuses a bad configuration with every problem named, and keeps the previous one', async () => {
     const bad = await setCustomFields('SALESFORCE', [
       { object: 'Opportunity', remote: 'Amount__c', key: 'amount' },
