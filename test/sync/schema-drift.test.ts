@@ -67,6 +67,16 @@ describe('describeFields on the vendors’ metadata paths', () => {
     // Over the emulator's admin API too (for emulators started by `npm run emulators`).
     expect(await fieldChange('HUBSPOT', { action: 'drop', object: 'contacts', field: 'jobtitle' })).toEqual({ changed: true });
     expect(await hubspot.describeFields('contacts')).not.toContain('jobtitle');
+    // As on HubSpot, a deleted property asked for is left out of records (not a null), and writing it is refused.
+    for await (const page of hubspot.bulkExport('contacts', { fields: ['email', 'jobtitle'] })) {
+      expect(page.length).toBeGreaterThan(0);
+      for (const record of page) expect('jobtitle' in record.fields).toBe(false);
+    }
+    const someone = (await emulatorRecords(h, 'HUBSPOT', 'contacts'))[0]!;
+    const [refused] = await hubspot.upsert('contacts', [
+      { remoteId: String(someone.id), junctionId: '00000000-0000-4000-8000-000000000001', fields: { jobtitle: 'CTO' } },
+    ]);
+    expect(refused).toMatchObject({ ok: false, error: { errorClass: 'VALIDATION' } });
     expect(await fieldChange('HUBSPOT', { action: 'restore', object: 'contacts', field: 'jobtitle' })).toEqual({ changed: true });
     expect(await hubspot.describeFields('contacts')).toContain('jobtitle');
     expect(await fieldChange('HUBSPOT', { action: 'rename', object: 'contacts', field: 'jobtitle' })).toMatchObject({ error: 'bad_field_change' });

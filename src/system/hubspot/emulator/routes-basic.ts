@@ -40,7 +40,7 @@ export function listRecords(state: HubspotState, object: HubspotObject, req: Emu
     .sort((a, b) => a.seq - b.seq);
   const page = rows.slice(0, limit);
   const properties = requestedProperties(req.query);
-  const body: Record<string, unknown> = { results: page.map((r) => present(r, object, properties)) };
+  const body: Record<string, unknown> = { results: page.map((r) => present(r, object, properties, state.stores[object].properties)) };
   if (rows.length > limit) {
     const next = String(page[page.length - 1]!.seq);
     body.paging = { next: { after: next, link: `http://${req.headers.host ?? '127.0.0.1'}${req.url.pathname}?after=${next}` } };
@@ -50,7 +50,7 @@ export function listRecords(state: HubspotState, object: HubspotObject, req: Emu
 
 export function getRecord(state: HubspotState, object: HubspotObject, id: string, req: EmulatorRequest): EmulatorResponse {
   const row = lookup(state.stores[object], id, req.query.get('idProperty') ?? undefined, flag(req, 'archived'));
-  return row ? json(200, present(row, object, requestedProperties(req.query))) : notFound();
+  return row ? json(200, present(row, object, requestedProperties(req.query), state.stores[object].properties)) : notFound();
 }
 
 export function createRecord(state: HubspotState, object: HubspotObject, req: EmulatorRequest): EmulatorResponse {

@@ -106,7 +106,7 @@ export function batchRoute(state: HubspotState, object: HubspotObject, op: strin
       const missing: string[] = [];
       for (const input of inputs) {
         const row = lookup(store, String(input.id), idProperty, flag(req, 'archived'));
-        if (row) batch.succeed(present(row, object, properties), {});
+        if (row) batch.succeed(present(row, object, properties, store.properties), {});
         else missing.push(String(input.id));
       }
       // HubSpot reports every missing id of a read in one error.

@@ -15,7 +15,7 @@ export function searchRoute(state: HubspotState, object: HubspotObject, req: Emu
   if (isFailure(request)) return failureResponse(request);
   const outcome = runSearch(state.stores[object].live(), object, request);
   if (isFailure(outcome)) return failureResponse(outcome);
-  const body: Record<string, unknown> = { total: outcome.total, results: outcome.page.map((row) => present(row, object, request.properties)) };
+  const body: Record<string, unknown> = { total: outcome.total, results: outcome.page.map((row) => present(row, object, request.properties, state.stores[object].properties)) };
   if (outcome.nextAfter !== undefined) body.paging = { next: { after: String(outcome.nextAfter) } };
   return json(200, body);
 }

@@ -198,15 +198,16 @@ export function propertiesOf(row: StoredRecord): Record<string, unknown> {
 
 /**
  * The wire form of a record with the requested properties (HubSpot's defaults when none),
- * plus the id, creation and stamp properties HubSpot always returns.
+ * plus the id, creation and stamp properties HubSpot always returns. A requested property that
+ * was archived is left out, as HubSpot leaves out properties that do not exist.
  */
-export function present(row: StoredRecord, object: HubspotObject, requested: string[] | undefined): WireBody {
+export function present(row: StoredRecord, object: HubspotObject, requested: string[] | undefined, registry?: PropertyRegistry): WireBody {
   const facts = HUBSPOT_OBJECTS[object];
   const names = new Set([...(requested && requested.length ? requested : facts.defaultProperties), 'hs_object_id', 'createdate', facts.stampProperty]);
   const source = row.body.properties;
   if (row.raw && (typeof source !== 'object' || source === null || Array.isArray(source))) return { ...row.body };
   const all = propertiesOf(row);
   const properties: Record<string, unknown> = {};
-  for (const name of names) properties[name] = all[name] ?? null;
+  for (const name of names) if (!registry?.isArchived(name)) properties[name] = all[name] ?? null;
   return { ...row.body, properties };
 }
