@@ -20,18 +20,18 @@ const breakers = new WeakMap<Bottleneck, CircuitBreaker>();
 const clustered = new WeakMap<Bottleneck, { shared: Bottleneck; connection: Bottleneck.IORedisConnection; state: { lost: boolean } }>();
 
 export function createLimiter(options: LimiterOptions | undefined): Bottleneck {
-  const base: Bottleneck.ConstructorOptions = {
+  const base = (slack: number): Bottleneck.ConstructorOptions => ({
     maxConcurrent: options?.maxConcurrent ?? 4,
-    minTime: Math.max(options?.minTimeMs ?? 0, spacingFor(options?.rate)),
-  };
-  const limiter = new Bottleneck(base);
+    minTime: Math.max(options?.minTimeMs ?? 0, spacingFor(options?.rate, slack)),
+  });
+  const limiter = new Bottleneck(base(LOCAL_SLACK));
   if (options?.redisUrl) {
     // A command gives up after one reconnect attempt, so a call caught by the outage fails
     // (and is retried, then locally) within seconds instead of queueing for Redis.
     const client = new IORedis(options.redisUrl, { maxRetriesPerRequest: 1 });
     const connection = new Bottleneck.IORedisConnection({ client });
     connection.on('error', () => undefined);
-    const shared = new Bottleneck({ ...base, id: `junction-limiter:${options.id}`, clearDatastore: false, connection, timeout: 60_000 });
+    const shared = new Bottleneck({ ...base(SHARED_SLACK), id: `junction-limiter:${options.id}`, clearDatastore: false, connection, timeout: 60_000 });
     // Lost once it was connected (or a first connect failed), found again when it is ready: a
     // limiter still making its first connection waits for it, so instances start out sharing.
     const state = { lost: false };
@@ -50,13 +50,18 @@ export function createLimiter(options: LimiterOptions | undefined): Bottleneck {
  * Spacing calls `windowMs / requests` apart keeps any window of `windowMs` at `requests` or
  * fewer, wherever the vendor's window starts (a reservoir refilled per window would not: two
  * bursts at a refill boundary fit in one vendor window), so calls are paced, never refused.
- * 2 % slack absorbs network jitter and still leaves 98 % of the vendor's rate usable (at 5 %
- * the ceiling was 95.2 %, the saturation target itself). Jitter that delays a later call only
- * widens the gap; keep-alive sockets keep an earlier call from arriving late.
+ * The slack (a longer window) absorbs lateness; the usable share of the vendor's rate is
+ * 1 / (1 + slack). In one process Bottleneck spaces from each call's actual start, so a late
+ * call only widens the gap: 2 % (98 % usable). Clustered, the next slot is fixed in Redis when
+ * a call is queued, so an instance whose event loop runs late sends closer to another's call:
+ * 5 % (95.2 % usable), which kept two busy processes at 0 × 429 where 2 % let one through.
  * In clustered mode Bottleneck enforces minTime across every instance.
  */
-function spacingFor(rate: LimiterOptions['rate']): number {
-  return rate ? Math.ceil((rate.windowMs / rate.requests) * 1.02) : 0;
+const LOCAL_SLACK = 0.02;
+const SHARED_SLACK = 0.05;
+
+function spacingFor(rate: LimiterOptions['rate'], slack: number): number {
+  return rate ? Math.ceil((rate.windowMs / rate.requests) * (1 + slack)) : 0;
 }
 
 /** The circuit breaker of a connection's limiter (undefined for limiters built elsewhere). */
