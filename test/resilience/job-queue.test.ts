@@ -165,6 +165,35 @@ describe('sync runs as pg-boss jobs', () => {
       // Both instances took work from the one queue.
       expect(new Set(runs.map((r) => r.worker_id)).size).toBeGreaterThanOrEqual(2);
     });
+
+    it('two started instances schedule once per interval between them', { timeout: 60_000 }, async () => {
+      const since = new Date();
+      const scheduler = (db: Database, runs: SyncRunService, connections: ConnectionService) => {
+        const workerId = randomUUID();
+        return new SyncWorker(db.dataSource, new SyncEngine({ db: db.dataSource, connections, events: NO_EVENTS, workerId }), runs, { workerId, intervalMs: 1000 });
+      };
+      const a = scheduler(h.db, h.runs, h.connections);
+      const b = scheduler(db2, runs2, connections2);
+      a.start();
+      b.start();
+      try {
+        await waitFor(
+          async () => (await h.db.dataSource.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sync-schedule' AND state = 'completed' AND created_on >= $1`, [since])) as Array<{ n: number }>,
+          (r) => r[0]!.n >= 4,
+          30_000,
+          'four schedule ticks',
+        );
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+      // Each instance offers a tick every second; pg-boss keeps one per one-second slot.
+      const perSlot = (await h.db.dataSource.query(
+        `SELECT singleton_on, count(*)::int AS n FROM pgboss.job WHERE name = 'sync-schedule' AND created_on >= $1 GROUP BY singleton_on`,
+        [since],
+      )) as Array<{ singleton_on: Date; n: number }>;
+      expect(perSlot.length).toBeGreaterThanOrEqual(4);
+      expect(perSlot.filter((s) => s.n !== 1)).toEqual([]);
+    });
   });
 });
 
