@@ -21,8 +21,8 @@ interface EventReading {
 const readingsByEvent = new WeakMap<object, Map<string, Promise<EventReading>>>();
 
 async function read(ctx: JunctionContext): Promise<EventReading> {
-  const report = await ctx.services.monitoring.health.report(parseWindow(DEFAULT_WINDOW)!);
-  const views = await ctx.services.queries.connections.byIds(report.connections.map((c) => c.facts.id));
+  // The report covers every connection, so all of them are read alongside it rather than after it.
+  const [report, views] = await Promise.all([ctx.services.monitoring.health.report(parseWindow(DEFAULT_WINDOW)!), ctx.services.queries.connections.list()]);
   const connections = new Map(views.map((v) => [v.id, toConnection(v)]));
   const byFilter = new Map<string, Health>();
   return {

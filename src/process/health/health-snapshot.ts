@@ -54,7 +54,9 @@ interface ConnectionRow {
 
 export async function loadHealthSnapshot(db: DataSource, now: Date, windowMs: number): Promise<HealthSnapshot> {
   const since = new Date(now.getTime() - windowMs);
-  const rows = (await db.query(
+  // Four independent statements, sent together: a HealthChanged delivery waits for all of them.
+  const [rows, latency, errors, [{ n: orphanQuarantine }]] = (await Promise.all([
+    db.query(
     `SELECT c.id, c.name, c.kind, c.status, c.circuit, c.enabled, c.created_at, c.token_expires_at, c.last_successful_sync_at, c.api_used,
        CASE WHEN jsonb_typeof(c.settings->'credentialsExpireAt') = 'string' AND c.settings->>'credentialsExpireAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
             THEN (c.settings->>'credentialsExpireAt')::timestamptz END AS credentials_expire_at, c.api_limit,
@@ -75,14 +77,15 @@ export async function loadHealthSnapshot(db: DataSource, now: Date, windowMs: nu
      ) r
      ORDER BY c.name`,
     [since, now],
-  )) as ConnectionRow[];
-  const latency = await loadLatency(db, since, now);
-  const errors = (await db.query(
-    `SELECT connection_id, error_class, sum(occurrences)::int AS n FROM sync_errors
-     WHERE last_seen_at > $1 AND last_seen_at <= $2 GROUP BY 1, 2 ORDER BY 3 DESC`,
-    [since, now],
-  )) as Array<{ connection_id: string | null; error_class: string; n: number }>;
-  const [{ n: orphanQuarantine }] = (await db.query(`SELECT count(*)::int AS n FROM quarantine WHERE status = 'PENDING' AND connection_id IS NULL`)) as Array<{ n: number }>;
+    ),
+    loadLatency(db, since, now),
+    db.query(
+      `SELECT connection_id, error_class, sum(occurrences)::int AS n FROM sync_errors
+       WHERE last_seen_at > $1 AND last_seen_at <= $2 GROUP BY 1, 2 ORDER BY 3 DESC`,
+      [since, now],
+    ),
+    db.query(`SELECT count(*)::int AS n FROM quarantine WHERE status = 'PENDING' AND connection_id IS NULL`),
+  ])) as [ConnectionRow[], Awaited<ReturnType<typeof loadLatency>>, Array<{ connection_id: string | null; error_class: string; n: number }>, Array<{ n: number }>];
   const connections = rows.map((r): ConnectionFacts => ({
     id: r.id,
     name: r.name,
