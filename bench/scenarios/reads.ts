@@ -171,11 +171,18 @@ async function statementsPerRequest(endpoint: string, key: string): Promise<Reco
   const out: Record<number, number> = {};
   try {
     for (const first of [10, 50, 100]) {
-      // Warm once (first use of a key, loaders), then count the steady state.
-      await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: CONTACTS_QUERY, variables: { first } }) }).then((r) => r.text());
-      count = 0;
-      await fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: CONTACTS_QUERY, variables: { first } }) }).then((r) => r.text());
-      out[first] = count;
+      const request = () =>
+        fetch(endpoint, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: CONTACTS_QUERY, variables: { first } }) }).then((r) => r.text());
+      // Warm once (first use of a key, loaders), then count the steady state: the fewest of three,
+      // since one request in every few seconds also re-verifies the key (a 5 s cache) — amortized, not per request.
+      await request();
+      const counts: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        count = 0;
+        await request();
+        counts.push(count);
+      }
+      out[first] = Math.min(...counts);
     }
   } finally {
     proto.query = original;
