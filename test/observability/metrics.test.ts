@@ -73,6 +73,7 @@ describe('/metrics', () => {
     // A second round delivers what the first stored for the other CRM.
     await sync.syncAll();
 
+    await new Promise((r) => setTimeout(r, 600)); // past the per-scrape snapshot reuse (fast syncs finish within it)
     const after = await scrape();
     // Two rounds of two runs, plus any delivery run a pull queued for the other CRM.
     const [{ n: succeeded }] = (await sync.db.dataSource.query(`SELECT count(*)::int AS n FROM sync_runs WHERE status = 'SUCCEEDED'`)) as Array<{ n: number }>;
