@@ -22,7 +22,7 @@ import { SANDBOX } from '../support/sync-harness';
 
 // The acceptance sizes (issue #5): 10 trials of a 20,000-record bulk sync. Smaller runs for
 // development: JUNCTION_CRASH_RECORDS / JUNCTION_CRASH_TRIALS. Measured on the shared 2-core
-// machine: 885 s for all 10 (55–168 s a trial), mostly the bulk read (~420 records/s), which a
+// machine: 885 s and 737 s for all 10 (47–168 s a trial), mostly the bulk read (~420 records/s), which a
 // killed bulk run's next attempt repeats from the start, and delivery paced to the vendor's rate.
 const N = Number(process.env.JUNCTION_CRASH_RECORDS ?? 20_000);
 const TRIALS = Number(process.env.JUNCTION_CRASH_TRIALS ?? 10);
