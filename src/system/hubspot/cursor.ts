@@ -35,3 +35,33 @@ export function alreadySeen(c: ChangeCursor | null, stampMs: number, id: string)
   if (!c) return false;
   return stampMs < c.stampMs || (stampMs === c.stampMs && c.idsAtStamp.includes(id));
 }
+
+/**
+ * A run's cursor: where live records were read up to, and — separately — up to which
+ * archive the recycle bin was read. Kept apart, the live cursor can follow every record
+ * delivered while the archive mark only moves over archives actually listed, so no
+ * deletion is skipped and no probe for a horizon is needed.
+ * `hs1:` cursors (one mark for both) are read as both marks at that point.
+ */
+export interface RunCursor {
+  live: ChangeCursor | null;
+  archived: ChangeCursor | null;
+}
+
+const RUN_PREFIX = 'hs2';
+
+export function encodeRunCursor(c: RunCursor): string {
+  const part = (m: ChangeCursor | null) => `${m?.stampMs ?? 0}:${m?.idsAtStamp.join(',') ?? ''}`;
+  return `${RUN_PREFIX}:${part(c.live)}:${part(c.archived)}`;
+}
+
+export function decodeRunCursor(cursor: string | null): RunCursor {
+  if (cursor === null || cursor === '') return { live: null, archived: null };
+  const m = /^hs2:(\d+):([^:]*):(\d+):([^:]*)$/.exec(cursor);
+  if (!m) {
+    const single = decodeCursor(cursor);
+    return { live: single, archived: single };
+  }
+  const mark = (stamp: string, ids: string): ChangeCursor => ({ stampMs: Number(stamp), idsAtStamp: ids ? ids.split(',') : [] });
+  return { live: mark(m[1]!, m[2]!), archived: mark(m[3]!, m[4]!) };
+}
