@@ -49,6 +49,17 @@ describe('npm start', () => {
   });
 
   it('killed and restarted, keeps every contact and resumes from its cursors', { timeout: 150_000 }, async () => {
+    // Killed once quiet (a Salesforce run that neither read nor wrote): Junction's own writes to
+    // Salesforce are read back (and recognised) by the next Salesforce run, which is not what
+    // "resumed from its cursor" is about.
+    const latestSalesforceRun = async () => {
+      const r = await junction!.graphql<{ connections: Array<{ id: string; kind: string }>; syncRuns: { edges: Array<{ node: { recordsRead: number; recordsWritten: number; status: string; connection: { id: string } } }> } }>(
+        '{ connections { id kind } syncRuns(first: 20) { edges { node { recordsRead recordsWritten status connection { id } } } } }',
+      );
+      const sf = r.data!.connections.find((c) => c.kind === 'SALESFORCE')!.id;
+      return r.data!.syncRuns.edges.map((e) => e.node).find((n) => n.connection.id === sf && n.status !== 'QUEUED' && n.status !== 'RUNNING');
+    };
+    await waitFor(latestSalesforceRun, (run) => run?.status === 'SUCCEEDED' && run.recordsRead === 0 && run.recordsWritten === 0, 60_000, 'a quiet Salesforce run');
     expect(await junction!.kill('SIGKILL')).toBeNull();
     const sf = new jsforce.Connection({ oauth2: { ...SANDBOX, loginUrl: emulators[0]!.url }, instanceUrl: emulators[0]!.url, refreshToken: SANDBOX.refreshToken, version: '59.0' });
     await sf.sobject('Lead').create({ FirstName: 'Katherine', LastName: 'Johnson', Email: 'katherine.johnson@nasa.example.com', Company: 'NASA' });

@@ -58,6 +58,18 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/**
+ * A phone number of its own for every key: 9,000 line numbers per exchange, and every further
+ * 9,000 people move to the next exchange (the last digit group of the place's prefix), so a
+ * million people never share a number — an exact phone match is one person to Junction.
+ */
+function demoPhone(prefix: string, key: number): string {
+  const line = String(1000 + ((key * 7919) % 9000)).padStart(4, '0');
+  const block = Math.floor(key / 9000);
+  if (!block) return `${prefix}${line}`;
+  return `${prefix.replace(/(\d+)(\D*)$/, (_, digits: string, tail: string) => `${Number(digits) + block}${tail}`)}${line}`;
+}
+
 export function demoPeople(count: number, seed = 42, offset = 0): DemoPerson[] {
   const rnd = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
@@ -74,7 +86,7 @@ export function demoPeople(count: number, seed = 42, offset = 0): DemoPerson[] {
       firstName,
       lastName,
       email: `${local}.${key}@${domain}`,
-      phone: `${phonePrefix}${String(1000 + ((key * 7919) % 9000)).padStart(4, '0')}`,
+      phone: demoPhone(phonePrefix, key),
       title: pick(TITLES),
       company,
       companyDomain: domain,
