@@ -5,10 +5,11 @@ import { DateTimeScalar, JSONScalar } from '../common/scalars';
 export enum RejectionReason {
   VERIFIED = 'VERIFIED',
   OWNED_ELSEWHERE = 'OWNED_ELSEWHERE',
+  OLDER = 'OLDER',
 }
 registerEnumType(RejectionReason, {
   name: 'RejectionReason',
-  description: 'Why a sync did not apply a change: the field is verified by a person, or another connection owns it.',
+  description: 'Why a sync did not apply a change: the field is verified by a person, another connection owns it, or a later change from another connection set it.',
 });
 
 @ObjectType({ description: 'A change a sync read from a CRM and refused; the latest one per connection is kept.' })
@@ -27,7 +28,7 @@ export class FieldProvenance {
   @Field(() => DateTimeScalar) changedAt!: Date;
   /** Resolved to `connection` (null when set by a person or a partner write). */
   connectionId!: string | null;
-  @Field(() => [RejectedChange], { description: 'Changes to this field a sync refused (verified or owned elsewhere), so none is silently lost.' })
+  @Field(() => [RejectedChange], { description: 'Changes to this field a sync refused (verified, owned elsewhere, or older than the value it has), so none is silently lost.' })
   rejected!: RejectedChange[];
 }
 

@@ -84,7 +84,7 @@ export function mapProvenance(r: Row): FieldProvenanceEntity {
     rejected: ((r.rejected as Array<Record<string, unknown>> | null | undefined) ?? []).map((x) => ({
       value: x.value ?? null,
       connectionId: str(x.connectionId),
-      reason: str(x.reason) as 'VERIFIED' | 'OWNED_ELSEWHERE',
+      reason: str(x.reason) as 'VERIFIED' | 'OWNED_ELSEWHERE' | 'OLDER',
       changedAt: date(x.changedAt),
     })),
   };

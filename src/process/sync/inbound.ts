@@ -221,13 +221,14 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
 }
 
 /**
- * A change that lost to an owner rule or a verified value is kept where a person can see it
- * (never silently lost); the page writer then queues the CRM it came from to get the store's
- * value back, so every CRM converges on what the rules decided. A merely older value needs
- * neither: the newer change was queued for every other CRM when it was applied.
+ * A refused change is kept where a person can see it (never silently lost), and the page
+ * writer queues the CRM it came from to get the store's value back, so every CRM converges on
+ * what the rules decided: an owner rule, a verified value, or a later change from another CRM
+ * (OLDER — with second-precision vendor stamps an edit can look older than the change it
+ * followed, and without the write-back that CRM would keep its own value in silence).
  */
 function rejectChanges(run: PageRun, kind: RecordKind, recordId: string, rejected: Resolution['rejected'], changedAt: Date): void {
-  for (const r of rejected) if (r.reason !== 'OLDER') run.writer.reject({ kind, recordId, field: r.field, value: r.value, reason: r.reason, changedAt });
+  for (const r of rejected) run.writer.reject({ kind, recordId, field: r.field, value: r.value, reason: r.reason, changedAt });
 }
 
 async function flush(run: PageRun): Promise<void> {

@@ -23,7 +23,7 @@ export class FieldProvenanceEntity {
 export interface RejectedChange {
   value: unknown;
   connectionId: string;
-  reason: 'VERIFIED' | 'OWNED_ELSEWHERE';
+  reason: 'VERIFIED' | 'OWNED_ELSEWHERE' | 'OLDER';
   changedAt: Date;
 }
 
