@@ -29,7 +29,7 @@ const wants = (n: number) => !only || only.includes(n);
 // Quick sizes are cut to what fits in 2 minutes on 2 busy cores (see BENCHMARKS.md).
 const SIZES = quick
   ? { ingest: Number(process.env.BENCH_INGEST ?? 1_000), scale: 0, api: 500, readContacts: 10_000, readSeconds: 3, subscribers: 1_000, events: 1, changes: 20, intervalMs: 1_000, saturation: 1_000, limit: 5, windowMs: 1_000 }
-  : { ingest: 100_000, scale: Number(process.env.BENCH_SCALE ?? 1_000_000), api: 10_000, readContacts: 100_000, readSeconds: 15, subscribers: 1_000, events: 5, changes: 100, intervalMs: 1_000, saturation: 50_000, limit: 5, windowMs: 1_000 };
+  : { ingest: Number(process.env.BENCH_INGEST ?? 100_000), scale: Number(process.env.BENCH_SCALE ?? 1_000_000), api: 10_000, readContacts: 100_000, readSeconds: 15, subscribers: 1_000, events: 5, changes: 100, intervalMs: 1_000, saturation: 50_000, limit: 5, windowMs: 1_000 };
 
 async function main(): Promise<void> {
   const rows: ResultRow[] = [];
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   await scenario(1, `ingest ${SIZES.ingest} contacts`, async () => {
     const out: ResultRow[] = [];
     const baseline = await (async () => {
-      const r = await runIngest(SIZES.ingest, 'BULK');
+      const r = await runIngest(SIZES.ingest, 'BULK', true);
       try {
         const b = await rawUpsert(r.rig.bench.url, asContacts(demoPeople(SIZES.ingest, 7)));
         out.push(...ingestRows(SIZES.ingest, r, b, 'BULK'));
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     })();
     if (ingestRate === undefined) {
       // A failed bulk run still leaves the pipeline's speed to measure: the incremental path.
-      const r = await runIngest(SIZES.ingest, 'INCREMENTAL');
+      const r = await runIngest(SIZES.ingest, 'INCREMENTAL', true);
       await r.rig.close();
       out.push(...ingestRows(SIZES.ingest, r, baseline, 'INCREMENTAL'));
       ingestRate = r.recordsPerSecond;
@@ -78,13 +78,13 @@ async function main(): Promise<void> {
   await scenario(5, `latency over ${SIZES.changes} changes`, () => runLatency(SIZES.changes, SIZES.intervalMs));
   if (SIZES.scale > 0)
     await scenario(6, `memory and scale, ${SIZES.scale} contacts`, async () => {
-      const r = await runIngest(SIZES.scale, 'BULK');
+      const r = await runIngest(SIZES.scale, 'BULK', true);
       await r.rig.close();
       const within = ingestRate === undefined ? null : r.recordsPerSecond / ingestRate;
       return [
         {
           scenario: `6 scale: BULK sync of ${fmt(SIZES.scale)} contacts, peak RSS`,
-          figure: `${fmt(r.peakRssMb)} MB (emulator in-process: ${fmt(r.rssAfterSeedMb)} MB before the run; ${r.status})`,
+          figure: `${fmt(r.peakRssMb)} MB (Junction alone; the emulator runs in its own process; ${fmt(r.rssAfterSeedMb)} MB before the run; ${r.status})`,
           baseline: '—',
           ratio: null,
           target: '≤ 400 MB',

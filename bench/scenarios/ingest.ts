@@ -3,6 +3,7 @@
  * whole pipeline, against a raw multi-row INSERT … ON CONFLICT of the same rows into an
  * equivalent table in the same database.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { demoPeople, type DemoPerson } from '../../src/system/demo-data/people';
 import { fmt, rssMb, sampleRss, timed, type ResultRow } from '../support/measure';
@@ -18,12 +19,29 @@ export interface IngestResult {
   status: string;
 }
 
-/** Seeds N contacts into a Salesforce emulator and runs one BULK sync; the rig is left open for reads. */
-export async function runIngest(n: number, mode: 'BULK' | 'INCREMENTAL' = 'BULK'): Promise<IngestResult> {
-  const rig = await startRig({ crms: ['SALESFORCE'] });
-  const people = asContacts(demoPeople(n, 7));
-  await seedInSlices(rig.emulators.get('SALESFORCE')!, people);
-  people.length = 0;
+/**
+ * Seeds N contacts into a Salesforce emulator and runs one BULK sync; the rig is left open for
+ * reads. With `separateEmulator` the emulator runs in a process of its own, so the RSS figures
+ * are Junction's alone (scenario 6: a million records held by the emulator would dwarf them).
+ */
+export async function runIngest(n: number, mode: 'BULK' | 'INCREMENTAL' = 'BULK', separateEmulator = false): Promise<IngestResult> {
+  let emulatorProcess: ChildProcess | undefined;
+  let rig: Rig;
+  if (separateEmulator) {
+    const started = await startEmulatorProcess(n);
+    emulatorProcess = started.child;
+    rig = await startRig({ crms: [], external: { SALESFORCE: started.url } });
+    const close = rig.close.bind(rig);
+    rig.close = async () => {
+      await close();
+      emulatorProcess?.stdin?.end();
+    };
+  } else {
+    rig = await startRig({ crms: ['SALESFORCE'] });
+    const people = asContacts(demoPeople(n, 7));
+    await seedInSlices(rig.emulators.get('SALESFORCE')!, people);
+    people.length = 0;
+  }
   global.gc?.();
   const rssAfterSeedMb = rssMb();
   const rss = sampleRss();
@@ -92,11 +110,25 @@ export function ingestRows(n: number, r: IngestResult, baseline: number, mode = 
     },
     {
       scenario: `1 ingest: peak RSS during the ${fmt(n)} ${mode} sync`,
-      figure: `${fmt(r.peakRssMb)} MB (after seeding the in-process emulator: ${fmt(r.rssAfterSeedMb)} MB)`,
+      figure: `${fmt(r.peakRssMb)} MB (Junction alone, the emulator in its own process; before the run: ${fmt(r.rssAfterSeedMb)} MB)`,
       baseline: '—',
       ratio: null,
       target: 'recorded',
       met: null,
     },
   ];
+}
+
+/** The Salesforce emulator in its own process, seeded with N demo contacts (bench/support/emulator-process.ts). */
+function startEmulatorProcess(n: number): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', '-r', './scripts/register.cjs', 'bench/support/emulator-process.ts', String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /EMULATOR (\S+)/.exec(out);
+      if (m) resolve({ child, url: m[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`emulator process exited (${code}) before it was ready`)));
+  });
 }

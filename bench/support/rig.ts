@@ -26,6 +26,8 @@ export interface RigOptions {
   events?: EventBus;
   /** Transport retry policy; the adapter default (with Retry-After honoured) when omitted. */
   retry?: { maxRetries: number; baseDelayMs: number; maxDelayMs: number; jitter: number };
+  /** CRMs already running elsewhere (another process), by base URL: connected to, not started. */
+  external?: Partial<Record<CrmKind, string>>;
 }
 
 export interface Rig {
@@ -55,6 +57,8 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     const baseUrl = proxies.get(e.kind)?.url ?? e.url;
     ids.set(e.kind, (await connections.create({ name: `${e.kind} bench`, kind: e.kind, baseUrl, credentials: SANDBOX })).id);
   }
+  for (const [kind, baseUrl] of Object.entries(options.external ?? {}) as Array<[CrmKind, string]>)
+    ids.set(kind, (await connections.create({ name: `${kind} bench`, kind, baseUrl, credentials: SANDBOX })).id);
   const events = options.events ?? NO_EVENTS;
   const runs = new SyncRunService(bench.db.dataSource, events);
   const workerId = randomUUID();
