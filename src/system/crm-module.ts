@@ -27,14 +27,33 @@ export interface WebhookRequest {
   headers: Record<string, string | undefined>;
 }
 
-export type WebhookVerdict = { ok: true; remoteTypes: string[] } | { ok: false; reason: string };
+/** What a verifier may check a notification against: the connection, its secret, the org its sessions belong to. */
+export interface WebhookSecrets {
+  connectionId: string;
+  clientSecret: string;
+  /** The vendor organisation the connection's token answer named (Salesforce), once a session was opened. */
+  organizationId?: string;
+}
+
+/** The body a vendor expects back for an accepted delivery (Salesforce's SOAP Ack); none means 204. */
+export interface WebhookReply {
+  contentType: string;
+  body: string;
+}
+
+export type WebhookVerdict = { ok: true; remoteTypes: string[]; reply?: WebhookReply } | { ok: false; reason: string };
 
 /** How a CRM signs its change notifications, for CRMs that send them. */
 export interface WebhookVerifier {
   /** Checks signature and freshness; names the objects the notification says changed. */
-  verify(request: WebhookRequest, clientSecret: string, now: number): WebhookVerdict;
-  /** A value unique to one delivery, so a replay can be recognized. */
-  deliveryId(request: WebhookRequest): string;
+  verify(request: WebhookRequest, secrets: WebhookSecrets, now: number): WebhookVerdict;
+  /** Values unique to one delivery (or to each change it carries), so a replay can be recognized. */
+  deliveryId(request: WebhookRequest): string | string[];
+  /**
+   * How a delivery seen before is answered. `refuse` (409); `acknowledge`: the vendor retries
+   * until acknowledged, so a repeat already acted upon gets its acknowledgement again, without a new run.
+   */
+  replays?: 'refuse' | 'acknowledge';
 }
 
 /** Everything one CRM folder contributes: a new CRM is a new folder plus one registry line. */

@@ -4,7 +4,8 @@
  */
 export * from './system-api';
 export { ERROR_CLASSES, SystemError, type ErrorClass } from './errors';
-export type { CrmDescriptor, CrmModule, WebhookRequest, WebhookVerdict, WebhookVerifier } from './crm-module';
+export type { CrmDescriptor, CrmModule, WebhookReply, WebhookRequest, WebhookSecrets, WebhookVerdict, WebhookVerifier } from './crm-module';
+export { webhookKey } from './webhook-key';
 export { crmModule, registeredCrms } from './registry';
 export type { RunningEmulator } from './emulator-kit/running';
 export type { EmulatorStatsSnapshot } from './emulator-kit/stats';

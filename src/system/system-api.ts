@@ -60,6 +60,8 @@ export interface ApiUsage {
 export interface TokenInfo {
   accessToken: string;
   expiresAt: string;
+  /** The vendor organisation the session belongs to, where the token answer names it (Salesforce's identity URL). */
+  organizationId?: string;
 }
 
 export interface ConnectionTestResult {

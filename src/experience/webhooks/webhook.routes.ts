@@ -19,8 +19,15 @@ export function webhookRoutes(webhooks: Pick<WebhookService, 'receive'>, logger:
         headers,
       });
       if (outcome.accepted) {
-        logger.info({ connectionId: req.params.connectionId, runId: outcome.runId, objects: outcome.remoteTypes }, 'change notification accepted');
-        res.status(204).end();
+        if (outcome.replayed)
+          logger.warn(
+            { connectionId: req.params.connectionId, reason: 'replayed delivery', ip: req.ip },
+            'change notification replay acknowledged (no new run)',
+          );
+        else logger.info({ connectionId: req.params.connectionId, runId: outcome.runId, objects: outcome.remoteTypes }, 'change notification accepted');
+        // Salesforce waits for its SOAP Ack (and retries without it); other vendors take a bare 204.
+        if (outcome.reply) res.status(200).type(outcome.reply.contentType).send(outcome.reply.body);
+        else res.status(204).end();
         return;
       }
       logger.warn({ connectionId: req.params.connectionId, reason: outcome.reason, ip: req.ip }, 'change notification rejected');

@@ -100,8 +100,12 @@ export class ConnectionService {
       },
       ...this.options.adapterDefaults,
       onToken: (token) => {
+        // The org id (Salesforce) is kept for checking change notifications against it.
         void this.db
-          .query(`UPDATE connections SET token_expires_at = $2 WHERE id = $1`, [connection.id, token.expiresAt])
+          .query(
+            `UPDATE connections SET token_expires_at = $2, settings = CASE WHEN $3::text IS NULL THEN settings ELSE coalesce(settings, '{}'::jsonb) || jsonb_build_object('organizationId', $3::text) END WHERE id = $1`,
+            [connection.id, token.expiresAt, token.organizationId ?? null],
+          )
           .catch(() => undefined /* recorded again at the next refresh; never fails a call */);
       },
     });

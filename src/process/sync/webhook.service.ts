@@ -4,12 +4,19 @@
  * the backstop, so a lost notification delays a change, never loses it.
  */
 import type { DataSource } from 'typeorm';
-import { crmModule, type ConnectionCredentials, type WebhookRequest } from '../../system';
+import { crmModule, type ConnectionCredentials, type WebhookReply, type WebhookRequest } from '../../system';
 import type { CredentialsCipher } from '../security/credentials-cipher';
 import { ConnectionEntity } from '../store/entities';
 import type { SyncRunService } from './sync-run.service';
 
-export type WebhookOutcome = { accepted: true; runId: string; remoteTypes: string[] } | { accepted: false; status: 401 | 404 | 409; reason: string };
+/**
+ * `reply`: the body the vendor expects for an accepted delivery (none: 204). A replay of a
+ * vendor that retries until acknowledged is answered with that reply but starts no run
+ * (`replayed`, no runId); other replays are refused with 409.
+ */
+export type WebhookOutcome =
+  | { accepted: true; runId?: string; replayed?: boolean; remoteTypes: string[]; reply?: WebhookReply }
+  | { accepted: false; status: 401 | 404 | 409; reason: string };
 
 export class WebhookService {
   constructor(
@@ -24,14 +31,21 @@ export class WebhookService {
     const verifier = connection ? crmModule(connection.kind).webhooks : undefined;
     if (!connection || !verifier) return { accepted: false, status: 404, reason: 'no connection here receives change notifications' };
     const { clientSecret } = this.cipher.decrypt<ConnectionCredentials>(connection.credentialsSealed);
-    const verdict = verifier.verify(request, clientSecret, this.now());
+    const organizationId = typeof connection.settings?.organizationId === 'string' ? connection.settings.organizationId : undefined;
+    const verdict = verifier.verify(request, { connectionId, clientSecret, organizationId }, this.now());
     if (!verdict.ok) return { accepted: false, status: 401, reason: verdict.reason };
     // One row per delivery (kept with the idempotency keys): a second arrival is a replay.
-    const fresh = (await this.db.query(`INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, 'webhook') ON CONFLICT (key) DO NOTHING RETURNING key`, [
-      `webhook:${connectionId}:${verifier.deliveryId(request)}`,
-    ])) as unknown[];
-    if (fresh.length === 0) return { accepted: false, status: 409, reason: 'replayed delivery' };
+    // Where a delivery names several changes (Salesforce), it is a replay only when every one was seen.
+    const ids = [verifier.deliveryId(request)].flat().map((id) => `webhook:${connectionId}:${id}`);
+    const fresh = (await this.db.query(
+      `INSERT INTO idempotency_keys (key, request_hash) SELECT k, 'webhook' FROM unnest($1::text[]) AS k ON CONFLICT (key) DO NOTHING RETURNING key`,
+      [ids],
+    )) as unknown[];
+    if (fresh.length === 0) {
+      if (verifier.replays === 'acknowledge') return { accepted: true, replayed: true, remoteTypes: verdict.remoteTypes, reply: verdict.reply };
+      return { accepted: false, status: 409, reason: 'replayed delivery' };
+    }
     const { run } = await this.runs.trigger(connectionId, 'INCREMENTAL');
-    return { accepted: true, runId: run.id, remoteTypes: verdict.remoteTypes };
+    return { accepted: true, runId: run.id, remoteTypes: verdict.remoteTypes, reply: verdict.reply };
   }
 }

@@ -5,13 +5,13 @@
  * https://developers.hubspot.com/docs/apps/legacy-apps/authentication/validating-requests
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { WebhookRequest, WebhookVerdict, WebhookVerifier } from '../crm-module';
+import type { WebhookRequest, WebhookSecrets, WebhookVerdict, WebhookVerifier } from '../crm-module';
 
 const MAX_AGE_MS = 5 * 60_000;
 const OBJECT_TYPES: Record<string, string> = { contact: 'contacts', company: 'companies' };
 
 export const hubspotWebhooks: WebhookVerifier = {
-  verify(req: WebhookRequest, clientSecret: string, now: number): WebhookVerdict {
+  verify(req: WebhookRequest, { clientSecret }: WebhookSecrets, now: number): WebhookVerdict {
     const signature = req.headers['x-hubspot-signature-v3'];
     const timestamp = Number(req.headers['x-hubspot-request-timestamp']);
     if (!signature) return { ok: false, reason: 'missing X-HubSpot-Signature-v3' };

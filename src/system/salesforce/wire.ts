@@ -121,7 +121,13 @@ export async function fetchSalesforceToken(options: TokenFetchOptions): Promise<
   }
   const token = parseWire(TokenResponse, body, 'token answer');
   options.onSession(token.instance_url.replace(/\/+$/, ''));
-  return { accessToken: token.access_token, expiresAt: new Date(Date.now() + SESSION_LIFETIME_MS).toISOString() };
+  // The identity URL ends `/<orgId>/<userId>` (crm-wire.md §1): outbound messages are checked against that org.
+  const organizationId = token.id.split('/').at(-2);
+  return {
+    accessToken: token.access_token,
+    expiresAt: new Date(Date.now() + SESSION_LIFETIME_MS).toISOString(),
+    ...(organizationId ? { organizationId } : {}),
+  };
 }
 
 export function salesforceWire(options: TokenFetchOptions): VendorWire {
