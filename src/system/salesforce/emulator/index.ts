@@ -23,6 +23,7 @@ import { SALESFORCE_DESCRIPTOR, SESSION_LIFETIME_MS } from '../descriptor';
 import { BulkJobs } from './bulk-jobs';
 import { notFound, restError, SfHttpError } from './errors';
 import { tokenEndpoint } from './oauth';
+import { OutboundMessenger } from './outbound-messages';
 import type { Org, Route } from './org';
 import { bulkRoutes } from './routes-bulk';
 import { compositeRoutes } from './routes-composite';
@@ -41,6 +42,7 @@ export class SalesforceEmulator implements VendorEmulator {
   readonly name = 'salesforce';
   readonly dailyLimit = 15_000;
   readonly org: Org;
+  readonly outbound: OutboundMessenger;
   private lastQuota: QuotaState;
 
   constructor(
@@ -50,6 +52,8 @@ export class SalesforceEmulator implements VendorEmulator {
     const stamp = new MonotonicStamp(ctx.clock);
     this.lastQuota = { used: 0, limit: this.dailyLimit, resetsAt: 0 };
     this.org = { store: new SObjectStore(stamp), clock: ctx.clock, stamp, jobs: new BulkJobs(), cursors: new Map(), quota: () => this.lastQuota };
+    this.outbound = new OutboundMessenger(ctx, ownUrl);
+    this.org.store.onWrite = (type, record) => this.outbound.record(type, record);
   }
 
   isExempt(req: EmulatorRequest): boolean {
@@ -97,6 +101,7 @@ export class SalesforceEmulator implements VendorEmulator {
   }
 
   reset(): void {
+    this.outbound.stop();
     this.org.store.reset();
     this.org.jobs.reset();
     this.org.cursors.clear();
@@ -148,6 +153,9 @@ export async function startSalesforceEmulator(options: EmulatorStartOptions = {}
     server: running,
     seed: (people) => seedPeople(vendor.org.store, people),
     fields,
-    close: () => running.close(),
+    close: () => {
+      vendor.outbound.stop();
+      return running.close();
+    },
   };
 }

@@ -19,6 +19,8 @@ export class SObjectStore {
   private tables: Tables = new Map(OBJECT_NAMES.map((n) => [n, new Map()]));
   private ids = new IdFactory();
   private rawCounter = 0;
+  /** Told of every record an API write created or updated (not raw inserts), for outbound messages. */
+  onWrite: ((type: ObjectName, record: SRecord) => void) | undefined;
 
   constructor(private stamp: MonotonicStamp) {}
 
@@ -66,7 +68,9 @@ export class SObjectStore {
     });
     const problems = this.check(schema, record, id);
     if (problems.length) return { ok: false, errors: problems };
-    this.table(type).set(id, withName(type, record));
+    const stored = withName(type, record);
+    this.table(type).set(id, stored);
+    this.onWrite?.(type, stored);
     return { ok: true, id, created: true };
   }
 
@@ -83,7 +87,9 @@ export class SObjectStore {
     const record: SRecord = { ...existing, ...values.record, LastModifiedDate: now, LastModifiedById: USER_ID, SystemModstamp: now };
     const problems = this.check(schema, record, key);
     if (problems.length) return { ok: false, id: key, errors: problems };
-    this.table(type).set(key, withName(type, record));
+    const stored = withName(type, record);
+    this.table(type).set(key, stored);
+    this.onWrite?.(type, stored);
     return { ok: true, id: key, created: false };
   }
 
