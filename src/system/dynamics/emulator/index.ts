@@ -24,7 +24,10 @@ export async function startDynamicsEmulator(options: EmulatorStartOptions = {}):
     server,
     seed: (people: DemoPerson[]) => seedPeople(state, people),
     fields,
-    close: () => server.close(),
+    close: () => {
+      state.webhooks.stop();
+      return server.close();
+    },
   };
 }
 

@@ -45,6 +45,8 @@ const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
 export class EntityStore {
   private rows = new Map<string, Row>();
   private tombstones: Tombstone[] = [];
+  /** Told of every API write (not raw inserts), for webhook delivery. */
+  onChange: ((message: 'Create' | 'Update' | 'Delete', row: Row) => void) | undefined;
 
   constructor(
     readonly set: DataverseEntitySet,
@@ -85,6 +87,7 @@ export class EntityStore {
     this.rows.set(key, row);
     // A key re-created after a delete must not be reported deleted after its re-creation.
     this.tombstones = this.tombstones.filter((t) => t.id !== key);
+    this.onChange?.('Create', row);
     return row;
   }
 
@@ -96,12 +99,14 @@ export class EntityStore {
     this.derive(body);
     const next: Row = { ...row, version, body };
     this.rows.set(row.key, next);
+    this.onChange?.('Update', next);
     return next;
   }
 
   delete(row: Row): void {
     this.rows.delete(row.key);
     this.tombstones.push({ id: row.key, version: this.versions.next() });
+    this.onChange?.('Delete', row);
   }
 
   /** Stores a body exactly as given (tests plant malformed rows); only the rowversion is ours. */

@@ -71,6 +71,7 @@ export class DataverseEmulator implements VendorEmulator {
   }
 
   reset(): void {
+    this.state.webhooks.stop();
     for (const store of Object.values(this.state.stores)) store.clear();
     this.window = [];
   }
