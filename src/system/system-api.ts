@@ -34,6 +34,17 @@ export interface ChangePage {
   cursor: string;
 }
 
+/** One page of a bulk export. */
+export interface BulkPage {
+  records: RemoteRecord[];
+  /**
+   * Where the export goes on after this page (pass it back as `resumeFrom`); absent on the
+   * last page. Opaque and vendor-specific: a Salesforce query job and its next locator, a
+   * HubSpot `after`, a Dataverse next link.
+   */
+  resume?: string;
+}
+
 export interface OutboundRecord {
   /** Set when the record is already linked in this CRM: written by id. */
   remoteId?: string;
@@ -79,6 +90,11 @@ export interface ListOptions {
   pageSize?: number;
 }
 
+export interface BulkOptions extends ListOptions {
+  /** A page's `resume` from an earlier export of the same object and fields: the export continues after that page. */
+  resumeFrom?: string;
+}
+
 export interface SystemAdapter {
   readonly kind: CrmKind;
   readonly apiVersion: string;
@@ -87,8 +103,12 @@ export interface SystemAdapter {
   getUsage(): Promise<ApiUsage>;
   /** Records changed after `cursor` (null: from the beginning), oldest first, page by page. */
   listChanged(remoteType: string, cursor: string | null, options: ListOptions): AsyncIterable<ChangePage>;
-  /** Every record of the object, for initial loads and full refreshes. */
-  bulkExport(remoteType: string, options: ListOptions): AsyncIterable<RemoteRecord[]>;
+  /**
+   * Every record of the object, for initial loads and full refreshes, page by page; from
+   * `options.resumeFrom` only the records after that page. A malformed token is refused
+   * (VALIDATION, INVALID_RESUME_TOKEN); one whose vendor state is gone starts over.
+   */
+  bulkExport(remoteType: string, options: BulkOptions): AsyncIterable<BulkPage>;
   /**
    * The vendor field names the object has right now (Salesforce describe, HubSpot properties,
    * Dataverse attribute metadata), for the schema-drift check before a run reads with them.

@@ -69,8 +69,8 @@ describe('describeFields on the vendors’ metadata paths', () => {
     expect(await hubspot.describeFields('contacts')).not.toContain('jobtitle');
     // As on HubSpot, a deleted property asked for is left out of records (not a null), and writing it is refused.
     for await (const page of hubspot.bulkExport('contacts', { fields: ['email', 'jobtitle'] })) {
-      expect(page.length).toBeGreaterThan(0);
-      for (const record of page) expect('jobtitle' in record.fields).toBe(false);
+      expect(page.records.length).toBeGreaterThan(0);
+      for (const record of page.records) expect('jobtitle' in record.fields).toBe(false);
     }
     const someone = (await emulatorRecords(h, 'HUBSPOT', 'contacts'))[0]!;
     const [refused] = await hubspot.upsert('contacts', [

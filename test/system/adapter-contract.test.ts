@@ -118,7 +118,7 @@ for (const kind of registeredCrms()) {
 
     it('exports every record in bulk', async () => {
       const batches = await drain(adapter.bulkExport(f.contactType, { fields: f.fields }));
-      expect(batches.flat().map((r) => r.remoteId)).toEqual(expect.arrayContaining(created));
+      expect(batches.flatMap((b) => b.records).map((r) => r.remoteId)).toEqual(expect.arrayContaining(created));
     });
 
     it('archives, and the archive shows as a deleted change', async () => {

@@ -64,7 +64,7 @@ export async function reconcileConnection(db: DataSource, connection: Connection
       );
       const seen = new Set<string>();
       for await (const page of adapter.bulkExport(mapper.remoteType, { fields: mapper.remoteFields })) {
-        for (const remote of page) {
+        for (const remote of page.records) {
           if (remote.deleted) continue;
           seen.add(remote.remoteId);
           const link = links.get(remote.remoteId);

@@ -14,6 +14,7 @@ import { logError } from '../health/error-log';
 import { mappersFor } from '../mapping/registry';
 import type { RecordMapper } from '../mapping/field-map';
 import { SyncRunEntity, type ConnectionEntity, type PlannedChange } from '../store/entities';
+import { clearBulkCheckpoints, forgetBulkCheckpoint, loadBulkStart, saveBulkCheckpoint } from './bulk-checkpoint';
 import { applyInboundPage, type PageOutcome } from './inbound';
 import { deliverOutbox } from './outbound';
 import { gateFullRun, recordPassingTestBatch, testBatchPassed } from './run-gate';
@@ -45,6 +46,11 @@ interface StopReason {
   quota: boolean;
 }
 
+/** Work committed in the transaction of a page's last slice: where the read stands after that page. */
+type Checkpoint = (m: EntityManager) => Promise<void>;
+/** What the last slice's transaction commits besides its records, given how many of them it read. */
+type SliceCommit = (m: EntityManager, sliceRead: number) => Promise<void>;
+
 /** Thrown inside a dry run's transaction so nothing it did is kept. */
 class DryRunRollback extends Error {}
 
@@ -66,6 +72,8 @@ export class SyncEngine {
     const owners = await this.loadOwners();
     let stopped: StopReason | undefined;
     let drift: string | undefined;
+    /** Every object was read: a BULK run's checkpoints go when it ends (bulk-checkpoint.ts). */
+    let pulled = false;
     // A heartbeat between pages too, so a long vendor call is not mistaken for a dead worker.
     const heartbeat = setInterval(
       () => void db.query(`UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1`, [run.id]).catch(() => undefined),
@@ -86,6 +94,7 @@ export class SyncEngine {
         }
       };
       await (run.dryRun ? this.rolledBack(pullAll) : pullAll());
+      pulled = true;
       // A test batch is its first 10 records, not the connection's whole outbox (see testBatch).
       if (!run.dryRun && run.mode !== 'TEST_BATCH') {
         const delivered = await deliverOutbox(db, connection, adapter, run.id);
@@ -104,7 +113,8 @@ export class SyncEngine {
     // A spent quota ends the run PARTIAL (the rest waits for the reset), never SUCCEEDED.
     // Schema drift leaves the run PARTIAL: mapped fields were skipped (never a retry: a person must act).
     const status = stopped ? (stopped.quota || totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED') : totals.failed > 0 || drift ? 'PARTIAL' : 'SUCCEEDED';
-    return this.finish(run, status, totals, adapter.stats.apiCalls - callsBefore, stopped?.message ?? (drift ? `SCHEMA: ${drift}` : null));
+    const readComplete = pulled && run.mode === 'BULK' && !run.dryRun;
+    return this.finish(run, status, totals, adapter.stats.apiCalls - callsBefore, stopped?.message ?? (drift ? `SCHEMA: ${drift}` : null), readComplete);
   }
 
   /** The gate's test batch: this run's first 10 records end to end, in TEST_BATCH mode, before its full pass. */
@@ -141,22 +151,60 @@ export class SyncEngine {
       planned,
     };
     const options = { fields: mapper.remoteFields };
-    const apply = async (records: RemoteRecord[], cursor?: string) => {
+    const apply = async (records: RemoteRecord[], checkpoint: Checkpoint) => {
       const batch = run.mode === 'TEST_BATCH' ? records.slice(0, Math.max(0, TEST_BATCH_SIZE - totals.read)) : records;
-      const outcome = await this.applyPage(ctx, batch, run.dryRun || run.mode === 'TEST_BATCH' ? undefined : cursor);
+      const outcome = await this.applyPage(ctx, batch, run.dryRun || run.mode === 'TEST_BATCH' ? undefined : checkpoint, totals.read);
       totals.read += outcome.read;
       totals.quarantined += outcome.quarantined;
       await this.progress(run, totals, run.progress, adapter.stats.apiCalls - callsBefore);
       return run.mode !== 'TEST_BATCH' || totals.read < TEST_BATCH_SIZE;
     };
-    if (run.mode === 'BULK') {
-      for await (const records of adapter.bulkExport(mapper.remoteType, options)) await apply(records);
-      return;
-    }
+    if (run.mode === 'BULK') return this.pullBulk(run, connection.id, adapter, mapper, apply);
     const cursor = await this.cursor(connection.id, mapper.remoteType);
     for await (const page of adapter.listChanged(mapper.remoteType, cursor, options)) {
-      if (!(await apply(page.records, page.cursor))) break;
+      const saveCursor: Checkpoint = (m) =>
+        m.query(
+          `INSERT INTO sync_cursors (connection_id, remote_type, cursor) VALUES ($1, $2, $3)
+           ON CONFLICT (connection_id, remote_type) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
+          [connection.id, mapper.remoteType, page.cursor],
+        );
+      if (!(await apply(page.records, saveCursor))) break;
     }
+  }
+
+  /**
+   * One object's bulk read, continued from the checkpoint an unfinished BULK run of the
+   * connection left (bulk-checkpoint.ts): each page commits the adapter's resume token with
+   * its records. Dry runs neither use nor leave checkpoints.
+   */
+  private async pullBulk(
+    run: SyncRunEntity,
+    connectionId: string,
+    adapter: SystemAdapter,
+    mapper: RecordMapper,
+    apply: (records: RemoteRecord[], checkpoint: Checkpoint) => Promise<boolean>,
+  ): Promise<void> {
+    const { db } = this.deps;
+    const fields = mapper.remoteFields;
+    const start = run.dryRun ? ({ kind: 'FRESH' } as const) : await loadBulkStart(db, connectionId, mapper.remoteType, fields);
+    if (start.kind === 'DONE') return;
+    const read = async (resumeFrom?: string) => {
+      for await (const page of adapter.bulkExport(mapper.remoteType, { fields, resumeFrom }))
+        await apply(page.records, (m) => saveBulkCheckpoint(m, connectionId, mapper.remoteType, fields, page.resume));
+    };
+    if (start.kind === 'RESUME') {
+      this.deps.log?.('info', 'bulk read resumes from a checkpoint', { runId: run.id, connectionId, remoteType: mapper.remoteType });
+      try {
+        await read(start.token);
+      } catch (err) {
+        // A token the adapter cannot use (another version wrote it) costs a full read, not a run that can never succeed.
+        if (!(err instanceof SystemError && err.code === 'INVALID_RESUME_TOKEN')) throw err;
+        await forgetBulkCheckpoint(db, connectionId, mapper.remoteType);
+        await read();
+      }
+    } else await read();
+    // An export whose last page came empty has not marked the object read yet.
+    if (!run.dryRun) await saveBulkCheckpoint(db, connectionId, mapper.remoteType, fields, undefined);
   }
 
   /**
@@ -176,33 +224,43 @@ export class SyncEngine {
   }
 
   /**
-   * One page, one transaction per slice of at most TRANSACTION_RECORDS: the cursor commits with
-   * the last slice, so a crash between slices re-reads the page and the content hashes skip what
-   * was applied. Small transactions keep locks and memory bounded on a 10,000-row bulk page.
+   * One page, one transaction per slice of at most TRANSACTION_RECORDS: the checkpoint (cursor
+   * or bulk resume token) and the run's records_read commit with the last slice, so a crash
+   * between slices re-reads the page and the content hashes skip what was applied, and a run
+   * cut short counts exactly the pages its checkpoint covers. Small transactions keep locks
+   * and memory bounded on a 10,000-row bulk page.
    */
-  private async applyPage(ctx: Parameters<typeof applyInboundPage>[1], records: RemoteRecord[], cursor: string | undefined): Promise<PageOutcome> {
+  private async applyPage(
+    ctx: Parameters<typeof applyInboundPage>[1],
+    records: RemoteRecord[],
+    checkpoint: Checkpoint | undefined,
+    readBefore: number,
+  ): Promise<PageOutcome> {
     const outcome: PageOutcome = { read: 0, applied: 0, unchanged: 0, quarantined: 0, deleted: 0 };
     for (let i = 0; i < records.length || i === 0; i += TRANSACTION_RECORDS) {
       const last = i + TRANSACTION_RECORDS >= records.length;
-      const slice = await this.applySlice(ctx, records.slice(i, i + TRANSACTION_RECORDS), last ? cursor : undefined);
+      const readSoFar = readBefore + outcome.read;
+      const commit: SliceCommit | undefined =
+        last && checkpoint
+          ? async (m, sliceRead) => {
+              await checkpoint(m);
+              await m.query(`UPDATE sync_runs SET records_read = $2 WHERE id = $1`, [ctx.runId, readSoFar + sliceRead]);
+            }
+          : undefined;
+      const slice = await this.applySlice(ctx, records.slice(i, i + TRANSACTION_RECORDS), commit);
       for (const k of Object.keys(outcome) as Array<keyof PageOutcome>) outcome[k] += slice[k];
     }
     return outcome;
   }
 
-  private async applySlice(ctx: Parameters<typeof applyInboundPage>[1], records: RemoteRecord[], cursor: string | undefined): Promise<PageOutcome> {
+  private async applySlice(ctx: Parameters<typeof applyInboundPage>[1], records: RemoteRecord[], commit: SliceCommit | undefined): Promise<PageOutcome> {
     const dry = dryRunScope.getStore();
     if (dry) return applyInboundPage(dry, ctx, records);
     let outcome: PageOutcome | undefined;
     try {
       await this.deps.db.transaction(async (m) => {
         outcome = await applyInboundPage(m, ctx, records);
-        if (cursor !== undefined)
-          await m.query(
-            `INSERT INTO sync_cursors (connection_id, remote_type, cursor) VALUES ($1, $2, $3)
-             ON CONFLICT (connection_id, remote_type) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
-            [ctx.connectionId, ctx.mapper.remoteType, cursor],
-          );
+        if (commit) await commit(m, outcome.read);
       });
     } catch (err) {
       if (!(err instanceof DryRunRollback)) throw err;
@@ -281,24 +339,35 @@ export class SyncEngine {
     this.deps.events.publish(TOPICS.SYNC_RUN_UPDATED, run);
   }
 
-  private async finish(run: SyncRunEntity, status: SyncRunEntity['status'], totals: RunTotals, apiCalls: number, error: string | null): Promise<SyncRunEntity> {
+  /** `readComplete`: a BULK run read every object, so its checkpoints go with its end (one transaction: a crash keeps both or neither). */
+  private async finish(
+    run: SyncRunEntity,
+    status: SyncRunEntity['status'],
+    totals: RunTotals,
+    apiCalls: number,
+    error: string | null,
+    readComplete = false,
+  ): Promise<SyncRunEntity> {
     const { db } = this.deps;
-    await db.query(
-      `UPDATE sync_runs SET status = $2, finished_at = now(), progress = CASE WHEN $2 = 'SUCCEEDED' THEN 1 ELSE progress END,
+    await db.transaction(async (m) => {
+      if (readComplete) await clearBulkCheckpoints(m, run.connectionId);
+      await m.query(
+        `UPDATE sync_runs SET status = $2, finished_at = now(), progress = CASE WHEN $2 = 'SUCCEEDED' THEN 1 ELSE progress END,
          records_read = $3, records_written = $4, records_failed = $5, records_quarantined = $6, api_calls = $7, error = $8,
          planned_changes = $9 WHERE id = $1`,
-      [
-        run.id,
-        status,
-        totals.read,
-        totals.written,
-        totals.failed,
-        totals.quarantined,
-        apiCalls,
-        error,
-        run.plannedChanges ? JSON.stringify(run.plannedChanges) : null,
-      ],
-    );
+        [
+          run.id,
+          status,
+          totals.read,
+          totals.written,
+          totals.failed,
+          totals.quarantined,
+          apiCalls,
+          error,
+          run.plannedChanges ? JSON.stringify(run.plannedChanges) : null,
+        ],
+      );
+    });
     if (status === 'SUCCEEDED' && !run.dryRun) await db.query(`UPDATE connections SET last_successful_sync_at = now() WHERE id = $1`, [run.connectionId]);
     const done = await db.getRepository(SyncRunEntity).findOneByOrFail({ id: run.id });
     this.deps.events.publish(TOPICS.SYNC_RUN_UPDATED, done);

@@ -4,11 +4,12 @@ import type {
   AdapterOptions,
   AdapterStats,
   ApiUsage,
+  BulkOptions,
+  BulkPage,
   ChangePage,
   ConnectionTestResult,
   ListOptions,
   OutboundRecord,
-  RemoteRecord,
   SystemAdapter,
   TokenInfo,
   WriteResult,
@@ -56,7 +57,7 @@ export class DynamicsAdapter implements SystemAdapter {
     return listChanges(this.client, entitySetOf(remoteType), cursor, options);
   }
 
-  bulkExport(remoteType: string, options: ListOptions): AsyncIterable<RemoteRecord[]> {
+  bulkExport(remoteType: string, options: BulkOptions): AsyncIterable<BulkPage> {
     return exportAll(this.client, entitySetOf(remoteType), options);
   }
 

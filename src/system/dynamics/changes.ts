@@ -8,7 +8,7 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/use-change-tracking-synchronize-data-external-systems
  */
 import { SystemError } from '../errors';
-import type { ChangePage, ListOptions, RemoteRecord } from '../system-api';
+import type { BulkOptions, BulkPage, ChangePage, ListOptions } from '../system-api';
 import type { DataverseClient } from './client';
 import { decodeCursor, deltaTokenOf, encodeCursor } from './cursor';
 import { DATAVERSE_ENTITIES, DATAVERSE_LIMITS, DYNAMICS_DESCRIPTOR, type SyncedEntitySet } from './descriptor';
@@ -42,18 +42,35 @@ export async function* listChanges(client: DataverseClient, set: SyncedEntitySet
       continue;
     }
     const token = page.deltaLink ? deltaTokenOf(page.deltaLink) : undefined;
-    if (!token) throw new SystemError('DATA_FORMAT', 'NO_DELTA_LINK', `Dataverse ended a tracked ${set} query without an @odata.deltaLink (is change tracking enabled on the table?)`);
+    if (!token)
+      throw new SystemError(
+        'DATA_FORMAT',
+        'NO_DELTA_LINK',
+        `Dataverse ended a tracked ${set} query without an @odata.deltaLink (is change tracking enabled on the table?)`,
+      );
     yield { records, cursor: encodeCursor({ kind: 'delta', token }) };
     return;
   }
 }
 
-export async function* exportAll(client: DataverseClient, set: SyncedEntitySet, options: ListOptions): AsyncIterable<RemoteRecord[]> {
-  let link: string | undefined = `${set}?${selectQuery(requestedColumns(set, options.fields))}`;
+/** A next link of this entity set's collection (the base only parses the path; nothing is fetched from it). */
+function linksTo(client: DataverseClient, set: SyncedEntitySet, link: string): boolean {
+  try {
+    return new URL(client.relative(link), 'http://dataverse.invalid').pathname.endsWith(`/${set}`);
+  } catch {
+    return false;
+  }
+}
+
+/** Plain paged queries; a page's resume token is the next link still to fetch (a path under the base URL). */
+export async function* exportAll(client: DataverseClient, set: SyncedEntitySet, options: BulkOptions): AsyncIterable<BulkPage> {
+  if (options.resumeFrom !== undefined && !linksTo(client, set, options.resumeFrom))
+    throw new SystemError('VALIDATION', 'INVALID_RESUME_TOKEN', `a Dataverse bulk export of ${set} resumes from a next link of ${set}`);
+  let link: string | undefined = options.resumeFrom ?? `${set}?${selectQuery(requestedColumns(set, options.fields))}`;
   while (link) {
     const page = await client.page(link, { maxPageSize: pageSizeOf(options) });
     const now = Date.now();
-    yield page.value.map((row) => normalizeRow(set, row, now).record);
-    link = page.nextLink;
+    link = page.nextLink ? client.relative(page.nextLink) : undefined;
+    yield { records: page.value.map((row) => normalizeRow(set, row, now).record), resume: link };
   }
 }

@@ -4,11 +4,12 @@ import type {
   AdapterOptions,
   AdapterStats,
   ApiUsage,
+  BulkOptions,
+  BulkPage,
   ChangePage,
   ConnectionTestResult,
   ListOptions,
   OutboundRecord,
-  RemoteRecord,
   SystemAdapter,
   TokenInfo,
   WriteResult,
@@ -59,15 +60,18 @@ export class HubspotAdapter implements SystemAdapter {
     return listChanges(this.client, objectOf(remoteType), cursor, options);
   }
 
-  async *bulkExport(remoteType: string, options: ListOptions): AsyncIterable<RemoteRecord[]> {
+  /** The list endpoint page by page; a page's resume token is the `after` of the next one (HubSpot's paging cursor keeps no server state). */
+  async *bulkExport(remoteType: string, options: BulkOptions): AsyncIterable<BulkPage> {
     const object = objectOf(remoteType);
     const properties = requestedProperties(object, options.fields);
     const limit = Math.max(1, Math.min(options.pageSize ?? HUBSPOT_LIMITS.listPage, HUBSPOT_LIMITS.listPage));
-    let after: string | undefined;
+    if (options.resumeFrom !== undefined && !/^[\x21-\x7e]{1,512}$/.test(options.resumeFrom))
+      throw new SystemError('VALIDATION', 'INVALID_RESUME_TOKEN', 'a HubSpot bulk export resumes from a list page `after` value');
+    let after = options.resumeFrom;
     do {
       const page = await this.client.listPage(object, { limit, after, properties });
-      yield page.results.map((wire) => normalize(object, HUBSPOT_OBJECTS[object].stampProperty, wire).record);
       after = page.nextAfter;
+      yield { records: page.results.map((wire) => normalize(object, HUBSPOT_OBJECTS[object].stampProperty, wire).record), resume: after };
     } while (after);
   }
 

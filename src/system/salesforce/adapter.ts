@@ -3,7 +3,7 @@
  * on the shared HttpTransport, so limits, retries and the 401 refresh are Junction's.
  */
 import { SystemError } from '../errors';
-import type { AdapterOptions, AdapterStats, ApiUsage, ChangePage, ConnectionTestResult, ListOptions, OutboundRecord, RemoteRecord, SystemAdapter, TokenInfo, WriteResult } from '../system-api';
+import type { AdapterOptions, AdapterStats, ApiUsage, BulkOptions, BulkPage, ChangePage, ConnectionTestResult, ListOptions, OutboundRecord, SystemAdapter, TokenInfo, WriteResult } from '../system-api';
 import { bulkExport } from './bulk-export';
 import { bulkUpsertRecords } from './bulk-ingest';
 import { SalesforceRest } from './client';
@@ -58,7 +58,7 @@ export class SalesforceAdapter implements SystemAdapter {
     return listChanged(this.rest, remoteType, cursor, options);
   }
 
-  bulkExport(remoteType: string, options: ListOptions): AsyncIterable<RemoteRecord[]> {
+  bulkExport(remoteType: string, options: BulkOptions): AsyncIterable<BulkPage> {
     return bulkExport(this.rest, remoteType, options);
   }
 

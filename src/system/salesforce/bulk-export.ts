@@ -6,7 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { SystemError } from '../errors';
-import type { ListOptions, RemoteRecord } from '../system-api';
+import type { BulkOptions, BulkPage } from '../system-api';
 import type { SalesforceRest } from './client';
 import { BULK_RESULTS_PAGE } from './descriptor';
 import { assertApiName, selectList, toRemoteRecord } from './records';
@@ -61,27 +61,68 @@ export async function waitForJob(rest: SalesforceRest, kind: 'query' | 'ingest',
   }
 }
 
-export async function* bulkExport(rest: SalesforceRest, remoteType: string, options: ListOptions): AsyncIterable<RemoteRecord[]> {
+/** Where a query job's reading stopped: the job and the locator of its next results page. */
+interface QueryResume {
+  job: string;
+  locator: string;
+}
+
+function parseResume(token: string): QueryResume {
+  try {
+    const value = JSON.parse(token) as Partial<QueryResume>;
+    if (typeof value.job === 'string' && /^\w+$/.test(value.job) && typeof value.locator === 'string' && value.locator)
+      return { job: value.job, locator: value.locator };
+  } catch {
+    // Falls through to the typed refusal below.
+  }
+  throw new SystemError('VALIDATION', 'INVALID_RESUME_TOKEN', 'a Salesforce bulk export resumes from a query job id and results locator');
+}
+
+async function createQueryJob(rest: SalesforceRest, soql: string): Promise<string> {
+  const created = await rest.call({ method: 'POST', path: '/jobs/query', body: { operation: 'query', query: soql }, idempotent: false });
+  const job = parseWire(BulkJobInfo, created.body, 'bulk job info');
+  await waitForJob(rest, 'query', job.id);
+  return job.id;
+}
+
+/**
+ * A resume reads on from the job's locator: a completed job's results stay readable for
+ * days. A job that is gone (deleted, or expired) answers 404, and the export starts over
+ * with a new job. The job is deleted once its last page is read; an export that stops
+ * early keeps it, so a later attempt can resume (Salesforce removes it after 7 days).
+ */
+export async function* bulkExport(rest: SalesforceRest, remoteType: string, options: BulkOptions): AsyncIterable<BulkPage> {
   const select = selectList(options.fields);
   [remoteType, ...select].forEach(assertApiName);
+  const from = options.resumeFrom === undefined ? undefined : parseResume(options.resumeFrom);
   const types = await describeTypes(rest, remoteType);
-  const created = await rest.call({ method: 'POST', path: '/jobs/query', body: { operation: 'query', query: `SELECT ${select.join(', ')} FROM ${remoteType}` }, idempotent: false });
-  const job = parseWire(BulkJobInfo, created.body, 'bulk job info');
+  const soql = `SELECT ${select.join(', ')} FROM ${remoteType}`;
+  let jobId: string;
+  let locator: string | undefined;
+  if (from && (await jobReadable(rest, from.job))) [jobId, locator] = [from.job, from.locator];
+  else jobId = await createQueryJob(rest, soql);
+  const pageSize = options.pageSize ?? BULK_RESULTS_PAGE;
+  do {
+    const query = `maxRecords=${pageSize}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
+    const answer = await rest.get<string>(`/jobs/query/${jobId}/results?${query}`, { accept: 'text/csv' });
+    if (typeof answer.body !== 'string' && answer.body !== undefined) throw new SystemError('DATA_FORMAT', 'MALFORMED_RESPONSE', 'bulk results were not CSV');
+    const rows = parseCsv(answer.body ?? '');
+    const next = answer.headers.get('sforce-locator');
+    locator = next && next !== 'null' ? next : undefined;
+    const resume = locator ? JSON.stringify({ job: jobId, locator } satisfies QueryResume) : undefined;
+    if (rows.length) yield { records: rows.map((row) => toRemoteRecord(remoteType, typedRow(row, types))), resume };
+  } while (locator);
+  // Completed jobs are kept for 7 days otherwise; cleaning up is courtesy, not correctness.
+  await rest.call({ method: 'DELETE', path: `/jobs/query/${jobId}` }).catch(() => undefined);
+}
+
+/** The job still exists and has completed (a job that is gone answers 404: the caller starts over). */
+async function jobReadable(rest: SalesforceRest, id: string): Promise<boolean> {
   try {
-    await waitForJob(rest, 'query', job.id);
-    const pageSize = options.pageSize ?? BULK_RESULTS_PAGE;
-    let locator: string | undefined;
-    do {
-      const query = `maxRecords=${pageSize}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
-      const answer = await rest.get<string>(`/jobs/query/${job.id}/results?${query}`, { accept: 'text/csv' });
-      if (typeof answer.body !== 'string' && answer.body !== undefined) throw new SystemError('DATA_FORMAT', 'MALFORMED_RESPONSE', 'bulk results were not CSV');
-      const rows = parseCsv(answer.body ?? '');
-      if (rows.length) yield rows.map((row) => toRemoteRecord(remoteType, typedRow(row, types)));
-      const next = answer.headers.get('sforce-locator');
-      locator = next && next !== 'null' ? next : undefined;
-    } while (locator);
-  } finally {
-    // Completed jobs are kept for 7 days otherwise; cleaning up is courtesy, not correctness.
-    await rest.call({ method: 'DELETE', path: `/jobs/query/${job.id}` }).catch(() => undefined);
+    await waitForJob(rest, 'query', id);
+    return true;
+  } catch (err) {
+    if (err instanceof SystemError && err.errorClass === 'NOT_FOUND') return false;
+    throw err;
   }
 }

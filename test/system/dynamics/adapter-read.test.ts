@@ -99,11 +99,29 @@ describe('bulkExport', () => {
     emu.seed(demoPeople(7));
     const before = (await stats(emu)).requests;
     const batches = await collect(adapter.bulkExport('contacts', { fields: ['emailaddress1'], pageSize: 3 }));
-    expect(batches.map((b) => b.length)).toEqual([3, 3, 1]);
+    expect(batches.map((b) => b.records.length)).toEqual([3, 3, 1]);
     expect((await stats(emu)).requests - before).toBe(3);
-    expect(new Set(batches.flat().map((r) => r.fields.emailaddress1)).size).toBe(7);
-    const accounts = (await collect(adapter.bulkExport('accounts', { fields: ['name', 'websiteurl'] }))).flat();
+    expect(new Set(batches.flatMap((b) => b.records).map((r) => r.fields.emailaddress1)).size).toBe(7);
+    const accounts = (await collect(adapter.bulkExport('accounts', { fields: ['name', 'websiteurl'] }))).flatMap((p) => p.records);
     expect(accounts.length).toBeGreaterThan(0);
     expect(accounts[0]!.fields).toHaveProperty('websiteurl');
+  });
+
+  it('resumes from a next link with exactly the records after that page', async () => {
+    emu.seed(demoPeople(7));
+    const full = await collect(adapter.bulkExport('contacts', { fields: ['emailaddress1'], pageSize: 3 }));
+    expect(full.map((p) => p.resume === undefined)).toEqual([false, false, true]);
+    const before = (await stats(emu)).requests;
+    const rest = await collect(adapter.bulkExport('contacts', { fields: ['emailaddress1'], pageSize: 3, resumeFrom: full[0]!.resume }));
+    expect((await stats(emu)).requests - before).toBe(2);
+    expect(rest.map((p) => p.records.length)).toEqual([3, 1]);
+    expect(rest.flatMap((p) => p.records.map((r) => r.remoteId))).toEqual(full.slice(1).flatMap((p) => p.records.map((r) => r.remoteId)));
+  });
+
+  it('refuses a resume token that is not a next link of the same table', async () => {
+    emu.seed(demoPeople(4));
+    const [first] = await collect(adapter.bulkExport('accounts', { fields: ['name'], pageSize: 1 }));
+    const err = await collect(adapter.bulkExport('contacts', { fields: ['emailaddress1'], resumeFrom: first!.resume })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ errorClass: 'VALIDATION', code: 'INVALID_RESUME_TOKEN' });
   });
 });

@@ -41,7 +41,7 @@ describe('tokens', () => {
 
     await admin(emu, 'POST', 'faults', { expireTokens: true });
     const pages = await collect(adapter.bulkExport('contacts', { fields: ['emailaddress1'] }));
-    expect(pages.flat()).toHaveLength(3);
+    expect(pages.flatMap((p) => p.records)).toHaveLength(3);
     expect(tokens).toHaveLength(2);
     expect(tokens[1]!.accessToken).not.toBe(tokens[0]!.accessToken);
     expect((await stats(emu)).byStatus['401']).toBe(1);

@@ -152,11 +152,27 @@ describe('bulkExport', () => {
     emu.seed(demoPeople(250));
     const before = (await stats(emu)).requests;
     const pages = await collect(adapter.bulkExport('contacts', { fields: ['email', 'lastname'] }));
-    expect(pages.map((p) => p.length)).toEqual([100, 100, 50]);
+    expect(pages.map((p) => p.records.length)).toEqual([100, 100, 50]);
     expect((await stats(emu)).requests - before).toBe(3);
-    const all = pages.flat();
+    const all = pages.flatMap((p) => p.records);
     expect(new Set(all.map((r) => r.remoteId)).size).toBe(250);
     expect(Object.keys(all[0]!.fields).sort()).toEqual(['createdate', 'email', 'hs_object_id', 'junction_id', 'lastmodifieddate', 'lastname']);
     expect(adapter.stats.apiCalls).toBe(3);
+  });
+
+  it('resumes from a page token with exactly the records after that page', async () => {
+    emu.seed(demoPeople(250));
+    const full = await collect(adapter.bulkExport('contacts', { fields: ['email'] }));
+    expect(full.map((p) => p.resume === undefined)).toEqual([false, false, true]);
+    const before = (await stats(emu)).requests;
+    const rest = await collect(adapter.bulkExport('contacts', { fields: ['email'], resumeFrom: full[0]!.resume }));
+    expect((await stats(emu)).requests - before).toBe(2);
+    expect(rest.flatMap((p) => p.records.map((r) => r.remoteId))).toEqual(full.slice(1).flatMap((p) => p.records.map((r) => r.remoteId)));
+    expect(rest.at(-1)!.resume).toBeUndefined();
+  });
+
+  it('refuses a malformed resume token with a typed error', async () => {
+    const err = await collect(adapter.bulkExport('contacts', { fields: ['email'], resumeFrom: 'not a token' })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ errorClass: 'VALIDATION', code: 'INVALID_RESUME_TOKEN' });
   });
 });

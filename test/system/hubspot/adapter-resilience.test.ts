@@ -37,7 +37,7 @@ describe('tokens', () => {
     expect(tokens).toHaveLength(1);
     await admin(emu, 'POST', 'faults', { expireTokens: true });
     const pages = await collect(adapter.bulkExport('contacts', { fields: ['email'] }));
-    expect(pages.flat()).toHaveLength(3);
+    expect(pages.flatMap((p) => p.records)).toHaveLength(3);
     expect(tokens).toHaveLength(2);
     expect(tokens[1]!.accessToken).not.toBe(tokens[0]!.accessToken);
     expect((await stats(emu)).byStatus['401']).toBe(1);
@@ -100,7 +100,7 @@ describe('limits and faults', () => {
     const pending = collect(adapter.bulkExport('contacts', { fields: [] }));
     setTimeout(() => void admin(emu, 'DELETE', 'faults'), 30);
     const pages = await pending;
-    expect(pages.flat()).toHaveLength(2);
+    expect(pages.flatMap((p) => p.records)).toHaveLength(2);
     expect((await stats(emu)).byStatus['503']).toBeGreaterThanOrEqual(1);
   });
 

@@ -91,7 +91,7 @@ describe('bulkExport', () => {
     const before = adapter.stats.apiCalls;
     const batches = await collect(adapter.bulkExport('Lead', { fields: ['LastName', 'Company', 'NumberOfEmployees', 'Street'], pageSize: 150 }));
     expect(batches.length).toBe(Math.ceil(total / 150));
-    const records = batches.flat();
+    const records = batches.flatMap((b) => b.records);
     expect(records).toHaveLength(total);
     expect(new Set(records.map((r) => r.remoteId)).size).toBe(total);
     expect(records[0]!.fields.IsDeleted).toBe(false);
@@ -101,8 +101,39 @@ describe('bulkExport', () => {
     // describe + create + poll + one results call per page + delete.
     expect(adapter.stats.apiCalls - before).toBe(3 + batches.length + 1);
     const [planted] = await adapter.upsert('Lead', [{ junctionId: 'j-num', fields: { LastName: 'Num', Company: 'C', NumberOfEmployees: 42 } }]);
-    const again = (await collect(adapter.bulkExport('Lead', { fields: ['NumberOfEmployees'] }))).flat();
+    const again = (await collect(adapter.bulkExport('Lead', { fields: ['NumberOfEmployees'] }))).flatMap((p) => p.records);
     expect(again.find((r) => r.remoteId === planted!.remoteId)?.fields.NumberOfEmployees).toBe(42);
+  });
+
+  it('resumes from a page token on the same query job, and starts a new job once that job is gone', async () => {
+    const fields = ['LastName', 'Company'];
+    const ids = (pages: Array<{ records: Array<{ remoteId: string }> }>) => pages.flatMap((p) => p.records.map((r) => r.remoteId));
+    // A reader that stops after its first page (as a killed run does) leaves the job for a resume.
+    let first: { records: Array<{ remoteId: string }>; resume?: string } | undefined;
+    for await (const page of adapter.bulkExport('Lead', { fields, pageSize: 150 })) {
+      first = page;
+      break;
+    }
+    expect(first!.resume).toBeDefined();
+    const callsBefore = adapter.stats.apiCalls;
+    const rest = await collect(adapter.bulkExport('Lead', { fields, pageSize: 150, resumeFrom: first!.resume }));
+    // describe + poll (the job is complete) + one results call per page + delete: no new job.
+    expect(adapter.stats.apiCalls - callsBefore).toBe(2 + rest.length + 1);
+    const total = (await stored(emu.url, 'Lead')).length;
+    expect(new Set([...ids([first!]), ...ids(rest)]).size).toBe(total);
+    expect(ids([first!]).length + ids(rest).length).toBe(total);
+    // The completed export deleted the job: the same token now starts over with a new job and reads everything.
+    const againBefore = adapter.stats.apiCalls;
+    const again = await collect(adapter.bulkExport('Lead', { fields, pageSize: 150, resumeFrom: first!.resume }));
+    expect(ids(again)).toHaveLength(total);
+    // describe + poll (404) + create + poll + one results call per page + delete.
+    expect(adapter.stats.apiCalls - againBefore).toBe(4 + again.length + 1);
+  });
+
+  it('refuses a malformed resume token with a typed error', async () => {
+    const err = await collect(adapter.bulkExport('Lead', { fields: ['LastName'], resumeFrom: '{"job":"../x"}' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SystemError);
+    expect(err).toMatchObject({ errorClass: 'VALIDATION', code: 'INVALID_RESUME_TOKEN' });
   });
 });
 
