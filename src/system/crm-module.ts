@@ -54,6 +54,8 @@ export interface WebhookVerifier {
    * until acknowledged, so a repeat already acted upon gets its acknowledgement again, without a new run.
    */
   replays?: 'refuse' | 'acknowledge';
+  /** The query parameter of the endpoint URL that carries `webhookKey` (vendors that sign nothing). */
+  keyParameter?: string;
 }
 
 /** Everything one CRM folder contributes: a new CRM is a new folder plus one registry line. */

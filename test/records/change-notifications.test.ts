@@ -7,7 +7,10 @@
  */
 import { DynamicsWebApi } from 'dynamics-web-api';
 import type { Connection } from 'jsforce';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ConnectionService } from '../../src/process/connections/connection.service';
+import { CredentialsCipher } from '../../src/process/security/credentials-cipher';
 import { WebhookService } from '../../src/process/sync/webhook.service';
 import { webhookKey, type CrmKind } from '../../src/system';
 import { startHarness, type Harness } from '../experience/harness';
@@ -28,12 +31,10 @@ const receivers = new Map<CrmKind, string>();
 beforeAll(async () => {
   h = await startSyncHarness({ seed: 8, crms: ['SALESFORCE', 'HUBSPOT', 'DYNAMICS'] });
   for (let i = 0; i < 3; i++) await h.syncAll();
-  api = await startHarness(h.db, { connections: h.connections, webhooks: new WebhookService(h.db.dataSource, h.cipher, h.runs) });
-  const sfId = h.connectionIds.get('SALESFORCE')!;
-  const dvId = h.connectionIds.get('DYNAMICS')!;
+  const webhooks = new WebhookService(h.db.dataSource, h.cipher, h.runs);
+  api = await startHarness(h.db, { connections: h.connections, webhooks });
   // The endpoint URLs an admin would paste into the outbound message and the service endpoint.
-  receivers.set('SALESFORCE', `${api.url}/webhooks/${sfId}?key=${webhookKey(SANDBOX.clientSecret, sfId)}`);
-  receivers.set('DYNAMICS', `${api.url}/webhooks/${dvId}?code=${webhookKey(SANDBOX.clientSecret, dvId)}`);
+  for (const kind of ['SALESFORCE', 'DYNAMICS'] as const) receivers.set(kind, (await webhooks.endpointUrl(h.connectionIds.get(kind)!, api.url))!);
   for (const kind of ['SALESFORCE', 'DYNAMICS'] as const) {
     const registered = await fetch(`${h.emulators.get(kind)!.url}/_emulator/webhooks`, {
       method: 'POST',
@@ -52,7 +53,9 @@ beforeAll(async () => {
 });
 
 async function totalRuns(): Promise<number> {
-  const [row] = (await h.db.dataSource.query(`SELECT count(*)::int AS n FROM sync_runs`)) as Array<{ n: number }>;
+  const [row] = (await h.db.dataSource.query(`SELECT count(*)::int AS n FROM sync_runs WHERE connection_id = ANY($1)`, [
+    [...h.connectionIds.values()],
+  ])) as Array<{ n: number }>;
   return row!.n;
 }
 
@@ -60,7 +63,8 @@ async function totalRuns(): Promise<number> {
 function settled(atLeast: number): () => Promise<boolean> {
   return async () => {
     const [row] = (await h.db.dataSource.query(
-      `SELECT count(*)::int AS n, count(*) FILTER (WHERE status IN ('QUEUED', 'RUNNING'))::int AS pending FROM sync_runs`,
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE status IN ('QUEUED', 'RUNNING'))::int AS pending FROM sync_runs WHERE connection_id = ANY($1)`,
+      [[...h.connectionIds.values()]],
     )) as Array<{ n: number; pending: number }>;
     return row!.n >= atLeast && row!.pending === 0;
   };
@@ -97,6 +101,41 @@ async function runsOf(kind: CrmKind): Promise<number> {
 }
 
 const rejectedLines = () => api.logLines.filter((l) => l.includes('change notification rejected'));
+
+describe('endpoint URLs', () => {
+  it('carry the connection key in the parameter each vendor uses', () => {
+    const sfId = h.connectionIds.get('SALESFORCE')!;
+    const dvId = h.connectionIds.get('DYNAMICS')!;
+    expect(receivers.get('SALESFORCE')).toBe(`${api.url}/webhooks/${sfId}?key=${webhookKey(SANDBOX.clientSecret, sfId)}`);
+    expect(receivers.get('DYNAMICS')).toBe(`${api.url}/webhooks/${dvId}?code=${webhookKey(SANDBOX.clientSecret, dvId)}`);
+  });
+
+  it('`npm run webhook-url` prints one for an operator', async () => {
+    const masterKey = 'c'.repeat(64);
+    const connections = new ConnectionService(h.db.dataSource, new CredentialsCipher(masterKey));
+    const { id } = await connections.create({
+      name: 'Dataverse for the script',
+      kind: 'DYNAMICS',
+      baseUrl: h.emulators.get('DYNAMICS')!.url,
+      credentials: SANDBOX,
+    });
+    await connections.close();
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ['-r', './scripts/register.cjs', 'scripts/webhook-url.ts', ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: inject('databaseUrl'), JUNCTION_MASTER_KEY: masterKey, LOG_LEVEL: 'silent' },
+      });
+    const printed = run([id, 'https://junction.example.com/']);
+    expect(printed.stderr).toBe('');
+    expect(printed.status).toBe(0);
+    expect(printed.stdout.trim()).toBe(`https://junction.example.com/webhooks/${id}?code=${webhookKey(SANDBOX.clientSecret, id)}`);
+    // Junction's worker holds another master key: this connection is for the script only.
+    await h.db.dataSource.query(`UPDATE connections SET enabled = false WHERE id = $1`, [id]);
+    const unknown = run(['00000000-0000-0000-0000-000000000000', 'https://junction.example.com']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/no connection/);
+  });
+});
 
 describe('Salesforce outbound messages', () => {
   let conn: Connection;

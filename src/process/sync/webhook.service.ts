@@ -4,7 +4,7 @@
  * the backstop, so a lost notification delays a change, never loses it.
  */
 import type { DataSource } from 'typeorm';
-import { crmModule, type ConnectionCredentials, type WebhookReply, type WebhookRequest } from '../../system';
+import { crmModule, webhookKey, type ConnectionCredentials, type WebhookReply, type WebhookRequest } from '../../system';
 import type { CredentialsCipher } from '../security/credentials-cipher';
 import { ConnectionEntity } from '../store/entities';
 import type { SyncRunService } from './sync-run.service';
@@ -25,6 +25,23 @@ export class WebhookService {
     private runs: Pick<SyncRunService, 'trigger'>,
     private now: () => number = Date.now,
   ) {}
+
+  /**
+   * The URL to give the CRM for this connection's notifications (`publicBaseUrl` is where the
+   * CRM reaches Junction), with the connection's key where the vendor signs nothing.
+   * Undefined when there is no such connection or its CRM sends no notifications.
+   */
+  async endpointUrl(connectionId: string, publicBaseUrl: string): Promise<string | undefined> {
+    const connection = await this.db.getRepository(ConnectionEntity).findOneBy({ id: connectionId });
+    const verifier = connection ? crmModule(connection.kind).webhooks : undefined;
+    if (!connection || !verifier) return undefined;
+    const url = new URL(`${publicBaseUrl.replace(/\/+$/, '')}/webhooks/${encodeURIComponent(connectionId)}`);
+    if (verifier.keyParameter) {
+      const { clientSecret } = this.cipher.decrypt<ConnectionCredentials>(connection.credentialsSealed);
+      url.searchParams.set(verifier.keyParameter, webhookKey(clientSecret, connectionId));
+    }
+    return url.toString();
+  }
 
   async receive(connectionId: string, request: WebhookRequest): Promise<WebhookOutcome> {
     const connection = await this.db.getRepository(ConnectionEntity).findOneBy({ id: connectionId });

@@ -11,6 +11,9 @@ import type { WebhookRequest, WebhookSecrets, WebhookVerdict, WebhookVerifier } 
 import { webhookKeyMatches } from '../webhook-key';
 import { DATAVERSE_ENTITIES } from './descriptor';
 
+/** Dataverse's WebhookKey authentication appends `?code=<key>`. */
+const KEY_PARAMETER = 'code';
+
 interface ExecutionContext {
   MessageName?: unknown;
   PrimaryEntityName?: unknown;
@@ -34,7 +37,7 @@ function contextOf(rawBody: string): ExecutionContext | undefined {
 
 export const dataverseWebhooks: WebhookVerifier = {
   verify(req: WebhookRequest, secrets: WebhookSecrets, _now: number): WebhookVerdict {
-    const code = new URL(req.url, 'http://receiver.invalid').searchParams.get('code');
+    const code = new URL(req.url, 'http://receiver.invalid').searchParams.get(KEY_PARAMETER);
     if (!webhookKeyMatches(code, secrets.clientSecret, secrets.connectionId)) return { ok: false, reason: 'webhook key (code) does not match' };
     const context = contextOf(req.rawBody);
     if (!context) return { ok: false, reason: 'body is not a RemoteExecutionContext' };
@@ -51,4 +54,5 @@ export const dataverseWebhooks: WebhookVerifier = {
     return `dataverse:${String(c.CorrelationId)}:${String(c.OperationId)}:${String(c.RequestId)}:${String(c.PrimaryEntityId)}:${String(c.MessageName)}`;
   },
   replays: 'refuse',
+  keyParameter: KEY_PARAMETER,
 };

@@ -17,6 +17,8 @@
 import type { WebhookReply, WebhookRequest, WebhookSecrets, WebhookVerdict, WebhookVerifier } from '../crm-module';
 import { webhookKeyMatches } from '../webhook-key';
 
+const KEY_PARAMETER = 'key';
+
 export const OUTBOUND_NAMESPACE = 'http://soap.sforce.com/2005/09/outbound';
 
 /** The acknowledgement Salesforce waits for; without it the message is retried. */
@@ -49,7 +51,7 @@ const sameOrg = (a: string, b: string) => a.slice(0, 15) === b.slice(0, 15);
 
 export const salesforceOutboundMessages: WebhookVerifier = {
   verify(req: WebhookRequest, secrets: WebhookSecrets, _now: number): WebhookVerdict {
-    const key = new URL(req.url, 'http://receiver.invalid').searchParams.get('key');
+    const key = new URL(req.url, 'http://receiver.invalid').searchParams.get(KEY_PARAMETER);
     if (!webhookKeyMatches(key, secrets.clientSecret, secrets.connectionId)) return { ok: false, reason: 'endpoint key does not match' };
     if (!/<(?:[\w-]+:)?notifications[\s>]/.test(req.rawBody)) return { ok: false, reason: 'body is not an outbound message (no notifications element)' };
     const org = text(req.rawBody, 'OrganizationId');
@@ -62,4 +64,5 @@ export const salesforceOutboundMessages: WebhookVerifier = {
   },
   deliveryId: (req) => notificationsOf(req.rawBody).map((n) => `salesforce:${n.id}`),
   replays: 'acknowledge',
+  keyParameter: KEY_PARAMETER,
 };
