@@ -24,9 +24,12 @@ describe('BULK runs resume from their checkpoint', () => {
   const faults = (body: Record<string, unknown>) =>
     fetch(`${emu.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const checkpoints = async () =>
-    (await sql<{ remote_type: string; cursor: string }>(`SELECT remote_type, cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type LIKE 'bulk:%' ORDER BY 1`, [connectionId])).map(
-      (r) => `${r.remote_type}=${r.cursor}`,
-    );
+    (
+      await sql<{ remote_type: string; cursor: string }>(
+        `SELECT remote_type, cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type LIKE 'bulk:%' ORDER BY 1`,
+        [connectionId],
+      )
+    ).map((r) => `${r.remote_type}=${r.cursor}`);
   /** A run as a person (or the retry of a stopped attempt) triggers it; run retries are off so the test says what runs next. */
   const bulk = async (dryRun = false) => {
     const { run } = await h.runs.trigger(connectionId, 'BULK', dryRun);
@@ -40,7 +43,8 @@ describe('BULK runs resume from their checkpoint', () => {
     emu = h.emulators.get('HUBSPOT')!;
     connectionId = h.connectionIds.get('HUBSPOT')!;
     emu.seed(demoPeople(PEOPLE, 11, 0));
-    for (const object of ['contacts', 'companies']) sourceRecords += ((await (await fetch(`${emu.url}/_emulator/records/${object}`)).json()) as unknown[]).length;
+    for (const object of ['contacts', 'companies'])
+      sourceRecords += ((await (await fetch(`${emu.url}/_emulator/records/${object}`)).json()) as unknown[]).length;
     const engine = new SyncEngine({ db: h.db.dataSource, connections: h.connections, events: NO_EVENTS, workerId: randomUUID() });
     worker = new SyncWorker(h.db.dataSource, engine, h.runs, { workerId: randomUUID(), intervalMs: 60_000, runRetry: { maxAttempts: 1 } });
     // The test batch gate's first pass happens here, so the BULK runs below are pages and nothing else.
@@ -76,7 +80,11 @@ describe('BULK runs resume from their checkpoint', () => {
     // A dry run meanwhile reads everything and leaves the checkpoint as it was.
     // The vendor's day rolls over (emulator clock) and the pause is lifted.
     await faults({ quotaRemaining: null });
-    await fetch(`${emu.url}/_emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 25 * 3600_000 }) });
+    await fetch(`${emu.url}/_emulator/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceMs: 25 * 3600_000 }),
+    });
     await sql(`UPDATE connections SET status = 'HEALTHY', status_reason = NULL, paused_until = NULL WHERE id = $1`, [connectionId]);
     const dry = await bulk(true);
     expect(dry.recordsRead).toBe(sourceRecords);
