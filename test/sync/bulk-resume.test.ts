@@ -36,6 +36,23 @@ describe('BULK runs resume from their checkpoint', () => {
     await worker.drain();
     return (await h.runs.get(run.id))!;
   };
+  /** A handful of calls, then the daily quota is spent: the read stops after a few pages (HubSpot lists 100 a page). */
+  const stoppedMidExport = async () => {
+    await faults({ quotaRemaining: 3 });
+    const stopped = await bulk();
+    expect(stopped.status).toBe('PARTIAL');
+    return stopped;
+  };
+  /** The vendor's day rolls over (emulator clock) and the quota pause is lifted. */
+  const nextVendorDay = async () => {
+    await faults({ quotaRemaining: null });
+    await fetch(`${emu.url}/_emulator/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advanceMs: 25 * 3600_000 }),
+    });
+    await sql(`UPDATE connections SET status = 'HEALTHY', status_reason = NULL, paused_until = NULL WHERE id = $1`, [connectionId]);
+  };
   const linked = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM source_links WHERE connection_id = $1`, [connectionId]))[0]!.n;
 
   beforeAll(async () => {
@@ -65,10 +82,7 @@ describe('BULK runs resume from their checkpoint', () => {
   });
 
   it('a BULK run stopped mid-export is continued by the next: it reads only the rest, and the store ends exact', async () => {
-    // A handful of calls, then the daily quota is spent: the read stops after a few pages (HubSpot lists 100 a page).
-    await faults({ quotaRemaining: 3 });
-    const stopped = await bulk();
-    expect(stopped.status).toBe('PARTIAL');
+    const stopped = await stoppedMidExport();
     expect(stopped.error).toMatch(/^RATE_LIMIT/);
     expect(stopped.recordsRead).toBeGreaterThan(0);
     expect(stopped.recordsRead).toBeLessThan(sourceRecords);
@@ -78,14 +92,7 @@ describe('BULK runs resume from their checkpoint', () => {
     expect(await linked()).toBe(stopped.recordsRead);
 
     // A dry run meanwhile reads everything and leaves the checkpoint as it was.
-    // The vendor's day rolls over (emulator clock) and the pause is lifted.
-    await faults({ quotaRemaining: null });
-    await fetch(`${emu.url}/_emulator/clock`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ advanceMs: 25 * 3600_000 }),
-    });
-    await sql(`UPDATE connections SET status = 'HEALTHY', status_reason = NULL, paused_until = NULL WHERE id = $1`, [connectionId]);
+    await nextVendorDay();
     const dry = await bulk(true);
     expect(dry.recordsRead).toBe(sourceRecords);
     expect(await checkpoints()).toEqual(left);
@@ -107,6 +114,17 @@ describe('BULK runs resume from their checkpoint', () => {
     const again = await bulk();
     expect(again.status).toBe('SUCCEEDED');
     expect(again.recordsRead).toBe(sourceRecords);
+    expect(await checkpoints()).toEqual([]);
+  });
+
+  it('a checkpoint older than a day is not resumed: the next BULK run reads everything', async () => {
+    await stoppedMidExport();
+    expect((await checkpoints()).length).toBeGreaterThan(0);
+    await nextVendorDay();
+    await sql(`UPDATE sync_cursors SET updated_at = now() - interval '25 hours' WHERE connection_id = $1 AND remote_type LIKE 'bulk:%'`, [connectionId]);
+    const fresh = await bulk();
+    expect(fresh.status).toBe('SUCCEEDED');
+    expect(fresh.recordsRead).toBe(sourceRecords);
     expect(await checkpoints()).toEqual([]);
   });
 });
