@@ -7,6 +7,9 @@ import { PROPOSE_AT, scorePair, type FuzzyPerson } from './similarity';
 
 type Queryable = Pick<EntityManager, 'query'>;
 
+/** People compared with each new contact at ingest (see proposeDuplicatesForMany). */
+const BLOCK_LIMIT = 50;
+
 interface PersonRow {
   id: string;
   first_name: string | null;
@@ -34,26 +37,26 @@ export async function proposeDuplicatesFor(m: Queryable, contactId: string): Pro
 
 /**
  * Proposals for every contact a page created, in one read and one write. The block is the
- * people of a company with the same match key and the same initials (at most 500 per contact):
- * a pair without the same company scores at most NAME_WEIGHT (0.75), below PROPOSE_AT (0.85),
- * so comparing a whole surname across the store could never propose anything — and on common
- * surnames it cost more than the rest of ingest together. Same initials keeps the block small
- * in large companies; a pair differing in both initials and still ≥ 0.8 alike by name is rare,
- * and the bulk scan (proposeAll, `scanDuplicates`) compares whole companies.
+ * people of a company with the same match key and the same initials, at most BLOCK_LIMIT per
+ * contact: a pair without the same company scores at most NAME_WEIGHT (0.75), below PROPOSE_AT
+ * (0.85), so comparing a whole surname across the store could never propose anything. The
+ * limit keeps a page's cost flat as the store grows (a big company where many people share
+ * initials — or a name — no longer makes every later page slower); the bulk scan (proposeAll,
+ * `scanDuplicates`) still compares whole companies.
  */
 export async function proposeDuplicatesForMany(m: Queryable, contactIds: readonly string[]): Promise<number> {
   if (!contactIds.length) return 0;
+  // LATERAL … LIMIT: PostgreSQL stops reading a block once it has enough, instead of ranking all of it.
   const rows = (await m.query(
     `WITH self AS (SELECT c.id, c.first_name, c.last_name, co.name_key FROM contacts c JOIN companies co ON co.id = c.company_id
-                   WHERE c.id = ANY($1) AND co.name_key IS NOT NULL AND c.last_name IS NOT NULL),
-     block AS (
-       SELECT s.id AS self_id, c.id, row_number() OVER (PARTITION BY s.id) AS n
-       FROM self s JOIN companies co ON co.name_key = s.name_key JOIN contacts c ON c.company_id = co.id
-       WHERE c.merged_into IS NULL AND c.deleted_at IS NULL AND c.id <> s.id AND c.last_name IS NOT NULL
-         AND left(lower(c.last_name), 1) = left(lower(s.last_name), 1) AND left(lower(c.first_name), 1) IS NOT DISTINCT FROM left(lower(s.first_name), 1))
+                   WHERE c.id = ANY($1) AND co.name_key IS NOT NULL AND c.last_name IS NOT NULL)
      SELECT s.id AS self_id, s.id, s.first_name, s.last_name, s.name_key FROM self s
      UNION ALL
-     SELECT b.self_id, c.id, c.first_name, c.last_name, co.name_key FROM block b JOIN contacts c ON c.id = b.id LEFT JOIN companies co ON co.id = c.company_id WHERE b.n <= 500`,
+     SELECT s.id, b.id, b.first_name, b.last_name, s.name_key FROM self s CROSS JOIN LATERAL (
+       SELECT c.id, c.first_name, c.last_name FROM companies co JOIN contacts c ON c.company_id = co.id
+       WHERE co.name_key = s.name_key AND c.merged_into IS NULL AND c.deleted_at IS NULL AND c.id <> s.id AND c.last_name IS NOT NULL
+         AND left(lower(c.last_name), 1) = left(lower(s.last_name), 1) AND left(lower(c.first_name), 1) IS NOT DISTINCT FROM left(lower(s.first_name), 1)
+       LIMIT ${BLOCK_LIMIT}) b`,
     [contactIds],
   )) as Array<PersonRow & { self_id: string }>;
   const selves = new Map(rows.filter((r) => r.self_id === r.id).map((r) => [r.id, toPerson(r)]));
