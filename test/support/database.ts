@@ -31,4 +31,7 @@ export async function openTestDatabase(): Promise<Database> {
 
 export async function resetDatabase(db: Database): Promise<void> {
   await db.dataSource.query(`TRUNCATE ${DATA_TABLES.join(', ')} RESTART IDENTITY CASCADE`);
+  // pg-boss's jobs belong to the test that queued them: a schedule slot an earlier file took
+  // (one tick per interval) would otherwise keep this file's worker from scheduling at all.
+  await db.dataSource.query(`DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN TRUNCATE pgboss.job, pgboss.archive; END IF; END $$`);
 }
