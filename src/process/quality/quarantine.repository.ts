@@ -58,13 +58,19 @@ async function upsertPending(m: EntityManager, q: QuarantineInput, params: unkno
   return rows[0]!.id;
 }
 
-/** A record that now applies cleanly leaves the queue; the entries it resolved are returned. */
-export async function resolveQuarantined(m: EntityManager, connectionId: string, remoteType: string, remoteId: string): Promise<string[]> {
+/** Records that now apply cleanly leave the queue; the entries they resolved are returned. */
+export async function resolveQuarantined(
+  m: Pick<EntityManager, 'query'>,
+  connectionId: string,
+  remoteType: string,
+  remoteIds: readonly string[],
+): Promise<Array<{ id: string; remoteId: string }>> {
+  if (!remoteIds.length) return [];
   const rows = (await m.query(
     `UPDATE quarantine SET status = 'RESOLVED', reason = 'applied after a later change', updated_at = now()
-     WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3 AND status = 'PENDING' RETURNING id`,
-    [connectionId, remoteType, remoteId],
-  )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
-  const list = (Array.isArray(rows[0]) ? rows[0] : rows) as Array<{ id: string }>;
-  return list.map((r) => r.id);
+     WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3) AND status = 'PENDING' RETURNING id, remote_id`,
+    [connectionId, remoteType, remoteIds],
+  )) as [Array<{ id: string; remote_id: string }>, number] | Array<{ id: string; remote_id: string }>;
+  const list = (Array.isArray(rows[0]) ? rows[0] : rows) as Array<{ id: string; remote_id: string }>;
+  return list.map((r) => ({ id: r.id, remoteId: r.remote_id }));
 }

@@ -10,6 +10,7 @@ import { mapperFor } from '../mapping/registry';
 import { contentHash } from '../resolve/content-hash';
 import type { ConnectionEntity } from '../store/entities';
 import type { Pending } from './outbound-batch';
+import { upsertLinks, type LinkWrite } from './record-store';
 
 /** Errors worth retrying on a later run; anything else is final for that record. */
 const TRANSIENT = new Set(['TIMEOUT', 'NETWORK', 'SERVER', 'RATE_LIMIT']);
@@ -30,7 +31,7 @@ export async function recordResults(db: DataSource, connection: ConnectionEntity
   await db.transaction(async (m) => {
     if (ok.length) {
       // One row per remote record: ON CONFLICT DO UPDATE may not touch a row twice in one statement.
-      const links = new Map<string, { kind: string; recordId: string; remoteType: string; remoteId: string; hash: string }>();
+      const links = new Map<string, LinkWrite>();
       // An archive leaves the link as it is: the archived record is still the one this record is linked to.
       for (const { pending: p, result } of ok.filter((a) => !a.pending.archive)) {
         const hash = contentHash(p.record.fields, mapperFor(connection, p.remoteType).remoteFields);
@@ -39,18 +40,11 @@ export async function recordResults(db: DataSource, connection: ConnectionEntity
           recordId: p.recordId,
           remoteType: p.remoteType,
           remoteId: result!.remoteId!,
+          remoteUpdatedAt: null,
           hash,
         });
       }
-      const l = [...links.values()];
-      if (l.length)
-        await m.query(
-          `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, content_hash)
-         SELECT k, r, $1, t, i, h FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[]) AS x(k, r, t, i, h)
-         ON CONFLICT (connection_id, remote_type, remote_id) DO UPDATE SET
-           record_id = EXCLUDED.record_id, content_hash = EXCLUDED.content_hash, last_synced_at = now()`,
-          [connection.id, l.map((x) => x.kind), l.map((x) => x.recordId), l.map((x) => x.remoteType), l.map((x) => x.remoteId), l.map((x) => x.hash)],
-        );
+      await upsertLinks(m, connection.id, [...links.values()]);
       await m.query(`UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [ok.map((a) => a.pending.outboxId)]);
     }
     if (!failed.length) return;

@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { RecordKind, UnifiedValue } from '../model';
-import { columnsFor, splitCustom } from './record-store';
+import { resolveQuarantined } from '../quality/quarantine.repository';
+import { columnsFor, splitCustom, upsertLinks, type LinkWrite } from './record-store';
 
 type Queryable = Pick<EntityManager, 'query'>;
 
@@ -19,15 +20,6 @@ interface RecordWrite {
   /** undefined: leave as is. */
   companyId?: string | null;
   nameKey?: string | null;
-}
-
-export interface LinkWrite {
-  kind: RecordKind;
-  recordId: string;
-  remoteType: string;
-  remoteId: string;
-  remoteUpdatedAt: Date | null;
-  hash: string | null;
 }
 
 export interface RejectedWrite {
@@ -209,25 +201,7 @@ export class PageWriter {
   }
 
   private async writeLinks(m: Queryable): Promise<void> {
-    const rows = [...this.links.values()];
-    if (!rows.length) return;
-    await m.query(
-      `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, remote_updated_at, content_hash)
-       SELECT x.kind, x.record_id, $1, x.remote_type, x.remote_id, x.at, x.hash
-       FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::text[]) AS x(kind, record_id, remote_type, remote_id, at, hash)
-       ON CONFLICT (connection_id, remote_type, remote_id) DO UPDATE SET
-         record_id = EXCLUDED.record_id, remote_updated_at = coalesce(EXCLUDED.remote_updated_at, source_links.remote_updated_at),
-         content_hash = EXCLUDED.content_hash, last_synced_at = now()`,
-      [
-        this.connectionId,
-        rows.map((r) => r.kind),
-        rows.map((r) => r.recordId),
-        rows.map((r) => r.remoteType),
-        rows.map((r) => r.remoteId),
-        rows.map((r) => r.remoteUpdatedAt),
-        rows.map((r) => r.hash),
-      ],
-    );
+    await upsertLinks(m, this.connectionId, [...this.links.values()]);
   }
 
   private async writeOutbox(m: Queryable): Promise<void> {
@@ -270,13 +244,6 @@ export class PageWriter {
   }
 
   private async writeResolved(m: Queryable): Promise<Array<{ id: string; remoteId: string }>> {
-    if (!this.resolved.size) return [];
-    const result = (await m.query(
-      `UPDATE quarantine SET status = 'RESOLVED', reason = 'applied after a later change', updated_at = now()
-       WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3) AND status = 'PENDING' RETURNING id, remote_id`,
-      [this.connectionId, this.remoteType, [...this.resolved]],
-    )) as [Array<{ id: string; remote_id: string }>, number] | Array<{ id: string; remote_id: string }>;
-    const rows = (Array.isArray(result[0]) ? result[0] : result) as Array<{ id: string; remote_id: string }>;
-    return rows.map((r) => ({ id: r.id, remoteId: r.remote_id }));
+    return resolveQuarantined(m, this.connectionId, this.remoteType, [...this.resolved]);
   }
 }

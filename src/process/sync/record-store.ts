@@ -157,17 +157,35 @@ export async function enqueueOutbound(m: EntityManager, kind: RecordKind, id: st
   );
 }
 
-export async function upsertLink(
-  m: EntityManager,
-  link: { kind: RecordKind; recordId: string; connectionId: string; remoteType: string; remoteId: string; remoteUpdatedAt: Date | null; hash: string | null },
-): Promise<void> {
+export interface LinkWrite {
+  kind: RecordKind;
+  recordId: string;
+  remoteType: string;
+  remoteId: string;
+  /** The vendor's stamp when read; null for Junction's own writes (the stored stamp stays). */
+  remoteUpdatedAt: Date | null;
+  hash: string | null;
+}
+
+/** One statement for a batch of source links; each (remoteType, remoteId) at most once, as ON CONFLICT requires. */
+export async function upsertLinks(m: Queryable, connectionId: string, links: readonly LinkWrite[]): Promise<void> {
+  if (!links.length) return;
   await m.query(
     `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, remote_updated_at, content_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     SELECT x.kind, x.record_id, $1, x.remote_type, x.remote_id, x.at, x.hash
+     FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::text[]) AS x(kind, record_id, remote_type, remote_id, at, hash)
      ON CONFLICT (connection_id, remote_type, remote_id) DO UPDATE SET
        record_id = EXCLUDED.record_id, remote_updated_at = coalesce(EXCLUDED.remote_updated_at, source_links.remote_updated_at),
        content_hash = EXCLUDED.content_hash, last_synced_at = now()`,
-    [link.kind, link.recordId, link.connectionId, link.remoteType, link.remoteId, link.remoteUpdatedAt, link.hash],
+    [
+      connectionId,
+      links.map((l) => l.kind),
+      links.map((l) => l.recordId),
+      links.map((l) => l.remoteType),
+      links.map((l) => l.remoteId),
+      links.map((l) => l.remoteUpdatedAt),
+      links.map((l) => l.hash),
+    ],
   );
 }
 
