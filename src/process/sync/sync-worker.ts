@@ -13,7 +13,7 @@ import type { ErrorClass } from '../../system';
 import { resumeDueConnections } from '../connections/connection-pause';
 import { logError } from '../health/error-log';
 import { DEAD_RUN_QUEUE, RUN_QUEUE, SCHEDULE_QUEUE, type DeadRunJob, type RunQueue } from '../jobs/run-queue';
-import { DEFAULT_RUN_RETRY, errorClassOf, runFate, type RunRetrySettings } from '../jobs/run-retry';
+import { DEFAULT_RUN_RETRY, errorClassOf, runFate, type RunFate, type RunRetrySettings } from '../jobs/run-retry';
 import type { SyncEngine } from './sync-engine';
 import type { SyncRunService } from './sync-run.service';
 
@@ -109,10 +109,19 @@ export class SyncWorker {
   /**
    * A run that pulled changes queued them for the other CRMs: run those now instead of at
    * their next interval, so a change (say, from a webhook) reaches every CRM in seconds.
-   * Only changes queued by this run count, so a CRM that keeps failing is not re-run in a loop.
+   * Only changes queued by this run (and the earlier attempts it retried) count, so a CRM that
+   * keeps failing is not re-run in a loop.
    */
   private async deliverChangesOf(runId: string): Promise<void> {
-    const rows = (await this.db.query(`SELECT started_at FROM sync_runs WHERE id = $1`, [runId])) as Array<{ started_at: Date | null }>;
+    // The first attempt of this run's retry chain: the latest attempt-1 run of the connection up to this one.
+    const rows = (await this.db.query(
+      `SELECT first.started_at FROM sync_runs r
+       JOIN LATERAL (SELECT f.started_at FROM sync_runs f
+                     WHERE f.connection_id = r.connection_id AND f.attempt = 1 AND f.created_at <= r.created_at
+                     ORDER BY f.created_at DESC LIMIT 1) first ON true
+       WHERE r.id = $1`,
+      [runId],
+    )) as Array<{ started_at: Date | null }>;
     const since = rows[0]?.started_at;
     if (!since) return;
     for (const id of await this.schedulable(this.options.now?.() ?? new Date(), new Date(since))) await this.runs.trigger(id, 'INCREMENTAL');
@@ -170,8 +179,9 @@ export class SyncWorker {
     this.current = this.engine.execute(runId);
     await this.current.catch((err: unknown) => this.options.log?.('error', 'sync run crashed', { runId, error: String(err) }));
     this.current = undefined;
-    await this.settle(runId);
-    await this.deliverChangesOf(runId);
+    // A run that will be retried hands its changes on when its last attempt ends, so a bulk
+    // read split across attempts still reaches the other CRMs as one delivery (one Bulk job).
+    if ((await this.settle(runId)) !== 'RETRY') await this.deliverChangesOf(runId);
     return true;
   }
 
@@ -191,7 +201,7 @@ export class SyncWorker {
    * job (starting after the back-off) replace it, or it is failed into the dead-letter queue,
    * or it is simply complete. Row and job change in one transaction.
    */
-  private async settle(runId: string): Promise<void> {
+  private async settle(runId: string): Promise<RunFate['kind'] | undefined> {
     try {
       const rows = (await this.db.query(`SELECT connection_id, mode, status, error, attempt, dry_run, job_id FROM sync_runs WHERE id = $1`, [runId])) as Array<{
         connection_id: string;
@@ -203,7 +213,7 @@ export class SyncWorker {
         job_id: string | null;
       }>;
       const run = rows[0];
-      if (!run) return;
+      if (!run) return undefined;
       const settings = { ...DEFAULT_RUN_RETRY, ...this.options.runRetry };
       const fate = runFate({ status: run.status, error: run.error, attempt: run.attempt, dryRun: run.dry_run }, settings);
       await this.queue.ready();
@@ -211,9 +221,9 @@ export class SyncWorker {
         const output = { runId, connectionId: run.connection_id, mode: run.mode, errorClass: fate.errorClass, reason: fate.reason, attempts: run.attempt };
         // A run without a live job (queued before runs had jobs) is recorded directly.
         if (!run.job_id || !(await this.queue.deadLetter(run.job_id, output))) await this.recordDeadLetter(output);
-        return;
+        return fate.kind;
       }
-      await this.db.transaction(async (manager) => {
+      return await this.db.transaction(async (manager) => {
         let nextRunId: string | undefined;
         if (fate.kind === 'RETRY') {
           const jobId = randomUUID();
@@ -229,9 +239,12 @@ export class SyncWorker {
           if (nextRunId) await this.queue.enqueue(manager, { runId: nextRunId, connectionId: run.connection_id, jobId, startAfter });
         }
         if (run.job_id) await this.queue.complete(RUN_QUEUE, run.job_id, { status: run.status, nextRunId: nextRunId ?? null }, manager);
+        // A run queued meanwhile took the slot: it is the one that goes on, so this one hands on its changes now.
+        return nextRunId ? 'RETRY' : 'DONE';
       });
     } catch (err) {
       this.options.log?.('warn', 'could not settle the job of a run', { runId, error: String(err) });
+      return undefined;
     }
   }
 
