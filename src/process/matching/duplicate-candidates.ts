@@ -9,6 +9,11 @@ type Queryable = Pick<EntityManager, 'query'>;
 
 /** People compared with each new contact at ingest (see proposeDuplicatesForMany). */
 const BLOCK_LIMIT = 50;
+/**
+ * Proposals kept per new contact, best scores first: a reviewer acts on the top few, and a
+ * name shared by many people at one employer must not turn one ingest into dozens of rows.
+ */
+export const PROPOSALS_PER_CONTACT = 5;
 
 interface PersonRow {
   id: string;
@@ -42,7 +47,8 @@ export async function proposeDuplicatesFor(m: Queryable, contactId: string): Pro
  * (0.85), so comparing a whole surname across the store could never propose anything. The
  * limit keeps a page's cost flat as the store grows (a big company where many people share
  * initials — or a name — no longer makes every later page slower); the bulk scan (proposeAll,
- * `scanDuplicates`) still compares whole companies.
+ * `scanDuplicates`) still compares whole companies. Of what a contact's block turns up, the
+ * best PROPOSALS_PER_CONTACT are stored.
  */
 export async function proposeDuplicatesForMany(m: Queryable, contactIds: readonly string[]): Promise<number> {
   if (!contactIds.length) return 0;
@@ -60,14 +66,20 @@ export async function proposeDuplicatesForMany(m: Queryable, contactIds: readonl
     [contactIds],
   )) as Array<PersonRow & { self_id: string }>;
   const selves = new Map(rows.filter((r) => r.self_id === r.id).map((r) => [r.id, toPerson(r)]));
-  const pairs = new Map<string, { a: string; b: string; score: number; matchedOn: string[] }>();
+  const bySelf = new Map<string, Array<{ a: string; b: string; score: number; matchedOn: string[] }>>();
   for (const r of rows) {
     const self = selves.get(r.self_id);
     if (r.self_id === r.id || !self || (!self.lastName && !self.firstName)) continue;
     const { score, matchedOn } = scorePair(self, toPerson(r));
+    if (score < PROPOSE_AT) continue;
     const [a, b] = self.id < r.id ? [self.id, r.id] : [r.id, self.id];
-    if (score >= PROPOSE_AT) pairs.set(`${a}|${b}`, { a, b, score, matchedOn });
+    const found = bySelf.get(self.id) ?? [];
+    found.push({ a, b, score, matchedOn });
+    bySelf.set(self.id, found);
   }
+  const pairs = new Map<string, { a: string; b: string; score: number; matchedOn: string[] }>();
+  for (const found of bySelf.values())
+    for (const p of found.sort((x, y) => y.score - x.score).slice(0, PROPOSALS_PER_CONTACT)) pairs.set(`${p.a}|${p.b}`, p);
   if (!pairs.size) return 0;
   const list = [...pairs.values()];
   const inserted = (await m.query(

@@ -46,6 +46,48 @@ const PLACES: Array<[string, string, string, string, string]> = [
   ['Toronto', 'Ontario', 'CA', 'M5H 2N2', '+1 416 555 '],
 ];
 
+/**
+ * Past the first 10,000 people (benchmark and scale runs), names and employers widen with the
+ * count, as a real customer base does: 30 × 30 names at 10 employers would make every name at
+ * an employer shared by ~110 people at a million — all perfect fuzzy duplicates of each other.
+ * Derived from the key, not drawn, so the people below it (every test's) stay exactly as they were.
+ */
+const VARIETY_FROM = 10_000;
+const BRANDS = ['Northwind', 'Contoso', 'Fabrikam', 'Tailspin', 'Wingtip', 'Litware', 'Proseware', 'Adatum', 'Coho', 'Lucerne', 'Woodgrove', 'Southridge', 'Humongous', 'Trey', 'Alpine', 'Blue Yonder', 'Fourth Coffee', 'Wide World', 'Margie', 'Relecloud'];
+const SECTORS: Array<[string, string]> = [
+  ['Robotics Inc.', 'robotics'],
+  ['Logistics LLC', 'logistics'],
+  ['Health GmbH', 'health'],
+  ['Energy Ltd', 'energy'],
+  ['Foods S.A.', 'foods'],
+  ['Software', 'software'],
+  ['Capital Partners', 'capital'],
+  ['Aerospace', 'aero'],
+  ['Retail Group', 'retail'],
+  ['Media Co.', 'media'],
+];
+
+/** A well-mixed 32-bit hash of a key (the finalizer of murmur3), for key-derived choices. */
+function mix(key: number): number {
+  let h = key >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Surname and employer for a key past VARIETY_FROM: double-barrelled names, 200 employers. */
+function widened(key: number, lastName: string): { lastName: string; company: string; domain: string } {
+  const h = mix(key);
+  const second = LAST[h % LAST.length]!;
+  const brand = BRANDS[(h >>> 8) % BRANDS.length]!;
+  const [sector, slug] = SECTORS[(h >>> 16) % SECTORS.length]!;
+  return {
+    lastName: second === lastName ? lastName : `${lastName}-${second}`,
+    company: `${brand} ${sector}`,
+    domain: `${brand.toLowerCase().replace(/\s+/g, '')}-${slug}.com`,
+  };
+}
+
 /** A small, fast, seedable PRNG (mulberry32) so demo data is the same on every machine. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
@@ -77,8 +119,9 @@ export function demoPeople(count: number, seed = 42, offset = 0): DemoPerson[] {
   for (let i = 0; i < count; i++) {
     const key = offset + i;
     const firstName = pick(FIRST);
-    const lastName = pick(LAST);
-    const [company, domain] = pick(COMPANIES);
+    let lastName = pick(LAST);
+    let [company, domain] = pick(COMPANIES);
+    if (key >= VARIETY_FROM) ({ lastName, company, domain } = widened(key, lastName));
     const [city, state, country, postalCode, phonePrefix] = pick(PLACES);
     const local = `${firstName}.${lastName}`.toLowerCase().replace(/[^a-z.]/g, '');
     people.push({
