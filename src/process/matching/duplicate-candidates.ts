@@ -53,14 +53,16 @@ export async function proposeDuplicatesFor(m: Queryable, contactId: string): Pro
 export async function proposeDuplicatesForMany(m: Queryable, contactIds: readonly string[]): Promise<number> {
   if (!contactIds.length) return 0;
   // LATERAL … LIMIT over the contacts_fuzzy_block index (same expressions): each block is an index range, read no further than needed.
+  // The companies are an array first so the index's leading column is bounded: joined, the planner
+  // scanned every company's initials range (648 rows per contact at 140,000 contacts, 3.3 ms → 0.05 ms).
   const rows = (await m.query(
     `WITH self AS (SELECT c.id, c.first_name, c.last_name, co.name_key FROM contacts c JOIN companies co ON co.id = c.company_id
                    WHERE c.id = ANY($1) AND co.name_key IS NOT NULL AND c.last_name IS NOT NULL)
      SELECT s.id AS self_id, s.id, s.first_name, s.last_name, s.name_key FROM self s
      UNION ALL
      SELECT s.id, b.id, b.first_name, b.last_name, s.name_key FROM self s CROSS JOIN LATERAL (
-       SELECT c.id, c.first_name, c.last_name FROM companies co JOIN contacts c ON c.company_id = co.id
-       WHERE co.name_key = s.name_key AND c.merged_into IS NULL AND c.deleted_at IS NULL AND c.id <> s.id AND c.last_name IS NOT NULL
+       SELECT c.id, c.first_name, c.last_name FROM contacts c
+       WHERE c.company_id = ANY(ARRAY(SELECT co.id FROM companies co WHERE co.name_key = s.name_key)) AND c.merged_into IS NULL AND c.deleted_at IS NULL AND c.id <> s.id AND c.last_name IS NOT NULL
          AND left(lower(c.last_name), 1) = left(lower(s.last_name), 1) AND coalesce(left(lower(c.first_name), 1), '') = coalesce(left(lower(s.first_name), 1), '')
        LIMIT ${BLOCK_LIMIT}) b`,
     [contactIds],
