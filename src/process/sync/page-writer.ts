@@ -6,7 +6,7 @@
  * is written once, with its final values), so every statement touches each row once —
  * which `INSERT … ON CONFLICT DO UPDATE` requires.
  */
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { EntityManager } from 'typeorm';
 import type { RecordKind, UnifiedValue } from '../model';
 import { resolveQuarantined } from '../quality/quarantine.repository';
@@ -58,9 +58,14 @@ export class PageWriter {
     private remoteType: string,
   ) {}
 
-  /** A new record; its id is chosen here so later records of the page can refer to it before it is written. */
+  /**
+   * A new record; its id is chosen here so later records of the page can refer to it before it
+   * is written. Time-ordered (UUID v7): the primary keys of contacts and of their provenance rows
+   * (record id first) then grow at their right edge. Random v4 ids scattered every page's inserts
+   * over indexes larger than shared_buffers, and a million-record BULK slowed to a third.
+   */
   insert(kind: RecordKind, values: Record<string, UnifiedValue>, extra: { companyId?: string | null; nameKey?: string | null } = {}): string {
-    const id = randomUUID();
+    const id = uuidv7();
     this.inserts.set(id, { kind, values: { ...values }, companyId: extra.companyId ?? null, nameKey: extra.nameKey ?? null });
     if (kind === 'CONTACT') this.newContacts.push(id);
     return id;
