@@ -24,6 +24,7 @@ import type { WebhookService } from '../process/sync/webhook.service';
 import { createAuthenticator } from './auth/authenticate';
 import { UnauthenticatedError } from './common/errors';
 import { createContext, type ExperienceServices, type JunctionContext } from './context';
+import { CompiledQueries } from './compiled-queries';
 import { attachGraphqlWs } from './graphql-ws';
 import { dashboardRoutes } from './dashboard/dashboard.routes';
 import { metricsRoutes } from './monitoring/metrics.routes';
@@ -64,6 +65,8 @@ export interface HttpServerOptions {
 export interface JunctionHttpServer {
   httpServer: Server;
   authFailures: AuthFailureCounter;
+  /** Plans for hot queries (compiled-queries.ts). */
+  compiledQueries: CompiledQueries;
   listen(port: number, host?: string): Promise<{ port: number; url: string }>;
   close(): Promise<void>;
 }
@@ -95,8 +98,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
   applyServerTimeouts(httpServer, security.options.http);
   const ws = attachGraphqlWs({ httpServer, schema, services, authenticator, logger, guards: security.guards, sockets: security.sockets });
 
+  // Hot queries run as compiled plans (graphql-jit); Apollo's parsing, validation, plugins and error formatting stay.
+  const compiledQueries = new CompiledQueries(schema);
   const apollo = new ApolloServer<JunctionContext>({
-    schema,
+    gateway: compiledQueries.gateway(),
     introspection: options.env !== 'production',
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatSecureError(formatted, error, logger),
@@ -152,6 +157,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
   return {
     httpServer,
     authFailures,
+    compiledQueries,
     listen(port, host = '0.0.0.0') {
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
