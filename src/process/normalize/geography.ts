@@ -5,7 +5,9 @@
  * lack live in subdivision-aliases.ts. Unknown values pass through trimmed, never guessed.
  */
 import countries from 'i18n-iso-countries';
-import { State } from 'country-state-city';
+// The states module alone: the package's index also loads every city in the world, ~57 MB of
+// RSS in every process for data Junction never reads.
+import { getStatesOfCountry } from 'country-state-city/lib/cjs/state';
 import type { UnifiedValue } from '../model';
 import { COUNTRY_ALIASES, SUBDIVISION_ALIASES } from './subdivision-aliases';
 
@@ -44,7 +46,7 @@ const tables = new Map<string, SubdivisionTable | null>();
 
 function tableFor(country: string): SubdivisionTable | null {
   if (tables.has(country)) return tables.get(country)!;
-  const states = State.getStatesOfCountry(country);
+  const states = getStatesOfCountry(country);
   let table: SubdivisionTable | null = null;
   if (states.length) {
     table = { codes: new Set(states.map((s) => s.isoCode.toUpperCase())), byName: new Map() };
