@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       return [
         {
           scenario: `6 scale: BULK sync of ${fmt(SIZES.scale)} contacts, peak RSS`,
-          figure: `${fmt(r.peakRssMb)} MB (Junction alone; the emulator runs in its own process; ${fmt(r.rssAfterSeedMb)} MB before the run; ${r.status})`,
+          figure: `${fmt(r.peakRssMb)} MB (Junction alone; the emulator runs in its own process; ${fmt(r.rssAfterSeedMb)} MB before the run; peak V8 heap in use ${fmt(r.peakHeapMb)} MB; ${r.status})`,
           baseline: '—',
           ratio: null,
           target: '≤ 400 MB',

@@ -13,6 +13,7 @@ export interface IngestResult {
   rig: Rig;
   recordsPerSecond: number;
   peakRssMb: number;
+  peakHeapMb: number;
   rssAfterSeedMb: number;
   apiCalls: number;
   seconds: number;
@@ -48,7 +49,7 @@ export async function runIngest(n: number, mode: 'BULK' | 'INCREMENTAL' = 'BULK'
   const statements = countStatements();
   const { value: run, ms } = await timed(() => rig.sync('SALESFORCE', mode)).finally(() => statements.stop());
   const peakRssMb = rss.stop();
-  return { rig, recordsPerSecond: (run.recordsRead / ms) * 1000, peakRssMb, rssAfterSeedMb, apiCalls: run.apiCalls, seconds: ms / 1000, status: `${run.status} read=${run.recordsRead}, ${fmt(statements.count() / Math.max(1, run.recordsRead), 1)} SQL statements/record, quarantined=${run.recordsQuarantined}${run.error ? ` error=${run.error}` : ''}` };
+  return { rig, recordsPerSecond: (run.recordsRead / ms) * 1000, peakRssMb, peakHeapMb: rss.peakHeapMb(), rssAfterSeedMb, apiCalls: run.apiCalls, seconds: ms / 1000, status: `${run.status} read=${run.recordsRead}, ${fmt(statements.count() / Math.max(1, run.recordsRead), 1)} SQL statements/record, quarantined=${run.recordsQuarantined}${run.error ? ` error=${run.error}` : ''}` };
 }
 
 /** Counts pg statements (every TypeORM query goes through pg's Client#query). */
@@ -110,13 +111,19 @@ export function ingestRows(n: number, r: IngestResult, baseline: number, mode = 
     },
     {
       scenario: `1 ingest: peak RSS during the ${fmt(n)} ${mode} sync`,
-      figure: `${fmt(r.peakRssMb)} MB (Junction alone, the emulator in its own process; before the run: ${fmt(r.rssAfterSeedMb)} MB)`,
+      figure: `${fmt(r.peakRssMb)} MB (Junction alone, the emulator in its own process; before the run: ${fmt(r.rssAfterSeedMb)} MB; peak V8 heap in use ${fmt(r.peakHeapMb)} MB${heapLimit()})`,
       baseline: '—',
       ratio: null,
       target: 'recorded',
       met: null,
     },
   ];
+}
+
+/** The heap limit the bench runs under, when one was set (`--max-old-space-size`, e.g. through NODE_OPTIONS). */
+function heapLimit(): string {
+  const flag = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].find((a) => a.startsWith('--max-old-space-size='));
+  return flag ? `, run with ${flag}` : '';
 }
 
 /** The Salesforce emulator in its own process, seeded with N demo contacts (bench/support/emulator-process.ts). */

@@ -10,18 +10,27 @@ export interface ResultRow {
   note?: string;
 }
 
-/** Samples the process's RSS every `everyMs` until stopped; returns the peak in MB. */
-export function sampleRss(everyMs = 50): { stop(): number } {
+/**
+ * Samples the process's RSS and V8 heap in use every `everyMs` until stopped; returns both
+ * peaks in MB. The heap figure is what the process holds in JavaScript objects (garbage not
+ * yet collected included); RSS adds code, native buffers and the heap's free headroom.
+ */
+export function sampleRss(everyMs = 50): { stop(): number; peakHeapMb(): number } {
   let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, everyMs);
+  let heap = process.memoryUsage().heapUsed;
+  const take = () => {
+    const m = process.memoryUsage();
+    peak = Math.max(peak, m.rss);
+    heap = Math.max(heap, m.heapUsed);
+  };
+  const timer = setInterval(take, everyMs);
   return {
     stop() {
       clearInterval(timer);
-      peak = Math.max(peak, process.memoryUsage().rss);
+      take();
       return peak / 1024 / 1024;
     },
+    peakHeapMb: () => heap / 1024 / 1024,
   };
 }
 
