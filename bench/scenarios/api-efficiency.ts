@@ -11,7 +11,8 @@ import { dataCalls, sumBytes, type ProxiedCall } from '../support/proxy';
 import { asContacts, seedInSlices, startRig } from '../support/rig';
 import { describeFields, salesforceToken, soqlBytes } from '../support/vendor';
 
-const isWrite = (c: ProxiedCall) => c.path.includes('/composite/') || /\/batch\/(upsert|create|update)$/.test(c.path);
+// Writes: composite, HubSpot batches, and every call of a Bulk API 2.0 ingest job (create, upload, close, poll, results, delete).
+const isWrite = (c: ProxiedCall) => c.path.includes('/composite/') || c.path.includes('/jobs/ingest') || /\/batch\/(upsert|create|update)$/.test(c.path);
 const per10k = (calls: number, records: number) => (calls * 10_000) / records;
 
 interface RunRow {
@@ -83,7 +84,7 @@ export async function runApiEfficiency(m: number): Promise<ResultRow[]> {
     };
     add(`read HubSpot (search, 200/page; first run, incl. ${hsRead.filter((c) => c.path.includes('/properties/')).length} schema checks and the first run's test batch)`, hsRead, minHsRead, m);
     add('read Salesforce (SOQL, 2,000/page)', sfRead, minSfRead, m);
-    add(`write HubSpot → Salesforce (composite 200) [${written(sfId)} written]`, sfWrite, minSfWrite, m);
+    add(`write HubSpot → Salesforce (composite 200, or one Bulk API 2.0 ingest job) [${written(sfId)} written]`, sfWrite, minSfWrite, m);
     add(`write Salesforce → HubSpot (batch 100) [${written(hsId)} written]`, hsWrite, minHsWrite, m);
     // Field filtering: the same Contact read with Junction's mapped fields against every field.
     const token = await salesforceToken(rig.emulators.get('SALESFORCE')!.url);
