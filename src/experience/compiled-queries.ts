@@ -11,7 +11,7 @@
  * go first). A document graphql-jit cannot compile runs interpreted.
  */
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface } from '@apollo/server-gateway-interface';
-import { defaultFieldResolver, execute, getVariableValues, GraphQLError, isObjectType, printSchema, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, execute, GraphQLError, isObjectType, printSchema, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 export interface CompiledQueryOptions {
@@ -77,12 +77,15 @@ export class CompiledQueries {
 
   readonly execute: GatewayExecutor = async (rc) => {
     const variables = rc.request.variables ?? {};
-    // Bad variables are answered by graphql-js, whose errors Apollo recognizes as BAD_USER_INPUT.
-    const plan = rc.operation.operation === 'query' && !this.badVariables(rc, variables) ? this.planFor(rc) : undefined;
+    const plan = rc.operation.operation === 'query' ? this.planFor(rc) : undefined;
     if (plan) {
-      this.compiledRuns++;
       const result = (await plan.query(undefined, rc.context, variables)) as ExecutionResult<Record<string, unknown>>;
-      return result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : result;
+      // No `data` at all: the variables failed to coerce and no resolver ran. graphql-js answers
+      // instead, with the errors Apollo recognizes as BAD_USER_INPUT.
+      if ('data' in result) {
+        this.compiledRuns++;
+        return result.errors ? { ...result, errors: result.errors.map(asGraphqlJsError) } : result;
+      }
     }
     return (await execute({
       schema: this.schema,
@@ -92,11 +95,6 @@ export class CompiledQueries {
       operationName: rc.operationName ?? undefined,
     })) as ExecutionResult<Record<string, unknown>>;
   };
-
-  private badVariables(rc: GatewayGraphQLRequestContext, variables: Record<string, unknown>): boolean {
-    const defs = rc.operation.variableDefinitions;
-    return !!defs?.length && 'errors' in getVariableValues(this.schema, defs, variables, { maxErrors: 1 });
-  }
 
   private planFor(rc: GatewayGraphQLRequestContext): CompiledQuery | undefined {
     const key = `${rc.queryHash}:${rc.operationName ?? ''}`;
