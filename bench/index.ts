@@ -4,7 +4,6 @@
  * as one table. `--only=1,3` runs a subset; `--json=FILE` also writes the rows as JSON.
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { demoPeople } from '../src/system/demo-data/people';
@@ -15,6 +14,7 @@ import { runLatency } from './scenarios/latency';
 import { runReads } from './scenarios/reads';
 import { runSaturation } from './scenarios/saturation';
 import { runStartup } from './scenarios/startup';
+import { startBenchProcess } from './support/bench-process';
 import { fmt, renderTable, type ResultRow } from './support/measure';
 import { asContacts } from './support/rig';
 
@@ -36,17 +36,9 @@ const SIZES = quick
 const SCALE_HEAP_MB = Number(process.env.BENCH_SCALE_HEAP_MB ?? 256);
 
 /** Runs scenario 6's sync in a child process (bench/scale-child.ts) with the given heap limit. */
-function runScaleChild(n: number, heapMb: number): Promise<Omit<IngestResult, 'rig'>> {
-  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '-r', './scripts/register.cjs', 'bench/scale-child.ts', String(n)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('SCALE '));
-      if (code === 0 && line) resolve(JSON.parse(line.slice(6)) as Omit<IngestResult, 'rig'>);
-      else reject(new Error(`the scale process exited with ${code}`));
-    });
-  });
+async function runScaleChild(n: number, heapMb: number): Promise<Omit<IngestResult, 'rig'>> {
+  const { match } = await startBenchProcess('bench/scale-child.ts', [String(n)], heapMb, /^SCALE (.*)\n/m);
+  return JSON.parse(match[1]!) as Omit<IngestResult, 'rig'>;
 }
 
 async function main(): Promise<void> {

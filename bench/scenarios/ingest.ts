@@ -3,9 +3,10 @@
  * whole pipeline, against a raw multi-row INSERT … ON CONFLICT of the same rows into an
  * equivalent table in the same database.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { demoPeople, type DemoPerson } from '../../src/system/demo-data/people';
+import { startBenchProcess } from '../support/bench-process';
 import { fmt, rssMb, sampleRss, timed, type ResultRow } from '../support/measure';
 import { asContacts, seedInSlices, startRig, type Rig } from '../support/rig';
 
@@ -127,15 +128,7 @@ function heapLimit(): string {
 }
 
 /** The Salesforce emulator in its own process, seeded with N demo contacts (bench/support/emulator-process.ts). */
-function startEmulatorProcess(n: number): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', '-r', './scripts/register.cjs', 'bench/support/emulator-process.ts', String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /EMULATOR (\S+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`emulator process exited (${code}) before it was ready`)));
-  });
+async function startEmulatorProcess(n: number): Promise<{ child: ChildProcess; url: string }> {
+  const { child, match } = await startBenchProcess('bench/support/emulator-process.ts', [String(n)], 8192, /EMULATOR (\S+)\n/);
+  return { child, url: match[1]! };
 }
