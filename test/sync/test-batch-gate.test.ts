@@ -4,7 +4,7 @@
  * failing record in that batch stops the full run with the reasons, and the next attempt
  * tests again.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mappingVersion } from '../../src/process/mapping/registry';
 import { QuarantineService } from '../../src/process/quality/quarantine.service';
 import type { CrmKind } from '../../src/system';
@@ -66,8 +66,15 @@ describe('a new connection', () => {
   it('has no passing test batch, so its first full run tests first and records the mapping version', async () => {
     expect(await gateState('SALESFORCE')).toEqual({ tested_mapping_version: null, test_batch_passed_at: null });
     for (let i = 0; i < 12; i++) await salesforceCreate(h, 'Contact', { FirstName: `Gate${i}`, LastName: 'Keeper', Email: `gate${i}@initech.com` });
+    const adapter = h.connections.adapterFor((await h.connections.get(idOf('SALESFORCE')))!);
+    const listed = vi.spyOn(adapter, 'listChanged');
     const run = await h.sync('SALESFORCE');
+    const types = listed.mock.calls.map((c) => c[0]);
+    listed.mockRestore();
     expect(run.status, run.error ?? '').toBe('SUCCEEDED');
+    // The full pass replayed the pages the test batch read: each object was read once, not its first one twice.
+    expect(types.length).toBeGreaterThan(1);
+    expect(new Set(types).size).toBe(types.length);
     // All 12 arrived: the test batch's 10 were linked, and the full pass read everything.
     const [{ n }] = (await h.db.dataSource.query(`SELECT count(*)::int AS n FROM source_links WHERE connection_id = $1`, [
       h.connectionIds.get('SALESFORCE'),

@@ -19,7 +19,7 @@
  */
 import { SystemError } from '../errors';
 import type { ChangePage, ListOptions, RemoteRecord } from '../system-api';
-import type { HubspotClient } from './client';
+import type { HubspotClient, SearchBody } from './client';
 import { advance, alreadySeen, decodeRunCursor, encodeRunCursor, type ChangeCursor, type RunCursor } from './cursor';
 import { HUBSPOT_DESCRIPTOR, HUBSPOT_LIMITS, HUBSPOT_OBJECTS, type HubspotObject } from './descriptor';
 import { normalize, type Normalized } from './normalize';
@@ -64,7 +64,7 @@ export async function* listChanges(client: HubspotClient, object: HubspotObject,
   let offset = 0;
   for (;;) {
     const page = await client.search(object, {
-      filterGroups: [{ filters: [{ propertyName: stampProperty, operator: 'GTE', value: String(live?.stampMs ?? 0) }] }],
+      filterGroups: unseenSince(live, stampProperty),
       sorts: [{ propertyName: stampProperty, direction: 'ASCENDING' }],
       properties,
       limit: pageSize,
@@ -103,6 +103,25 @@ export async function* listChanges(client: HubspotClient, object: HubspotObject,
       throw new SystemError('DATA_FORMAT', 'STAMP_TIES', `more than ${HUBSPOT_LIMITS.searchResultCap} ${object} share the ${stampProperty} ${live?.stampMs}`);
     }
   }
+}
+
+/**
+ * Live records not yet delivered: stamped after the mark, or at it and not among the ids
+ * delivered there. Excluding those ids (rather than searching GTE and skipping them) keeps a
+ * page from spending a slot on the boundary record every time the search restarts.
+ */
+function unseenSince(live: ChangeCursor | null, stampProperty: string): SearchBody['filterGroups'] {
+  const stamp = String(live?.stampMs ?? 0);
+  if (!live?.idsAtStamp.length || live.idsAtStamp.length > HUBSPOT_LIMITS.filterValues) return [{ filters: [{ propertyName: stampProperty, operator: 'GTE', value: stamp }] }];
+  return [
+    { filters: [{ propertyName: stampProperty, operator: 'GT', value: stamp }] },
+    {
+      filters: [
+        { propertyName: stampProperty, operator: 'EQ', value: stamp },
+        { propertyName: 'hs_object_id', operator: 'NOT_IN', values: live.idsAtStamp },
+      ],
+    },
+  ];
 }
 
 /**

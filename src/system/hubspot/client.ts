@@ -13,7 +13,7 @@ import { createHubspotWire } from './wire';
 const REFRESH_MARGIN_MS = 60_000;
 
 export interface SearchBody {
-  filterGroups: Array<{ filters: Array<{ propertyName: string; operator: string; value?: string }> }>;
+  filterGroups: Array<{ filters: Array<{ propertyName: string; operator: string; value?: string; values?: string[] }> }>;
   sorts: Array<{ propertyName: string; direction: 'ASCENDING' | 'DESCENDING' }>;
   properties: string[];
   limit: number;

@@ -64,6 +64,8 @@ export const HUBSPOT_LIMITS = {
   searchDefaultPage: 10,
   /** Search never pages past this many results; a later `after` is a 400. */
   searchResultCap: 10_000,
+  /** Values Junction puts in one IN / NOT_IN search filter: no cap is documented, so a request stays small; beyond it the read searches GTE and skips seen ids. */
+  filterValues: 100,
   dailyRequests: 250_000,
   tenSecondlyRequests: 100,
   tokenTtlMs: 30 * 60 * 1000,
