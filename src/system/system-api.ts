@@ -111,9 +111,15 @@ export interface SystemAdapter {
   bulkExport(remoteType: string, options: BulkOptions): AsyncIterable<BulkPage>;
   /**
    * The vendor field names the object has right now (Salesforce describe, HubSpot properties,
-   * Dataverse attribute metadata), for the schema-drift check before a run reads with them.
+   * Dataverse attribute metadata), for the schema-drift check when a read suggests a mapped field is gone.
    */
   describeFields(remoteType: string): Promise<string[]>;
+  /**
+   * True when a read naming a field the object no longer has is refused (Salesforce's
+   * INVALID_FIELD, Dataverse's unknown property), so an answered read proves every requested
+   * field exists. HubSpot answers without the deleted property instead.
+   */
+  readonly readsRefuseUnknownFields: boolean;
   /** Idempotent batched writes: by remote id when linked, else an upsert on the Junction external id. */
   upsert(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]>;
   /** Soft delete / archive in the vendor's terms. */

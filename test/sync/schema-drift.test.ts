@@ -2,13 +2,14 @@
  * Schema drift (issue #4 item 9): a mapped field missing from the CRM's describe marks the
  * connection DEGRADED with a SCHEMA-class error (code SCHEMA_DRIFT) naming the field, the run
  * skips that field — no nulls reach the store — and the connection is HEALTHY again once the
- * field is back. Also: every adapter's describeFields against its emulator's real path.
+ * field is back. Also: every adapter's describeFields against its emulator's real path, and
+ * that the run's own reads are the check — a healthy run asks for no field list.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SCHEMA_DRIFT_CODE } from '../../src/process/health/health-snapshot';
 import type { CrmKind } from '../../src/system';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
-import { contactLinkedTo, emulatorRecords, salesforceUpdate } from './support';
+import { contactLinkedTo, emulatorRecords, hubspotUpdate, salesforceUpdate } from './support';
 
 let h: SyncHarness;
 
@@ -101,12 +102,8 @@ describe('a mapped Salesforce field dropped from the org', () => {
     expect(h.emulators.get('SALESFORCE')!.fields!.drop('Contact', 'Title')).toBe(true);
     // Someone edits the contact meanwhile: the change still arrives, without the missing field.
     await salesforceUpdate(h, 'Contact', sfId, { FirstName: 'Driftwood' });
-    // Within the check interval the kept describe still lists Title: Salesforce refuses the query
-    // naming it, the run stops on that (the contact is not written), and the connection's answers are forgotten.
-    const refused = await h.sync('SALESFORCE');
-    expect(refused.status).not.toBe('SUCCEEDED');
-    expect(refused.error).toMatch(/^VALIDATION: [\s\S]*No such column 'Title'/);
-    expect((await contactLinkedTo(h, 'SALESFORCE', sfId)).first_name).not.toBe('Driftwood');
+    // Salesforce refuses the query naming Title; the describe that refusal prompts explains it,
+    // and the same run reads Contact again without the field.
     const run = await h.sync('SALESFORCE');
     expect(run.status).toBe('PARTIAL');
     expect(run.error).toMatch(/^SCHEMA: Contact no longer has mapped field Title/);
@@ -165,5 +162,66 @@ describe('a mapped Salesforce field dropped from the org', () => {
     expect(h.emulators.get('SALESFORCE')!.fields!.restore('Contact', 'AccountId')).toBe(true);
     expect((await h.sync('SALESFORCE')).status).toBe('SUCCEEDED');
     expect((await contactLinkedTo(h, 'SALESFORCE', sfId)).first_name).toBe('Waiting');
+  });
+});
+
+describe('the reads are the check', () => {
+  it('a run whose reads prove every mapped field asks for no field list', async () => {
+    await h.syncAll();
+    const spies = (['SALESFORCE', 'HUBSPOT'] as const).map(async (kind) => vi.spyOn(await adapterOf(kind), 'describeFields'));
+    const [sf, hs] = await Promise.all(spies);
+    try {
+      // A change in each, so HubSpot's page shows its properties too.
+      const sfContact = (await emulatorRecords(h, 'SALESFORCE', 'Contact'))[0]!;
+      await salesforceUpdate(h, 'Contact', String(sfContact.Id), { FirstName: 'Evidence' });
+      const hsContact = (await emulatorRecords(h, 'HUBSPOT', 'contacts'))[0]!;
+      await hubspotUpdate(h, 'contacts', String(hsContact.id), { firstname: 'Proof' });
+      expect((await h.sync('SALESFORCE')).status).toBe('SUCCEEDED');
+      expect((await h.sync('HUBSPOT')).status).toBe('SUCCEEDED');
+      expect(sf!.mock.calls).toHaveLength(0);
+      expect(hs!.mock.calls).toHaveLength(0);
+    } finally {
+      sf!.mockRestore();
+      hs!.mockRestore();
+    }
+  });
+});
+
+describe('a mapped HubSpot property deleted', () => {
+  let hsId: string;
+  let titleBefore: string | null;
+
+  it('is found by the page that lacks it: DEGRADED, SCHEMA_DRIFT, no nulls, in the same run', async () => {
+    await h.syncAll();
+    const someone = (await emulatorRecords(h, 'HUBSPOT', 'contacts')).find((r) => typeof (r.properties as Record<string, unknown>)?.jobtitle === 'string')!;
+    hsId = String(someone.id);
+    titleBefore = String((await contactLinkedTo(h, 'HUBSPOT', hsId)).title);
+    const describe = vi.spyOn(await adapterOf('HUBSPOT'), 'describeFields');
+    try {
+      expect(h.emulators.get('HUBSPOT')!.fields!.drop('contacts', 'jobtitle')).toBe(true);
+      await hubspotUpdate(h, 'contacts', hsId, { firstname: 'Absent' });
+      const run = await h.sync('HUBSPOT');
+      expect(run.status).toBe('PARTIAL');
+      expect(run.error).toMatch(/^SCHEMA: contacts no longer has mapped field jobtitle/);
+      expect(describe.mock.calls.map((c) => c[0])).toEqual(['contacts']);
+      const connection = await connectionRow('HUBSPOT');
+      expect(connection.status).toBe('DEGRADED');
+      expect(connection.schema_drift).toEqual({ contacts: ['jobtitle'] });
+      expect((await driftErrors('HUBSPOT'))[0]).toMatchObject({ error_class: 'SCHEMA', code: SCHEMA_DRIFT_CODE });
+      const stored = await contactLinkedTo(h, 'HUBSPOT', hsId);
+      expect(stored.first_name).toBe('Absent');
+      expect(stored.title).toBe(titleBefore);
+    } finally {
+      describe.mockRestore();
+    }
+  });
+
+  it('returns to HEALTHY when the property is back', async () => {
+    expect(h.emulators.get('HUBSPOT')!.fields!.restore('contacts', 'jobtitle')).toBe(true);
+    await hubspotUpdate(h, 'contacts', hsId, { jobtitle: 'Restorer' });
+    const run = await h.sync('HUBSPOT');
+    expect(run.status, run.error ?? '').toBe('SUCCEEDED');
+    expect(await connectionRow('HUBSPOT')).toMatchObject({ status: 'HEALTHY', status_reason: null, schema_drift: {} });
+    expect((await contactLinkedTo(h, 'HUBSPOT', hsId)).title).toBe('Restorer');
   });
 });

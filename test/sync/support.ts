@@ -67,3 +67,16 @@ export async function remoteIdOf(h: SyncHarness, kind: 'SALESFORCE' | 'HUBSPOT' 
   expect(rows, `${kind} link of ${recordId}`).toHaveLength(1);
   return rows[0]!.remote_id;
 }
+
+/** Updates a HubSpot record through `PATCH /crm/v3/objects/{object}/{id}`. */
+export async function hubspotUpdate(h: SyncHarness, object: string, id: string, properties: Record<string, string>): Promise<void> {
+  const base = h.emulators.get('HUBSPOT')!.url;
+  const token = await fetch(`${base}/oauth/v1/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'refresh_token', ...SANDBOX_FORM }) });
+  const { access_token } = (await token.json()) as { access_token: string };
+  const res = await fetch(`${base}/crm/v3/objects/${object}/${id}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ properties }),
+  });
+  expect(res.status, await res.text()).toBe(200);
+}

@@ -1,24 +1,26 @@
 /**
- * Schema drift (SPEC §3, issue #4 item 9): before a run reads with its mapped fields, it
- * compares them with the CRM's own field list (Salesforce describe, HubSpot properties,
- * Dataverse attribute metadata). A mapped field the CRM no longer lists marks the connection
- * DEGRADED, naming the fields, and logs a SCHEMA-class error with code SCHEMA_DRIFT (the alert
- * rule reads that code). The run goes on without the missing fields — never requested, never
- * written, so never a silent null — unless a field the mapper derives values from is missing;
- * then that object is not pulled at all and its cursor waits. When the fields are back, the
- * connection returns to HEALTHY.
+ * Schema drift (SPEC §3, issue #4 item 9): a mapped field the CRM no longer has marks the
+ * connection DEGRADED, naming the fields, and logs a SCHEMA-class error with code SCHEMA_DRIFT
+ * (the alert rule reads that code). The run goes on without the missing fields — never
+ * requested, never written, so never a silent null — unless a field the mapper derives values
+ * from is missing; then that object is not pulled at all and its cursor waits. When the
+ * fields are back, the connection returns to HEALTHY.
  *
- * API cost: at most one describe call per mapped object per run (Salesforce 3, HubSpot and
- * Dynamics 2), counted in the run's API calls — and usually none: an answer is kept per
- * connection and object for `settings.schemaCheckIntervalMs` (default 5 minutes; 0 checks
- * every run). A kept answer is only trusted to say "nothing is missing": when it lacks a
- * mapped field the object is described again before anything is marked (a field created and
- * mapped since), and a run that stops on an error forgets the connection's answers (Salesforce
- * and Dataverse refuse a query naming a dropped field, so a drop within the interval fails one
- * run as VALIDATION and the next run reports it as drift).
+ * The run's own reads are the check, so a healthy run spends no call on it. The CRM's field
+ * list (Salesforce describe, HubSpot properties, Dataverse attribute metadata) is read only
+ * on suspicion, at most once per object per run:
+ * - a read the CRM refuses as invalid (Salesforce and Dataverse refuse a query naming a
+ *   dropped field) — when the describe explains it, the object is read again without the
+ *   missing fields, in the same run;
+ * - a page whose live records all lack a requested field (HubSpot leaves a deleted property
+ *   out of its answers);
+ * - an object already drifted, at the start of each run, to see whether its fields are back;
+ * - before writing records of an object this run's reads did not prove whole (nothing was
+ *   read from a CRM that answers without deleted fields): that answer is kept per connection
+ *   and object for `settings.schemaCheckIntervalMs` (default 5 minutes).
  */
 import type { DataSource } from 'typeorm';
-import { SystemError, type SystemAdapter } from '../../system';
+import { SystemError, type RemoteRecord, type SystemAdapter } from '../../system';
 import { logError } from '../health/error-log';
 import { SCHEMA_DRIFT_CODE } from '../health/health-snapshot';
 import type { RecordMapper } from '../mapping/field-map';
@@ -29,12 +31,12 @@ import type { ConnectionEntity } from '../store/entities';
 const DRIFT_REASON_PREFIX = 'schema drift:';
 export const DEFAULT_SCHEMA_CHECK_INTERVAL_MS = 5 * 60_000;
 
-// Kept describe answers, per connection and object, in this process.
-const described = new Map<string, { fields: string[]; at: number }>();
+// Field lists read before writes, per connection and object, in this process.
+const kept = new Map<string, { fields: string[]; at: number }>();
 
-/** Forgets a connection's kept describe answers (after a run stopped on an error). */
+/** Forgets a connection's kept field lists (after a run stopped on an error). */
 export function forgetDescribes(connectionId: string): void {
-  for (const key of described.keys()) if (key.startsWith(`${connectionId}\n`)) described.delete(key);
+  for (const key of kept.keys()) if (key.startsWith(`${connectionId}\n`)) kept.delete(key);
 }
 
 function intervalOf(connection: ConnectionEntity): number {
@@ -42,17 +44,7 @@ function intervalOf(connection: ConnectionEntity): number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : DEFAULT_SCHEMA_CHECK_INTERVAL_MS;
 }
 
-/** The fields still missing after the object's describe: a kept answer when it lacks nothing, else a fresh one. */
-async function stillMissing(connection: ConnectionEntity, adapter: SystemAdapter, mapper: RecordMapper, now: number): Promise<string[]> {
-  const key = `${connection.id}\n${mapper.remoteType}`;
-  const kept = described.get(key);
-  if (kept && now - kept.at < intervalOf(connection) && !missingFields(mapper, kept.fields).length) return [];
-  const fields = await adapter.describeFields(mapper.remoteType);
-  described.set(key, { fields, at: now });
-  return missingFields(mapper, fields);
-}
-
-/** Mapped fields missing from a CRM object's describe: its own error class, SCHEMA. */
+/** Mapped fields missing from a CRM object's field list: its own error class, SCHEMA. */
 export class SchemaDriftError extends SystemError {
   constructor(
     readonly remoteType: string,
@@ -69,61 +61,146 @@ export class SchemaDriftError extends SystemError {
   }
 }
 
-export interface SchemaCheckOutcome {
-  drift: SchemaDrift;
+/** One run's view of the connection's schema; the connection entity's `schemaDrift` follows it, so `mappersFor` leaves missing fields out. */
+export class SchemaWatch {
+  /** Objects whose mapped fields this run has proved present (or described). */
+  private settled = new Set<string>();
+  private drift: SchemaDrift;
+  private readonly wasDrifted: boolean;
   /** Remote types not pulled this run: a field the mapper's hooks need is missing. */
-  blocked: Set<string>;
-  errors: SchemaDriftError[];
-}
+  readonly blocked = new Set<string>();
+  /** This run's drift findings, one per drifted object. */
+  readonly errors: SchemaDriftError[] = [];
 
-/**
- * Checks the connection's mapped fields against the CRM, records the outcome on the connection
- * (in the database and on the given entity, whose mappers then leave the missing fields out)
- * and logs each drifted object. Describe failures propagate: the run stops as for any call.
- */
-export async function checkSchema(db: DataSource, connection: ConnectionEntity, adapter: SystemAdapter, runId: string): Promise<SchemaCheckOutcome> {
-  const mappers: RecordMapper[] = mappersFor({ kind: connection.kind, settings: connection.settings });
-  const wasDrifted = Object.keys(connection.schemaDrift ?? {}).length > 0;
-  const drift: SchemaDrift = {};
-  const blocked = new Set<string>();
-  const errors: SchemaDriftError[] = [];
-  const now = Date.now();
-  for (const mapper of mappers) {
-    const missing = await stillMissing(connection, adapter, mapper, now);
-    if (!missing.length) continue;
-    drift[mapper.remoteType] = missing;
-    if (blocksObject(mapper, missing)) blocked.add(mapper.remoteType);
-    errors.push(new SchemaDriftError(mapper.remoteType, missing));
+  constructor(
+    private db: DataSource,
+    private connection: ConnectionEntity,
+    private adapter: SystemAdapter,
+    private runId: string,
+  ) {
+    this.drift = { ...(connection.schemaDrift ?? {}) };
+    this.wasDrifted = Object.keys(this.drift).length > 0;
   }
-  connection.schemaDrift = drift;
-  const drifted = errors.length > 0;
-  if (drifted) {
-    const reason = `${DRIFT_REASON_PREFIX} ${Object.entries(drift)
-      .map(([type, fields]) => fields.map((f) => `${type}.${f}`).join(', '))
-      .join(', ')} missing from the CRM's describe${blocked.size ? `; not syncing ${[...blocked].join(', ')}` : ''}`;
-    // A paused connection stays paused (its pause says why); otherwise it is DEGRADED for this reason.
-    await db.query(
-      `UPDATE connections SET schema_drift = $2, status = CASE WHEN status = 'PAUSED' THEN status ELSE 'DEGRADED' END,
-         status_reason = CASE WHEN status = 'PAUSED' THEN status_reason ELSE $3 END, updated_at = now() WHERE id = $1`,
-      [connection.id, JSON.stringify(drift), reason.slice(0, 500)],
-    );
-    for (const e of errors)
-      await logError(db.manager, {
-        connectionId: connection.id,
-        runId,
-        errorClass: e.errorClass,
-        code: e.code,
-        message: e.message,
-        endpoint: e.details.endpoint ?? null,
-      });
-  } else if (wasDrifted) {
-    await db.query(
-      `UPDATE connections SET schema_drift = '{}'::jsonb,
-         status = CASE WHEN status = 'DEGRADED' AND status_reason LIKE '${DRIFT_REASON_PREFIX}%' THEN 'HEALTHY' ELSE status END,
-         status_reason = CASE WHEN status = 'DEGRADED' AND status_reason LIKE '${DRIFT_REASON_PREFIX}%' THEN NULL ELSE status_reason END,
-         updated_at = now() WHERE id = $1`,
-      [connection.id],
-    );
+
+  /** Objects drifted at the last check are described again: their fields may be back. */
+  async start(): Promise<void> {
+    const drifted = Object.keys(this.drift);
+    for (const type of drifted) await this.describe(type);
+    if (drifted.length) await this.save();
   }
-  return { drift, blocked, errors };
+
+  /** Every mapped object described now (a dry run: its reads run in a transaction nothing else may write beside). */
+  async describeAll(): Promise<void> {
+    for (const mapper of mappersFor({ ...this.connection, schemaDrift: null })) await this.describe(mapper.remoteType);
+    await this.save();
+  }
+
+  /** The mapper the object is read and written with now. */
+  mapperFor(remoteType: string): RecordMapper | undefined {
+    return mappersFor(this.connection).find((m) => m.remoteType === remoteType);
+  }
+
+  /** A read of the object ended without error: on a CRM that refuses unknown fields, every requested field exists (even when nothing changed). */
+  readCompleted(remoteType: string): void {
+    if (this.adapter.readsRefuseUnknownFields) this.settled.add(remoteType);
+  }
+
+  /** True when a dropped field explains a read the CRM refused; the object is then read again (or skipped when blocked). */
+  async explainsReadError(remoteType: string, err: unknown): Promise<boolean> {
+    if (!(err instanceof SystemError) || err.errorClass !== 'VALIDATION' || this.settled.has(remoteType)) return false;
+    const found = await this.describe(remoteType);
+    await this.save();
+    return found;
+  }
+
+  /**
+   * Checks a page's live records for a requested field none of them carries; then the object
+   * is described. Returns false when the object turned out blocked (the page must not be applied).
+   */
+  async checkPage(mapper: RecordMapper, records: RemoteRecord[]): Promise<boolean> {
+    const type = mapper.remoteType;
+    if (this.settled.has(type)) return !this.blocked.has(type);
+    // An answered read from a CRM that refuses unknown fields proves them all.
+    if (this.adapter.readsRefuseUnknownFields) {
+      this.settled.add(type);
+      return true;
+    }
+    const live = records.filter((r) => !r.deleted && r.fields.__malformed === undefined);
+    if (!live.length) return true;
+    const absent = mapper.remoteFields.some((f) => !live.some((r) => f in r.fields));
+    if (!absent) {
+      this.settled.add(type);
+      return true;
+    }
+    if (await this.describe(type)) await this.save();
+    return !this.blocked.has(type);
+  }
+
+  /** Before the outbox is delivered: objects of the kinds it holds that this run did not prove are checked against a kept or fresh field list. */
+  async beforeWrites(pendingKinds: () => Promise<Set<string>>): Promise<void> {
+    const unproved = mappersFor({ ...this.connection, schemaDrift: null }).filter((m) => !this.settled.has(m.remoteType));
+    if (!unproved.length) return;
+    const kinds = await pendingKinds();
+    let found = false;
+    for (const mapper of unproved) {
+      if (!kinds.has(mapper.kind)) continue;
+      const key = `${this.connection.id}\n${mapper.remoteType}`;
+      const known = kept.get(key);
+      if (known && Date.now() - known.at < intervalOf(this.connection) && !missingFields(mapper, known.fields).length) continue;
+      found = (await this.describe(mapper.remoteType)) || found;
+    }
+    if (found) await this.save();
+  }
+
+  /** Describes the object against its full mapping; true when mapped fields are missing. */
+  private async describe(remoteType: string): Promise<boolean> {
+    const base = mappersFor({ ...this.connection, schemaDrift: null }).find((m) => m.remoteType === remoteType);
+    if (!base) return false;
+    const fields = await this.adapter.describeFields(remoteType);
+    kept.set(`${this.connection.id}\n${remoteType}`, { fields, at: Date.now() });
+    this.settled.add(remoteType);
+    const missing = missingFields(base, fields);
+    if (!missing.length) {
+      delete this.drift[remoteType];
+      return false;
+    }
+    this.drift[remoteType] = missing;
+    if (blocksObject(base, missing)) this.blocked.add(remoteType);
+    const error = new SchemaDriftError(remoteType, missing);
+    this.errors.push(error);
+    await logError(this.db.manager, {
+      connectionId: this.connection.id,
+      runId: this.runId,
+      errorClass: error.errorClass,
+      code: error.code,
+      message: error.message,
+      endpoint: error.details.endpoint ?? null,
+    });
+    return true;
+  }
+
+  /** Records the drift on the connection (row and entity): DEGRADED while any remains, HEALTHY again once a drift-only degradation is gone. */
+  private async save(): Promise<void> {
+    const drift = this.drift;
+    this.connection.schemaDrift = { ...drift };
+    if (Object.keys(drift).length) {
+      const reason = `${DRIFT_REASON_PREFIX} ${Object.entries(drift)
+        .map(([type, fields]) => fields.map((f) => `${type}.${f}`).join(', '))
+        .join(', ')} missing from the CRM's describe${this.blocked.size ? `; not syncing ${[...this.blocked].join(', ')}` : ''}`;
+      // A paused connection stays paused (its pause says why); otherwise it is DEGRADED for this reason.
+      await this.db.query(
+        `UPDATE connections SET schema_drift = $2, status = CASE WHEN status = 'PAUSED' THEN status ELSE 'DEGRADED' END,
+           status_reason = CASE WHEN status = 'PAUSED' THEN status_reason ELSE $3 END, updated_at = now() WHERE id = $1`,
+        [this.connection.id, JSON.stringify(drift), reason.slice(0, 500)],
+      );
+    } else if (this.wasDrifted) {
+      await this.db.query(
+        `UPDATE connections SET schema_drift = '{}'::jsonb,
+           status = CASE WHEN status = 'DEGRADED' AND status_reason LIKE '${DRIFT_REASON_PREFIX}%' THEN 'HEALTHY' ELSE status END,
+           status_reason = CASE WHEN status = 'DEGRADED' AND status_reason LIKE '${DRIFT_REASON_PREFIX}%' THEN NULL ELSE status_reason END,
+           updated_at = now() WHERE id = $1`,
+        [this.connection.id],
+      );
+    }
+  }
 }

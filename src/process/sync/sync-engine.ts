@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
-import { attemptsOf, SystemError, type RemoteRecord, type SystemAdapter } from '../../system';
+import { attemptsOf, SystemError, type ChangePage, type RemoteRecord, type SystemAdapter } from '../../system';
 import { pauseConnection, quotaResumeAt } from '../connections/connection-pause';
 import type { ConnectionService } from '../connections/connection.service';
 import { TOPICS, type EventBus } from '../events';
@@ -17,8 +17,9 @@ import { SyncRunEntity, type ConnectionEntity, type PlannedChange } from '../sto
 import { clearBulkCheckpoints, forgetBulkCheckpoint, loadBulkStart, saveBulkCheckpoint } from './bulk-checkpoint';
 import { applyInboundPage, type PageOutcome } from './inbound';
 import { deliverOutbox } from './outbound';
+import { HeldReads } from './held-reads';
 import { gateFullRun, recordPassingTestBatch, testBatchPassed } from './run-gate';
-import { checkSchema, forgetDescribes } from './schema-check';
+import { forgetDescribes, SchemaWatch } from './schema-check';
 
 const TEST_BATCH_SIZE = 10;
 /** Records applied per transaction (see applyPage). */
@@ -51,6 +52,16 @@ type Checkpoint = (m: EntityManager) => Promise<void>;
 /** What the last slice's transaction commits besides its records, given how many of them it read. */
 type SliceCommit = (m: EntityManager, sliceRead: number) => Promise<void>;
 
+/** What one pass over the objects shares: the run's rules, totals and schema watch. */
+interface PullPass {
+  owners: Map<string, Map<string, string | null>>;
+  totals: RunTotals;
+  planned: PlannedChange[] | undefined;
+  callsBefore: number;
+  watch: SchemaWatch;
+  held: HeldReads;
+}
+
 /** Thrown inside a dry run's transaction so nothing it did is kept. */
 class DryRunRollback extends Error {}
 
@@ -71,25 +82,30 @@ export class SyncEngine {
     const planned: PlannedChange[] | undefined = run.dryRun ? [] : undefined;
     const owners = await this.loadOwners();
     let stopped: StopReason | undefined;
-    let drift: string | undefined;
     /** Every object was read: a BULK run's checkpoints go when it ends (bulk-checkpoint.ts). */
     let pulled = false;
+    // The test batch's first pages, replayed by the full pass rather than read again (held-reads.ts).
+    const held = new HeldReads();
+    const watch = new SchemaWatch(db, connection, adapter, run.id);
     // A heartbeat between pages too, so a long vendor call is not mistaken for a dead worker.
     const heartbeat = setInterval(
       () => void db.query(`UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1`, [run.id]).catch(() => undefined),
       HEARTBEAT_MS,
     );
     try {
-      // Mapped fields the CRM no longer has are left out (or their object skipped): never nulls (schema-check.ts).
-      const { blocked, errors } = await checkSchema(db, connection, adapter, run.id);
-      drift = errors.map((e) => e.message).join('; ') || undefined;
-      const mappers = mappersFor(connection).filter((m) => !blocked.has(m.remoteType));
-      const gate = await gateFullRun(db, run, connection, () => this.testBatch(run, connection, adapter, mappers, owners, callsBefore));
+      // Mapped fields the CRM no longer has are left out (or their object skipped): never nulls.
+      // The reads themselves reveal them; a dry run checks up front, as it may not write outside its transaction.
+      await (run.dryRun ? watch.describeAll() : watch.start());
+      const types = mappersFor(connection).map((m) => m.remoteType);
+      const pullOne = (type: string, mode: SyncRunEntity, onto: RunTotals, into?: PlannedChange[]) =>
+        this.pullObject(mode, connection, adapter, type, { owners, totals: onto, planned: into, callsBefore, watch, held });
+      const gate = await gateFullRun(db, run, connection, () => this.testBatch(run, types, pullOne));
       if (!gate.pass) return this.finish(run, 'FAILED', totals, adapter.stats.apiCalls - callsBefore, gate.reason);
+      if (run.mode === 'BULK') await held.release();
       const pullAll = async () => {
-        for (const [i, mapper] of mappers.entries()) {
-          await this.pull(run, connection, adapter, mapper, owners, totals, planned, callsBefore);
-          await this.progress(run, totals, (i + 1) / (mappers.length + 1), adapter.stats.apiCalls - callsBefore);
+        for (const [i, type] of types.entries()) {
+          await pullOne(type, run, totals, planned);
+          await this.progress(run, totals, (i + 1) / (types.length + 1), adapter.stats.apiCalls - callsBefore);
           if (run.mode === 'TEST_BATCH' && totals.read >= TEST_BATCH_SIZE) break;
         }
       };
@@ -97,6 +113,7 @@ export class SyncEngine {
       pulled = true;
       // A test batch is its first 10 records, not the connection's whole outbox (see testBatch).
       if (!run.dryRun && run.mode !== 'TEST_BATCH') {
+        await watch.beforeWrites(() => this.pendingKinds(connection.id));
         const delivered = await deliverOutbox(db, connection, adapter, run.id);
         totals.written += delivered.written;
         totals.failed += delivered.failed;
@@ -107,9 +124,11 @@ export class SyncEngine {
       stopped = await this.recordFailure(connection, adapter, run, err);
     } finally {
       clearInterval(heartbeat);
+      await held.release();
     }
     if (adapter.stats.lastUsage) await this.deps.connections.recordUsage(connection.id, adapter.stats.lastUsage).catch(() => undefined);
     if (planned) run.plannedChanges = planned;
+    const drift = watch.errors.map((e) => e.message).join('; ') || undefined;
     // A spent quota ends the run PARTIAL (the rest waits for the reset), never SUCCEEDED.
     // Schema drift leaves the run PARTIAL: mapped fields were skipped (never a retry: a person must act).
     const status = stopped ? (stopped.quota || totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED') : totals.failed > 0 || drift ? 'PARTIAL' : 'SUCCEEDED';
@@ -118,11 +137,11 @@ export class SyncEngine {
   }
 
   /** The gate's test batch: this run's first 10 records end to end, in TEST_BATCH mode, before its full pass. */
-  private async testBatch(run: SyncRunEntity, connection: ConnectionEntity, adapter: SystemAdapter, mappers: RecordMapper[], owners: Map<string, Map<string, string | null>>, callsBefore: number): Promise<RunTotals> {
+  private async testBatch(run: SyncRunEntity, types: string[], pullOne: (type: string, mode: SyncRunEntity, onto: RunTotals) => Promise<void>): Promise<RunTotals> {
     const probe = Object.assign(new SyncRunEntity(), run, { mode: 'TEST_BATCH', dryRun: false });
     const totals: RunTotals = { read: 0, written: 0, failed: 0, quarantined: 0 };
-    for (const mapper of mappers) {
-      await this.pull(probe, connection, adapter, mapper, owners, totals, undefined, callsBefore);
+    for (const type of types) {
+      await pullOne(type, probe, totals);
       if (totals.read >= TEST_BATCH_SIZE) break;
     }
     // The outbox is not delivered here: it holds other records (changes from the other CRMs),
@@ -133,16 +152,28 @@ export class SyncEngine {
     return totals;
   }
 
-  private async pull(
-    run: SyncRunEntity,
-    connection: ConnectionEntity,
-    adapter: SystemAdapter,
-    mapper: RecordMapper,
-    owners: Map<string, Map<string, string | null>>,
-    totals: RunTotals,
-    planned: PlannedChange[] | undefined,
-    callsBefore: number,
-  ): Promise<void> {
+  /**
+   * One object's read with the mapper the schema allows now. A read the CRM refuses because a
+   * mapped field is gone is read again without it, in the same run (schema-check.ts).
+   */
+  private async pullObject(run: SyncRunEntity, connection: ConnectionEntity, adapter: SystemAdapter, remoteType: string, pass: PullPass): Promise<void> {
+    const { watch } = pass;
+    const mapper = () => (watch.blocked.has(remoteType) ? undefined : watch.mapperFor(remoteType));
+    const first = mapper();
+    if (!first) return;
+    try {
+      await this.pull(run, connection, adapter, first, pass);
+    } catch (err) {
+      if (!(await watch.explainsReadError(remoteType, err))) throw err;
+      const narrower = mapper();
+      if (!narrower) return;
+      await this.pull(run, connection, adapter, narrower, pass);
+    }
+    watch.readCompleted(remoteType);
+  }
+
+  private async pull(run: SyncRunEntity, connection: ConnectionEntity, adapter: SystemAdapter, mapper: RecordMapper, pass: PullPass): Promise<void> {
+    const { owners, totals, planned, callsBefore, watch, held } = pass;
     const ctx = {
       connectionId: connection.id,
       runId: run.id,
@@ -152,6 +183,9 @@ export class SyncEngine {
     };
     const options = { fields: mapper.remoteFields };
     const apply = async (records: RemoteRecord[], checkpoint: Checkpoint) => {
+      // A page may show a mapped field gone (schema-check.ts): applied without it, or not at all when the object is blocked.
+      if (!(await watch.checkPage(ctx.mapper, records))) return false;
+      ctx.mapper = watch.mapperFor(mapper.remoteType) ?? ctx.mapper;
       const batch = run.mode === 'TEST_BATCH' ? records.slice(0, Math.max(0, TEST_BATCH_SIZE - totals.read)) : records;
       const outcome = await this.applyPage(ctx, batch, run.dryRun || run.mode === 'TEST_BATCH' ? undefined : checkpoint, totals.read);
       totals.read += outcome.read;
@@ -160,16 +194,19 @@ export class SyncEngine {
       return run.mode !== 'TEST_BATCH' || totals.read < TEST_BATCH_SIZE;
     };
     if (run.mode === 'BULK') return this.pullBulk(run, connection.id, adapter, mapper, apply);
-    const cursor = await this.cursor(connection.id, mapper.remoteType);
-    for await (const page of adapter.listChanged(mapper.remoteType, cursor, options)) {
-      const saveCursor: Checkpoint = (m) =>
+    const applyPage = (page: ChangePage) =>
+      apply(page.records, (m) =>
         m.query(
           `INSERT INTO sync_cursors (connection_id, remote_type, cursor) VALUES ($1, $2, $3)
            ON CONFLICT (connection_id, remote_type) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
           [connection.id, mapper.remoteType, page.cursor],
-        );
-      if (!(await apply(page.records, saveCursor))) break;
-    }
+        ),
+      );
+    const replay = run.mode === 'TEST_BATCH' ? undefined : held.take(mapper.remoteType);
+    const read = replay ?? adapter.listChanged(mapper.remoteType, await this.cursor(connection.id, mapper.remoteType), options);
+    // The test batch keeps what it read for the full pass; every other pass reads and applies.
+    if (run.mode === 'TEST_BATCH') return held.readAndHold(mapper.remoteType, read, applyPage);
+    for await (const page of read) if (!(await applyPage(page))) break;
   }
 
   /**
@@ -188,23 +225,26 @@ export class SyncEngine {
     const fields = mapper.remoteFields;
     const start = run.dryRun ? ({ kind: 'FRESH' } as const) : await loadBulkStart(db, connectionId, mapper.remoteType, fields);
     if (start.kind === 'DONE') return;
-    const read = async (resumeFrom?: string) => {
+    /** False when a page stopped the read (its object turned out blocked): the object is not marked read. */
+    const read = async (resumeFrom?: string): Promise<boolean> => {
       for await (const page of adapter.bulkExport(mapper.remoteType, { fields, resumeFrom }))
-        await apply(page.records, (m) => saveBulkCheckpoint(m, connectionId, mapper.remoteType, fields, page.resume));
+        if (!(await apply(page.records, (m) => saveBulkCheckpoint(m, connectionId, mapper.remoteType, fields, page.resume)))) return false;
+      return true;
     };
+    let whole: boolean;
     if (start.kind === 'RESUME') {
       this.deps.log?.('info', 'bulk read resumes from a checkpoint', { runId: run.id, connectionId, remoteType: mapper.remoteType });
       try {
-        await read(start.token);
+        whole = await read(start.token);
       } catch (err) {
         // A token the adapter cannot use (another version wrote it) costs a full read, not a run that can never succeed.
         if (!(err instanceof SystemError && err.code === 'INVALID_RESUME_TOKEN')) throw err;
         await forgetBulkCheckpoint(db, connectionId, mapper.remoteType);
-        await read();
+        whole = await read();
       }
-    } else await read();
+    } else whole = await read();
     // An export whose last page came empty has not marked the object read yet.
-    if (!run.dryRun) await saveBulkCheckpoint(db, connectionId, mapper.remoteType, fields, undefined);
+    if (whole && !run.dryRun) await saveBulkCheckpoint(db, connectionId, mapper.remoteType, fields, undefined);
   }
 
   /**
@@ -266,6 +306,14 @@ export class SyncEngine {
       if (!(err instanceof DryRunRollback)) throw err;
     }
     return outcome!;
+  }
+
+  /** The record kinds the connection's outbox has waiting. */
+  private async pendingKinds(connectionId: string): Promise<Set<string>> {
+    const rows = (await this.deps.db.query(`SELECT DISTINCT record_kind FROM outbox WHERE connection_id = $1 AND delivered_at IS NULL`, [connectionId])) as Array<{
+      record_kind: string;
+    }>;
+    return new Set(rows.map((r) => r.record_kind));
   }
 
   private async cursor(connectionId: string, remoteType: string): Promise<string | null> {

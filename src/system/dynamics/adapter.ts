@@ -22,6 +22,8 @@ import { deleteRecords, upsertRecords } from './writes';
 export class DynamicsAdapter implements SystemAdapter {
   readonly kind = 'DYNAMICS' as const;
   readonly apiVersion: string;
+  /** An OData $select naming a dropped attribute is refused: "Could not find a property named …". */
+  readonly readsRefuseUnknownFields = true;
   private client: DataverseClient;
 
   constructor(options: AdapterOptions) {

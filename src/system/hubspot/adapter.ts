@@ -23,6 +23,8 @@ import { archiveRecords, upsertRecords } from './writes';
 export class HubspotAdapter implements SystemAdapter {
   readonly kind = 'HUBSPOT' as const;
   readonly apiVersion: string;
+  /** A deleted property asked for is left out of the records, not refused. */
+  readonly readsRefuseUnknownFields = false;
   private client: HubspotClient;
 
   constructor(options: AdapterOptions) {

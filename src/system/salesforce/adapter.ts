@@ -15,6 +15,8 @@ import { archiveRecords, upsertRecords } from './writes';
 export class SalesforceAdapter implements SystemAdapter {
   readonly kind = 'SALESFORCE' as const;
   readonly apiVersion: string;
+  /** SOQL naming a dropped field is refused: INVALID_FIELD. */
+  readonly readsRefuseUnknownFields = true;
   /** Below this, composite collections (one call per 200) are quicker than a job's ~7 calls and polling. */
   readonly bulkIngestThreshold: number;
   private rest: SalesforceRest;
