@@ -15,6 +15,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 export const RUN_QUEUE = 'sync-run';
 export const DEAD_RUN_QUEUE = 'sync-run-dead';
 export const SCHEDULE_QUEUE = 'sync-schedule';
+export const HOUSEKEEPING_QUEUE = 'housekeeping';
 
 /** What a run job carries: the `sync_runs` row it executes. */
 export interface RunJobData {
@@ -98,6 +99,7 @@ export class RunQueue {
     // Retries are run-level decisions (jobs/run-retry), so a failed job goes straight to dead letters.
     await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, policy: 'singleton', retryLimit: 0, deadLetter: DEAD_RUN_QUEUE, expireInSeconds: EXPIRE_SECONDS });
     await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
+    await boss.createQueue(HOUSEKEEPING_QUEUE, { name: HOUSEKEEPING_QUEUE, retryLimit: 0 });
     return boss;
   }
 
@@ -147,16 +149,18 @@ export class RunQueue {
   }
 
   /**
-   * Offers a scheduler tick for the current interval slot. pg-boss keeps one job per slot
-   * (throttling by singleton key), so however many instances offer it, one schedules.
+   * Offers a job of a periodic queue (the scheduler tick, housekeeping) for the current
+   * interval slot. pg-boss keeps one job per slot (throttling by singleton key), so however
+   * many instances offer it, one of them does the work.
    */
-  async offerScheduleTick(intervalMs: number): Promise<void> {
+  async offerOncePer(queue: typeof SCHEDULE_QUEUE | typeof HOUSEKEEPING_QUEUE, intervalMs: number): Promise<void> {
     const seconds = Math.max(1, Math.round(intervalMs / 1000));
-    await (await this.ready()).sendThrottled(SCHEDULE_QUEUE, {}, { retryLimit: 0 }, seconds, 'tick');
+    await (await this.ready()).sendThrottled(queue, {}, { retryLimit: 0 }, seconds, 'tick');
   }
 
-  async fetchScheduleTick(): Promise<string | undefined> {
-    const [job] = await (await this.ready()).fetch(SCHEDULE_QUEUE);
+  /** The id of a due job of a periodic queue, now this instance's to do and complete. */
+  async fetchPeriodic(queue: typeof SCHEDULE_QUEUE | typeof HOUSEKEEPING_QUEUE): Promise<string | undefined> {
+    const [job] = await (await this.ready()).fetch(queue);
     return job?.id;
   }
 

@@ -12,7 +12,8 @@ import type { DataSource } from 'typeorm';
 import type { ErrorClass } from '../../system';
 import { resumeDueConnections } from '../connections/connection-pause';
 import { logError } from '../health/error-log';
-import { DEAD_RUN_QUEUE, RUN_QUEUE, SCHEDULE_QUEUE, type DeadRunJob, type RunQueue } from '../jobs/run-queue';
+import { HOUSEKEEPING_INTERVAL_MS, pruneExpired } from '../jobs/housekeeping';
+import { DEAD_RUN_QUEUE, HOUSEKEEPING_QUEUE, RUN_QUEUE, SCHEDULE_QUEUE, type DeadRunJob, type RunQueue } from '../jobs/run-queue';
 import { DEFAULT_RUN_RETRY, errorClassOf, runFate, type RunFate, type RunRetrySettings } from '../jobs/run-retry';
 import type { SyncEngine } from './sync-engine';
 import type { SyncRunService } from './sync-run.service';
@@ -56,6 +57,7 @@ export class SyncWorker {
     const tick = () => {
       // A slow schedule (a busy database) is not stacked up; the next interval offers again.
       this.ticking ??= this.tick()
+        .then(() => this.housekeep())
         .catch((err: unknown) => this.options.log?.('warn', 'scheduling failed', { error: String(err) }))
         .finally(() => (this.ticking = undefined));
     };
@@ -71,13 +73,26 @@ export class SyncWorker {
    * instance gets it schedules and the others do not.
    */
   private async tick(): Promise<void> {
-    await this.queue.offerScheduleTick(this.options.intervalMs);
-    const job = await this.queue.fetchScheduleTick();
+    await this.queue.offerOncePer(SCHEDULE_QUEUE, this.options.intervalMs);
+    const job = await this.queue.fetchPeriodic(SCHEDULE_QUEUE);
     if (!job) return;
     try {
       await this.scheduleAll();
     } finally {
       await this.queue.complete(SCHEDULE_QUEUE, job, {});
+    }
+  }
+
+  /** Once an hour across all instances: rows past their retention are dropped (jobs/housekeeping). */
+  private async housekeep(): Promise<void> {
+    await this.queue.offerOncePer(HOUSEKEEPING_QUEUE, HOUSEKEEPING_INTERVAL_MS);
+    const job = await this.queue.fetchPeriodic(HOUSEKEEPING_QUEUE);
+    if (!job) return;
+    try {
+      const pruned = await pruneExpired(this.db);
+      if (pruned.idempotencyKeys + pruned.authFailures > 0) this.options.log?.('info', 'housekeeping dropped rows past their retention', { ...pruned });
+    } finally {
+      await this.queue.complete(HOUSEKEEPING_QUEUE, job, {});
     }
   }
 
