@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Client } from 'pg';
 import { demoPeople, type DemoPerson } from '../../src/system/demo-data/people';
 import { startBenchProcess } from '../support/bench-process';
-import { fmt, rssMb, sampleRss, timed, type ResultRow } from '../support/measure';
+import { fmt, rssMb, sampleMemory, timed, type ResultRow } from '../support/measure';
 import { asContacts, seedInSlices, startRig, type Rig } from '../support/rig';
 
 export interface IngestResult {
@@ -46,7 +46,7 @@ export async function runIngest(n: number, mode: 'BULK' | 'INCREMENTAL' = 'BULK'
   }
   global.gc?.();
   const rssAfterSeedMb = rssMb();
-  const rss = sampleRss();
+  const rss = sampleMemory();
   const statements = countStatements();
   const { value: run, ms } = await timed(() => rig.sync('SALESFORCE', mode)).finally(() => statements.stop());
   const peakRssMb = rss.stop();

@@ -15,7 +15,7 @@ export interface ResultRow {
  * peaks in MB. The heap figure is what the process holds in JavaScript objects (garbage not
  * yet collected included); RSS adds code, native buffers and the heap's free headroom.
  */
-export function sampleRss(everyMs = 50): { stop(): number; peakHeapMb(): number } {
+export function sampleMemory(everyMs = 50): { stop(): number; peakHeapMb(): number } {
   let peak = process.memoryUsage().rss;
   let heap = process.memoryUsage().heapUsed;
   const take = () => {
