@@ -4,3 +4,4 @@ export { BadJsonError, empty, json, type EmulatorRequest, type EmulatorResponse 
 export { TokenRegistry, bearer } from './tokens';
 export { NO_FAULTS, type FaultSettings } from './faults';
 export type { RunningEmulator, EmulatorStartOptions, FieldControl } from './running';
+export { WebhookOutbox, type WebhookDelivery } from './webhook-outbox';

@@ -9,7 +9,7 @@
  * https://learn.microsoft.com/power-apps/developer/data-platform/use-webhooks
  */
 import { randomUUID } from 'node:crypto';
-import type { EmulatorContext } from '../../emulator-kit';
+import { WebhookOutbox, type EmulatorContext } from '../../emulator-kit';
 import { DATAVERSE_ENTITIES, type DataverseEntitySet } from '../descriptor';
 import type { Row } from './store';
 
@@ -92,44 +92,31 @@ function executionContext(d: WebhookDelivery, now: number): Record<string, unkno
 }
 
 export class WebhookPublisher {
-  private queue: WebhookDelivery[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private outbox: WebhookOutbox<WebhookDelivery>;
 
-  constructor(private ctx: EmulatorContext) {}
-
-  record(delivery: WebhookDelivery): void {
-    if (this.ctx.webhooks.length === 0 || delivery.row.raw) return;
-    this.queue.push(delivery);
-    this.timer ??= setTimeout(() => this.flush(), DELIVERY_DELAY_MS).unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.queue = [];
-  }
-
-  private flush(): void {
-    this.timer = undefined;
-    for (const d of this.queue.splice(0)) {
-      const context = executionContext(d, this.ctx.clock.now());
-      const body = JSON.stringify(context);
-      for (const url of this.ctx.webhooks) {
-        // Best effort: a receiver that is down misses the change; the sync's polling catches it.
-        void fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
+  constructor(ctx: EmulatorContext) {
+    this.outbox = new WebhookOutbox(ctx.webhooks, DELIVERY_DELAY_MS, (steps) =>
+      steps.map((d) => {
+        const context = executionContext(d, ctx.clock.now());
+        return {
+          body: JSON.stringify(context),
+          headers: () => ({
             'x-request-id': randomUUID(),
             'x-ms-dynamics-organization': ORGANIZATION.host,
             'x-ms-dynamics-entity-name': String(context.PrimaryEntityName),
             'x-ms-dynamics-request-name': d.message,
             'x-ms-correlation-request-id': String(context.CorrelationId),
-          },
-          body,
-          signal: AbortSignal.timeout(5_000),
-        }).catch(() => undefined);
-      }
-    }
+          }),
+        };
+      }),
+    );
+  }
+
+  record(delivery: WebhookDelivery): void {
+    if (!delivery.row.raw) this.outbox.record(delivery);
+  }
+
+  stop(): void {
+    this.outbox.stop();
   }
 }

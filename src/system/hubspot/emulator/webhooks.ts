@@ -5,7 +5,7 @@
  * https://developers.hubspot.com/docs/apps/legacy-apps/authentication/validating-requests
  */
 import { createHmac } from 'node:crypto';
-import type { EmulatorContext } from '../../emulator-kit';
+import { WebhookOutbox, type EmulatorContext, type WebhookDelivery } from '../../emulator-kit';
 import { HUBSPOT_OBJECTS, type HubspotObject } from '../descriptor';
 import { SANDBOX } from './routes-oauth';
 
@@ -46,14 +46,33 @@ export function signV3(secret: string, method: string, uri: string, body: string
 }
 
 export class WebhookNotifier {
-  private queue: WebhookEvent[] = [];
-  private timer: NodeJS.Timeout | undefined;
   private eventId = 0;
+  private outbox: WebhookOutbox<WebhookEvent>;
 
-  constructor(private ctx: EmulatorContext) {}
+  constructor(ctx: EmulatorContext) {
+    this.outbox = new WebhookOutbox(ctx.webhooks, BATCH_DELAY_MS, (events) => {
+      const batches: WebhookDelivery[] = [];
+      for (let i = 0; i < events.length; i += MAX_EVENTS_PER_REQUEST) {
+        const body = JSON.stringify(events.slice(i, i + MAX_EVENTS_PER_REQUEST));
+        batches.push({
+          body,
+          headers: (url) => {
+            const timestamp = Date.now();
+            return {
+              'user-agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/)',
+              'x-hubspot-request-timestamp': String(timestamp),
+              'x-hubspot-signature-v3': signV3(SANDBOX.clientSecret, 'POST', url, body, timestamp),
+              'x-hubspot-signature-version': 'v3',
+            };
+          },
+        });
+      }
+      return batches;
+    });
+  }
 
   record(change: StoreChange): void {
-    if (this.ctx.webhooks.length === 0) return;
+    if (!this.outbox.listening) return;
     const singular = HUBSPOT_OBJECTS[change.object].singular;
     const base = {
       subscriptionId: SUBSCRIPTION_IDS[change.kind],
@@ -67,41 +86,14 @@ export class WebhookNotifier {
     };
     if (change.kind === 'propertyChange') {
       for (const [propertyName, value] of Object.entries(change.changed ?? {})) {
-        this.queue.push({ eventId: ++this.eventId, ...base, propertyName, propertyValue: value ?? '' });
+        this.outbox.record({ eventId: ++this.eventId, ...base, propertyName, propertyValue: value ?? '' });
       }
     } else {
-      this.queue.push({ eventId: ++this.eventId, ...base, changeFlag: change.kind === 'creation' ? 'CREATED' : 'DELETED' });
+      this.outbox.record({ eventId: ++this.eventId, ...base, changeFlag: change.kind === 'creation' ? 'CREATED' : 'DELETED' });
     }
-    this.timer ??= setTimeout(() => this.flush(), BATCH_DELAY_MS).unref();
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.queue = [];
-  }
-
-  private flush(): void {
-    this.timer = undefined;
-    const events = this.queue.splice(0);
-    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_REQUEST) {
-      const body = JSON.stringify(events.slice(i, i + MAX_EVENTS_PER_REQUEST));
-      for (const url of this.ctx.webhooks) {
-        const timestamp = Date.now();
-        // Best effort: a receiver that is down simply misses the batch.
-        void fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'HubSpot Connect 2.0 (http://dev.hubspot.com/)',
-            'x-hubspot-request-timestamp': String(timestamp),
-            'x-hubspot-signature-v3': signV3(SANDBOX.clientSecret, 'POST', url, body, timestamp),
-            'x-hubspot-signature-version': 'v3',
-          },
-          body,
-          signal: AbortSignal.timeout(5_000),
-        }).catch(() => undefined);
-      }
-    }
+    this.outbox.stop();
   }
 }

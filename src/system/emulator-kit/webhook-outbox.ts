@@ -1,0 +1,54 @@
+/**
+ * What the emulators' change notifications share: changes recorded during a burst of writes
+ * go out together a moment later (as the vendors batch them), POSTed to every registered
+ * receiver, best effort — a receiver that is down misses them, and the sync's polling catches
+ * up. Each vendor decides the bodies and headers (HubSpot's signed batches, Dataverse's one
+ * execution context per step).
+ */
+export interface WebhookDelivery {
+  body: string;
+  /** Headers for one receiver (a signature covers its URL; a request id is per request). */
+  headers(url: string): Record<string, string>;
+}
+
+const RECEIVER_TIMEOUT_MS = 5_000;
+
+export class WebhookOutbox<T> {
+  private queue: T[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private receivers: readonly string[],
+    private delayMs: number,
+    private deliveries: (items: T[]) => WebhookDelivery[],
+  ) {}
+
+  /** False while no receiver is registered: nothing is recorded. */
+  get listening(): boolean {
+    return this.receivers.length > 0;
+  }
+
+  record(item: T): void {
+    if (!this.listening) return;
+    this.queue.push(item);
+    this.timer ??= setTimeout(() => this.flush(), this.delayMs).unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queue = [];
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    for (const d of this.deliveries(this.queue.splice(0)))
+      for (const url of this.receivers)
+        void fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...d.headers(url) },
+          body: d.body,
+          signal: AbortSignal.timeout(RECEIVER_TIMEOUT_MS),
+        }).catch(() => undefined);
+  }
+}
