@@ -20,6 +20,7 @@ import { deliverOutbox } from './outbound';
 import { HeldReads } from './held-reads';
 import { gateFullRun, recordPassingTestBatch, testBatchPassed } from './run-gate';
 import { forgetDescribes, SchemaWatch } from './schema-check';
+import { PlannerStatistics } from '../store/planner-statistics';
 
 const TEST_BATCH_SIZE = 10;
 /** Records applied per transaction (see applyPage). */
@@ -69,7 +70,12 @@ class DryRunRollback extends Error {}
 const dryRunScope = new AsyncLocalStorage<EntityManager>();
 
 export class SyncEngine {
-  constructor(private deps: SyncEngineDeps) {}
+  /** Analyzes tables a sync grew past their statistics (planner-statistics.ts). */
+  private statistics: PlannerStatistics;
+
+  constructor(private deps: SyncEngineDeps) {
+    this.statistics = new PlannerStatistics(deps.db, deps.log);
+  }
 
   async execute(runId: string): Promise<SyncRunEntity> {
     const { db } = this.deps;
@@ -290,6 +296,8 @@ export class SyncEngine {
       const slice = await this.applySlice(ctx, records.slice(i, i + TRANSACTION_RECORDS), commit);
       for (const k of Object.keys(outcome) as Array<keyof PageOutcome>) outcome[k] += slice[k];
     }
+    // Outside a dry run's transaction: its writes are rolled back, and ANALYZE beside it would wait for the embedded database's one session.
+    if (!dryRunScope.getStore() && outcome.applied > 0) await this.statistics.afterWrite();
     return outcome;
   }
 
