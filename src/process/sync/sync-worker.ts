@@ -72,27 +72,27 @@ export class SyncWorker {
    * Offers this interval's scheduler tick; pg-boss keeps one per interval, so whichever
    * instance gets it schedules and the others do not.
    */
-  private async tick(): Promise<void> {
-    await this.queue.offerOncePer(SCHEDULE_QUEUE, this.options.intervalMs);
-    const job = await this.queue.fetchPeriodic(SCHEDULE_QUEUE);
-    if (!job) return;
-    try {
-      await this.scheduleAll();
-    } finally {
-      await this.queue.complete(SCHEDULE_QUEUE, job, {});
-    }
+  private tick(): Promise<void> {
+    return this.oncePer(SCHEDULE_QUEUE, this.options.intervalMs, () => this.scheduleAll());
   }
 
   /** Once an hour across all instances: rows past their retention are dropped (jobs/housekeeping). */
-  private async housekeep(): Promise<void> {
-    await this.queue.offerOncePer(HOUSEKEEPING_QUEUE, HOUSEKEEPING_INTERVAL_MS);
-    const job = await this.queue.fetchPeriodic(HOUSEKEEPING_QUEUE);
-    if (!job) return;
-    try {
+  private housekeep(): Promise<void> {
+    return this.oncePer(HOUSEKEEPING_QUEUE, HOUSEKEEPING_INTERVAL_MS, async () => {
       const pruned = await pruneExpired(this.db);
       if (pruned.idempotencyKeys + pruned.authFailures > 0) this.options.log?.('info', 'housekeeping dropped rows past their retention', { ...pruned });
+    });
+  }
+
+  /** Offers the periodic queue's job for this slot and, when this instance gets it, does the work and completes it. */
+  private async oncePer(queue: typeof SCHEDULE_QUEUE | typeof HOUSEKEEPING_QUEUE, intervalMs: number, work: () => Promise<void>): Promise<void> {
+    await this.queue.offerOncePer(queue, intervalMs);
+    const job = await this.queue.fetchPeriodic(queue);
+    if (!job) return;
+    try {
+      await work();
     } finally {
-      await this.queue.complete(HOUSEKEEPING_QUEUE, job, {});
+      await this.queue.complete(queue, job, {});
     }
   }
 
