@@ -17,8 +17,8 @@ type Tables = Map<ObjectName, Map<string, SRecord>>;
 export class SObjectStore {
   private schemas = buildSchemas();
   private tables: Tables = new Map(OBJECT_NAMES.map((n) => [n, new Map()]));
-  /** `type\nfield` → lower-cased value → keys of live records (see `index`). */
-  private indexes = new Map<string, Map<string, Set<string>>>();
+  /** type → field → lower-cased value → keys of live records (see `index`). */
+  private indexes = new Map<ObjectName, Map<string, ValueIndex>>();
   private ids = new IdFactory();
   private rawCounter = 0;
   /** Told of every record an API write created or updated (not raw inserts), for outbound messages. */
@@ -127,13 +127,14 @@ export class SObjectStore {
    * `put`: an upsert or a unique check looks its value up instead of scanning the table
    * (a 50,000-row bulk ingest into 100,000 records scanned 10^10 rows).
    */
-  private index(type: ObjectName, field: string): Map<string, Set<string>> {
-    const name = `${type}\n${field}`;
-    let index = this.indexes.get(name);
+  private index(type: ObjectName, field: string): ValueIndex {
+    const byField = this.indexes.get(type) ?? new Map<string, ValueIndex>();
+    this.indexes.set(type, byField);
+    let index = byField.get(field);
     if (!index) {
       index = new Map();
       for (const [key, record] of this.table(type)) indexAdd(index, key, record, field);
-      this.indexes.set(name, index);
+      byField.set(field, index);
     }
     return index;
   }
@@ -142,9 +143,7 @@ export class SObjectStore {
   private put(type: ObjectName, key: string, record: SRecord): void {
     const table = this.table(type);
     const before = table.get(key);
-    for (const [name, index] of this.indexes) {
-      const [indexType, field] = name.split('\n') as [ObjectName, string];
-      if (indexType !== type) continue;
+    for (const [field, index] of this.indexes.get(type) ?? []) {
       if (before) indexRemove(index, key, before, field);
       indexAdd(index, key, record, field);
     }
@@ -246,7 +245,10 @@ export class SObjectStore {
   }
 }
 
-function indexAdd(index: Map<string, Set<string>>, key: string, record: SRecord, field: string): void {
+/** Lower-cased value → keys of the live records holding it. */
+type ValueIndex = Map<string, Set<string>>;
+
+function indexAdd(index: ValueIndex, key: string, record: SRecord, field: string): void {
   const value = record[field];
   if (record.IsDeleted === true || typeof value !== 'string') return;
   const v = value.toLowerCase();
@@ -255,7 +257,7 @@ function indexAdd(index: Map<string, Set<string>>, key: string, record: SRecord,
   index.set(v, keys);
 }
 
-function indexRemove(index: Map<string, Set<string>>, key: string, record: SRecord, field: string): void {
+function indexRemove(index: ValueIndex, key: string, record: SRecord, field: string): void {
   const value = record[field];
   if (typeof value !== 'string') return;
   const keys = index.get(value.toLowerCase());
