@@ -33,10 +33,11 @@ export const DEFAULT_SCHEMA_CHECK_INTERVAL_MS = 5 * 60_000;
 
 // Field lists read before writes, per connection and object, in this process.
 const kept = new Map<string, { fields: string[]; at: number }>();
+const keptKey = (connectionId: string, remoteType: string) => `${connectionId}\n${remoteType}`;
 
 /** Forgets a connection's kept field lists (after a run stopped on an error). */
 export function forgetDescribes(connectionId: string): void {
-  for (const key of kept.keys()) if (key.startsWith(`${connectionId}\n`)) kept.delete(key);
+  for (const key of kept.keys()) if (key.startsWith(keptKey(connectionId, ''))) kept.delete(key);
 }
 
 function intervalOf(connection: ConnectionEntity): number {
@@ -91,8 +92,13 @@ export class SchemaWatch {
 
   /** Every mapped object described now (a dry run: its reads run in a transaction nothing else may write beside). */
   async describeAll(): Promise<void> {
-    for (const mapper of mappersFor({ ...this.connection, schemaDrift: null })) await this.describe(mapper.remoteType);
+    for (const mapper of this.fullMappers()) await this.describe(mapper.remoteType);
     await this.save();
+  }
+
+  /** The connection's mappers with every mapped field, drift or not: what a describe is checked against. */
+  private fullMappers(): RecordMapper[] {
+    return mappersFor({ ...this.connection, schemaDrift: null });
   }
 
   /** The mapper the object is read and written with now. */
@@ -138,14 +144,13 @@ export class SchemaWatch {
 
   /** Before the outbox is delivered: objects of the kinds it holds that this run did not prove are checked against a kept or fresh field list. */
   async beforeWrites(pendingKinds: () => Promise<Set<string>>): Promise<void> {
-    const unproved = mappersFor({ ...this.connection, schemaDrift: null }).filter((m) => !this.settled.has(m.remoteType));
+    const unproved = this.fullMappers().filter((m) => !this.settled.has(m.remoteType));
     if (!unproved.length) return;
     const kinds = await pendingKinds();
     let found = false;
     for (const mapper of unproved) {
       if (!kinds.has(mapper.kind)) continue;
-      const key = `${this.connection.id}\n${mapper.remoteType}`;
-      const known = kept.get(key);
+      const known = kept.get(keptKey(this.connection.id, mapper.remoteType));
       if (known && Date.now() - known.at < intervalOf(this.connection) && !missingFields(mapper, known.fields).length) continue;
       found = (await this.describe(mapper.remoteType)) || found;
     }
@@ -154,10 +159,10 @@ export class SchemaWatch {
 
   /** Describes the object against its full mapping; true when mapped fields are missing. */
   private async describe(remoteType: string): Promise<boolean> {
-    const base = mappersFor({ ...this.connection, schemaDrift: null }).find((m) => m.remoteType === remoteType);
+    const base = this.fullMappers().find((m) => m.remoteType === remoteType);
     if (!base) return false;
     const fields = await this.adapter.describeFields(remoteType);
-    kept.set(`${this.connection.id}\n${remoteType}`, { fields, at: Date.now() });
+    kept.set(keptKey(this.connection.id, remoteType), { fields, at: Date.now() });
     this.settled.add(remoteType);
     const missing = missingFields(base, fields);
     if (!missing.length) {
