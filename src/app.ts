@@ -37,8 +37,8 @@ export interface StartOverrides {
 
 export interface RunningJunction {
   url: string | undefined;
-  adminKey: string | undefined;
-  adminKeyCreated: boolean;
+  /** The admin key generated at this start (none configured, no admin yet): shown once. Never a configured key. */
+  generatedAdminKey: string | undefined;
   emulators: RunningEmulator[];
   database: Database;
   connections: ConnectionService;
@@ -111,7 +111,7 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
       purge.unref();
       onClose('purge timer', async () => clearInterval(purge));
     }
-    return { url, adminKey: bootstrap.key, adminKeyCreated: bootstrap.created, emulators, database, connections, worker, logger, close };
+    return { url, generatedAdminKey: bootstrap.generatedKey, emulators, database, connections, worker, logger, close };
   } catch (err) {
     await close();
     throw err;

@@ -3,6 +3,7 @@
  * start-up. Nothing else reads `process.env`. A bad value stops start-up with one message
  * that names every problem.
  */
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
 const CRMS = ['salesforce', 'hubspot', 'dynamics'] as const;
@@ -14,6 +15,16 @@ const intFrom = (name: string, min: number, max: number) =>
     .regex(/^\d+$/, `${name} must be a whole number`)
     .transform(Number)
     .refine((n) => n >= min && n <= max, `${name} must be between ${min} and ${max}`);
+
+/** An IP address, a CIDR range (`10.0.0.0/8`, `fd00::/8`) or a proxy-addr name (loopback, linklocal, uniquelocal). */
+const isProxyAddress = (entry: string): boolean => {
+  try {
+    proxyAddr.compile(entry);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const envSchema = z
   .object({
@@ -59,6 +70,15 @@ const envSchema = z
       .optional(),
     JUNCTION_AUTH_MAX_FAILURES: intFrom('JUNCTION_AUTH_MAX_FAILURES', 1, 1_000_000).default(10),
     JUNCTION_AUTH_FAILURE_WINDOW_SECONDS: intFrom('JUNCTION_AUTH_FAILURE_WINDOW_SECONDS', 1, 86_400).default(300),
+    JUNCTION_TRUSTED_PROXIES: z
+      .string()
+      .transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean))
+      .superRefine((list, ctx) => {
+        const bad = list.filter((p) => !isProxyAddress(p));
+        if (bad.length > 0)
+          ctx.addIssue({ code: 'custom', message: `JUNCTION_TRUSTED_PROXIES must list IP addresses or CIDR ranges (or loopback, linklocal, uniquelocal); not ${bad.join(', ')}` });
+      })
+      .optional(),
     JUNCTION_MAX_QUERY_DEPTH: intFrom('JUNCTION_MAX_QUERY_DEPTH', 2, 100).default(10),
     JUNCTION_MAX_QUERY_COST: intFrom('JUNCTION_MAX_QUERY_COST', 10, 1_000_000).default(5000),
     JUNCTION_MAX_QUERY_ALIASES: intFrom('JUNCTION_MAX_QUERY_ALIASES', 0, 1000).default(15),
@@ -92,6 +112,8 @@ export interface JunctionConfig {
   security: {
     corsOrigins: string[];
     authThrottle: { maxFailures: number; windowMs: number };
+    /** Peers whose X-Forwarded-For names the client (reverse proxies); none: the peer is the client. */
+    trustedProxies: string[];
     queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRecords: number };
     requestTimeoutMs: number;
   };
@@ -135,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     security: {
       corsOrigins: e.JUNCTION_CORS_ORIGINS ?? [],
       authThrottle: { maxFailures: e.JUNCTION_AUTH_MAX_FAILURES, windowMs: e.JUNCTION_AUTH_FAILURE_WINDOW_SECONDS * 1000 },
+      trustedProxies: e.JUNCTION_TRUSTED_PROXIES ?? [],
       queryLimits: { maxDepth: e.JUNCTION_MAX_QUERY_DEPTH, maxCost: e.JUNCTION_MAX_QUERY_COST, maxAliases: e.JUNCTION_MAX_QUERY_ALIASES, maxRecords: e.JUNCTION_MAX_QUERY_RECORDS },
       requestTimeoutMs: e.JUNCTION_REQUEST_TIMEOUT_MS,
     },

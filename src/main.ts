@@ -26,7 +26,10 @@ async function main(): Promise<void> {
     junction.url ? `  GraphQL    ${junction.url}/graphql` : '  GraphQL    (not served: JUNCTION_ROLE=worker)',
     junction.url ? `  Dashboard  ${junction.url}/` : '',
     ...junction.emulators.map((e) => `  ${e.kind.padEnd(10)} emulator ${e.url}`),
-    junction.adminKeyCreated && junction.adminKey ? `  Admin key  ${junction.adminKey}   (shown once; set JUNCTION_ADMIN_KEY to choose your own)` : '  Admin key  the one you configured or were shown before',
+    // Only a key generated now is shown, this once; a configured JUNCTION_ADMIN_KEY never is.
+    junction.generatedAdminKey
+      ? `  Admin key  ${junction.generatedAdminKey}   (shown once; set JUNCTION_ADMIN_KEY to choose your own)`
+      : '  Admin key  the one you configured or were shown before',
     `  Database   ${config.database.url ? 'PostgreSQL (DATABASE_URL)' : `embedded PostgreSQL in ${config.database.embeddedDir}`}`,
     '',
   ].filter((l) => l !== '');

@@ -3,7 +3,7 @@
  * checked once, at connection_init (`connectionParams.authorization`): a missing or
  * unknown key closes the socket with 4401, a role that may not subscribe with 4403.
  */
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
@@ -31,10 +31,13 @@ export interface GraphqlWsOptions {
   guards: QueryGuards;
   /** Open sockets by key id, so a revoked key's sockets close at once. */
   sockets: SocketRegistry;
+  /** The client's address (X-Forwarded-For only behind a trusted proxy); the peer's by default. */
+  clientAddress?: (req: IncomingMessage) => string | undefined;
 }
 
 export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
   const { httpServer, schema, services, authenticator, logger, guards, sockets } = options;
+  const clientAddress = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: WS_MAX_PAYLOAD_BYTES });
   const principals = new WeakMap<object, Principal>();
 
@@ -44,7 +47,7 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
       // Identical HealthChanged subscriptions share one execution per event (monitoring/shared-subscription-results.ts).
       subscribe: sharedResultSubscribe(),
       async onConnect(ctx) {
-        const remote = ctx.extra.request.socket.remoteAddress;
+        const remote = clientAddress(ctx.extra.request);
         const outcome = await authenticator.authenticate(ctx.connectionParams?.authorization, 'ws', remote);
         if (!outcome.ok && outcome.reason === 'THROTTLED') {
           ctx.extra.socket.close(WS_CLOSE.TOO_MANY_REQUESTS, `Too many failed authentications: retry in ${outcome.retryAfterSeconds} s`);

@@ -5,6 +5,7 @@ import { buildSchema, type PubSub } from 'type-graphql';
 import { ApiKeyResolver } from './access/api-key.resolver';
 import { ViewerResolver } from './access/viewer.resolver';
 import { authChecker } from './auth/auth-checker';
+import { applyFieldRules } from './auth/field-rules';
 import { CompanyResolver } from './companies/company.resolver';
 import { DateTimeScalar } from './common/scalars';
 import { ConnectionTestResolver } from './connections/connection-test.resolver';
@@ -27,8 +28,8 @@ import { RecordCommandsResolver } from './records/record-commands.resolver';
 import { SyncRunUpdatedResolver } from './sync/sync-run-updated.resolver';
 import { SyncRunResolver } from './sync/sync-run.resolver';
 
-export function buildJunctionSchema(pubSub: JunctionPubSub): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildJunctionSchema(pubSub: JunctionPubSub): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [
       ConnectionResolver,
       ConnectionTestResolver,
@@ -64,4 +65,6 @@ export function buildJunctionSchema(pubSub: JunctionPubSub): Promise<GraphQLSche
     validate: false,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
   });
+  // Field-level rules type-graphql's decorators cannot express (auth/field-rules.ts).
+  return applyFieldRules(schema);
 }

@@ -13,7 +13,7 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { AuthFailureCounter, AuthFailureStore, type ApiKeyService } from '../process/access';
+import { AuthFailureCounter, AuthFailureStore, type ApiKeyService, type AuthFailureReport } from '../process/access';
 import type { ConnectionService } from '../process/connections/connection.service';
 import { ErrorLogQueries } from '../process/health/error-log';
 import { createReadQueries } from '../process/queries';
@@ -46,8 +46,8 @@ export interface HttpServerOptions {
   /** Hand edits to records; built over `dataSource` when not given. */
   records?: ExperienceServices['records'];
   syncRuns: Pick<SyncRunService, 'trigger'>;
-  /** With create/revoke/revokedAmong (a full ApiKeyService) the key mutations and socket sweep work. */
-  apiKeys: Pick<ApiKeyService, 'verify'> & Partial<Pick<ApiKeyService, 'create' | 'revoke' | 'revokedAmong'>>;
+  /** With create/revoke/list/revokedAmong (a full ApiKeyService) the key operations and socket sweep work. */
+  apiKeys: Pick<ApiKeyService, 'verify'> & Partial<Pick<ApiKeyService, 'create' | 'revoke' | 'list' | 'revokedAmong'>>;
   /** Query limits, bad-key throttle, CORS origins, timeouts (src/experience/security). */
   security?: Partial<SecurityOptions>;
   pubSub: JunctionPubSub;
@@ -74,9 +74,9 @@ export interface JunctionHttpServer {
 export async function createHttpServer(options: HttpServerOptions): Promise<JunctionHttpServer> {
   const { dataSource, logger } = options;
   const schema = options.schema ?? (await buildJunctionSchema(options.pubSub));
-  const authFailures = options.authFailures ?? new AuthFailureCounter(Date.now, new AuthFailureStore(dataSource));
+  const authFailures = options.authFailures ?? new AuthFailureCounter({ sink: new AuthFailureStore(dataSource), report: logAuthFailure(logger) });
   const security = createSecurity(schema, options.env, options.apiKeys, logger, options.security);
-  const authenticator = createAuthenticator(options.apiKeys, authFailures, logger, security.throttle);
+  const authenticator = createAuthenticator(options.apiKeys, authFailures, security.throttle);
   const services: ExperienceServices = {
     queries: createReadQueries(dataSource),
     connections: options.connections,
@@ -94,9 +94,20 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
   app.disable('x-powered-by');
   // GraphQL answers are POST responses no client revalidates; hashing every body for an ETag is wasted work.
   app.disable('etag');
+  // req.ip (webhook logs) names the client exactly as the throttle does.
+  app.set('trust proxy', security.clientAddress.trust);
   const httpServer = createServer(app);
   applyServerTimeouts(httpServer, security.options.http);
-  const ws = attachGraphqlWs({ httpServer, schema, services, authenticator, logger, guards: security.guards, sockets: security.sockets });
+  const ws = attachGraphqlWs({
+    httpServer,
+    schema,
+    services,
+    authenticator,
+    logger,
+    guards: security.guards,
+    sockets: security.sockets,
+    clientAddress: security.clientAddress.of,
+  });
 
   // Hot queries run as compiled plans (graphql-jit); Apollo's parsing, validation, plugins and error formatting stay.
   const compiledQueries = new CompiledQueries(schema);
@@ -130,7 +141,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
     express.json({ limit: options.bodyLimit ?? '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const remote = req.socket.remoteAddress;
+        const remote = security.clientAddress.of(req);
         const outcome = await authenticator.authenticate(req.headers.authorization, 'http', remote);
         // A key that is presented but wrong fails the whole request; no key fails only protected fields.
         if (!outcome.ok && outcome.reason === 'THROTTLED') throw new TooManyRequestsError(outcome.retryAfterSeconds);
@@ -176,8 +187,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
       // The drain plugin stops the HTTP server gracefully; the second plugin disposes graphql-ws.
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      // Repeats summed since the last write are not lost with the process.
+      await authFailures.flush();
     },
   };
+}
+
+/** One warn line per first failure of a kind and per aggregate of its repeats (AuthFailureCounter). */
+function logAuthFailure(logger: Logger): (line: AuthFailureReport) => void {
+  return ({ reason, transport, sourceAddress, keyPrefix, count, repeated, total }) =>
+    logger.warn({ reason, transport, remote: sourceAddress, keyPrefix, ...(repeated ? { repeats: count } : {}), failedAuthentications: total }, 'authentication failed');
 }
 
 function httpStatusOf(err: unknown): number {

@@ -52,19 +52,23 @@ describe('API keys', () => {
     expect(await h.apiKeys.revoke('not-a-uuid')).toBeNull();
   });
 
-  it('bootstraps an admin key once: a configured one is stored, else one is generated only while no admin exists', async () => {
+  it('bootstraps an admin key once: a configured one is stored and never handed back, else one is generated only while no admin exists', async () => {
     await db.dataSource.query(`DELETE FROM api_keys WHERE role = 'ADMIN'`);
     const service = new ApiKeyService(db.dataSource);
-    const generated = await service.ensureBootstrapAdmin(undefined);
-    expect(generated.created).toBe(true);
-    expect(generated.key).toMatch(/^jk_/);
-    expect((await service.verify(generated.key!))?.role).toBe('ADMIN');
-    expect(await service.ensureBootstrapAdmin(undefined)).toEqual({ key: undefined, created: false });
+    const { generatedKey } = await service.ensureBootstrapAdmin(undefined);
+    expect(generatedKey).toMatch(/^jk_/);
+    expect((await service.verify(generatedKey!))?.role).toBe('ADMIN');
+    expect(await service.ensureBootstrapAdmin(undefined)).toEqual({ generatedKey: undefined });
 
+    // Start-up prints only what comes back here: a configured key must not (issue 14, finding 7).
     const configured = 'configured-admin-key-0123456789';
-    expect(await service.ensureBootstrapAdmin(configured)).toEqual({ key: configured, created: true });
-    expect(await service.ensureBootstrapAdmin(configured)).toEqual({ key: configured, created: false });
+    expect(await service.ensureBootstrapAdmin(configured)).toEqual({ generatedKey: undefined });
+    expect(await service.ensureBootstrapAdmin(configured)).toEqual({ generatedKey: undefined });
     expect((await service.verify(configured))?.role).toBe('ADMIN');
+
+    // Every admin key expired: a new one is generated, or no administrator could get in.
+    await db.dataSource.query(`UPDATE api_keys SET expires_at = now() - interval '1 minute' WHERE role = 'ADMIN'`);
+    expect((await service.ensureBootstrapAdmin(undefined)).generatedKey).toMatch(/^jk_/);
   });
 });
 

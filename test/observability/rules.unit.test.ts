@@ -71,11 +71,12 @@ describe('alert rules at their edges', () => {
 });
 
 describe('audit plan', () => {
+  const idleKey = (name: string) => ({ id: name, name, role: 'PARTNER', prefix: 'jk_abcde', createdAt: new Date(NOW.getTime() - 200 * 86_400_000), lastUsedAt: null, expiresAt: null });
   const base: PlanInputs = {
     now: NOW,
     dataQuality: { totalContacts: 100, duplicateRate: 0, missingRequiredRate: 0, invalidEmailRate: 0, staleRate: 0, staleDays: 180, counts: { duplicates: 0, missingRequired: 0, invalidEmails: 0, stale: 0 } },
     discrepancies: [],
-    access: { apiKeysWithBroadRoles: 1, broadKeys: [], unusedBroadKeys: 0, failedAuthLast24h: 0 },
+    access: { apiKeysWithBroadRoles: 1, broadKeys: [], unusedKeys: [], failedAuthLast24h: 0 },
     tokens: [{ connectionId: 'c1', connectionName: 'sf', expiresAt: new Date(NOW.getTime() + 45 * 86_400_000), source: 'credentials' }],
     activeAlerts: 0,
   };
@@ -90,9 +91,10 @@ describe('audit plan', () => {
       ...base,
       discrepancies: [{ connectionId: 'c1', connectionName: 'sf', missingRemotely: 2, missingLocally: 0, fieldMismatches: 1, examples: [], error: null }],
       dataQuality: { ...base.dataQuality, duplicateRate: 0.05, staleRate: 0.5, counts: { ...base.dataQuality.counts, duplicates: 5, stale: 50 } },
-      access: { ...base.access, unusedBroadKeys: 2 },
+      access: { ...base.access, unusedKeys: [idleKey('ci'), idleKey('old partner')] },
     });
     expect(plan.map((p) => p.horizonDays)).toEqual([30, 30, 30, 60, 60, 90, 90]);
     expect(plan[0]!.action).toContain('2 record(s)');
+    expect(plan.find((p) => p.action.startsWith('Revoke'))?.action).toBe('Revoke 2 API key(s) unused for 90 days: ci (PARTNER, jk_abcde…), old partner (PARTNER, jk_abcde…).');
   });
 });

@@ -1,7 +1,7 @@
-/** The bad-key throttle and the page budget on their own, with a fake clock and no server. */
+/** The bad-key throttle, the failure aggregation and the page budget on their own, with a fake clock and no server. */
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { AuthThrottle } from '../../src/process/access';
+import { AuthFailureCounter, AuthThrottle, type AuthFailure, type AuthFailureReport } from '../../src/process/access';
 import { checkPageBudget } from '../../src/experience/security/page-budget';
 import { buildJunctionSchema, createJunctionPubSub } from '../../src/experience';
 
@@ -18,6 +18,45 @@ describe('AuthThrottle', () => {
     expect(throttle.retryAfterSeconds(undefined)).toBe(0);
     now += 50_001;
     expect(throttle.retryAfterSeconds('10.0.0.1')).toBe(0);
+  });
+});
+
+describe('AuthFailureCounter', () => {
+  it('counts every failure, but writes and reports the first of a kind at once and its repeats as one aggregate', async () => {
+    let now = 1_000_000;
+    const saved: AuthFailure[] = [];
+    const reported: AuthFailureReport[] = [];
+    const counter = new AuthFailureCounter({ now: () => now, sink: { save: async (f) => void saved.push(f) }, report: (r) => reported.push(r), aggregateMs: 60_000 });
+    for (let i = 0; i < 500; i++) counter.record('MISSING', 'http', { sourceAddress: '10.0.0.1' });
+    counter.record('MISSING', 'http', { sourceAddress: '10.0.0.2' });
+    counter.record('UNKNOWN_KEY', 'http', { sourceAddress: '10.0.0.1', keyPrefix: 'jk_abcde' });
+    now += 1_000;
+    counter.record('MISSING', 'http', { sourceAddress: '10.0.0.1' });
+    expect(counter.total).toBe(503);
+    expect(saved.map((f) => [f.reason, f.sourceAddress, f.count])).toEqual([
+      ['MISSING', '10.0.0.1', 1],
+      ['MISSING', '10.0.0.2', 1],
+      ['UNKNOWN_KEY', '10.0.0.1', 1],
+    ]);
+    await counter.flush();
+    expect(saved.slice(3)).toEqual([{ at: now, reason: 'MISSING', transport: 'http', sourceAddress: '10.0.0.1', count: 500 }]);
+    expect(reported.map((r) => [r.reason, r.sourceAddress, r.count, r.repeated])).toEqual([
+      ['MISSING', '10.0.0.1', 1, false],
+      ['MISSING', '10.0.0.2', 1, false],
+      ['UNKNOWN_KEY', '10.0.0.1', 1, false],
+      ['MISSING', '10.0.0.1', 500, true],
+    ]);
+    // After the interval the next failure of the kind is a first again.
+    counter.record('MISSING', 'http', { sourceAddress: '10.0.0.1' });
+    expect(saved).toHaveLength(5);
+  });
+
+  it('writes the aggregate by itself when the interval ends', async () => {
+    const saved: AuthFailure[] = [];
+    const counter = new AuthFailureCounter({ sink: { save: async (f) => void saved.push(f) }, aggregateMs: 20 });
+    for (let i = 0; i < 3; i++) counter.record('THROTTLED', 'ws', { sourceAddress: '10.0.0.3' });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(saved.map((f) => f.count)).toEqual([1, 2]);
   });
 });
 

@@ -30,4 +30,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ JUNCTION_EMULATORS: 'salesforce, hubspot' }).emulators.crms).toEqual(['salesforce', 'hubspot']);
     expect(loadConfig({ JUNCTION_EMULATORS: 'external' }).emulators.mode).toBe('external');
   });
+
+  it('reads trusted proxies as IPs, CIDR ranges and proxy-addr names, naming every bad entry', () => {
+    expect(loadConfig({}).security.trustedProxies).toEqual([]);
+    expect(loadConfig({ JUNCTION_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.7,fd00::/8 , loopback' }).security.trustedProxies).toEqual(['10.0.0.0/8', '192.168.1.7', 'fd00::/8', 'loopback']);
+    expect(() => loadConfig({ JUNCTION_TRUSTED_PROXIES: '10.0.0.0/8,proxy.internal,10.0.0.1/99' })).toThrow(
+      /JUNCTION_TRUSTED_PROXIES must list IP addresses or CIDR ranges \(or loopback, linklocal, uniquelocal\); not proxy\.internal, 10\.0\.0\.1\/99/,
+    );
+  });
 });

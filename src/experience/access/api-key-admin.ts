@@ -1,5 +1,5 @@
 /**
- * Creating and revoking API keys from the API. Revoking closes the key's open graphql-ws
+ * Creating, listing and revoking API keys from the API. Revoking closes the key's open graphql-ws
  * sockets on this instance at once (other instances notice through the socket sweep).
  *
  * The services object (context.ts) is shared by every area; this area adds its own member
@@ -11,6 +11,7 @@ import type { SocketRegistry } from '../security/socket-registry';
 export interface ApiKeyAdmin {
   create: ApiKeyService['create'];
   revoke: ApiKeyService['revoke'];
+  list: ApiKeyService['list'];
 }
 
 declare module '../context' {
@@ -20,9 +21,10 @@ declare module '../context' {
   }
 }
 
-export function createApiKeyAdmin(apiKeys: Pick<ApiKeyService, 'create' | 'revoke'>, sockets: SocketRegistry): ApiKeyAdmin {
+export function createApiKeyAdmin(apiKeys: Pick<ApiKeyService, 'create' | 'revoke' | 'list'>, sockets: SocketRegistry): ApiKeyAdmin {
   return {
-    create: (name, role) => apiKeys.create(name, role),
+    create: (name, role, expiresAt) => apiKeys.create(name, role, expiresAt),
+    list: () => apiKeys.list(),
     async revoke(id) {
       const revoked = await apiKeys.revoke(id);
       if (revoked) sockets.closeKey(revoked.id);

@@ -11,6 +11,7 @@ export class ApiKey {
   @Field(() => Date) createdAt!: Date;
   @Field(() => Date, { nullable: true }) lastUsedAt!: Date | null;
   @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
+  @Field(() => Date, { nullable: true, description: 'From then on the key is refused like a revoked one; null: no expiry.' }) expiresAt!: Date | null;
 }
 
 @ObjectType({ description: 'A new key: `key` is shown this once and never stored; keep it now.' })

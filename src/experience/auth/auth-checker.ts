@@ -8,14 +8,19 @@ import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 import type { JunctionContext } from '../context';
 import { isAllowed } from './roles';
 
-export const authChecker: AuthCheckerFn<JunctionContext, Role> = ({ context }, roles) => {
+/** Throws UNAUTHENTICATED without a key, FORBIDDEN (with `why`, when given) for a role not allowed. */
+export function requireRoles(context: JunctionContext, roles: readonly Role[], why?: string): void {
   const principal = context.principal;
   if (!principal) {
     context.noteMissingKey();
     throw new UnauthenticatedError();
   }
   if (!isAllowed(principal.role, roles)) {
-    throw new ForbiddenError(`This needs one of the roles ${roles.join(', ')} (or a higher one); your key is ${principal.role}`);
+    throw new ForbiddenError(why ?? `This needs one of the roles ${roles.join(', ')} (or a higher one); your key is ${principal.role}`);
   }
+}
+
+export const authChecker: AuthCheckerFn<JunctionContext, Role> = ({ context }, roles) => {
+  requireRoles(context, roles);
   return true;
 };

@@ -1,5 +1,6 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
 import type { AuditReport as AuditReportData } from '../../process/audit/audit.service';
+import { ApiKey } from '../access/api-key.type';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';
 
 @ObjectType()
@@ -25,6 +26,8 @@ export class ConnectionDiscrepancy {
 export class AccessReport {
   @Field(() => Int, { description: 'Live ADMIN and OPERATOR keys.' }) apiKeysWithBroadRoles!: number;
   @Field(() => Int, { nullable: true, description: 'Null when failed authentications are not persisted.' }) failedAuthLast24h!: number | null;
+  @Field(() => [ApiKey], { description: 'Live keys (any role) neither used nor created in the last 90 days, longest idle first: revoke candidates.' })
+  unusedApiKeys!: ApiKey[];
 }
 
 @ObjectType()
@@ -55,7 +58,11 @@ export function toAuditReport(r: AuditReportData): AuditReport {
     generatedAt: r.generatedAt,
     dataQuality: r.dataQuality,
     discrepancies: r.discrepancies.map((d) => ({ connectionId: d.connectionId, missingRemotely: d.missingRemotely, missingLocally: d.missingLocally, fieldMismatches: d.fieldMismatches, examples: d.examples, error: d.error })),
-    access: { apiKeysWithBroadRoles: r.access.apiKeysWithBroadRoles, failedAuthLast24h: r.access.failedAuthLast24h },
+    access: {
+      apiKeysWithBroadRoles: r.access.apiKeysWithBroadRoles,
+      failedAuthLast24h: r.access.failedAuthLast24h,
+      unusedApiKeys: r.access.unusedKeys.map((k) => ({ ...k, role: k.role as ApiKey['role'], revokedAt: null })),
+    },
     tokens: r.tokens.map((t) => ({ connectionId: t.connectionId, expiresAt: t.expiresAt, source: t.source })),
     plan: r.plan,
   };

@@ -9,6 +9,7 @@ export function securityOptionsFrom(config: Pick<JunctionConfig, 'security'>): P
   return {
     queryLimits: { ...DEFAULT_QUERY_LIMITS, ...s.queryLimits },
     authThrottle: s.authThrottle,
+    trustedProxies: s.trustedProxies,
     http: { ...DEFAULT_HTTP_HARDENING, corsOrigins: s.corsOrigins, requestTimeoutMs: s.requestTimeoutMs },
   };
 }

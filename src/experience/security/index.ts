@@ -8,6 +8,7 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { AuthThrottle, DEFAULT_AUTH_THROTTLE, type ApiKeyService, type AuthThrottleOptions } from '../../process/access';
 import { createApiKeyAdmin, type ApiKeyAdmin } from '../access/api-key-admin';
+import { clientAddress, type ClientAddress } from './client-address';
 import { DEFAULT_HTTP_HARDENING, securityMiddleware, type HttpHardening } from './http-hardening';
 import { createQueryGuards, DEFAULT_QUERY_LIMITS, type QueryGuards, type QueryLimits } from './query-limits';
 import { SocketRegistry } from './socket-registry';
@@ -19,6 +20,8 @@ export { TooManyRequestsError } from './errors';
 export interface SecurityOptions {
   queryLimits: QueryLimits;
   authThrottle: AuthThrottleOptions;
+  /** Reverse proxies whose X-Forwarded-For is believed (IPs, CIDRs); empty: the peer is the client. */
+  trustedProxies: string[];
   http: HttpHardening;
   /** How often open sockets are checked for keys revoked on another instance. */
   socketSweepMs: number;
@@ -27,6 +30,7 @@ export interface SecurityOptions {
 export const DEFAULT_SECURITY: SecurityOptions = {
   queryLimits: DEFAULT_QUERY_LIMITS,
   authThrottle: DEFAULT_AUTH_THROTTLE,
+  trustedProxies: [],
   http: DEFAULT_HTTP_HARDENING,
   socketSweepMs: 15_000,
 };
@@ -35,13 +39,14 @@ export interface Security {
   options: SecurityOptions;
   guards: QueryGuards;
   throttle: AuthThrottle;
+  clientAddress: ClientAddress;
   sockets: SocketRegistry;
   apiKeyAdmin: ApiKeyAdmin | undefined;
   middleware: RequestHandler[];
   stop(): void;
 }
 
-type KeyStore = Pick<ApiKeyService, 'verify'> & Partial<Pick<ApiKeyService, 'create' | 'revoke' | 'revokedAmong'>>;
+type KeyStore = Pick<ApiKeyService, 'verify'> & Partial<Pick<ApiKeyService, 'create' | 'revoke' | 'list' | 'revokedAmong'>>;
 
 export function createSecurity(
   schema: GraphQLSchema,
@@ -57,8 +62,9 @@ export function createSecurity(
     http: { ...DEFAULT_HTTP_HARDENING, ...overrides.http },
   };
   const sockets = new SocketRegistry();
-  const { create, revoke, revokedAmong } = apiKeys;
-  const apiKeyAdmin = create && revoke ? createApiKeyAdmin({ create: create.bind(apiKeys), revoke: revoke.bind(apiKeys) }, sockets) : undefined;
+  const { create, revoke, list, revokedAmong } = apiKeys;
+  const apiKeyAdmin =
+    create && revoke && list ? createApiKeyAdmin({ create: create.bind(apiKeys), revoke: revoke.bind(apiKeys), list: list.bind(apiKeys) }, sockets) : undefined;
   const stopSweep = revokedAmong
     ? sockets.sweepEvery(options.socketSweepMs, (ids) => revokedAmong.call(apiKeys, ids), (err) => logger.warn({ err }, 'revoked-key sweep failed'))
     : () => undefined;
@@ -66,6 +72,7 @@ export function createSecurity(
     options,
     guards: createQueryGuards(schema, options.queryLimits, { introspection: env !== 'production' }),
     throttle: new AuthThrottle(options.authThrottle),
+    clientAddress: clientAddress(options.trustedProxies),
     sockets,
     apiKeyAdmin,
     middleware: securityMiddleware(options.http),

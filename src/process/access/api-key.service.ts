@@ -67,26 +67,33 @@ export class ApiKeyService {
     this.ttlMs = options.verifiedTtlMs ?? VERIFIED_KEY_TTL_MS;
   }
 
-  async create(name: string, role: Role): Promise<CreatedApiKey> {
+  /** `expiresAt`: the key is refused from then on, like a revoked one (none: it lives until revoked). */
+  async create(name: string, role: Role, expiresAt: Date | null = null): Promise<CreatedApiKey> {
     const key = generateApiKey();
     const rows = (await this.db.query(
-      `INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ($1, $2, $3, $4)
-       RETURNING id, name, role, prefix, created_at, last_used_at, revoked_at`,
-      [name, role, visibleKeyPrefix(key), hashApiKey(key)],
+      `INSERT INTO api_keys (name, role, prefix, key_hash, expires_at) VALUES ($1, $2, $3, $4, $5)
+       RETURNING ${KEY_COLUMNS}`,
+      [name, role, visibleKeyPrefix(key), hashApiKey(key), expiresAt],
     )) as KeyRow[];
     return { key, apiKey: toApiKey(rows[0]!) };
   }
 
-  /** The principal a key stands for, or null when it is unknown or revoked. */
+  /** Every key, newest first, as stored: never the key, only its visible prefix. */
+  async list(): Promise<Array<Omit<ApiKeyEntity, 'keyHash'>>> {
+    const rows = (await this.db.query(`SELECT ${KEY_COLUMNS} FROM api_keys ORDER BY created_at DESC, id`)) as KeyRow[];
+    return rows.map(toApiKey);
+  }
+
+  /** The principal a key stands for, or null when it is unknown, revoked or expired. */
   async verify(key: string): Promise<Principal | null> {
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) return null;
     const hash = hashApiKey(key);
     const cached = this.verified.get(hash);
     if (cached && cached.until > Date.now()) return cached.principal;
     const rows = (await this.db.query(
-      `SELECT id, role, last_used_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+      `SELECT id, role, last_used_at, expires_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
       [hash],
-    )) as Array<{ id: string; role: Role; last_used_at: Date | null }>;
+    )) as Array<{ id: string; role: Role; last_used_at: Date | null; expires_at: Date | null }>;
     const row = rows[0];
     if (!row) {
       this.verified.delete(hash);
@@ -102,7 +109,9 @@ export class ApiKeyService {
     const principal: Principal = { id: row.id, role: row.role };
     if (this.ttlMs > 0) {
       if (this.verified.size >= MAX_CACHED_KEYS) this.verified.clear();
-      this.verified.set(hash, { principal, until: Date.now() + this.ttlMs });
+      // Never trusted past its expiry, however fresh the verification.
+      const until = Math.min(Date.now() + this.ttlMs, row.expires_at?.getTime() ?? Infinity);
+      this.verified.set(hash, { principal, until });
     }
     return principal;
   }
@@ -120,18 +129,20 @@ export class ApiKeyService {
     // TypeORM answers an UPDATE on PostgreSQL with [rows, affectedCount].
     const [rows] = (await this.db.query(
       `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1
-       RETURNING id, name, role, prefix, created_at, last_used_at, revoked_at`,
+       RETURNING ${KEY_COLUMNS}`,
       [id],
     )) as [KeyRow[], number];
     this.forget([id]);
     return rows[0] ? toApiKey(rows[0]) : null;
   }
 
-  /** Of the given key ids, those revoked by now (lets open sockets on every instance notice). */
+  /** Of the given key ids, those revoked or expired by now (lets open sockets on every instance notice). */
   async revokedAmong(ids: readonly string[]): Promise<string[]> {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];
-    const rows = (await this.db.query(`SELECT id FROM api_keys WHERE id = ANY($1::uuid[]) AND revoked_at IS NOT NULL`, [valid])) as Array<{ id: string }>;
+    const rows = (await this.db.query(`SELECT id FROM api_keys WHERE id = ANY($1::uuid[]) AND (revoked_at IS NOT NULL OR expires_at <= now())`, [valid])) as Array<{
+      id: string;
+    }>;
     const revoked = rows.map((r) => r.id);
     this.forget(revoked);
     return revoked;
@@ -139,32 +150,37 @@ export class ApiKeyService {
 
   /**
    * Makes sure an administrator can get in. With `JUNCTION_ADMIN_KEY` given, its hash is
-   * stored (once) as an ADMIN key. Without it, a key is generated only when no active ADMIN
-   * key exists yet, and returned so start-up can print it once. An advisory lock keeps two
-   * instances starting together from both generating one.
+   * stored (once) as an ADMIN key and nothing is returned: a configured key is never shown.
+   * Without it, a key is generated only when no active ADMIN key exists yet, and returned
+   * (this once) so start-up can print it. An advisory lock keeps two instances starting
+   * together from both generating one.
    */
-  async ensureBootstrapAdmin(configuredKey: string | undefined): Promise<{ key: string | undefined; created: boolean }> {
+  async ensureBootstrapAdmin(configuredKey: string | undefined): Promise<{ generatedKey: string | undefined }> {
     return this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('junction.bootstrap-admin'))`);
       if (configuredKey) {
-        const inserted = (await tx.query(
+        await tx.query(
           `INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ('bootstrap admin (JUNCTION_ADMIN_KEY)', 'ADMIN', $1, $2)
-           ON CONFLICT (key_hash) DO NOTHING RETURNING id`,
+           ON CONFLICT (key_hash) DO NOTHING`,
           [configuredKey.slice(0, VISIBLE_PREFIX_LENGTH), hashApiKey(configuredKey)],
-        )) as Array<{ id: string }>;
-        return { key: configuredKey, created: inserted.length > 0 };
+        );
+        return { generatedKey: undefined };
       }
-      const admins = (await tx.query(`SELECT 1 FROM api_keys WHERE role = 'ADMIN' AND revoked_at IS NULL LIMIT 1`)) as unknown[];
-      if (admins.length > 0) return { key: undefined, created: false };
+      const admins = (await tx.query(
+        `SELECT 1 FROM api_keys WHERE role = 'ADMIN' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) LIMIT 1`,
+      )) as unknown[];
+      if (admins.length > 0) return { generatedKey: undefined };
       const key = generateApiKey();
       await tx.query(`INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ('bootstrap admin', 'ADMIN', $1, $2)`, [
         key.slice(0, VISIBLE_PREFIX_LENGTH),
         hashApiKey(key),
       ]);
-      return { key, created: true };
+      return { generatedKey: key };
     });
   }
 }
+
+const KEY_COLUMNS = 'id, name, role, prefix, created_at, last_used_at, revoked_at, expires_at';
 
 interface KeyRow {
   id: string;
@@ -174,6 +190,7 @@ interface KeyRow {
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  expires_at: Date | null;
 }
 
 const toApiKey = (r: KeyRow): Omit<ApiKeyEntity, 'keyHash'> => ({
@@ -184,4 +201,5 @@ const toApiKey = (r: KeyRow): Omit<ApiKeyEntity, 'keyHash'> => ({
   createdAt: r.created_at,
   lastUsedAt: r.last_used_at,
   revokedAt: r.revoked_at,
+  expiresAt: r.expires_at,
 });

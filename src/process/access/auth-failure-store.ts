@@ -11,19 +11,20 @@ export class AuthFailureStore implements AuthFailureSink {
   constructor(private db: DataSource) {}
 
   async save(f: AuthFailure): Promise<void> {
-    await this.db.query(`INSERT INTO auth_failures (at, reason, transport, key_prefix, source_address) VALUES ($1, $2, $3, $4, $5)`, [
+    await this.db.query(`INSERT INTO auth_failures (at, reason, transport, key_prefix, source_address, count) VALUES ($1, $2, $3, $4, $5, $6)`, [
       new Date(f.at),
       f.reason,
       f.transport,
       f.keyPrefix ?? null,
       f.sourceAddress ?? null,
+      f.count ?? 1,
     ]);
   }
 
-  /** Failures in the last `hours` (the audit asks for 24), in total and per reason. */
+  /** Failures in the last `hours` (the audit asks for 24), in total and per reason; a row counts as many as it stands for. */
   async summarySince(hours = 24): Promise<AuthFailureSummary> {
     const rows = (await this.db.query(
-      `SELECT reason, count(*)::int AS n FROM auth_failures WHERE at >= now() - make_interval(hours => $1) GROUP BY reason`,
+      `SELECT reason, sum(count)::int AS n FROM auth_failures WHERE at >= now() - make_interval(hours => $1) GROUP BY reason`,
       [hours],
     )) as Array<{ reason: AuthFailureReason; n: number }>;
     const byReason = Object.fromEntries(rows.map((r) => [r.reason, r.n])) as AuthFailureSummary['byReason'];

@@ -1,8 +1,10 @@
 /**
- * Slows key guessing: after `maxFailures` bad keys from one source address within
- * `windowMs`, that address is refused without any key look-up until its oldest counted
- * failure leaves the window. Per instance and in memory — a guesser spread over many
- * instances still meets this limit on each, and a restart forgets nothing worth keeping.
+ * Bounds what one source address can make Junction do with failed authentications: after
+ * `maxFailures` of them (bad keys, keyless requests for protected fields) within `windowMs`,
+ * the address is answered 429 for anything but a valid key until its oldest counted failure
+ * leaves the window (the authenticator checks a presented key first). Per instance and in
+ * memory — a flood spread over many instances still meets this limit on each, and a restart
+ * forgets nothing worth keeping.
  */
 export interface AuthThrottleOptions {
   maxFailures: number;

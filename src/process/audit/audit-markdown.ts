@@ -23,8 +23,10 @@ export function auditMarkdown(r: AuditReport): string {
     for (const e of examples.slice(0, 40)) lines.push(`| ${cell(e.connection)} | ${e.kind} | ${cell(`${e.remoteType} ${e.remoteId}`)} | ${cell(e.field)} | ${cell(e.store)} | ${cell(e.crm)} |`);
   }
   lines.push('', '## Access', '');
-  lines.push(`- API keys with broad roles (ADMIN, OPERATOR): **${r.access.apiKeysWithBroadRoles}**, of which unused for 90 days: ${r.access.unusedBroadKeys}`);
+  lines.push(`- API keys with broad roles (ADMIN, OPERATOR): **${r.access.apiKeysWithBroadRoles}**`);
   for (const k of r.access.broadKeys) lines.push(`  - ${cell(k.name)} (${k.role}, ${k.prefix}…, last used ${day(k.lastUsedAt)})`);
+  lines.push(`- API keys unused for 90 days (revoke candidates): **${r.access.unusedKeys.length}**`);
+  for (const k of r.access.unusedKeys) lines.push(`  - ${cell(k.name)} (${k.role}, ${k.prefix}…, created ${day(k.createdAt)}, last used ${day(k.lastUsedAt)})`);
   lines.push(
     r.access.failedAuthLast24h === null
       ? '- Failed authentications in the last 24 h: not persisted by this installation (only the running process counts them).'

@@ -18,6 +18,12 @@ export interface PlanInputs {
 }
 
 const pct = (r: number) => `${(r * 100).toFixed(1)} %`;
+/** Names a few keys (name, role, prefix) so the action can be taken from the plan alone. */
+const keyList = (keys: AccessReview['unusedKeys']) =>
+  keys
+    .slice(0, 5)
+    .map((k) => `${k.name} (${k.role}, ${k.prefix}…)`)
+    .join(', ') + (keys.length > 5 ? `, and ${keys.length - 5} more` : '');
 const DAY = 86_400_000;
 
 export function auditPlan(f: PlanInputs): PlanItem[] {
@@ -32,7 +38,7 @@ export function auditPlan(f: PlanInputs): PlanItem[] {
   if (f.activeAlerts > 0) add(30, `Resolve the ${f.activeAlerts} active alert(s) on the dashboard.`);
   if (f.dataQuality.invalidEmailRate > 0) add(30, `Correct ${f.dataQuality.counts.invalidEmails} invalid email address(es) (${pct(f.dataQuality.invalidEmailRate)} of contacts) at their source.`);
   if (f.access.failedAuthLast24h !== null && f.access.failedAuthLast24h > 20) add(30, `Investigate ${f.access.failedAuthLast24h} failed authentications in the last 24 h: a leaked or misconfigured key.`);
-  if (f.access.unusedBroadKeys > 0) add(30, `Revoke ${f.access.unusedBroadKeys} ADMIN/OPERATOR key(s) unused for 90 days.`);
+  if (f.access.unusedKeys.length > 0) add(30, `Revoke ${f.access.unusedKeys.length} API key(s) unused for 90 days: ${keyList(f.access.unusedKeys)}.`);
   for (const t of f.tokens) {
     if (t.source !== 'credentials' || !t.expiresAt) continue;
     const days = (t.expiresAt.getTime() - f.now.getTime()) / DAY;
