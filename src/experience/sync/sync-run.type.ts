@@ -11,6 +11,12 @@ export class PlannedChange {
   @Field(() => JSONScalar, { description: 'Field name → planned value.' }) fields!: Record<string, unknown>;
 }
 
+@ObjectType({ description: 'How many records a dry run would touch with one operation.' })
+export class PlannedOperationCount {
+  @Field({ description: 'APPLY, NONE, QUARANTINE or SOFT_DELETE.' }) operation!: string;
+  @Field(() => Int) count!: number;
+}
+
 @ObjectType()
 export class SyncRun {
   @Field(() => ID) id!: string;
@@ -25,11 +31,12 @@ export class SyncRun {
   @Field(() => Int) recordsFailed!: number;
   @Field(() => Int) recordsQuarantined!: number;
   @Field(() => Int) apiCalls!: number;
-  @Field(() => [PlannedChange], { nullable: true, description: 'Dry runs only.' }) plannedChanges!: PlannedChange[] | null;
   @Field(() => String, { nullable: true, description: 'Why the run failed, when it did.' }) error!: string | null;
   @Field(() => DateTimeScalar) createdAt!: Date;
   /** Resolved to `connection` by SyncRunResolver through a loader. */
   connectionId!: string;
+  /** A dry run's plan: resolved to `plannedChanges` and `plannedSummary` by SyncRunResolver. */
+  plan!: PlannedChange[] | null;
 }
 
 @ObjectType()
@@ -53,7 +60,7 @@ export function toSyncRun(r: SyncRunPayload): SyncRun {
     recordsFailed: r.recordsFailed,
     recordsQuarantined: r.recordsQuarantined,
     apiCalls: r.apiCalls,
-    plannedChanges: r.plannedChanges ? r.plannedChanges.map(toPlannedChange) : null,
+    plan: r.plannedChanges ? r.plannedChanges.map(toPlannedChange) : null,
     error: r.error,
     createdAt: toDate(r.createdAt) ?? new Date(0),
     connectionId: r.connectionId,
