@@ -72,7 +72,7 @@ describe('TriggerSync, SyncRun, SyncRuns', () => {
       const res = await gql<{ triggerSync: unknown }>(h.url, TRIGGER, { connectionId: sfId, mode, dryRun }, operator);
       expect(codes(res)).toEqual(['CONFLICT']);
       expect(res.body.data?.triggerSync ?? null).toBeNull();
-      expect(res.body.errors![0]!.message).toContain(`already has a BULK run ${active} (QUEUED)`);
+      expect(res.body.errors![0]!.message).toContain(`already has run ${active} active (BULK, QUEUED)`);
     }
     // A running dry run refuses a real trigger the same way.
     await db.dataSource.query(`UPDATE sync_runs SET status = 'RUNNING', dry_run = true WHERE id = $1`, [active]);

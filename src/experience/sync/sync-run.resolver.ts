@@ -11,7 +11,7 @@ import { Connection, toConnection } from '../connections/connection.type';
 import type { JunctionContext } from '../context';
 import { PlannedChange, PlannedOperationCount, SyncRun, SyncRunConnection, toSyncRun } from './sync-run.type';
 
-const runKind = (mode: SyncMode, dryRun: boolean) => `${mode}${dryRun ? ' dry' : ''}`;
+const runKind = (mode: SyncMode, dryRun: boolean) => `${mode}${dryRun ? ', dry run' : ''}`;
 
 @Resolver(() => SyncRun)
 export class SyncRunResolver {
@@ -32,7 +32,7 @@ export class SyncRunResolver {
     if (triggered.kind === 'CONFLICT') {
       const { active } = triggered;
       throw new ConflictError(
-        `connection ${connectionId} already has a ${runKind(active.mode, active.dryRun)} run ${active.id} (${active.status}); a ${runKind(mode, dryRun ?? false)} run cannot start beside it — trigger it again once that run has finished`,
+        `connection ${connectionId} already has run ${active.id} active (${runKind(active.mode, active.dryRun)}, ${active.status}); the requested run (${runKind(mode, dryRun ?? false)}) cannot start beside it — trigger it again once that run has finished`,
       );
     }
     return toSyncRun(triggered.run);

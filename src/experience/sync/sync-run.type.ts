@@ -7,7 +7,7 @@ import { DateTimeScalar, JSONScalar, toDate } from '../common/scalars';
 @ObjectType({ description: 'A change a dry run would have made (per record and field).' })
 export class PlannedChange {
   @Field() remoteId!: string;
-  @Field({ description: 'CREATE, UPDATE, ARCHIVE, …' }) operation!: string;
+  @Field({ description: 'APPLY, NONE (nothing would change), QUARANTINE or SOFT_DELETE.' }) operation!: string;
   @Field(() => JSONScalar, { description: 'Field name → planned value.' }) fields!: Record<string, unknown>;
 }
 

@@ -25,15 +25,16 @@
  * Why writes are judged in the full run, not in the batch: the batch reads and stores its
  * records but does not deliver (sync-engine.ts testBatch — the outbox holds other records, and
  * before the full pull has linked the CRM's existing records a delivery would create a second
- * copy of them). So the gated run pulls everything, then sends its first FIRST_WRITES outbox
- * rows on their own and waits for the CRM's answers before sending more (outbound.ts). A write
- * refused for what the record holds (a value the CRM rejects, a duplicate it already has) is a
- * failed record, as in any run. Most writes refused as not Junction's to make (authentication,
- * permission), or most refused with one and the same answer (a read-only field the mapping
- * writes: about what Junction sends, not what the records hold), stop the delivery: the
- * refused records stay queued (not closed as failed — fixing the cause delivers them) and the
- * run ends PARTIAL with the reason. Transient failures are never judged; the retry policy
- * deals with them.
+ * copy of them). So the gated run pulls everything, then sends its first FIRST_WRITES writes
+ * (companies, then contacts, as every delivery) on their own and waits for the CRM's answers
+ * before sending more (outbound-first-writes.ts). A write refused for what the record holds (a
+ * value the CRM rejects, a duplicate it already has) is a failed record, as in any run. Most
+ * writes refused as not Junction's to make (authentication, permission), or most refused with
+ * one and the same answer by at least three records (a read-only field the mapping writes:
+ * about what Junction sends, not what the records hold), stop the delivery: the refused records
+ * stay queued (not closed as failed — fixing the cause delivers them) and the run ends PARTIAL
+ * (FAILED when it read nothing) with the reason. Transient failures are never judged; the
+ * retry policy deals with them, and they lift no block.
  *
  * When the gate stops a run it records a block (sync-blocks.ts: cause, reason, the records) and
  * logs it (code SYNC_BLOCKED); the SYNC_BLOCKED alert is raised from the block and resolved once
