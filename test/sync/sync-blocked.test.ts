@@ -80,6 +80,11 @@ describe('most of the test batch quarantined', () => {
     expect(block.cause).toBe('QUARANTINE');
     expect(block.records.map((r) => r.id).sort()).toEqual(invalid);
     expect(block.records.every((r) => r.type === 'contacts' && /email:FORMAT/.test(r.problem))).toBe(true);
+    const [logged] = (await h.db.dataSource.query(`SELECT error_class, record_ids FROM sync_errors WHERE connection_id = $1 AND code = 'SYNC_BLOCKED'`, [hubspot()])) as Array<{
+      error_class: string;
+      record_ids: string[];
+    }>;
+    expect({ ...logged, record_ids: [...logged!.record_ids].sort() }).toEqual({ error_class: 'VALIDATION', record_ids: invalid });
 
     const { active, raised } = await blockedAlerts(hubspot());
     expect(raised).toHaveLength(1);

@@ -66,10 +66,10 @@ export interface TestBatch {
 export type GateOutcome = { pass: true; firstWrites?: FirstWrites } | { pass: false; reason: string };
 
 /** Writes sent on their own, and judged, before a gated run's delivery goes on: as many as the test batch reads. */
-export const FIRST_WRITES = 10;
+const FIRST_WRITES = 10;
 /** Blocks a passing test batch lifts; a WRITES block waits for passing writes. */
 const READ_CAUSES = ['ACCESS', 'MAPPING', 'QUARANTINE'] as const;
-export const SYNC_BLOCKED_CODE = 'SYNC_BLOCKED';
+const SYNC_BLOCKED_CODE = 'SYNC_BLOCKED';
 
 /** Full runs of a mapping version without a passing test batch must test first. */
 export function needsTestBatch(run: Pick<SyncRunEntity, 'mode' | 'dryRun'>, connection: ConnectionEntity): boolean {
@@ -141,9 +141,14 @@ function firstWrites(db: DataSource, run: SyncRunEntity, connection: ConnectionE
   };
 }
 
-/** Records the block and logs it once per cause in the error log, naming the records. */
+/**
+ * Records the block, and logs it (one error-log row per cause, naming the records) unless the
+ * stop is logged already: a refused read by the engine's failure handling, a missing field by
+ * the schema watch.
+ */
 async function block(db: DataSource, run: SyncRunEntity, connection: ConnectionEntity, verdict: Verdict, records: BlockedRecord[]): Promise<void> {
   await recordBlock(db, connection.id, run.id, verdict.cause, verdict.reason, records);
+  if (verdict.cause === 'ACCESS' || verdict.cause === 'MAPPING') return;
   await logError(db.manager, {
     connectionId: connection.id,
     runId: run.id,
