@@ -9,7 +9,7 @@ import { NO_EVENTS, type EventBus } from '../../src/process/events';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import type { SyncRunEntity } from '../../src/process/store/entities';
 import { SyncEngine } from '../../src/process/sync/sync-engine';
-import { SyncRunService } from '../../src/process/sync/sync-run.service';
+import { runOf, SyncRunService } from '../../src/process/sync/sync-run.service';
 import { SyncWorker } from '../../src/process/sync/sync-worker';
 import { startEmulators, type CrmKind, type RunningEmulator } from '../../src/system';
 import type { DemoPerson } from '../../src/system/demo-data/people';
@@ -73,7 +73,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     runs,
     worker,
     async sync(kind, mode = 'INCREMENTAL') {
-      const { run } = await runs.trigger(ids.get(kind)!, mode);
+      const run = runOf(await runs.trigger(ids.get(kind)!, mode));
       await worker.drain();
       return (await runs.get(run.id))!;
     },

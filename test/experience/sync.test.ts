@@ -51,17 +51,36 @@ afterAll(async () => {
 });
 
 describe('TriggerSync, SyncRun, SyncRuns', () => {
-  it('queues a run, returns the active run on a second trigger, and needs OPERATOR', async () => {
+  it('queues a run, returns the active run to a trigger of the same kind, and needs OPERATOR', async () => {
     const forbidden = await gql(h.url, TRIGGER, { connectionId: sfId, mode: 'INCREMENTAL' }, viewer);
     expect(codes(forbidden)).toEqual(['FORBIDDEN']);
 
     const first = await gql<{ triggerSync: { id: string; status: string; mode: string } }>(h.url, TRIGGER, { connectionId: sfId, mode: 'BULK' }, operator);
     expect(first.body.errors).toBeUndefined();
     expect(first.body.data!.triggerSync).toMatchObject({ status: 'QUEUED', mode: 'BULK' });
-    const again = await gql<{ triggerSync: { id: string } }>(h.url, TRIGGER, { connectionId: sfId, mode: 'INCREMENTAL' }, operator);
-    expect(again.body.data!.triggerSync.id).toBe(first.body.data!.triggerSync.id);
+    for (const dryRun of [false, undefined]) {
+      const again = await gql<{ triggerSync: { id: string } }>(h.url, TRIGGER, { connectionId: sfId, mode: 'BULK', dryRun }, operator);
+      expect(again.body.data!.triggerSync.id).toBe(first.body.data!.triggerSync.id);
+    }
     const rows = (await db.dataSource.query(`SELECT count(*)::int AS n FROM sync_runs WHERE connection_id = $1`, [sfId])) as Array<{ n: number }>;
     expect(rows[0]!.n).toBe(1);
+  });
+
+  it('refuses with CONFLICT, queueing nothing, a trigger of another mode or dry-run flag while a run is active', async () => {
+    const active = ((await db.dataSource.query(`SELECT id FROM sync_runs WHERE connection_id = $1 AND status = 'QUEUED'`, [sfId])) as Array<{ id: string }>)[0]!.id;
+    for (const [mode, dryRun] of [['BULK', true], ['INCREMENTAL', false], ['INCREMENTAL', true]] as const) {
+      const res = await gql<{ triggerSync: unknown }>(h.url, TRIGGER, { connectionId: sfId, mode, dryRun }, operator);
+      expect(codes(res)).toEqual(['CONFLICT']);
+      expect(res.body.data?.triggerSync ?? null).toBeNull();
+      expect(res.body.errors![0]!.message).toContain(`already has run ${active} active (BULK, QUEUED)`);
+    }
+    // A running dry run refuses a real trigger the same way.
+    await db.dataSource.query(`UPDATE sync_runs SET status = 'RUNNING', dry_run = true WHERE id = $1`, [active]);
+    const real = await gql(h.url, TRIGGER, { connectionId: sfId, mode: 'BULK' }, operator);
+    expect(codes(real)).toEqual(['CONFLICT']);
+    const runs = (await db.dataSource.query(`SELECT id, mode, dry_run FROM sync_runs WHERE connection_id = $1`, [sfId])) as Array<{ id: string }>;
+    expect(runs).toEqual([{ id: active, mode: 'BULK', dry_run: true }]);
+    await db.dataSource.query(`UPDATE sync_runs SET status = 'SUCCEEDED', finished_at = now() WHERE id = $1`, [active]);
   });
 
   it('answers NOT_FOUND for a connection that does not exist', async () => {
@@ -69,6 +88,43 @@ describe('TriggerSync, SyncRun, SyncRuns', () => {
       const res = await gql(h.url, TRIGGER, { connectionId, mode: 'INCREMENTAL' }, operator);
       expect(codes(res)).toEqual(['NOT_FOUND']);
     }
+  });
+
+  it('summarizes a dry run per operation and lists its changes only when asked', async () => {
+    const plan = [
+      { remoteId: '1', operation: 'APPLY', fields: { email: 'a@initech.com' } },
+      { remoteId: '2', operation: 'NONE', fields: {} },
+      { remoteId: '3', operation: 'NONE', fields: {} },
+      { remoteId: '4', operation: 'QUARANTINE', fields: { email: 'broken' } },
+      { remoteId: '5', operation: 'APPLY', fields: { lastName: 'Lee' } },
+    ];
+    const [dry] = (await db.dataSource.query(
+      `INSERT INTO sync_runs (connection_id, mode, status, dry_run, finished_at, planned_changes) VALUES ($1, 'INCREMENTAL', 'SUCCEEDED', true, now(), $2) RETURNING id`,
+      [hsId, JSON.stringify(plan)],
+    )) as Array<{ id: string }>;
+    const [real] = (await db.dataSource.query(`INSERT INTO sync_runs (connection_id, mode, status, finished_at) VALUES ($1, 'INCREMENTAL', 'SUCCEEDED', now()) RETURNING id`, [
+      hsId,
+    ])) as Array<{ id: string }>;
+    const query = `query($id: ID!) { syncRun(id: $id) { plannedSummary { operation count } all: plannedChanges { remoteId } changes: plannedChanges(changesOnly: true) { remoteId operation } } }`;
+    const res = await gql<{ syncRun: Record<string, unknown> }>(h.url, query, { id: dry!.id }, viewer);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data!.syncRun).toEqual({
+      plannedSummary: [
+        { operation: 'APPLY', count: 2 },
+        { operation: 'NONE', count: 2 },
+        { operation: 'QUARANTINE', count: 1 },
+        { operation: 'SOFT_DELETE', count: 0 },
+      ],
+      all: plan.map((c) => ({ remoteId: c.remoteId })),
+      changes: [
+        { remoteId: '1', operation: 'APPLY' },
+        { remoteId: '4', operation: 'QUARANTINE' },
+        { remoteId: '5', operation: 'APPLY' },
+      ],
+    });
+    const notDry = await gql<{ syncRun: Record<string, unknown> }>(h.url, query, { id: real!.id }, viewer);
+    expect(notDry.body.data!.syncRun).toEqual({ plannedSummary: null, all: null, changes: null });
+    await db.dataSource.query(`DELETE FROM sync_runs WHERE id = ANY($1)`, [[dry!.id, real!.id]]);
   });
 
   it('reads a run with its counters, connection and the planned changes of a dry run', async () => {

@@ -15,6 +15,7 @@ function facts(patch: Partial<ConnectionFacts> = {}): ConnectionFacts {
     tokenExpiresAt: null, credentialsExpireAt: null, lastSuccessfulSyncAt: NOW, apiUsed: null, apiLimit: null, lastRunStatus: 'SUCCEEDED',
     runs: { finished: 100, succeeded: 100, failed: 0 }, records: { processed: 1000, failed: 0, quarantined: 0 },
     latency: { p50Ms: null, p95Ms: null, deliveries: 0 }, errorsByClass: [], quarantineSize: 0, schemaDriftSeenAt: null,
+    syncBlock: null,
     ...patch,
   };
 }

@@ -4,9 +4,9 @@
  * ground truth; then quarantine retry/discard over GraphQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BADGE_FIELDS, EXTRA_RULES, generateDirtyData, type Person, type Planted } from './support/dirty-data';
+import { generateDirtyData, type Person, type Planted } from './support/dirty-data';
 import { restoreDefaultRules } from './support/rules';
-import { startQualityHarness, type QualityHarness } from './support/quality-harness';
+import { prepareDirtyCrms, startQualityHarness, type QualityHarness } from './support/quality-harness';
 
 const PEOPLE = 2000;
 const pairs = (n: number) => (n * (n - 1)) / 2;
@@ -18,17 +18,8 @@ describe('dirty data through BULK syncs (seeded ground truth)', () => {
 
   beforeAll(async () => {
     h = await startQualityHarness();
-    await restoreDefaultRules(h.sync.db.dataSource);
     // Each CRM's admin created the badge field; each connection maps it to custom.badge.
-    for (const crm of ['SALESFORCE', 'HUBSPOT'] as const) {
-      const { object, remote } = BADGE_FIELDS[crm];
-      expect(h.sync.emulators.get(crm)!.fields!.define(object, remote)).toBe(true);
-      expect(await h.sync.connections.setCustomFields(h.sync.connectionIds.get(crm)!, [BADGE_FIELDS[crm]])).not.toBeNull();
-    }
-    for (const rule of EXTRA_RULES) {
-      const r = await h.q(`mutation($input: ValidationRuleInput!) { upsertValidationRule(input: $input) { id enabled } }`, { input: rule }, h.admin);
-      expect(r.errors).toBeUndefined();
-    }
+    await prepareDirtyCrms(h);
     ({ records, persons } = generateDirtyData(PEOPLE, 20261126));
     await h.plant(records);
     const t0 = Date.now();

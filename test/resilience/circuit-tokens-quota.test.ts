@@ -4,6 +4,7 @@
  * the Connections GraphQL query shows it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runOf } from '../../src/process/sync/sync-run.service';
 import type { CrmKind } from '../../src/system';
 import { gql, startHarness, type Harness } from '../experience/harness';
 import { startResilienceHarness, type ResilienceHarness } from './harness';
@@ -106,7 +107,7 @@ describe('tokens', () => {
     const adapter = h.connections.adapterFor((await h.connections.get(h.ids.get(kind)!))!);
     const refreshesBefore = adapter.stats.tokenRefreshes ?? 0;
     await h.faults(kind, { latencyMs: 40 });
-    const { run } = await h.runs.trigger(h.ids.get(kind)!, 'BULK');
+    const run = runOf(await h.runs.trigger(h.ids.get(kind)!, 'BULK'));
     const done = h.worker.drain();
     // Expire every token once the run has applied its first page.
     for (let i = 0; i < 400; i++) {

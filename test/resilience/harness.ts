@@ -11,7 +11,7 @@ import { CredentialsCipher, generateMasterKey } from '../../src/process/security
 import type { Database } from '../../src/process/store/database';
 import type { SyncRunEntity } from '../../src/process/store/entities';
 import { SyncEngine } from '../../src/process/sync/sync-engine';
-import { SyncRunService } from '../../src/process/sync/sync-run.service';
+import { runOf, SyncRunService } from '../../src/process/sync/sync-run.service';
 import { SyncWorker } from '../../src/process/sync/sync-worker';
 import { demoPeople, startEmulators, type CircuitSettings, type CrmKind, type RunningEmulator } from '../../src/system';
 import type { RetrySettings } from '../../src/system/transport/retry-policy';
@@ -98,7 +98,7 @@ export async function startResilienceHarness(options: ResilienceOptions): Promis
     worker,
     clock,
     async sync(kind, mode = 'INCREMENTAL') {
-      const { run } = await runs.trigger(ids.get(kind)!, mode);
+      const run = runOf(await runs.trigger(ids.get(kind)!, mode));
       await worker.drain();
       await connections.flushCircuitWrites();
       return (await runs.get(run.id))!;

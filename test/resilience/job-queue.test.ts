@@ -18,7 +18,7 @@ import { RUN_QUEUE, RunQueue } from '../../src/process/jobs/run-queue';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import type { Database } from '../../src/process/store/database';
 import { SyncEngine } from '../../src/process/sync/sync-engine';
-import { SyncRunService } from '../../src/process/sync/sync-run.service';
+import { runOf, SyncRunService } from '../../src/process/sync/sync-run.service';
 import { SyncWorker } from '../../src/process/sync/sync-worker';
 import { demoPeople, startEmulators, type RunningEmulator } from '../../src/system';
 import { openTestDatabase } from '../support/database';
@@ -60,9 +60,11 @@ describe('sync runs as pg-boss jobs', () => {
 
   it('a triggered run is a job in pg-boss’s tables, keyed by its connection; a second trigger queues no second job', async () => {
     const hubspot = h.connectionIds.get('HUBSPOT')!;
-    const { run } = await h.runs.trigger(hubspot, 'INCREMENTAL');
-    const again = await h.runs.trigger(hubspot, 'BULK');
-    expect(again).toMatchObject({ alreadyActive: true, run: { id: run.id } });
+    const run = runOf(await h.runs.trigger(hubspot, 'INCREMENTAL'));
+    const again = await h.runs.trigger(hubspot, 'INCREMENTAL');
+    expect(again).toMatchObject({ kind: 'ACTIVE', run: { id: run.id } });
+    // Another mode is never answered with this run: nothing is queued and the caller is told.
+    expect(await h.runs.trigger(hubspot, 'BULK')).toMatchObject({ kind: 'CONFLICT', active: { id: run.id } });
 
     const [row] = (await h.db.dataSource.query(`SELECT job_id FROM sync_runs WHERE id = $1`, [run.id])) as Array<{ job_id: string }>;
     const job = await jobOf(h.db.dataSource, row!.job_id);
@@ -80,7 +82,7 @@ describe('sync runs as pg-boss jobs', () => {
 
   it('a run whose worker died (no heartbeat) becomes INTERRUPTED; its job is settled and the next attempt runs', async () => {
     const salesforce = h.connectionIds.get('SALESFORCE')!;
-    const { run } = await h.runs.trigger(salesforce, 'INCREMENTAL');
+    const run = runOf(await h.runs.trigger(salesforce, 'INCREMENTAL'));
     const [row] = (await h.db.dataSource.query(`SELECT job_id FROM sync_runs WHERE id = $1`, [run.id])) as Array<{ job_id: string }>;
     // What a worker SIGKILLed mid-run leaves: its job active, its run RUNNING with a heartbeat long past.
     await fetchJob(h.runs.queue, row!.job_id);
@@ -128,7 +130,7 @@ describe('sync runs as pg-boss jobs', () => {
     it('pg-boss never makes two jobs of one connection active at once, whichever instance fetches', async () => {
       expect(runs2.queue).not.toBe(h.runs.queue);
       const hubspot = h.connectionIds.get('HUBSPOT')!;
-      const { run } = await h.runs.trigger(hubspot, 'INCREMENTAL');
+      const run = runOf(await h.runs.trigger(hubspot, 'INCREMENTAL'));
       const [row] = (await h.db.dataSource.query(`SELECT job_id FROM sync_runs WHERE id = $1`, [run.id])) as Array<{ job_id: string }>;
       await fetchJob(h.runs.queue, row!.job_id);
       // A racing instance queues a second job for the same connection; while the first is active it is not handed out.
@@ -147,7 +149,7 @@ describe('sync runs as pg-boss jobs', () => {
       for (let round = 0; round < 6; round++) {
         // Each instance tries to queue a run of each connection: one run per connection comes of it.
         const triggered = await Promise.all(ids.flatMap((id) => [h.runs.trigger(id, 'INCREMENTAL'), runs2.trigger(id, 'INCREMENTAL')]));
-        for (let i = 0; i < triggered.length; i += 2) expect(triggered[i]!.run.id).toBe(triggered[i + 1]!.run.id);
+        for (let i = 0; i < triggered.length; i += 2) expect(runOf(triggered[i]!).id).toBe(runOf(triggered[i + 1]!).id);
         h.emulators.get('HUBSPOT')!.seed(demoPeople(2, 100 + round, 1000 + round * 2));
         await Promise.all([h.worker.drain(), worker2.drain()]);
       }
@@ -276,7 +278,7 @@ describe('JUNCTION_ROLE', () => {
     expect(junction.worker).toBeUndefined();
     const db = junction.database.dataSource;
     const connection = await new ConnectionService(db, new CredentialsCipher(masterKey)).create({ name: `roles ${randomUUID()}`, kind: 'HUBSPOT', baseUrl: emulator.url, credentials: SANDBOX });
-    const { run } = await new SyncRunService(db, NO_EVENTS).trigger(connection.id, 'INCREMENTAL');
+    const run = runOf(await new SyncRunService(db, NO_EVENTS).trigger(connection.id, 'INCREMENTAL'));
     const [row] = (await db.query(`SELECT job_id FROM sync_runs WHERE id = $1`, [run.id])) as Array<{ job_id: string }>;
     // Several of a worker's poll intervals pass: the job is still waiting, the run still queued.
     await new Promise((r) => setTimeout(r, 2_000));

@@ -10,7 +10,7 @@ import { CredentialsCipher, generateMasterKey } from '../../src/process/security
 import type { Database } from '../../src/process/store/database';
 import { SyncRunEntity } from '../../src/process/store/entities';
 import { SyncEngine } from '../../src/process/sync/sync-engine';
-import { SyncRunService } from '../../src/process/sync/sync-run.service';
+import { runOf, SyncRunService } from '../../src/process/sync/sync-run.service';
 import { SyncWorker } from '../../src/process/sync/sync-worker';
 import { startEmulators, type CrmKind, type RunningEmulator } from '../../src/system';
 import { openTestDatabase, resetDatabase } from './database';
@@ -50,7 +50,7 @@ export async function startSyncHarness(options: { seed: number; crms?: CrmKind[]
   const engine = new SyncEngine({ db: db.dataSource, connections, events: NO_EVENTS, workerId });
   const worker = new SyncWorker(db.dataSource, engine, runs, { workerId, intervalMs: 60_000 });
   const sync = async (kind: CrmKind, mode: SyncRunEntity['mode'] = 'INCREMENTAL', dryRun = false) => {
-    const { run } = await runs.trigger(connectionIds.get(kind)!, mode, dryRun);
+    const run = runOf(await runs.trigger(connectionIds.get(kind)!, mode, dryRun));
     await worker.drain();
     return (await runs.get(run.id))!;
   };

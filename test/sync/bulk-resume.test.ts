@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_EVENTS } from '../../src/process/events';
 import { SyncEngine } from '../../src/process/sync/sync-engine';
+import { runOf } from '../../src/process/sync/sync-run.service';
 import { SyncWorker } from '../../src/process/sync/sync-worker';
 import { demoPeople, type RunningEmulator } from '../../src/system';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
@@ -32,7 +33,7 @@ describe('BULK runs resume from their checkpoint', () => {
     ).map((r) => `${r.remote_type}=${r.cursor}`);
   /** A run as a person (or the retry of a stopped attempt) triggers it; run retries are off so the test says what runs next. */
   const bulk = async (dryRun = false) => {
-    const { run } = await h.runs.trigger(connectionId, 'BULK', dryRun);
+    const run = runOf(await h.runs.trigger(connectionId, 'BULK', dryRun));
     await worker.drain();
     return (await h.runs.get(run.id))!;
   };
@@ -65,9 +66,9 @@ describe('BULK runs resume from their checkpoint', () => {
     const engine = new SyncEngine({ db: h.db.dataSource, connections: h.connections, events: NO_EVENTS, workerId: randomUUID() });
     worker = new SyncWorker(h.db.dataSource, engine, h.runs, { workerId: randomUUID(), intervalMs: 60_000, runRetry: { maxAttempts: 1 } });
     // The test batch gate's first pass happens here, so the BULK runs below are pages and nothing else.
-    const probe = await h.runs.trigger(connectionId, 'TEST_BATCH', false);
+    const probe = runOf(await h.runs.trigger(connectionId, 'TEST_BATCH', false));
     await worker.drain();
-    expect((await h.runs.get(probe.run.id))!.status).toBe('SUCCEEDED');
+    expect((await h.runs.get(probe.id))!.status).toBe('SUCCEEDED');
   });
   afterAll(async () => {
     await worker?.stop();

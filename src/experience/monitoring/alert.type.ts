@@ -15,6 +15,10 @@ registerEnumType(AlertKindEnum, {
     API_USAGE: { description: 'API usage at or above the share of the daily limit (default 60 %).' },
     CIRCUIT_OPEN: { description: "The connection's circuit breaker is open." },
     SCHEMA_DRIFT: { description: 'A sync error with code SCHEMA_DRIFT was seen (default: within 24 h).' },
+    SYNC_BLOCKED: {
+      description:
+        "The test-batch gate stopped the connection's sync for a systemic reason (refused access, an unreadable mapping, most of the batch quarantined, or most first writes refused); the message says why and lists the records. Resolved once a later run passes.",
+    },
   },
 });
 registerEnumType(AlertSeverityEnum, { name: 'AlertSeverity' });

@@ -1,20 +1,24 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isUuid } from '../../process/queries/pagination';
 import type { SyncMode } from '../../process/store/entities';
+import { changesOnly, plannedCounts } from '../../process/sync/planned-changes';
 import { CAN } from '../auth/roles';
 import { SyncModeEnum } from '../common/enums';
-import { NotFoundError } from '../common/errors';
+import { ConflictError, NotFoundError } from '../common/errors';
 import { PageArgs } from '../common/page.args';
 import { toRelayConnection } from '../common/relay';
 import { Connection, toConnection } from '../connections/connection.type';
 import type { JunctionContext } from '../context';
-import { SyncRun, SyncRunConnection, toSyncRun } from './sync-run.type';
+import { PlannedChange, PlannedOperationCount, SyncRun, SyncRunConnection, toSyncRun } from './sync-run.type';
+
+const runKind = (mode: SyncMode, dryRun: boolean) => `${mode}${dryRun ? ', dry run' : ''}`;
 
 @Resolver(() => SyncRun)
 export class SyncRunResolver {
   @Authorized(CAN.operate)
   @Mutation(() => SyncRun, {
-    description: 'Queues a run. With a run already queued or running for the connection, returns that run instead.',
+    description:
+      'Queues a run. A connection has one run queued or running at a time: when that run has the same mode and dry-run flag, it is returned instead; when it is another kind (another mode, or a dry run against a real one), nothing is queued and the answer is a CONFLICT error naming the active run — trigger again once it has finished.',
   })
   async triggerSync(
     @Arg('connectionId', () => ID) connectionId: string,
@@ -24,8 +28,14 @@ export class SyncRunResolver {
   ): Promise<SyncRun> {
     const connection = isUuid(connectionId) ? await ctx.loaders.connectionById.load(connectionId) : null;
     if (!connection) throw new NotFoundError('Connection', connectionId);
-    const { run } = await ctx.services.syncRuns.trigger(connectionId, mode, dryRun ?? false);
-    return toSyncRun(run);
+    const triggered = await ctx.services.syncRuns.trigger(connectionId, mode, dryRun ?? false);
+    if (triggered.kind === 'CONFLICT') {
+      const { active } = triggered;
+      throw new ConflictError(
+        `connection ${connectionId} already has run ${active.id} active (${runKind(active.mode, active.dryRun)}, ${active.status}); the requested run (${runKind(mode, dryRun ?? false)}) cannot start beside it — trigger it again once that run has finished`,
+      );
+    }
+    return toSyncRun(triggered.run);
   }
 
   @Authorized(CAN.read)
@@ -45,6 +55,21 @@ export class SyncRunResolver {
     const queries = ctx.services.queries.syncRuns;
     const filter = { connectionId: connectionId ?? null };
     return toRelayConnection(await queries.page(page, filter), toSyncRun, () => queries.count(filter));
+  }
+
+  @FieldResolver(() => [PlannedChange], { nullable: true, description: 'Dry runs only: what the run would do, per record read.' })
+  plannedChanges(
+    @Root() run: SyncRun,
+    @Arg('changesOnly', () => Boolean, { defaultValue: false, description: 'Leave out the records a real run would not change (operation NONE).' })
+    onlyChanges: boolean,
+  ): PlannedChange[] | null {
+    if (!run.plan) return null;
+    return onlyChanges ? changesOnly(run.plan) : run.plan;
+  }
+
+  @FieldResolver(() => [PlannedOperationCount], { nullable: true, description: 'Dry runs only: how many records each operation would touch, every operation listed.' })
+  plannedSummary(@Root() run: SyncRun): PlannedOperationCount[] | null {
+    return run.plan ? plannedCounts(run.plan) : null;
   }
 
   @FieldResolver(() => Connection)

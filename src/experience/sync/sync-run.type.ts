@@ -7,8 +7,14 @@ import { DateTimeScalar, JSONScalar, toDate } from '../common/scalars';
 @ObjectType({ description: 'A change a dry run would have made (per record and field).' })
 export class PlannedChange {
   @Field() remoteId!: string;
-  @Field({ description: 'CREATE, UPDATE, ARCHIVE, …' }) operation!: string;
+  @Field({ description: 'APPLY, NONE (nothing would change), QUARANTINE or SOFT_DELETE.' }) operation!: string;
   @Field(() => JSONScalar, { description: 'Field name → planned value.' }) fields!: Record<string, unknown>;
+}
+
+@ObjectType({ description: 'How many records a dry run would touch with one operation.' })
+export class PlannedOperationCount {
+  @Field({ description: 'APPLY, NONE, QUARANTINE or SOFT_DELETE.' }) operation!: string;
+  @Field(() => Int) count!: number;
 }
 
 @ObjectType()
@@ -25,11 +31,12 @@ export class SyncRun {
   @Field(() => Int) recordsFailed!: number;
   @Field(() => Int) recordsQuarantined!: number;
   @Field(() => Int) apiCalls!: number;
-  @Field(() => [PlannedChange], { nullable: true, description: 'Dry runs only.' }) plannedChanges!: PlannedChange[] | null;
   @Field(() => String, { nullable: true, description: 'Why the run failed, when it did.' }) error!: string | null;
   @Field(() => DateTimeScalar) createdAt!: Date;
   /** Resolved to `connection` by SyncRunResolver through a loader. */
   connectionId!: string;
+  /** A dry run's plan: resolved to `plannedChanges` and `plannedSummary` by SyncRunResolver. */
+  plan!: PlannedChange[] | null;
 }
 
 @ObjectType()
@@ -53,7 +60,7 @@ export function toSyncRun(r: SyncRunPayload): SyncRun {
     recordsFailed: r.recordsFailed,
     recordsQuarantined: r.recordsQuarantined,
     apiCalls: r.apiCalls,
-    plannedChanges: r.plannedChanges ? r.plannedChanges.map(toPlannedChange) : null,
+    plan: r.plannedChanges ? r.plannedChanges.map(toPlannedChange) : null,
     error: r.error,
     createdAt: toDate(r.createdAt) ?? new Date(0),
     connectionId: r.connectionId,

@@ -4,9 +4,9 @@
  * and delivering is the alert service's job.
  */
 import { connectionHealth } from '../health/health-report';
-import type { ConnectionFacts, HealthSnapshot } from '../health/health-snapshot';
+import type { ConnectionFacts, HealthSnapshot, SyncBlockFact } from '../health/health-snapshot';
 
-export const ALERT_KINDS = ['FAILURE_RATE', 'NO_RECENT_SYNC', 'TOKEN_EXPIRING_7D', 'TOKEN_EXPIRING_1D', 'API_USAGE', 'CIRCUIT_OPEN', 'SCHEMA_DRIFT'] as const;
+export const ALERT_KINDS = ['FAILURE_RATE', 'NO_RECENT_SYNC', 'TOKEN_EXPIRING_7D', 'TOKEN_EXPIRING_1D', 'API_USAGE', 'CIRCUIT_OPEN', 'SCHEMA_DRIFT', 'SYNC_BLOCKED'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_SEVERITIES = ['INFO', 'WARNING', 'CRITICAL'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
@@ -33,6 +33,11 @@ export const DEFAULT_RULES: Record<AlertKind, AlertRule> = {
   CIRCUIT_OPEN: { kind: 'CIRCUIT_OPEN', enabled: true, threshold: 0, severity: 'CRITICAL' },
   /** Hours a reported schema drift (error code SCHEMA_DRIFT) keeps its alert active. */
   SCHEMA_DRIFT: { kind: 'SCHEMA_DRIFT', enabled: true, threshold: 24, severity: 'WARNING' },
+  /**
+   * The test-batch gate stopped the connection's sync for a systemic reason (threshold unused).
+   * CRITICAL: nothing moves between the connection and the others until a person acts.
+   */
+  SYNC_BLOCKED: { kind: 'SYNC_BLOCKED', enabled: true, threshold: 0, severity: 'CRITICAL' },
 };
 
 export interface DesiredAlert {
@@ -70,7 +75,14 @@ const CHECKS: Record<AlertKind, Check> = {
   CIRCUIT_OPEN: (c) => (c.circuit === 'OPEN' ? `${c.name}: circuit open, calls to the CRM are suspended` : null),
   SCHEMA_DRIFT: (c, rule, now) =>
     c.schemaDriftSeenAt && now - c.schemaDriftSeenAt.getTime() <= rule.threshold * HOUR ? `${c.name}: the CRM's schema drifted from the mapping (last seen ${c.schemaDriftSeenAt.toISOString()})` : null,
+  SYNC_BLOCKED: (c) => (c.syncBlock ? syncBlocked(c.name, c.syncBlock) : null),
 };
+
+/** Why the gate stopped the sync and the records concerned, for a person to act on. */
+function syncBlocked(name: string, b: SyncBlockFact): string {
+  const records = b.records.length ? b.records.map((r) => `${r.type} ${r.id ?? '(no id)'} (${r.problem})`).join('; ') : 'none read';
+  return `${name}: sync blocked since ${b.blockedAt.toISOString()} (${b.cause}): ${b.reason}. Records: ${records}`;
+}
 
 /**
  * Watches the credentials' own expiry (settings.credentialsExpireAt), not the access token:
@@ -85,6 +97,9 @@ function tokenExpiring(c: ConnectionFacts, rule: AlertRule, now: number): string
   return left <= 0 ? `${c.name}: credentials expired at ${at.toISOString()}` : `${c.name}: credentials expire in ${(left / DAY).toFixed(1)} days (${at.toISOString()})`;
 }
 
+/** Conditions with an identity beyond their connection: another one is another alert (a block for a new cause says so anew). */
+const DETAIL_OF: Partial<Record<AlertKind, (c: ConnectionFacts) => string | undefined>> = { SYNC_BLOCKED: (c) => c.syncBlock?.cause };
+
 /** Rules that watch a sync schedule say nothing about a paused connection. */
 const SKIPPED_WHEN_PAUSED = new Set<AlertKind>(['FAILURE_RATE', 'NO_RECENT_SYNC']);
 
@@ -96,7 +111,8 @@ export function evaluateAlerts(snapshot: HealthSnapshot, rules: Record<AlertKind
       const rule = rules[kind];
       if (!rule.enabled || (paused && SKIPPED_WHEN_PAUSED.has(kind))) continue;
       const message = CHECKS[kind](c, rule, now.getTime());
-      if (message) out.push({ kind, severity: rule.severity, connectionId: c.id, dedupeKey: `${kind}:${c.id}`, message });
+      const detail = DETAIL_OF[kind]?.(c);
+      if (message) out.push({ kind, severity: rule.severity, connectionId: c.id, dedupeKey: `${kind}:${c.id}${detail ? `:${detail}` : ''}`, message });
     }
   }
   return out;

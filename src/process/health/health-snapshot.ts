@@ -33,6 +33,15 @@ export interface ConnectionFacts {
   errorsByClass: Array<{ errorClass: string; count: number }>;
   quarantineSize: number;
   schemaDriftSeenAt: Date | null;
+  /** What stops the connection's sync until someone acts (sync/run-gate.ts), if anything. */
+  syncBlock: SyncBlockFact | null;
+}
+
+export interface SyncBlockFact {
+  cause: string;
+  reason: string;
+  records: Array<{ type: string; id: string | null; problem: string }>;
+  blockedAt: Date;
 }
 
 export interface HealthSnapshot {
@@ -50,6 +59,7 @@ interface ConnectionRow {
   token_expires_at: Date | null; credentials_expire_at: Date | null; last_successful_sync_at: Date | null; api_used: number | null; api_limit: number | null;
   last_status: SyncRunStatus | null; finished: number; succeeded: number; failed: number; processed: number; records_failed: number;
   quarantined: number; quarantine_size: number; drift_at: Date | null;
+  block: { cause: string; reason: string; records: SyncBlockFact['records']; blocked_at: string } | null;
 }
 
 export async function loadHealthSnapshot(db: DataSource, now: Date, windowMs: number): Promise<HealthSnapshot> {
@@ -64,7 +74,8 @@ export async function loadHealthSnapshot(db: DataSource, now: Date, windowMs: nu
          ORDER BY s.finished_at DESC LIMIT 1) AS last_status,
        r.finished, r.succeeded, r.failed, r.processed, r.records_failed, r.quarantined,
        (SELECT count(*)::int FROM quarantine q WHERE q.connection_id = c.id AND q.status = 'PENDING') AS quarantine_size,
-       (SELECT max(last_seen_at) FROM sync_errors e WHERE e.connection_id = c.id AND e.code = '${SCHEMA_DRIFT_CODE}') AS drift_at
+       (SELECT max(last_seen_at) FROM sync_errors e WHERE e.connection_id = c.id AND e.code = '${SCHEMA_DRIFT_CODE}') AS drift_at,
+       (SELECT jsonb_build_object('cause', b.cause, 'reason', b.reason, 'records', b.records, 'blocked_at', b.blocked_at) FROM sync_blocks b WHERE b.connection_id = c.id) AS block
      FROM connections c
      CROSS JOIN LATERAL (
        SELECT count(*)::int AS finished,
@@ -106,6 +117,7 @@ export async function loadHealthSnapshot(db: DataSource, now: Date, windowMs: nu
     errorsByClass: errors.filter((e) => e.connection_id === r.id).map((e) => ({ errorClass: e.error_class, count: e.n })),
     quarantineSize: r.quarantine_size,
     schemaDriftSeenAt: r.drift_at,
+    syncBlock: r.block ? { cause: r.block.cause, reason: r.block.reason, records: r.block.records, blockedAt: new Date(r.block.blocked_at) } : null,
   }));
   const quarantineSize = orphanQuarantine! + connections.reduce((n, c) => n + c.quarantineSize, 0);
   return { at: now, windowMs, connections, latency: latency.overall, quarantineSize };

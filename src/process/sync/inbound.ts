@@ -20,6 +20,7 @@ import { contentHash } from '../resolve/content-hash';
 import { resolveFields, type Resolution, type ResolutionRules } from '../resolve/field-resolver';
 import { loadLinks, PageIndex, type LinkRow, type PageKeys } from './page-index';
 import { PageWriter } from './page-writer';
+import type { PlannedOperation } from './planned-changes';
 import { nonNull } from './record-store';
 
 export interface InboundContext {
@@ -43,7 +44,7 @@ export interface PageOutcome {
 
 type RecordResult = 'applied' | 'unchanged' | 'quarantined' | 'deleted';
 
-const PLANNED_OPERATION: Record<RecordResult, string> = { applied: 'APPLY', unchanged: 'NONE', quarantined: 'QUARANTINE', deleted: 'SOFT_DELETE' };
+const PLANNED_OPERATION: Record<RecordResult, PlannedOperation> = { applied: 'APPLY', unchanged: 'NONE', quarantined: 'QUARANTINE', deleted: 'SOFT_DELETE' };
 
 /**
  * What a dry run plans for a record, per field: the unified values an APPLY would set (all of a

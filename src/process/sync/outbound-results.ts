@@ -23,6 +23,8 @@ export interface Answered {
 export interface DeliveryOutcome {
   written: number;
   failed: number;
+  /** Why the gate stopped the delivery after its first writes (run-gate.ts); the rest stays queued. */
+  blocked?: string;
 }
 
 export async function recordResults(db: DataSource, connection: ConnectionEntity, runId: string, answered: Answered[]): Promise<DeliveryOutcome> {

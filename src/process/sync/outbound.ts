@@ -18,7 +18,8 @@ import { crmModule, SystemError, type SystemAdapter, type WriteResult } from '..
 import type { RecordKind } from '../model';
 import type { ConnectionEntity } from '../store/entities';
 import { prepareBatch, type OutboxRow, type Pending, type PreparedBatch } from './outbound-batch';
-import { recordCallFailure, recordResults, type Answered, type DeliveryOutcome } from './outbound-results';
+import { keepRefusedQueued, sendFirstWrites, type FirstWrites, type Sent } from './outbound-first-writes';
+import { recordCallFailure, recordResults, type DeliveryOutcome } from './outbound-results';
 
 export type { DeliveryOutcome } from './outbound-results';
 
@@ -26,41 +27,54 @@ const BATCH = 1000;
 /** Records per batch in bulk mode: one ingest job's worth (Salesforce processes about 10,000 per internal batch). */
 const BULK_BATCH = 10_000;
 
-interface Sent {
-  answered: Answered[];
-  /** Calls that failed as a whole, with the records they carried. */
-  failures: Array<{ pending: Pending[]; error: unknown }>;
-}
+/** Companies first, so contacts can reference the accounts just written. */
+const KINDS = ['COMPANY', 'CONTACT'] as const;
 
-export async function deliverOutbox(db: DataSource, connection: ConnectionEntity, adapter: SystemAdapter, runId: string): Promise<DeliveryOutcome> {
+/** `firstWrites`: a gated run's (run-gate.ts) — the first writes go out alone and are judged before the rest. */
+export async function deliverOutbox(db: DataSource, connection: ConnectionEntity, adapter: SystemAdapter, runId: string, firstWrites?: FirstWrites): Promise<DeliveryOutcome> {
   const outcome: DeliveryOutcome = { written: 0, failed: 0 };
-  // Companies first, so contacts can reference the accounts just written.
-  for (const kind of ['COMPANY', 'CONTACT'] as const) {
+  let start = new Map<RecordKind, string>();
+  if (firstWrites) {
+    const first = await sendFirstWrites(
+      firstWrites.size,
+      KINDS,
+      (kind, afterId, limit) => loadBatch(db, connection, kind, afterId, limit),
+      (b) => send(connection, adapter, b),
+    );
+    const blocked = await firstWrites.judge(first.sent);
+    if (blocked) return keepRefusedQueued(db, connection, runId, first.sent, blocked);
+    await recordSent(db, connection, runId, first.sent, first.skipped, outcome);
+    start = first.after;
+  }
+  for (const kind of KINDS) {
     const bulk = await useBulk(db, connection, adapter, kind);
     const size = bulk ? BULK_BATCH : BATCH;
     const load = (afterId: string) => loadBatch(db, connection, kind, afterId, size);
     const sendBatch = (b: PreparedBatch) => (bulk ? sendBulk(connection, adapter, b) : send(connection, adapter, b));
-    let batch = await load('0');
+    let batch = await load(start.get(kind) ?? '0');
     let inflight = batch && sendBatch(batch);
     while (batch && inflight) {
       // A cursor on the outbox id: each row is tried once per run, even one that stays queued.
       const next = batch.rows.length < size ? undefined : await load(batch.rows[batch.rows.length - 1]!.id);
       const sent = await inflight;
-      const stop = sent.failures[0]?.error;
-      const nextInflight = next && !stop ? sendBatch(next) : undefined;
-      const r = await recordResults(db, connection, runId, sent.answered);
-      outcome.written += r.written;
-      outcome.failed += r.failed;
-      for (const f of sent.failures) await recordCallFailure(db, f.pending, f.error instanceof SystemError ? f.error.message : String(f.error));
-      if (batch.skipped.length)
-        await db.query(`UPDATE outbox SET delivered_at = now(), last_error = 'nothing to write' WHERE id = ANY($1::bigint[])`, [batch.skipped]);
-      // A whole call failed (network, quota, auth): the rest stays queued, the run reports why.
-      if (stop) throw stop;
+      const nextInflight = next && !sent.failures.length ? sendBatch(next) : undefined;
+      await recordSent(db, connection, runId, sent, batch.skipped, outcome);
       batch = next;
       inflight = nextInflight;
     }
   }
   return outcome;
+}
+
+/** Records a batch's answers into `outcome`; a call that failed as a whole (network, quota, auth) leaves the rest queued and stops the delivery. */
+async function recordSent(db: DataSource, connection: ConnectionEntity, runId: string, sent: Sent, skipped: string[], outcome: DeliveryOutcome): Promise<void> {
+  const r = await recordResults(db, connection, runId, sent.answered);
+  outcome.written += r.written;
+  outcome.failed += r.failed;
+  for (const f of sent.failures) await recordCallFailure(db, f.pending, f.error instanceof SystemError ? f.error.message : String(f.error));
+  if (skipped.length) await db.query(`UPDATE outbox SET delivered_at = now(), last_error = 'nothing to write' WHERE id = ANY($1::bigint[])`, [skipped]);
+  const stop = sent.failures[0]?.error;
+  if (stop) throw stop;
 }
 
 /** Bulk ingest when the adapter has one and more records wait than the connection's threshold. */

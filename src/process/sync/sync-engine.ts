@@ -105,7 +105,7 @@ export class SyncEngine {
       const types = mappersFor(connection).map((m) => m.remoteType);
       const pullOne = (type: string, mode: SyncRunEntity, onto: RunTotals, into?: PlannedChange[]) =>
         this.pullObject(mode, connection, adapter, type, { owners, totals: onto, planned: into, callsBefore, watch, held });
-      const gate = await gateFullRun(db, run, connection, () => this.testBatch(run, types, pullOne));
+      const gate = await gateFullRun(db, run, connection, { run: () => this.testBatch(run, types, pullOne), unreadable: () => [...watch.blocked] });
       if (!gate.pass) return this.finish(run, 'FAILED', totals, adapter.stats.apiCalls - callsBefore, gate.reason);
       if (run.mode === 'BULK') await held.release();
       const pullAll = async () => {
@@ -120,9 +120,11 @@ export class SyncEngine {
       // A test batch is its first 10 records, not the connection's whole outbox (see testBatch).
       if (!run.dryRun && run.mode !== 'TEST_BATCH') {
         await watch.beforeWrites(() => this.pendingKinds(connection.id));
-        const delivered = await deliverOutbox(db, connection, adapter, run.id);
+        // A gated run's first writes are judged before the rest go out (run-gate.ts).
+        const delivered = await deliverOutbox(db, connection, adapter, run.id, gate.firstWrites);
         totals.written += delivered.written;
         totals.failed += delivered.failed;
+        if (delivered.blocked) stopped = { message: delivered.blocked, quota: false };
       }
       if (run.mode === 'TEST_BATCH' && !run.dryRun && testBatchPassed(totals)) await recordPassingTestBatch(db, connection);
     } catch (err) {

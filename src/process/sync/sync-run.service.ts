@@ -6,6 +6,21 @@ import { TOPICS } from '../events';
 import { RunQueue } from '../jobs/run-queue';
 import { SyncRunEntity, type SyncMode } from '../store/entities';
 
+/**
+ * What a trigger did: queued the run, found the same run (mode and dry-run flag) already
+ * queued or running, or queued nothing because another kind of run is active.
+ */
+export type TriggerOutcome = { kind: 'QUEUED' | 'ACTIVE'; run: SyncRunEntity } | { kind: 'CONFLICT'; active: SyncRunEntity };
+
+/** The run a trigger queued or found; a CONFLICT throws — for callers sure no other kind of run is active (tests, benchmarks). */
+export function runOf(outcome: TriggerOutcome): SyncRunEntity {
+  if (outcome.kind === 'CONFLICT') throw new Error(`another run (${outcome.active.mode}${outcome.active.dryRun ? ', dry' : ''}) is active: ${outcome.active.id}`);
+  return outcome.run;
+}
+
+/** Attempts at queueing when the active run ends between the insert and the look-up. */
+const TRIGGER_ATTEMPTS = 3;
+
 export class SyncRunService {
   constructor(
     private db: DataSource,
@@ -16,12 +31,33 @@ export class SyncRunService {
 
   /**
    * Queues a run: its `sync_runs` row and the pg-boss job that carries it, in one transaction.
-   * One active run per connection (a unique index): when one is already queued or running,
-   * that run is returned instead of a second one, and no job is queued.
+   * One active run per connection (the unique index `sync_runs_one_active`): when one is
+   * already queued or running, nothing is queued — that run is the answer when it is the same
+   * mode and dry-run flag, and a CONFLICT otherwise. A trigger never hands back another kind of
+   * run: a dry run answered with a real one would write, a real one answered with a dry run
+   * would silently do nothing.
    */
-  async trigger(connectionId: string, mode: SyncMode, dryRun = false): Promise<{ run: SyncRunEntity; alreadyActive: boolean }> {
+  async trigger(connectionId: string, mode: SyncMode, dryRun = false): Promise<TriggerOutcome> {
     await this.queue.ready();
-    const runId = await this.db.transaction(async (manager) => {
+    const repo = this.db.getRepository(SyncRunEntity);
+    for (let attempt = 1; ; attempt++) {
+      const runId = await this.insert(connectionId, mode, dryRun);
+      if (runId) {
+        this.queue.notifyQueued();
+        const run = await repo.findOneByOrFail({ id: runId });
+        this.events.publish(TOPICS.SYNC_RUN_UPDATED, run);
+        return { kind: 'QUEUED', run };
+      }
+      const active = await repo.findOne({ where: [{ connectionId, status: 'QUEUED' }, { connectionId, status: 'RUNNING' }] });
+      if (active) return active.mode === mode && active.dryRun === dryRun ? { kind: 'ACTIVE', run: active } : { kind: 'CONFLICT', active };
+      // The active run finished in between: queue again.
+      if (attempt >= TRIGGER_ATTEMPTS) throw new Error(`could not queue a run for connection ${connectionId}: its active run kept changing`);
+    }
+  }
+
+  /** The run's row and job, or undefined when the connection has an active run. */
+  private insert(connectionId: string, mode: SyncMode, dryRun: boolean): Promise<string | undefined> {
+    return this.db.transaction(async (manager) => {
       const jobId = randomUUID();
       const inserted = (await manager.query(
         `INSERT INTO sync_runs (connection_id, mode, status, dry_run, job_id) VALUES ($1, $2, 'QUEUED', $3, $4)
@@ -32,15 +68,6 @@ export class SyncRunService {
       await this.queue.enqueue(manager, { runId: inserted[0].id, connectionId, jobId });
       return inserted[0].id;
     });
-    const repo = this.db.getRepository(SyncRunEntity);
-    if (runId) {
-      this.queue.notifyQueued();
-      const run = await repo.findOneByOrFail({ id: runId });
-      this.events.publish(TOPICS.SYNC_RUN_UPDATED, run);
-      return { run, alreadyActive: false };
-    }
-    const active = await repo.findOneOrFail({ where: [{ connectionId, status: 'QUEUED' }, { connectionId, status: 'RUNNING' }] });
-    return { run: active, alreadyActive: true };
   }
 
   get(id: string): Promise<SyncRunEntity | null> {

@@ -62,7 +62,9 @@ export class WebhookService {
       if (verifier.replays === 'acknowledge') return { accepted: true, replayed: true, remoteTypes: verdict.remoteTypes, reply: verdict.reply };
       return { accepted: false, status: 409, reason: 'replayed delivery' };
     }
-    const { run } = await this.runs.trigger(connectionId, 'INCREMENTAL');
-    return { accepted: true, runId: run.id, remoteTypes: verdict.remoteTypes, reply: verdict.reply };
+    // Another kind of run active (a dry run, a BULK): no run of its own now; the next scheduled one reads the change.
+    const triggered = await this.runs.trigger(connectionId, 'INCREMENTAL');
+    const runId = triggered.kind === 'CONFLICT' ? undefined : triggered.run.id;
+    return { accepted: true, runId, remoteTypes: verdict.remoteTypes, reply: verdict.reply };
   }
 }

@@ -15,6 +15,8 @@ export type Crm = 'SALESFORCE' | 'HUBSPOT';
 
 export interface Planted {
   crm: Crm;
+  /** The vendor object: a person (Salesforce Lead, HubSpot contact) unless said. */
+  object?: 'Account' | 'companies';
   remoteId: string;
   /** Ground truth: which person this record is (valid records only). */
   person?: number;
@@ -68,7 +70,8 @@ export const EXTRA_RULES = [
   { recordKind: 'CONTACT', field: 'custom.badge', rule: 'UNIQUE', params: {} },
 ];
 
-export function generateDirtyData(people: number, seed: number): { records: Planted[]; persons: Person[] } {
+/** `invalidPerRule`: invalid records planted per rule (12 by default: about 4.5 % of the records for 2,000 people). */
+export function generateDirtyData(people: number, seed: number, invalidPerRule = 12): { records: Planted[]; persons: Person[] } {
   const rnd = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const records: Planted[] = [];
@@ -139,11 +142,42 @@ export function generateDirtyData(people: number, seed: number): { records: Plan
   invalid.push(['custom.badge:UNIQUE', () => ({ badge: taken() })]);
   let n = 0;
   for (const [issue, override] of invalid)
-    for (let k = 0; k < 12; k++) {
+    for (let k = 0; k < invalidPerRule; k++) {
       n++;
       const crm: Crm = issue === 'custom.badge:UNIQUE' || k % 2 === 0 ? 'HUBSPOT' : 'SALESFORCE';
       const line = String(5000 + n);
       plant(crm, { firstName: 'Bad', lastName: `Record${n}`, email: `bad.${n}@initech.com`, phone: `+1 212 555 ${line}`, title: 'Tester', city: 'New York', state: 'NY', country: 'US', postalCode: '10001', company: 'Initech', linkedin: '', badge: `EB-9${String(n).padStart(5, '0')}`, ...override(n) }, undefined, issue);
     }
   return { records, persons };
+}
+
+/** Company records for both CRMs (Salesforce Accounts, HubSpot companies): valid ones, and one per COMPANY rule in each. */
+export function dirtyCompanies(): Planted[] {
+  const valid: Array<[string, string, string]> = [
+    ['Northwind Traders', 'northwind.com', 'US'],
+    ['Contoso', 'contoso.com', 'US'],
+    ['Fabrikam', 'fabrikam.de', 'DE'],
+    ['Tailspin Toys', 'tailspintoys.co.uk', 'GB'],
+    ['Wingtip', 'wingtip.ca', 'CA'],
+    ['Litware', 'litware.com', 'US'],
+  ];
+  const invalid: Array<[string, [string, string, string]]> = [
+    ['name:REQUIRED', ['', 'nameless.com', 'US']],
+    ['domain:FORMAT', ['Broken Web', 'intranet portal', 'US']],
+  ];
+  const out: Planted[] = [];
+  for (const crm of ['SALESFORCE', 'HUBSPOT'] as const) {
+    const id = (n: number) => (crm === 'SALESFORCE' ? `0015g0${String(n).padStart(9, '0')}AAA` : String(6_000_000 + n));
+    const plant = ([name, domain, country]: [string, string, string], n: number, expectIssue?: string): Planted => ({
+      crm,
+      object: crm === 'SALESFORCE' ? 'Account' : 'companies',
+      remoteId: id(n),
+      expectIssue,
+      fields: crm === 'SALESFORCE' ? { Id: id(n), Name: name, Website: domain, BillingCountry: country } : { name, domain, country },
+    });
+    // Valid and invalid interleaved, so whichever come first hold both.
+    out.push(plant(valid[0]!, 1), plant(invalid[0]![1], 2, invalid[0]![0]), plant(valid[1]!, 3), plant(valid[2]!, 4));
+    out.push(plant(valid[3]!, 5), plant(invalid[1]![1], 6, invalid[1]![0]), plant(valid[4]!, 7), plant(valid[5]!, 8));
+  }
+  return out;
 }
