@@ -8,6 +8,7 @@ import { authChecker } from './auth/auth-checker';
 import { CompanyResolver } from './companies/company.resolver';
 import { DateTimeScalar } from './common/scalars';
 import { ConnectionTestResolver } from './connections/connection-test.resolver';
+import { ConnectionLifecycleResolver } from './connections/connection-lifecycle.resolver';
 import { ConnectionResolver } from './connections/connection.resolver';
 import { ContactResolver } from './contacts/contact.resolver';
 import { SyncErrorResolver } from './errors/sync-error.resolver';
@@ -31,6 +32,7 @@ export function buildJunctionSchema(pubSub: JunctionPubSub): Promise<GraphQLSche
   return buildSchema({
     resolvers: [
       ConnectionResolver,
+      ConnectionLifecycleResolver,
       ConnectionTestResolver,
       RecordCommandsResolver,
       ContactResolver,

@@ -15,6 +15,7 @@ registerEnumType(AlertKindEnum, {
     API_USAGE: { description: 'API usage at or above the share of the daily limit (default 60 %).' },
     CIRCUIT_OPEN: { description: "The connection's circuit breaker is open." },
     SCHEMA_DRIFT: { description: 'A sync error with code SCHEMA_DRIFT was seen (default: within 24 h).' },
+    CREDENTIALS: { description: "The CRM refused the connection's credentials; resolved once a token is issued again (updateConnection with new ones)." },
   },
 });
 registerEnumType(AlertSeverityEnum, { name: 'AlertSeverity' });

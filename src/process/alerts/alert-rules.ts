@@ -6,7 +6,7 @@
 import { connectionHealth } from '../health/health-report';
 import type { ConnectionFacts, HealthSnapshot } from '../health/health-snapshot';
 
-export const ALERT_KINDS = ['FAILURE_RATE', 'NO_RECENT_SYNC', 'TOKEN_EXPIRING_7D', 'TOKEN_EXPIRING_1D', 'API_USAGE', 'CIRCUIT_OPEN', 'SCHEMA_DRIFT'] as const;
+export const ALERT_KINDS = ['FAILURE_RATE', 'NO_RECENT_SYNC', 'TOKEN_EXPIRING_7D', 'TOKEN_EXPIRING_1D', 'API_USAGE', 'CIRCUIT_OPEN', 'SCHEMA_DRIFT', 'CREDENTIALS'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_SEVERITIES = ['INFO', 'WARNING', 'CRITICAL'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
@@ -33,6 +33,8 @@ export const DEFAULT_RULES: Record<AlertKind, AlertRule> = {
   CIRCUIT_OPEN: { kind: 'CIRCUIT_OPEN', enabled: true, threshold: 0, severity: 'CRITICAL' },
   /** Hours a reported schema drift (error code SCHEMA_DRIFT) keeps its alert active. */
   SCHEMA_DRIFT: { kind: 'SCHEMA_DRIFT', enabled: true, threshold: 24, severity: 'WARNING' },
+  /** The CRM refused the connection's credentials: nothing syncs until someone replaces them (threshold unused). */
+  CREDENTIALS: { kind: 'CREDENTIALS', enabled: true, threshold: 0, severity: 'CRITICAL' },
 };
 
 export interface DesiredAlert {
@@ -70,12 +72,16 @@ const CHECKS: Record<AlertKind, Check> = {
   CIRCUIT_OPEN: (c) => (c.circuit === 'OPEN' ? `${c.name}: circuit open, calls to the CRM are suspended` : null),
   SCHEMA_DRIFT: (c, rule, now) =>
     c.schemaDriftSeenAt && now - c.schemaDriftSeenAt.getTime() <= rule.threshold * HOUR ? `${c.name}: the CRM's schema drifted from the mapping (last seen ${c.schemaDriftSeenAt.toISOString()})` : null,
+  CREDENTIALS: (c) =>
+    c.credentialsRefusedAt
+      ? `${c.name}: the CRM refused Junction's credentials at ${c.credentialsRefusedAt.toISOString()}; nothing syncs until new ones are sent with updateConnection`
+      : null,
 };
 
 /**
  * Watches the credentials' own expiry (settings.credentialsExpireAt), not the access token:
  * access tokens live minutes to hours and are refreshed by the client, and one that can no
- * longer be refreshed shows up as AUTHENTICATION failures (the failure-rate alert).
+ * longer be refreshed is the CREDENTIALS alert.
  */
 function tokenExpiring(c: ConnectionFacts, rule: AlertRule, now: number): string | null {
   const at = c.credentialsExpireAt;
