@@ -117,7 +117,7 @@ export class ConnectionService {
     }
     if (!sets.length) return connection;
     await this.named(input.name ?? connection.name, () => this.db.query(`UPDATE connections SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params));
-    await this.dropAdapter(id);
+    // The adapter is built again at its next use if what it is built from changed (adapterFor); a rename keeps its token and circuit.
     const updated = (await this.get(id))!;
     if (input.credentials !== undefined) await this.probeToken(updated);
     this.changed(id);
@@ -192,6 +192,7 @@ export class ConnectionService {
     const builtFrom = JSON.stringify([connection.baseUrl, connection.apiVersion, connection.credentialsSealed, rate ?? null]);
     const existing = this.adapters.get(connection.id);
     if (existing?.builtFrom === builtFrom) return existing.adapter;
+    // New credentials, URL or rate: the old adapter (its token, limiter, circuit) goes; a call still in flight on it may fail and is retried as usual.
     if (existing) void this.dropAdapter(connection.id);
     const adapter = crmModule(connection.kind).createAdapter({
       baseUrl: connection.baseUrl,
