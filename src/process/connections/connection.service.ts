@@ -102,9 +102,9 @@ export class ConnectionService {
     if (!connection) return null;
     const sets: string[] = [];
     const params: unknown[] = [id];
-    const set = (column: string, value: unknown, cast = '') => {
+    const set = (column: string, value: unknown) => {
       params.push(value);
-      sets.push(`${column} = $${params.length}${cast}`);
+      sets.push(`${column} = $${params.length}`);
     };
     if (input.name !== undefined) set('name', checkName(input.name));
     if (input.baseUrl !== undefined) set('base_url', checkBaseUrl(input.baseUrl));
