@@ -10,6 +10,7 @@ import { CustomFieldIndex1732700000016 } from './1732700000016-custom-field-inde
 import { OlderRejections1732700000017 } from './1732700000017-older-rejections';
 import { FuzzyBlockIndex1732700000018 } from './1732700000018-fuzzy-block-index';
 import { ContactsListingIndex1732700000019 } from './1732700000019-contacts-listing-index';
+import { ConnectionLifecycle1732700000020 } from './1732700000020-connection-lifecycle';
 import { SyncBlocks1732700000022 } from './1732700000022-sync-blocks';
 import { KeyExpiryAndFailureCounts1732700000025 } from './1732700000025-key-expiry-and-failure-counts';
 
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   OlderRejections1732700000017,
   FuzzyBlockIndex1732700000018,
   ContactsListingIndex1732700000019,
+  ConnectionLifecycle1732700000020,
   SyncBlocks1732700000022,
   KeyExpiryAndFailureCounts1732700000025,
 ];

@@ -98,7 +98,7 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
       const workerId = randomUUID();
       const log = (level: 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => logger[level](data ?? {}, msg);
       // Health checks and alert rules run beside the worker, where runs finish.
-      const monitoring = startMonitoring({ db, events: bus.events, webhook: config.alertWebhook, log });
+      const monitoring = startMonitoring({ db, events: bus.events, webhook: config.alertWebhook, log, connections });
       onClose('health monitor', () => monitoring.close());
       const engine = new SyncEngine({ db, connections, events: monitoring.events, workerId, log });
       worker = new SyncWorker(db, engine, syncRuns, { workerId, intervalMs: config.syncIntervalMs, log });
@@ -130,14 +130,14 @@ async function registerEmulators(config: JunctionConfig, overrides: StartOverrid
       } catch {
         continue;
       }
-      await connections.create({ name: `${kind} emulator`, kind, baseUrl: `http://127.0.0.1:${mod.descriptor.defaultEmulatorPort}`, credentials: SANDBOX });
+      await connections.ensure({ name: `${kind} emulator`, kind, baseUrl: `http://127.0.0.1:${mod.descriptor.defaultEmulatorPort}`, credentials: sandboxFor(kind) });
     }
     return [];
   }
   const emulators = await startEmulators({ crms: kinds, seed: config.seedPerEmulator, defaultPorts: !overrides.randomEmulatorPorts });
   for (const e of emulators) {
     const existing = (await connections.list()).find((c) => c.name === `${e.kind} emulator`);
-    const conn = await connections.create({ name: `${e.kind} emulator`, kind: e.kind, baseUrl: e.url, credentials: SANDBOX });
+    const conn = await connections.ensure({ name: `${e.kind} emulator`, kind: e.kind, baseUrl: e.url, credentials: sandboxFor(e.kind) });
     // An in-process emulator starts empty each time: what Junction knew of the old one is void.
     if (existing) {
       const queued = await rebaselineConnection(database.dataSource, conn.id);
@@ -145,6 +145,13 @@ async function registerEmulators(config: JunctionConfig, overrides: StartOverrid
     }
   }
   return emulators;
+}
+
+/** The emulators' sandbox app, with only the credential fields the CRM takes. */
+function sandboxFor(kind: CrmKind): typeof SANDBOX | Omit<typeof SANDBOX, 'tenantId'> {
+  if (crmModule(kind).descriptor.credentials.tenantId !== 'unsupported') return SANDBOX;
+  const { tenantId: _tenant, ...rest } = SANDBOX;
+  return rest;
 }
 
 /** Outside production the master key is generated once and kept beside the data. */

@@ -11,10 +11,13 @@ import type { SyncRunService } from '../process/sync/sync-run.service';
 import { createLoaders, type Loaders } from './loaders';
 import type { MonitoringServices } from './monitoring/monitoring.services';
 
+/** What the API asks of connections (custom fields only where the deployment can set them). */
+export type ConnectionCommands = Pick<ConnectionService, 'create' | 'test' | 'update' | 'pause' | 'resume' | 'delete'> & Partial<Pick<ConnectionService, 'setCustomFields'>>;
+
 /** The commands the API calls; narrow so tests and other processes can supply their own. */
 export interface ExperienceServices {
   queries: ReadQueries;
-  connections: Pick<ConnectionService, 'create' | 'test'> & Partial<Pick<ConnectionService, 'setCustomFields'>>;
+  connections: ConnectionCommands;
   records: Pick<RecordCommands, 'verifyField' | 'setFieldOwner' | 'deleteContact' | 'restoreContact'>;
   syncRuns: Pick<SyncRunService, 'trigger'>;
   quality: DataQualityServices;

@@ -9,6 +9,7 @@ import { applyFieldRules } from './auth/field-rules';
 import { CompanyResolver } from './companies/company.resolver';
 import { DateTimeScalar } from './common/scalars';
 import { ConnectionTestResolver } from './connections/connection-test.resolver';
+import { ConnectionLifecycleResolver } from './connections/connection-lifecycle.resolver';
 import { ConnectionResolver } from './connections/connection.resolver';
 import { ContactResolver } from './contacts/contact.resolver';
 import { SyncErrorResolver } from './errors/sync-error.resolver';
@@ -32,6 +33,7 @@ export async function buildJunctionSchema(pubSub: JunctionPubSub): Promise<Graph
   const schema = await buildSchema({
     resolvers: [
       ConnectionResolver,
+      ConnectionLifecycleResolver,
       ConnectionTestResolver,
       RecordCommandsResolver,
       ContactResolver,

@@ -14,7 +14,6 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { AuthFailureCounter, AuthFailureStore, type ApiKeyService, type AuthFailureReport } from '../process/access';
-import type { ConnectionService } from '../process/connections/connection.service';
 import { ErrorLogQueries } from '../process/health/error-log';
 import { createReadQueries } from '../process/queries';
 import { createDataQualityServices } from '../process/quality/data-quality-services';
@@ -23,7 +22,7 @@ import type { SyncRunService } from '../process/sync/sync-run.service';
 import type { WebhookService } from '../process/sync/webhook.service';
 import { createAuthenticator } from './auth/authenticate';
 import { UnauthenticatedError } from './common/errors';
-import { createContext, type ExperienceServices, type JunctionContext } from './context';
+import { createContext, type ConnectionCommands, type ExperienceServices, type JunctionContext } from './context';
 import { CompiledQueries } from './compiled-queries';
 import { attachGraphqlWs } from './graphql-ws';
 import { dashboardRoutes } from './dashboard/dashboard.routes';
@@ -40,7 +39,7 @@ export interface HttpServerOptions {
   /** `production` turns introspection off. */
   env: 'development' | 'production' | 'test';
   dataSource: DataSource;
-  connections: Pick<ConnectionService, 'create' | 'test'> & Partial<Pick<ConnectionService, 'setCustomFields'>>;
+  connections: ConnectionCommands;
   /** Receives CRM change notifications at /webhooks/:connectionId when given. */
   webhooks?: Pick<WebhookService, 'receive'>;
   /** Hand edits to records; built over `dataSource` when not given. */

@@ -16,7 +16,12 @@ export interface CrmDescriptor {
   deletedFlagField: string;
   /** Whether `archive` keeps the record restorable (HubSpot's archive does; Salesforce's and Dataverse's are deletes). */
   archiveIsSoft: boolean;
+  /** Which optional credential fields the CRM's token grants use (a connection's credentials are checked against it). */
+  credentials: { refreshToken: CredentialFieldRule; tenantId: CredentialFieldRule };
 }
+
+/** Whether a credential field must be given, may be given, or means nothing to the CRM. */
+export type CredentialFieldRule = 'required' | 'optional' | 'unsupported';
 
 /** A change notification as it arrived over HTTP, before anyone trusts it. */
 export interface WebhookRequest {

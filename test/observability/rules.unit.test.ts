@@ -12,7 +12,7 @@ const MIN = 60_000;
 function facts(patch: Partial<ConnectionFacts> = {}): ConnectionFacts {
   return {
     id: 'c1', name: 'sf', kind: 'SALESFORCE', status: 'HEALTHY', circuit: 'CLOSED', enabled: true, createdAt: new Date(NOW.getTime() - 86_400_000),
-    tokenExpiresAt: null, credentialsExpireAt: null, lastSuccessfulSyncAt: NOW, apiUsed: null, apiLimit: null, lastRunStatus: 'SUCCEEDED',
+    tokenExpiresAt: null, credentialsExpireAt: null, credentialsRefusedAt: null, statusReason: null, lastSuccessfulSyncAt: NOW, apiUsed: null, apiLimit: null, lastRunStatus: 'SUCCEEDED',
     runs: { finished: 100, succeeded: 100, failed: 0 }, records: { processed: 1000, failed: 0, quarantined: 0 },
     latency: { p50Ms: null, p95Ms: null, deliveries: 0 }, errorsByClass: [], quarantineSize: 0, schemaDriftSeenAt: null,
     syncBlock: null,
@@ -36,11 +36,22 @@ describe('connection status', () => {
     ['last run partial', { lastRunStatus: 'PARTIAL' }, 'DEGRADED'],
     ['98 % of runs succeeded', { runs: { finished: 100, succeeded: 98, failed: 2 } }, 'DEGRADED'],
     ['disabled', { enabled: false, lastRunStatus: 'FAILED' }, 'PAUSED'],
+    ['nothing proved it yet', { status: 'UNKNOWN', lastRunStatus: null, runs: { finished: 0, succeeded: 0, failed: 0 } }, 'UNKNOWN'],
+    ['not proven, and its first run failed', { status: 'UNKNOWN', lastRunStatus: 'FAILED' }, 'FAILING'],
+    ['credentials refused', { status: 'FAILING', credentialsRefusedAt: NOW }, 'FAILING'],
+    ['credentials refused, then paused by a person: still FAILING', { status: 'PAUSED', credentialsRefusedAt: NOW }, 'FAILING'],
+    ['paused by a person', { status: 'PAUSED' }, 'PAUSED'],
   ])('%s → %s', (_name, patch, status) => expect(connectionHealth(facts(patch)).status).toBe(status));
 
   it('overall is the worst non-paused status', () => {
     expect(healthReport(snapshot(facts(), facts({ id: 'c2', lastRunStatus: 'PARTIAL' }), facts({ id: 'c3', enabled: false, circuit: 'OPEN' }))).status).toBe('DEGRADED');
     expect(healthReport(snapshot()).status).toBe('HEALTHY');
+  });
+
+  it('refused credentials make the overall status FAILING; an unproven connection keeps it from HEALTHY', () => {
+    expect(healthReport(snapshot(facts(), facts({ id: 'c2', status: 'FAILING', credentialsRefusedAt: NOW }))).status).toBe('FAILING');
+    expect(healthReport(snapshot(facts(), facts({ id: 'c2', status: 'PAUSED', credentialsRefusedAt: NOW }))).status).toBe('FAILING');
+    expect(healthReport(snapshot(facts(), facts({ id: 'c2', status: 'UNKNOWN', lastRunStatus: null }))).status).toBe('UNKNOWN');
   });
 });
 
@@ -61,6 +72,8 @@ describe('alert rules at their edges', () => {
     ['drift seen 23 h ago', { schemaDriftSeenAt: new Date(NOW.getTime() - 23 * 3_600_000) }, ['SCHEMA_DRIFT']],
     ['drift seen 25 h ago', { schemaDriftSeenAt: new Date(NOW.getTime() - 25 * 3_600_000) }, []],
     ['paused: no failure-rate or dead-man alert', { enabled: false, lastSuccessfulSyncAt: null, runs: { finished: 10, succeeded: 0, failed: 10 } }, []],
+    ['credentials refused', { status: 'FAILING', credentialsRefusedAt: NOW }, ['CREDENTIALS']],
+    ['credentials refused, paused by a person: the alert stays', { status: 'PAUSED', credentialsRefusedAt: NOW }, ['CREDENTIALS']],
   ])('%s → %j', (_name, patch, expected) => expect(kinds(facts(patch))).toEqual(expected));
 
   it('uses configured thresholds and one dedupe key per rule and connection', () => {

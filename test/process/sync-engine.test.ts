@@ -120,9 +120,8 @@ describe('two-way sync between Salesforce and HubSpot', () => {
 
   it('a run against an unreachable CRM fails, is recorded with its class, and never says SUCCEEDED', async () => {
     const hsId = h.connectionIds.get('HUBSPOT')!;
-    await h.db.dataSource.query(`UPDATE connections SET base_url = 'http://127.0.0.1:9' WHERE id = $1`, [hsId]);
-    const conn = (await h.connections.get(hsId))!;
-    await h.connections.create({ name: conn.name, kind: 'HUBSPOT', baseUrl: 'http://127.0.0.1:9', credentials: SANDBOX });
+    // Pointed elsewhere (create never updates: updateConnection does, and the adapter is built again for the new URL).
+    await h.connections.update(hsId, { baseUrl: 'http://127.0.0.1:9' });
     const run = await h.sync('HUBSPOT');
     expect(run.status).toBe('FAILED');
     expect(run.error).toMatch(/NETWORK/);

@@ -137,20 +137,20 @@ describe('a refused refresh token', () => {
   });
   afterAll(async () => h?.close());
 
-  it.each(KINDS)('%s: pauses the connection with an AUTHENTICATION error instead of looping', async (kind) => {
+  it.each(KINDS)('%s: the connection is FAILING (not paused) with an AUTHENTICATION error, instead of looping', async (kind) => {
     const run = await h.sync(kind);
     expect(run.status).toBe('FAILED');
     expect(run.error).toMatch(/^AUTHENTICATION/);
     const row = await connectionRow(h, kind);
-    expect(row.status).toBe('PAUSED');
-    expect(row.status_reason).toMatch(/credentials/);
+    expect(row.status).toBe('FAILING');
+    expect(row.status_reason).toMatch(/refused Junction's credentials.*updateConnection/);
     expect(row.paused_until).toBeNull();
     expect(await errorClasses(h, kind)).toEqual(['AUTHENTICATION']);
     // Nothing reached the vendor's API: the refusal came from the token endpoint.
     expect((await h.emulatorStats(kind)).requests).toBe(0);
   });
 
-  it('the scheduler leaves paused connections alone', async () => {
+  it('the scheduler leaves connections with refused credentials alone', async () => {
     await h.worker.scheduleAll();
     expect(await h.sql(`SELECT id FROM sync_runs WHERE status = 'QUEUED'`)).toEqual([]);
   });

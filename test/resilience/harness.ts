@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import { ConnectionService } from '../../src/process/connections/connection.service';
-import { NO_EVENTS } from '../../src/process/events';
+import { NO_EVENTS, type EventBus } from '../../src/process/events';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import type { Database } from '../../src/process/store/database';
 import type { SyncRunEntity } from '../../src/process/store/entities';
@@ -46,6 +46,8 @@ export interface ResilienceOptions {
   credentials?: Partial<Record<CrmKind, Partial<typeof SANDBOX>>>;
   /** Run-level retries; off (1 attempt) unless a test asks, so each sync() is one run. */
   runRetry?: Partial<RunRetrySettings>;
+  /** Where the engine and runs publish (a health monitor's bus); none by default. */
+  events?: EventBus;
 }
 
 export async function startResilienceHarness(options: ResilienceOptions): Promise<ResilienceHarness> {
@@ -70,10 +72,11 @@ export async function startResilienceHarness(options: ResilienceOptions): Promis
     const credentials = { ...SANDBOX, ...options.credentials?.[e.kind] };
     ids.set(e.kind, (await connections.create({ name: `${e.kind} resilience`, kind: e.kind, baseUrl: e.url, credentials })).id);
   }
-  const runs = new SyncRunService(db.dataSource, NO_EVENTS);
+  const events = options.events ?? NO_EVENTS;
+  const runs = new SyncRunService(db.dataSource, events);
   const workerId = randomUUID();
   const clock = { now: new Date() };
-  const engine = new SyncEngine({ db: db.dataSource, connections, events: NO_EVENTS, workerId });
+  const engine = new SyncEngine({ db: db.dataSource, connections, events, workerId });
   const worker = new SyncWorker(db.dataSource, engine, runs, {
     workerId,
     intervalMs: 60_000,

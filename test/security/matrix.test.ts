@@ -33,17 +33,18 @@ beforeAll(async () => {
     connections: {
       create: (input) => realConnections.create(input),
       test: async () => ({ ok: true, latencyMs: 1, apiVersion: 'v62.0', message: 'stubbed for the matrix' }),
+      update: (id, input) => realConnections.update(id, input),
+      pause: (id, reason) => realConnections.pause(id, reason),
+      resume: (id) => realConnections.resume(id),
+      delete: (id) => realConnections.delete(id),
     },
     // Matrix cells with no key are not guesses, but keep the throttle out of the way regardless.
     security: { authThrottle: { maxFailures: 10_000, windowMs: 60_000 } },
   });
   for (const role of ['VIEWER', 'PARTNER', 'OPERATOR', 'ADMIN'] as Role[]) keys.set(role, await h.keyFor(role));
-  const conn = await realConnections.create({
-    name: 'matrix-conn',
-    kind: 'SALESFORCE',
-    baseUrl: 'http://127.0.0.1:9',
-    credentials: { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' },
-  });
+  const credentials = { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' };
+  const conn = await realConnections.create({ name: 'matrix-conn', kind: 'SALESFORCE', baseUrl: 'http://127.0.0.1:9', credentials });
+  let deletable = 0;
   const run = (await db.dataSource.query(`INSERT INTO sync_runs (connection_id, mode, status) VALUES ($1, 'INCREMENTAL', 'SUCCEEDED') RETURNING id`, [conn.id])) as Array<{ id: string }>;
   const apiKeys = new ApiKeyService(db.dataSource);
   fixtures = {
@@ -53,6 +54,7 @@ beforeAll(async () => {
     syncRunId: run[0]!.id,
     missingId: '00000000-0000-4000-8000-000000000000',
     revocableKeyId: async () => (await apiKeys.create('to revoke', 'VIEWER')).apiKey.id,
+    deletableConnectionId: async () => (await realConnections.create({ name: `matrix-delete-${++deletable}`, kind: 'SALESFORCE', baseUrl: 'http://127.0.0.1:9', credentials })).id,
   };
 });
 
@@ -69,9 +71,10 @@ const pending = pendingOperations();
 const live = operations.filter((op) => !pending.has(op.name));
 
 describe('the expected-permission table', () => {
-  it('covers all 31 contract operations', () => {
-    expect(operations).toHaveLength(31);
-    expect(Object.keys(ALLOWED).sort()).toEqual(operations.map((o) => o.name).sort());
+  it('names a contract operation in every entry, and covers every operation that is built', () => {
+    const names = operations.map((o) => o.name);
+    expect(Object.keys(ALLOWED).filter((name) => !names.includes(name))).toEqual([]);
+    expect(live.map((o) => o.name).filter((name) => !ALLOWED[name])).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Who may run each contract operation (SPEC §4 and src/experience/auth/roles.ts), as data:
- * all 31 operations, including those still pending, so the matrix covers each one as soon
- * as it leaves schema/contract-pending.txt.
+ * every operation built or being built, including those still pending, so the matrix covers
+ * each one as soon as it leaves schema/contract-pending.txt.
  */
 import type { Role } from '../../src/process/access';
 
@@ -49,6 +49,13 @@ export const ALLOWED: Record<string, Role[]> = {
   SyncRunUpdated: READ,
   AlertRaised: READ,
   QuarantineChanged: READ,
+  // Added 2026-12-07: the connection lifecycle (issue 13 item 6).
+  Connection: READ,
+  UpdateConnectionCredentials: ADMIN,
+  PauseConnection: OPERATE,
+  ResumeConnection: OPERATE,
+  DeleteConnection: ADMIN,
+  BlockingAlerts: READ,
 };
 
 /** Roles whose keys may open a graphql-ws socket at all (subscriptions are VIEWER and up). */
@@ -61,6 +68,8 @@ export interface Fixtures {
   syncRunId: string;
   missingId: string;
   revocableKeyId: () => Promise<string>;
+  /** A fresh connection per call: a deletion must not take the shared one from the other cells. */
+  deletableConnectionId: () => Promise<string>;
 }
 
 let n = 0;
@@ -71,7 +80,14 @@ export async function variablesFor(name: string, f: Fixtures): Promise<Record<st
     case 'CreateConnection':
       return { input: { name: `matrix-${n}`, kind: 'SALESFORCE', baseUrl: 'http://127.0.0.1:9', credentials: { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' } } };
     case 'TestConnection':
+    case 'Connection':
+    case 'PauseConnection':
+    case 'ResumeConnection':
       return { id: f.connectionId };
+    case 'UpdateConnectionCredentials':
+      return { id: f.connectionId, credentials: { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' } };
+    case 'DeleteConnection':
+      return { id: await f.deletableConnectionId() };
     case 'Contacts':
       return { first: 5 };
     case 'Contact':

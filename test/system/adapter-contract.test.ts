@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crmModule, registeredCrms, type CrmKind, type RemoteFields, type RunningEmulator, type SystemAdapter } from '../../src/system';
+import { crmModule, registeredCrms, SystemError, type CrmKind, type RemoteFields, type RunningEmulator, type SystemAdapter } from '../../src/system';
 import { FAST_RETRY, SANDBOX } from '../support/sync-harness';
 
 interface ContractFixture {
@@ -15,6 +15,8 @@ interface ContractFixture {
   invalid: RemoteFields;
   /** A field to change in an update, and its new value. */
   update: [string, string];
+  /** The code a revoked refresh token is refused with (crm-wire.md §6.1 item 3, §6.2 item 8, §6.3 item 16). */
+  refusal: string;
 }
 
 const FIXTURES: Record<CrmKind, ContractFixture | undefined> = {
@@ -24,6 +26,7 @@ const FIXTURES: Record<CrmKind, ContractFixture | undefined> = {
     valid: (n) => ({ FirstName: 'Ada', LastName: `Lovelace${n}`, Email: `ada${n}@analytical.example.com` }),
     invalid: { FirstName: 'No', Email: 'no-last-name@example.com' },
     update: ['Title', 'Countess'],
+    refusal: 'invalid_grant',
   },
   HUBSPOT: {
     contactType: 'contacts',
@@ -31,6 +34,7 @@ const FIXTURES: Record<CrmKind, ContractFixture | undefined> = {
     valid: (n) => ({ firstname: 'Ada', lastname: `Lovelace${n}`, email: `ada${n}@analytical.example.com` }),
     invalid: { firstname: 'Bad', email: 'not an email' },
     update: ['jobtitle', 'Countess'],
+    refusal: 'BAD_REFRESH_TOKEN',
   },
   DYNAMICS: {
     contactType: 'contacts',
@@ -38,6 +42,7 @@ const FIXTURES: Record<CrmKind, ContractFixture | undefined> = {
     valid: (n) => ({ firstname: 'Ada', lastname: `Lovelace${n}`, emailaddress1: `ada${n}@analytical.example.com` }),
     invalid: { firstname: 'No', emailaddress1: 'no-last-name@example.com' },
     update: ['jobtitle', 'Countess'],
+    refusal: 'invalid_grant',
   },
 };
 
@@ -139,6 +144,24 @@ for (const kind of registeredCrms()) {
       await admin('faults', { expireTokens: true });
       expect((await adapter.testConnection()).ok).toBe(true);
       expect(adapter.stats.apiCalls).toBe(calls + 2); // the rejected call and its replay
+    });
+
+    it("refuses a revoked refresh token with the vendor's own answer, classified AUTHENTICATION, until the faults are cleared", async () => {
+      await admin('faults', { revokeRefreshTokens: true, expireTokens: true });
+      try {
+        const refused = await adapter.refreshToken().then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(refused).toBeInstanceOf(SystemError);
+        expect(refused).toMatchObject({ errorClass: 'AUTHENTICATION', code: f.refusal, details: { status: 400 } });
+        // A call needing a token fails the same way: one refused grant, no loop.
+        const test = await adapter.testConnection();
+        expect(test).toMatchObject({ ok: false, errorClass: 'AUTHENTICATION' });
+      } finally {
+        await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' });
+      }
+      expect((await adapter.testConnection()).ok).toBe(true);
     });
 
     it('waits out Retry-After on a 429 and never calls during the back-off', async () => {

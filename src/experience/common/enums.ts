@@ -5,7 +5,8 @@
 import { registerEnumType } from 'type-graphql';
 import { ROLES, type Role } from '../../process/access';
 import { CRM_KINDS, ERROR_CLASSES, type CrmKind, type ErrorClass } from '../../process/queries/vocabulary';
-import type { CircuitState, ConnectionStatus, RecordKind, SyncMode, SyncRunStatus } from '../../process/store/entities';
+import { CONNECTION_STATUSES, type CircuitState, type ConnectionStatus, type RecordKind, type SyncMode, type SyncRunStatus } from '../../process/store/entities';
+import { DELETE_PROPAGATION, type DeletePropagation } from '../../process/sync/outbound-deletes';
 import type { LifecycleStage } from '../../process/queries';
 
 /** `{ A: 'A', B: 'B' }` from a list of values: type-graphql registers enum objects. */
@@ -14,7 +15,8 @@ function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
 }
 
 export const CrmKindEnum = enumOf<CrmKind>(CRM_KINDS);
-export const ConnectionStatusEnum = enumOf<ConnectionStatus>(['HEALTHY', 'DEGRADED', 'FAILING', 'PAUSED']);
+export const ConnectionStatusEnum = enumOf<ConnectionStatus>(CONNECTION_STATUSES);
+export const DeletePropagationEnum = enumOf<DeletePropagation>(DELETE_PROPAGATION);
 export const CircuitStateEnum = enumOf<CircuitState>(['CLOSED', 'OPEN', 'HALF_OPEN']);
 export const SyncModeEnum = enumOf<SyncMode>(['INCREMENTAL', 'BULK', 'TEST_BATCH']);
 export const SyncRunStatusEnum = enumOf<SyncRunStatus>(['QUEUED', 'RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED', 'INTERRUPTED']);
@@ -24,7 +26,25 @@ export const ErrorClassEnum = enumOf<ErrorClass>(ERROR_CLASSES);
 export const LifecycleStageEnum = enumOf<LifecycleStage>(['LEAD', 'CONTACT']);
 
 registerEnumType(CrmKindEnum, { name: 'CrmKind', description: 'The CRM product a connection talks to.' });
-registerEnumType(ConnectionStatusEnum, { name: 'ConnectionStatus' });
+registerEnumType(ConnectionStatusEnum, {
+  name: 'ConnectionStatus',
+  valuesConfig: {
+    UNKNOWN: { description: 'Nothing has proven the connection yet: no test passed and no run got through.' },
+    HEALTHY: { description: 'Working as far as Junction knows.' },
+    DEGRADED: { description: 'Working with gaps (a mapped field vanished from the CRM); statusReason says which.' },
+    FAILING: { description: 'Not working: the CRM refused the credentials; statusReason says how to fix it.' },
+    PAUSED: { description: 'Paused by a person (until resumed) or by a spent daily quota (until the reset), or deleted.' },
+  },
+});
+registerEnumType(DeletePropagationEnum, {
+  name: 'DeletePropagation',
+  description: 'What a record deleted in the unified store becomes in this CRM (never a hard delete).',
+  valuesConfig: {
+    FLAG: { description: "Junction's deleted flag field is set (the default)." },
+    ARCHIVE: { description: "The CRM's own archive where it is soft (HubSpot); FLAG elsewhere." },
+    NONE: { description: 'Deletes are not propagated to this connection.' },
+  },
+});
 registerEnumType(CircuitStateEnum, { name: 'CircuitState', description: "State of the connection's circuit breaker." });
 registerEnumType(SyncModeEnum, {
   name: 'SyncMode',

@@ -17,9 +17,10 @@ export class ConnectionTestResult {
 @Resolver()
 export class ConnectionTestResolver {
   @Authorized(CAN.operate)
-  @Mutation(() => ConnectionTestResult, { description: 'Calls the CRM now (token, then a cheap read) and reports what happened; never throws for a CRM failure.' })
+  @Mutation(() => ConnectionTestResult, { description: 'Calls the CRM now (token, then a cheap read) and reports what happened; never throws for a CRM failure. A pass proves a new connection (UNKNOWN → HEALTHY); refused credentials make it FAILING with a CREDENTIALS alert.' })
   async testConnection(@Arg('id', () => ID) id: string, @Ctx() ctx: JunctionContext): Promise<ConnectionTestResult> {
-    if (!(await ctx.loaders.connectionById.load(id))) throw new NotFoundError('connection', id);
+    const connection = await ctx.loaders.connectionById.load(id);
+    if (!connection || connection.deletedAt) throw new NotFoundError('connection', id);
     const result = await ctx.services.connections.test(id);
     return { ok: result.ok, latencyMs: Math.round(result.latencyMs), apiVersion: result.apiVersion, message: result.message ?? null, errorClass: result.errorClass ?? null };
   }

@@ -4,6 +4,7 @@ import { supportedCrmKinds } from '../../process/queries';
 import { CAN } from '../auth/roles';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import type { JunctionContext } from '../context';
+import { asClientErrors } from './connection-errors';
 import { CreateConnectionInput } from './connection.input';
 import { Connection, toConnection } from './connection.type';
 import { ConnectionCustomFields, CustomFieldInput } from './custom-field.types';
@@ -11,32 +12,25 @@ import { ConnectionCustomFields, CustomFieldInput } from './custom-field.types';
 @Resolver(() => Connection)
 export class ConnectionResolver {
   @Authorized(CAN.read)
-  @Query(() => [Connection], { description: 'Every configured connection, oldest first.' })
+  @Query(() => [Connection], { description: 'Every configured connection, oldest first (deleted ones are left out).' })
   async connections(@Ctx() ctx: JunctionContext): Promise<Connection[]> {
     return (await ctx.services.queries.connections.list()).map(toConnection);
   }
 
+  @Authorized(CAN.read)
+  @Query(() => Connection, { nullable: true, description: 'One connection; a deleted one too (deletedAt set), since records still name it as their source.' })
+  async connection(@Arg('id', () => ID) id: string, @Ctx() ctx: JunctionContext): Promise<Connection | null> {
+    const found = await ctx.loaders.connectionById.load(id);
+    return found ? toConnection(found) : null;
+  }
+
   @Authorized(CAN.administer)
-  @Mutation(() => Connection)
+  @Mutation(() => Connection, { description: 'Creates a connection (UNKNOWN until a test or a run proves it). A name in use is a CONFLICT.' })
   async createConnection(@Arg('input', () => CreateConnectionInput) input: CreateConnectionInput, @Ctx() ctx: JunctionContext): Promise<Connection> {
-    const name = input.name.trim();
-    if (!name) throw new BadUserInputError('name must not be empty', 'name');
-    if (!isHttpUrl(input.baseUrl)) throw new BadUserInputError('baseUrl must be an http(s) URL', 'baseUrl');
     if (!supportedCrmKinds().includes(input.kind)) throw new BadUserInputError(`no adapter is available for ${input.kind} yet`, 'kind');
-    if (!input.credentials.clientId || !input.credentials.clientSecret)
-      throw new BadUserInputError('credentials need a clientId and a clientSecret', 'credentials');
-    const created = await ctx.services.connections.create({
-      name,
-      kind: input.kind,
-      baseUrl: input.baseUrl.trim(),
-      apiVersion: input.apiVersion ?? undefined,
-      credentials: {
-        clientId: input.credentials.clientId,
-        clientSecret: input.credentials.clientSecret,
-        ...(input.credentials.refreshToken ? { refreshToken: input.credentials.refreshToken } : {}),
-        ...(input.credentials.tenantId ? { tenantId: input.credentials.tenantId } : {}),
-      },
-    });
+    const created = await asClientErrors(() =>
+      ctx.services.connections.create({ name: input.name, kind: input.kind, baseUrl: input.baseUrl, apiVersion: input.apiVersion ?? undefined, credentials: input.credentials }),
+    );
     return toConnection(created);
   }
 
@@ -67,14 +61,5 @@ export class ConnectionResolver {
     if (!updated) throw new NotFoundError('Connection', connectionId);
     const connection = toConnection(updated);
     return { connection, fields: connection.customFields };
-  }
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value.trim());
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
   }
 }

@@ -3,6 +3,7 @@ import type { ConnectionView, CrmKind } from '../../process/queries';
 import type { CircuitState, ConnectionStatus } from '../../process/store/entities';
 import { CircuitStateEnum, ConnectionStatusEnum, CrmKindEnum } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
+import { ConnectionSettings, toConnectionSettings } from './connection-settings.types';
 import { CustomField, customFieldsOf } from './custom-field.type';
 
 @ObjectType({ description: "API calls used against the CRM's daily limit, as the vendor last reported them." })
@@ -24,10 +25,15 @@ export class Connection {
   @Field(() => String, { nullable: true }) statusReason!: string | null;
   @Field(() => CircuitStateEnum) circuit!: CircuitState;
   @Field() enabled!: boolean;
-  @Field(() => DateTimeScalar, { nullable: true }) tokenExpiresAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the access token last issued expires (it is refreshed by itself).' }) tokenExpiresAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the refresh token expires, where the CRM says so; null when it does not (or is not known yet)." })
+  refreshTokenExpiresAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) lastSuccessfulSyncAt!: Date | null;
   @Field(() => ApiUsage, { nullable: true, description: 'Null until the CRM has reported usage.' }) apiUsage!: ApiUsage | null;
   @Field(() => [CustomField], { description: 'The vendor custom fields this connection syncs (setCustomFields).' }) customFields!: CustomField[];
+  @Field(() => ConnectionSettings, { description: 'Operator settings (updateConnection).' }) settings!: ConnectionSettings;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Set once deleteConnection ran: the connection stays only so its records can name their source.' })
+  deletedAt!: Date | null;
   @Field(() => DateTimeScalar) createdAt!: Date;
   @Field(() => DateTimeScalar) updatedAt!: Date;
 }
@@ -49,9 +55,13 @@ export function toConnection(c: ConnectionView): Connection {
     circuit: c.circuit,
     enabled: c.enabled,
     tokenExpiresAt: c.tokenExpiresAt,
+    // No CRM reports it to Junction yet (Salesforce and HubSpot send none; Entra only for some flows).
+    refreshTokenExpiresAt: null,
     lastSuccessfulSyncAt: c.lastSuccessfulSyncAt,
     apiUsage: usage,
     customFields: customFieldsOf(c.kind, c.settings),
+    settings: toConnectionSettings(c.settings),
+    deletedAt: c.deletedAt,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

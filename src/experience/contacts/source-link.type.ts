@@ -12,6 +12,7 @@ export class SourceLink {
   @Field() remoteId!: string;
   @Field(() => DateTimeScalar, { nullable: true, description: "The vendor's last modification stamp, in UTC." }) remoteUpdatedAt!: Date | null;
   @Field(() => DateTimeScalar) lastSyncedAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Set when its connection was deleted: kept as history, no longer synced.' }) detachedAt!: Date | null;
   /** Resolved to `connection` by SourceLinkResolver through a loader. */
   connectionId!: string;
   /** Set when a list query read the connection with the page (loaders-preload). */
@@ -25,5 +26,6 @@ export const toSourceLink = (s: SourceLinkEntity): SourceLink => ({
   remoteId: s.remoteId,
   remoteUpdatedAt: s.remoteUpdatedAt,
   lastSyncedAt: s.lastSyncedAt,
+  detachedAt: s.detachedAt,
   connectionId: s.connectionId,
 });

@@ -19,6 +19,7 @@ registerEnumType(AlertKindEnum, {
       description:
         "The test-batch gate stopped the connection's sync for a systemic reason (refused access, an unreadable mapping, most of the batch quarantined, or most first writes refused); the message says why and lists the records. Resolved once a later run passes.",
     },
+    CREDENTIALS: { description: "The CRM refused the connection's credentials; resolved once a token is issued again (updateConnection with new ones)." },
   },
 });
 registerEnumType(AlertSeverityEnum, { name: 'AlertSeverity' });

@@ -3,7 +3,8 @@ import { DEFAULT_WINDOW, parseWindow } from '../../process/health/window';
 import { CAN } from '../auth/roles';
 import { BadUserInputError } from '../common/errors';
 import type { JunctionContext } from '../context';
-import { Alert, toAlert } from './alert.type';
+import type { AlertKind } from '../../process/alerts/alert-rules';
+import { Alert, AlertKindEnum, toAlert } from './alert.type';
 import { Health, HealthPoint, toHealth, toHealthPoint } from './health.type';
 
 export function windowMs(window: string | null | undefined): number {
@@ -33,8 +34,12 @@ export class MonitoringResolver {
   }
 
   @Authorized(CAN.read)
-  @Query(() => [Alert], { description: 'Alerts, newest first: active only when `active` is true, resolved only when false.' })
-  async alerts(@Arg('active', () => Boolean, { nullable: true }) active: boolean | null | undefined, @Ctx() ctx: JunctionContext): Promise<Alert[]> {
-    return (await ctx.services.monitoring.alerts.list(active)).map(toAlert);
+  @Query(() => [Alert], { description: 'Alerts, newest first: active only when `active` is true, resolved only when false; of the given kinds only when `kinds` names any.' })
+  async alerts(
+    @Arg('active', () => Boolean, { nullable: true }) active: boolean | null | undefined,
+    @Arg('kinds', () => [AlertKindEnum], { nullable: true, description: 'Only these kinds (every kind when null or empty).' }) kinds: AlertKind[] | null | undefined,
+    @Ctx() ctx: JunctionContext,
+  ): Promise<Alert[]> {
+    return (await ctx.services.monitoring.alerts.list(active, kinds)).map(toAlert);
   }
 }

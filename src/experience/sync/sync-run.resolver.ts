@@ -27,7 +27,8 @@ export class SyncRunResolver {
     @Ctx() ctx: JunctionContext,
   ): Promise<SyncRun> {
     const connection = isUuid(connectionId) ? await ctx.loaders.connectionById.load(connectionId) : null;
-    if (!connection) throw new NotFoundError('Connection', connectionId);
+    // A deleted connection is only a tombstone: nothing syncs it again.
+    if (!connection || connection.deletedAt) throw new NotFoundError('Connection', connectionId);
     const triggered = await ctx.services.syncRuns.trigger(connectionId, mode, dryRun ?? false);
     if (triggered.kind === 'CONFLICT') {
       const { active } = triggered;

@@ -6,7 +6,7 @@
 import { connectionHealth } from '../health/health-report';
 import type { ConnectionFacts, HealthSnapshot, SyncBlockFact } from '../health/health-snapshot';
 
-export const ALERT_KINDS = ['FAILURE_RATE', 'NO_RECENT_SYNC', 'TOKEN_EXPIRING_7D', 'TOKEN_EXPIRING_1D', 'API_USAGE', 'CIRCUIT_OPEN', 'SCHEMA_DRIFT', 'SYNC_BLOCKED'] as const;
+export const ALERT_KINDS = ['FAILURE_RATE', 'NO_RECENT_SYNC', 'TOKEN_EXPIRING_7D', 'TOKEN_EXPIRING_1D', 'API_USAGE', 'CIRCUIT_OPEN', 'SCHEMA_DRIFT', 'SYNC_BLOCKED', 'CREDENTIALS'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_SEVERITIES = ['INFO', 'WARNING', 'CRITICAL'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
@@ -38,6 +38,8 @@ export const DEFAULT_RULES: Record<AlertKind, AlertRule> = {
    * CRITICAL: nothing moves between the connection and the others until a person acts.
    */
   SYNC_BLOCKED: { kind: 'SYNC_BLOCKED', enabled: true, threshold: 0, severity: 'CRITICAL' },
+  /** The CRM refused the connection's credentials: nothing syncs until someone replaces them (threshold unused). */
+  CREDENTIALS: { kind: 'CREDENTIALS', enabled: true, threshold: 0, severity: 'CRITICAL' },
 };
 
 export interface DesiredAlert {
@@ -76,6 +78,10 @@ const CHECKS: Record<AlertKind, Check> = {
   SCHEMA_DRIFT: (c, rule, now) =>
     c.schemaDriftSeenAt && now - c.schemaDriftSeenAt.getTime() <= rule.threshold * HOUR ? `${c.name}: the CRM's schema drifted from the mapping (last seen ${c.schemaDriftSeenAt.toISOString()})` : null,
   SYNC_BLOCKED: (c) => (c.syncBlock ? syncBlocked(c.name, c.syncBlock) : null),
+  CREDENTIALS: (c) =>
+    c.credentialsRefusedAt
+      ? `${c.name}: the CRM refused Junction's credentials at ${c.credentialsRefusedAt.toISOString()}; nothing syncs until new ones are sent with updateConnection`
+      : null,
 };
 
 /** Why the gate stopped the sync and the records concerned, for a person to act on. */
@@ -87,7 +93,7 @@ function syncBlocked(name: string, b: SyncBlockFact): string {
 /**
  * Watches the credentials' own expiry (settings.credentialsExpireAt), not the access token:
  * access tokens live minutes to hours and are refreshed by the client, and one that can no
- * longer be refreshed shows up as AUTHENTICATION failures (the failure-rate alert).
+ * longer be refreshed is the CREDENTIALS alert.
  */
 function tokenExpiring(c: ConnectionFacts, rule: AlertRule, now: number): string | null {
   const at = c.credentialsExpireAt;

@@ -77,9 +77,13 @@ export class AlertService {
     this.deps.webhook?.send(event, { id: a.id, kind, severity, connectionId, message, raisedAt: a.raisedAt.toISOString(), resolvedAt: a.resolvedAt?.toISOString() ?? null });
   }
 
-  async list(active?: boolean | null): Promise<AlertRow[]> {
-    const where = active === true ? 'WHERE resolved_at IS NULL' : active === false ? 'WHERE resolved_at IS NOT NULL' : '';
-    return ((await this.deps.db.query(`SELECT * FROM alerts ${where} ORDER BY raised_at DESC, id LIMIT 500`)) as Row[]).map(toAlert);
+  /** Newest first: active only when `active` is true, resolved only when false; of the given kinds when there are any. */
+  async list(active?: boolean | null, kinds?: readonly AlertKind[] | null): Promise<AlertRow[]> {
+    const where = ['$1::text[] IS NULL OR kind = ANY($1::text[])'];
+    if (active === true) where.push('resolved_at IS NULL');
+    if (active === false) where.push('resolved_at IS NOT NULL');
+    const rows = (await this.deps.db.query(`SELECT * FROM alerts WHERE (${where.join(') AND (')}) ORDER BY raised_at DESC, id LIMIT 500`, [kinds?.length ? kinds : null])) as Row[];
+    return rows.map(toAlert);
   }
 
   async byId(id: string): Promise<AlertRow | null> {

@@ -81,7 +81,7 @@ export async function tokensByExpiry(db: DataSource): Promise<TokenExpiry[]> {
     `SELECT id, name, token_expires_at,
        CASE WHEN jsonb_typeof(settings->'credentialsExpireAt') = 'string' AND settings->>'credentialsExpireAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
             THEN (settings->>'credentialsExpireAt')::timestamptz END AS credentials_expire_at
-     FROM connections ORDER BY name`,
+     FROM connections WHERE deleted_at IS NULL ORDER BY name`,
   )) as Array<{ id: string; name: string; token_expires_at: Date | null; credentials_expire_at: Date | null }>;
   return rows
     .map((r): TokenExpiry => ({

@@ -1,10 +1,14 @@
 /**
- * Connections: creating them (credentials sealed at rest), and building one live adapter
- * per connection, whose limiter, token and usage the whole process shares.
+ * Connections: creating, changing, pausing and deleting them (credentials sealed at rest),
+ * and building one live adapter per connection, whose limiter, token and usage the whole
+ * process shares. What a call to the CRM proves about a connection is recorded here too
+ * (connection-status.ts), so a refused credential turns into a FAILING connection and an
+ * alert wherever it was noticed.
  */
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import {
   crmModule,
+  SystemError,
   type AdapterOptions,
   type CircuitSettings,
   type ConnectionCredentials,
@@ -16,13 +20,28 @@ import { parseCustomFields } from '../mapping/custom-fields';
 import { mappingProfile } from '../mapping/registry';
 import type { CredentialsCipher } from '../security/credentials-cipher';
 import { ConnectionEntity } from '../store/entities';
+import { checkApiVersion, checkBaseUrl, checkCredentials, checkName, checkSettings, ConnectionNameTakenError, type ConnectionSettingsPatch } from './connection-input';
+import { pauseByPerson, resumeByPerson } from './connection-pause';
+import { recordCredentialsRefused, recordProven, recordTokenIssued } from './connection-status';
+import { deleteConnection } from './connection-delete';
+
+type CredentialsInput = Parameters<typeof checkCredentials>[1];
 
 export interface CreateConnectionInput {
   name: string;
   kind: CrmKind;
   baseUrl: string;
   apiVersion?: string;
-  credentials: ConnectionCredentials;
+  credentials: CredentialsInput;
+}
+
+/** What updateConnection may change; each part optional, each checked as on create. */
+export interface UpdateConnectionInput {
+  name?: string;
+  baseUrl?: string;
+  apiVersion?: string;
+  credentials?: CredentialsInput;
+  settings?: ConnectionSettingsPatch;
 }
 
 export interface ConnectionServiceOptions {
@@ -33,9 +52,17 @@ export interface ConnectionServiceOptions {
   circuit?: Partial<CircuitSettings>;
 }
 
+/** Told when what a connection's health depends on changed (the health monitor re-checks at once). */
+export type ConnectionChangeListener = (connectionId: string) => void;
+
+const UNIQUE_VIOLATION = '23505';
+const IS_NULL = IsNull();
+
 export class ConnectionService {
-  private adapters = new Map<string, SystemAdapter>();
-  private circuitWrites = new Map<string, Promise<void>>();
+  private adapters = new Map<string, { adapter: SystemAdapter; builtFrom: string }>();
+  /** Per connection, writes started by adapters (circuit changes, issued tokens), in order. */
+  private writes = new Map<string, Promise<void>>();
+  private listeners = new Set<ConnectionChangeListener>();
 
   constructor(
     private db: DataSource,
@@ -43,20 +70,84 @@ export class ConnectionService {
     private options: ConnectionServiceOptions = {},
   ) {}
 
+  /** Creates a connection; a live connection of the same name is a ConnectionNameTakenError (never an update). */
   async create(input: CreateConnectionInput): Promise<ConnectionEntity> {
     const descriptor = crmModule(input.kind).descriptor;
-    const repo = this.db.getRepository(ConnectionEntity);
-    const rows = await this.db.query(
-      `INSERT INTO connections (name, kind, base_url, api_version, credentials_sealed)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (name) DO UPDATE SET base_url = EXCLUDED.base_url, api_version = EXCLUDED.api_version,
-         credentials_sealed = EXCLUDED.credentials_sealed, updated_at = now()
-       RETURNING id`,
-      [input.name, input.kind, input.baseUrl.replace(/\/+$/, ''), input.apiVersion ?? descriptor.defaultApiVersion, this.cipher.encrypt(input.credentials)],
-    );
-    const id = (rows as Array<{ id: string }>)[0]!.id;
+    const name = checkName(input.name);
+    const row = [name, input.kind, checkBaseUrl(input.baseUrl), input.apiVersion ? checkApiVersion(input.apiVersion) : descriptor.defaultApiVersion];
+    const sealed = this.cipher.encrypt(checkCredentials(input.kind, input.credentials));
+    const rows = (await this.named(name, () =>
+      this.db.query(`INSERT INTO connections (name, kind, base_url, api_version, credentials_sealed) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [...row, sealed]),
+    )) as Array<{ id: string }>;
+    return this.db.getRepository(ConnectionEntity).findOneByOrFail({ id: rows[0]!.id });
+  }
+
+  /**
+   * The live connection of that name, brought to this URL and these credentials (tried at
+   * once, as on update); created when there is none. Start-up's emulator connections.
+   */
+  async ensure(input: CreateConnectionInput): Promise<ConnectionEntity> {
+    const existing = await this.db.getRepository(ConnectionEntity).findOneBy({ name: input.name.trim(), deletedAt: IS_NULL });
+    if (!existing) return this.create(input);
+    return (await this.update(existing.id, { baseUrl: input.baseUrl, credentials: input.credentials, ...(input.apiVersion ? { apiVersion: input.apiVersion } : {}) }))!;
+  }
+
+  /**
+   * Changes a live connection; null when there is none. New credentials are tried at once (one
+   * token request), so the answer says whether the CRM takes them, and a connection whose
+   * credentials were refused recovers without waiting for anything else.
+   */
+  async update(id: string, input: UpdateConnectionInput): Promise<ConnectionEntity | null> {
+    const connection = await this.get(id);
+    if (!connection) return null;
+    const sets: string[] = [];
+    const params: unknown[] = [id];
+    const set = (column: string, value: unknown) => {
+      params.push(value);
+      sets.push(`${column} = $${params.length}`);
+    };
+    if (input.name !== undefined) set('name', checkName(input.name));
+    if (input.baseUrl !== undefined) set('base_url', checkBaseUrl(input.baseUrl));
+    if (input.apiVersion !== undefined) set('api_version', checkApiVersion(input.apiVersion));
+    if (input.credentials !== undefined) set('credentials_sealed', this.cipher.encrypt(checkCredentials(connection.kind, input.credentials)));
+    if (input.settings !== undefined) {
+      const { set: values, clear } = checkSettings(input.settings);
+      params.push(clear, JSON.stringify(values));
+      sets.push(`settings = (coalesce(settings, '{}'::jsonb) - $${params.length - 1}::text[]) || $${params.length}::jsonb`);
+    }
+    if (!sets.length) return connection;
+    await this.named(input.name ?? connection.name, () => this.db.query(`UPDATE connections SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params));
+    // The adapter is built again at its next use if what it is built from changed (adapterFor); a rename keeps its token and circuit.
+    const updated = (await this.get(id))!;
+    if (input.credentials !== undefined) await this.probeToken(updated);
+    this.changed(id);
+    return this.get(id);
+  }
+
+  /** A person pauses a connection (no end); null when there is none. */
+  async pause(id: string, reason: string | null): Promise<ConnectionEntity | null> {
+    await pauseByPerson(this.db, id, reason);
+    this.changed(id);
+    return this.get(id);
+  }
+
+  /** Ends a pause (a person's or a quota's); null when there is no such connection. */
+  async resume(id: string): Promise<ConnectionEntity | null> {
+    await resumeByPerson(this.db, id);
+    this.changed(id);
+    return this.get(id);
+  }
+
+  /**
+   * Deletes a connection (connection-delete.ts): syncing stops, its credentials are erased, its
+   * records and their provenance stay, its links are detached. Nothing is called in the CRM.
+   */
+  async delete(id: string): Promise<ConnectionEntity | null> {
+    const deleted = await deleteConnection(this.db, id);
+    if (!deleted) return null;
     await this.dropAdapter(id);
-    return repo.findOneByOrFail({ id });
+    this.changed(id);
+    return this.db.getRepository(ConnectionEntity).findOneBy({ id });
   }
 
   /**
@@ -75,18 +166,34 @@ export class ConnectionService {
     return this.get(id);
   }
 
+  /** Live connections, oldest first (deleted ones are tombstones, not configuration). */
   list(): Promise<ConnectionEntity[]> {
-    return this.db.getRepository(ConnectionEntity).find({ order: { createdAt: 'ASC' } });
+    return this.db.getRepository(ConnectionEntity).find({ where: { deletedAt: IS_NULL }, order: { createdAt: 'ASC' } });
   }
 
+  /** A live connection; null for an unknown or deleted one. */
   get(id: string): Promise<ConnectionEntity | null> {
-    return this.db.getRepository(ConnectionEntity).findOneBy({ id });
+    return this.db.getRepository(ConnectionEntity).findOneBy({ id, deletedAt: IS_NULL });
   }
 
-  /** The live adapter for a connection, built once and reused so its limiter is shared. */
+  /** Calls on each change a connection's health depends on; returns the unsubscribe. */
+  onChange(listener: ConnectionChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * The live adapter for a connection, built once and reused so its limiter is shared; built
+   * again when what it is built from changed (here or in another instance: the row tells).
+   */
   adapterFor(connection: ConnectionEntity): SystemAdapter {
+    if (connection.deletedAt || !connection.credentialsSealed) throw new SystemError('AUTHENTICATION', 'CONNECTION_DELETED', `connection ${connection.id} was deleted; it has no credentials`);
+    const rate = rateSetting(connection.settings);
+    const builtFrom = JSON.stringify([connection.baseUrl, connection.apiVersion, connection.credentialsSealed, rate ?? null]);
     const existing = this.adapters.get(connection.id);
-    if (existing) return existing;
+    if (existing?.builtFrom === builtFrom) return existing.adapter;
+    // New credentials, URL or rate: the old adapter (its token, limiter, circuit) goes; a call still in flight on it may fail and is retried as usual.
+    if (existing) void this.dropAdapter(connection.id);
     const adapter = crmModule(connection.kind).createAdapter({
       baseUrl: connection.baseUrl,
       apiVersion: connection.apiVersion,
@@ -95,28 +202,42 @@ export class ConnectionService {
         id: connection.id,
         redisUrl: this.options.redisUrl,
         circuit: this.options.circuit,
-        rate: rateSetting(connection.settings),
-        onCircuit: (change) => this.persistCircuit(connection.id, change.state, change.retryAt),
+        rate,
+        onCircuit: (change) => this.persist(connection.id, () => this.db.query(`UPDATE connections SET circuit = $2, circuit_retry_at = $3, updated_at = now() WHERE id = $1`, [connection.id, change.state, change.retryAt])),
       },
       ...this.options.adapterDefaults,
+      // The expiry is shown; the org id (Salesforce) checks change notifications; a refusal before now is over.
       onToken: (token) => {
-        // The org id (Salesforce) is kept for checking change notifications against it.
-        void this.db
-          .query(
-            `UPDATE connections SET token_expires_at = $2, settings = CASE WHEN $3::text IS NULL THEN settings ELSE coalesce(settings, '{}'::jsonb) || jsonb_build_object('organizationId', $3::text) END WHERE id = $1`,
-            [connection.id, token.expiresAt, token.organizationId ?? null],
-          )
-          .catch(() => undefined /* recorded again at the next refresh; never fails a call */);
+        const at = new Date();
+        this.persist(connection.id, async () => {
+          if (await recordTokenIssued(this.db, connection.id, token, at)) this.changed(connection.id);
+        });
       },
     });
-    this.adapters.set(connection.id, adapter);
+    this.adapters.set(connection.id, { adapter, builtFrom });
     return adapter;
   }
 
+  /** Calls the CRM now; a pass proves a new connection, a refusal of its credentials is recorded. */
   async test(id: string): Promise<ConnectionTestResult> {
     const connection = await this.get(id);
     if (!connection) return { ok: false, latencyMs: 0, apiVersion: '', message: `no connection ${id}`, errorClass: 'NOT_FOUND' };
-    return this.adapterFor(connection).testConnection();
+    const result = await this.adapterFor(connection).testConnection();
+    await this.settle(id);
+    if (result.ok) await recordProven(this.db, id);
+    else if (result.errorClass === 'AUTHENTICATION') await this.credentialsRefused(id, result.message ?? 'AUTHENTICATION');
+    this.changed(id);
+    return result;
+  }
+
+  /**
+   * The CRM refused the connection's credentials (a refused token grant, or a 401 with a fresh
+   * token): FAILING with the fix named, the CREDENTIALS alert, and no scheduled runs until
+   * new credentials, a test or a triggered run get a token again (connection-status.ts).
+   */
+  async credentialsRefused(id: string, detail: string, at = new Date()): Promise<void> {
+    await recordCredentialsRefused(this.db, id, detail, at);
+    this.changed(id);
   }
 
   /** Stores the vendor-reported usage so dashboards and alerts read it without calling the CRM. */
@@ -129,25 +250,54 @@ export class ConnectionService {
     ]);
   }
 
-  /** Circuit changes are written in the order they happened (OPEN → HALF_OPEN → CLOSED can come fast). */
-  private persistCircuit(connectionId: string, state: string, retryAt: Date | null): void {
-    const previous = this.circuitWrites.get(connectionId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.db.query(`UPDATE connections SET circuit = $2, circuit_retry_at = $3, updated_at = now() WHERE id = $1`, [connectionId, state, retryAt]))
-      .then(() => undefined)
-      .catch(() => undefined /* the next change writes it again; never fails a call */);
-    this.circuitWrites.set(connectionId, next);
+  /** One token request with the stored credentials: its answer is recorded either way. */
+  private async probeToken(connection: ConnectionEntity): Promise<void> {
+    try {
+      await this.adapterFor(connection).refreshToken();
+    } catch (err) {
+      if (err instanceof SystemError && err.errorClass === 'AUTHENTICATION') await this.credentialsRefused(connection.id, `${err.code}: ${err.message}`);
+      // Anything else (the CRM unreachable) proves nothing about the credentials: the next run tries them.
+    }
+    await this.settle(connection.id);
   }
 
-  /** Waits for circuit changes still being written (tests and shutdown). */
+  /** Adapter-started writes of a connection run in the order they happened (OPEN → HALF_OPEN → CLOSED can come fast). */
+  private persist(connectionId: string, write: () => Promise<unknown>): void {
+    const previous = this.writes.get(connectionId) ?? Promise.resolve();
+    const next = previous
+      .then(write)
+      .then(() => undefined)
+      .catch(() => undefined /* written again at the next change; never fails a call */);
+    this.writes.set(connectionId, next);
+  }
+
+  private async settle(connectionId: string): Promise<void> {
+    await this.writes.get(connectionId);
+  }
+
+  /** Waits for circuit and token writes still being made (tests and shutdown). */
   async flushCircuitWrites(): Promise<void> {
-    await Promise.all(this.circuitWrites.values());
+    await Promise.all(this.writes.values());
+  }
+
+  private changed(connectionId: string): void {
+    for (const listener of this.listeners) listener(connectionId);
+  }
+
+  /** Runs a write that sets a name; the live-name index refusing it is a ConnectionNameTakenError. */
+  private async named<T>(name: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if ((err as { code?: string }).code === UNIQUE_VIOLATION || /connections_live_name/.test(String((err as Error).message))) throw new ConnectionNameTakenError(name.trim());
+      throw err;
+    }
   }
 
   private async dropAdapter(id: string): Promise<void> {
-    const adapter = this.adapters.get(id);
+    const entry = this.adapters.get(id);
     this.adapters.delete(id);
-    await adapter?.close();
+    await entry?.adapter.close();
   }
 
   async close(): Promise<void> {

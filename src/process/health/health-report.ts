@@ -37,7 +37,8 @@ export interface HealthReport {
 
 /** Below this run success rate a connection whose last run worked is still DEGRADED. */
 const DEGRADED_BELOW = 0.99;
-const SEVERITY: Record<ConnectionStatus, number> = { PAUSED: 0, HEALTHY: 1, DEGRADED: 2, FAILING: 3 };
+/** Overall status is the worst connection's; a connection nothing has proven keeps it from saying HEALTHY. */
+const SEVERITY: Record<ConnectionStatus, number> = { PAUSED: 0, HEALTHY: 1, UNKNOWN: 2, DEGRADED: 3, FAILING: 4 };
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
@@ -52,10 +53,12 @@ export function connectionHealth(c: ConnectionFacts): ConnectionHealth {
 }
 
 function statusOf(c: ConnectionFacts, successRate: number | null): ConnectionStatus {
+  // Refused credentials need a person whatever else holds: a pause does not hide them.
+  if (c.enabled && c.credentialsRefusedAt) return 'FAILING';
   if (!c.enabled || c.status === 'PAUSED') return 'PAUSED';
   if (c.circuit === 'OPEN' || c.status === 'FAILING' || c.lastRunStatus === 'FAILED' || c.lastRunStatus === 'INTERRUPTED') return 'FAILING';
   if (c.circuit === 'HALF_OPEN' || c.status === 'DEGRADED' || c.lastRunStatus === 'PARTIAL' || (successRate !== null && successRate < DEGRADED_BELOW)) return 'DEGRADED';
-  return 'HEALTHY';
+  return c.status === 'UNKNOWN' ? 'UNKNOWN' : 'HEALTHY';
 }
 
 export function healthReport(s: HealthSnapshot): HealthReport {

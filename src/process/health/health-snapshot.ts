@@ -23,6 +23,10 @@ export interface ConnectionFacts {
    * with a rotation date), from the connection's `settings.credentialsExpireAt`.
    */
   credentialsExpireAt: Date | null;
+  /** When the CRM refused the credentials; null when it has not, or a token was issued since. */
+  credentialsRefusedAt: Date | null;
+  /** Why the connection's status is what it is (a refusal names its fix). */
+  statusReason: string | null;
   lastSuccessfulSyncAt: Date | null;
   apiUsed: number | null;
   apiLimit: number | null;
@@ -56,7 +60,7 @@ export interface HealthSnapshot {
 
 interface ConnectionRow {
   id: string; name: string; kind: string; status: ConnectionStatus; circuit: CircuitState; enabled: boolean; created_at: Date;
-  token_expires_at: Date | null; credentials_expire_at: Date | null; last_successful_sync_at: Date | null; api_used: number | null; api_limit: number | null;
+  token_expires_at: Date | null; credentials_expire_at: Date | null; credentials_refused_at: Date | null; status_reason: string | null; last_successful_sync_at: Date | null; api_used: number | null; api_limit: number | null;
   last_status: SyncRunStatus | null; finished: number; succeeded: number; failed: number; processed: number; records_failed: number;
   quarantined: number; quarantine_size: number; drift_at: Date | null;
   block: { cause: string; reason: string; records: SyncBlockFact['records']; blocked_at: string } | null;
@@ -67,7 +71,7 @@ export async function loadHealthSnapshot(db: DataSource, now: Date, windowMs: nu
   // Four independent statements, sent together: a HealthChanged delivery waits for all of them.
   const [rows, latency, errors, [{ n: orphanQuarantine }]] = (await Promise.all([
     db.query(
-    `SELECT c.id, c.name, c.kind, c.status, c.circuit, c.enabled, c.created_at, c.token_expires_at, c.last_successful_sync_at, c.api_used,
+    `SELECT c.id, c.name, c.kind, c.status, c.status_reason, c.circuit, c.enabled, c.created_at, c.token_expires_at, c.credentials_refused_at, c.last_successful_sync_at, c.api_used,
        CASE WHEN jsonb_typeof(c.settings->'credentialsExpireAt') = 'string' AND c.settings->>'credentialsExpireAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
             THEN (c.settings->>'credentialsExpireAt')::timestamptz END AS credentials_expire_at, c.api_limit,
        (SELECT status FROM sync_runs s WHERE s.connection_id = c.id AND s.finished_at IS NOT NULL AND NOT s.dry_run AND s.finished_at <= $2
@@ -86,6 +90,7 @@ export async function loadHealthSnapshot(db: DataSource, now: Date, windowMs: nu
               coalesce(sum(records_quarantined), 0)::int AS quarantined
        FROM sync_runs s WHERE s.connection_id = c.id AND NOT s.dry_run AND s.finished_at > $1 AND s.finished_at <= $2
      ) r
+     WHERE c.deleted_at IS NULL
      ORDER BY c.name`,
     [since, now],
     ),
@@ -107,6 +112,8 @@ export async function loadHealthSnapshot(db: DataSource, now: Date, windowMs: nu
     createdAt: r.created_at,
     tokenExpiresAt: r.token_expires_at,
     credentialsExpireAt: r.credentials_expire_at,
+    credentialsRefusedAt: r.credentials_refused_at,
+    statusReason: r.status_reason,
     lastSuccessfulSyncAt: r.last_successful_sync_at,
     apiUsed: r.api_used,
     apiLimit: r.api_limit,

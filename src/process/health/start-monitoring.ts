@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import { AlertWebhook } from '../alerts/alert-webhook';
 import { AlertService } from '../alerts/alert.service';
+import type { ConnectionService } from '../connections/connection.service';
 import type { EventBus } from '../events';
 import { HealthMonitor } from './health-monitor';
 
@@ -15,17 +16,30 @@ export interface RunningMonitoring {
   close(): Promise<void>;
 }
 
-export function startMonitoring(options: { db: DataSource; events: EventBus; webhook?: { url: string; secret: string }; intervalMs?: number; clock?: () => Date; log?: Log }): RunningMonitoring {
+export interface MonitoringOptions {
+  db: DataSource;
+  events: EventBus;
+  webhook?: { url: string; secret: string };
+  intervalMs?: number;
+  clock?: () => Date;
+  log?: Log;
+  /** Refused or restored credentials, pauses and deletions are checked at once, not at the next tick. */
+  connections?: Pick<ConnectionService, 'onChange'>;
+}
+
+export function startMonitoring(options: MonitoringOptions): RunningMonitoring {
   const { db, events, log } = options;
   const webhook = options.webhook ? new AlertWebhook({ ...options.webhook, log }) : undefined;
   const alerts = new AlertService({ db, events, webhook, log });
   const monitor = new HealthMonitor({ db, events, alerts, log, clock: options.clock, intervalMs: options.intervalMs ?? 10_000 });
   monitor.start();
+  const unwatch = options.connections?.onChange(() => void monitor.check());
   return {
     events: monitor.observe(events),
     monitor,
     alerts,
     async close() {
+      unwatch?.();
       await monitor.stop();
       await webhook?.close();
     },

@@ -30,7 +30,7 @@ export async function loadStoreMetrics(db: DataSource): Promise<StoreMetricsSnap
   const connections = (await db.query(
     `SELECT c.name, c.kind, c.status, c.circuit, c.api_used, c.api_limit,
             (SELECT count(*)::int FROM quarantine q WHERE q.connection_id = c.id AND q.status = 'PENDING') AS quarantine
-     FROM connections c ORDER BY c.name`,
+     FROM connections c WHERE c.deleted_at IS NULL ORDER BY c.name`,
   )) as Array<{ name: string; kind: string; status: string; circuit: string; api_used: number | null; api_limit: number | null; quarantine: number }>;
   const [queue] = (await db.query(
     `SELECT (SELECT count(*)::int FROM sync_runs WHERE status = 'QUEUED') AS queued,

@@ -71,6 +71,7 @@ export function mapSourceLink(r: Row): SourceLinkEntity {
     remoteUpdatedAt: dateOrNull(r.remote_updated_at),
     lastSyncedAt: date(r.last_synced_at),
     contentHash: strOrNull(r.content_hash),
+    detachedAt: dateOrNull(r.detached_at),
   };
 }
 
@@ -133,6 +134,8 @@ export function mapConnection(r: Row): ConnectionView {
     apiLimit: numOrNull(r.api_limit),
     apiResetsAt: dateOrNull(r.api_resets_at),
     settings: obj(r.settings),
+    credentialsRefusedAt: dateOrNull(r.credentials_refused_at),
+    deletedAt: dateOrNull(r.deleted_at),
     createdAt: date(r.created_at),
     updatedAt: date(r.updated_at),
   };

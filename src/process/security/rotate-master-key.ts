@@ -20,7 +20,8 @@ export async function rotateMasterKey(db: DataSource, oldKey: string, newKey: st
   const oldCipher = new CredentialsCipher(oldKey);
   const newCipher = new CredentialsCipher(newKey);
   return db.transaction(async (tx) => {
-    const rows = (await tx.query(`SELECT id, name, credentials_sealed FROM connections ORDER BY id FOR UPDATE`)) as Array<{ id: string; name: string; credentials_sealed: string }>;
+    // A deleted connection's credentials are erased: there is nothing to re-seal.
+    const rows = (await tx.query(`SELECT id, name, credentials_sealed FROM connections WHERE deleted_at IS NULL ORDER BY id FOR UPDATE`)) as Array<{ id: string; name: string; credentials_sealed: string }>;
     let rotated = 0;
     let alreadyRotated = 0;
     for (const row of rows) {

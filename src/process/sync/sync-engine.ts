@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
 import { attemptsOf, SystemError, type ChangePage, type RemoteRecord, type SystemAdapter } from '../../system';
 import { pauseConnection, quotaResumeAt } from '../connections/connection-pause';
+import { recordProven } from '../connections/connection-status';
 import type { ConnectionService } from '../connections/connection.service';
 import { TOPICS, type EventBus } from '../events';
 import { logError } from '../health/error-log';
@@ -352,7 +353,8 @@ export class SyncEngine {
   /**
    * Logs why the run stopped, classified, with the attempts the transport made. A spent daily
    * quota pauses the connection until the vendor's reset; refused credentials (a failed token
-   * refresh, or a 401 after the one replay) pause it until someone fixes them — never a loop.
+   * refresh, or a 401 after the one replay) make it FAILING with a CREDENTIALS alert and stop
+   * its schedule until someone replaces them — never a loop (connection-status.ts).
    */
   private async recordFailure(connection: ConnectionEntity, adapter: SystemAdapter, run: SyncRunEntity, err: unknown): Promise<StopReason> {
     const e = err instanceof SystemError ? err : undefined;
@@ -373,7 +375,7 @@ export class SyncEngine {
       const until = quotaResumeAt(adapter.stats.lastUsage?.resetsAt ?? connection.apiResetsAt, new Date());
       await pauseConnection(this.deps.db, connection.id, `daily API quota exhausted; resumes at ${until.toISOString()}`, until);
     } else if (errorClass === 'AUTHENTICATION') {
-      await pauseConnection(this.deps.db, connection.id, `the CRM refused Junction's credentials (${e?.code ?? 'AUTHENTICATION'}); reconnect to resume`, null);
+      await this.deps.connections.credentialsRefused(connection.id, `${e?.code ?? 'AUTHENTICATION'}: ${message}`);
     }
     const circuit = adapter.stats.circuit && adapter.stats.circuit !== 'CLOSED' ? ` [circuit ${adapter.stats.circuit}]` : '';
     return { message: `${errorClass}: ${message}${circuit}`, quota };
@@ -427,6 +429,8 @@ export class SyncEngine {
       );
     });
     if (status === 'SUCCEEDED' && !run.dryRun) await db.query(`UPDATE connections SET last_successful_sync_at = now() WHERE id = $1`, [run.connectionId]);
+    // A run that got through proves a new connection (UNKNOWN until then).
+    if ((status === 'SUCCEEDED' || status === 'PARTIAL') && !run.dryRun) await recordProven(db, run.connectionId);
     const done = await db.getRepository(SyncRunEntity).findOneByOrFail({ id: run.id });
     this.deps.events.publish(TOPICS.SYNC_RUN_UPDATED, done);
     this.deps.log?.(status === 'SUCCEEDED' ? 'info' : 'warn', 'sync run finished', {

@@ -109,11 +109,16 @@ export class SyncWorker {
     for (const id of await this.schedulable(now)) await this.runs.trigger(id, 'INCREMENTAL');
   }
 
-  /** Enabled connections that are not paused and whose circuit lets a run through. */
+  /**
+   * Enabled connections that are not paused, whose credentials were not refused (only new
+   * credentials, a test or a triggered run try those again: connection-status.ts) and whose
+   * circuit lets a run through.
+   */
   private async schedulable(now: Date, withChangesQueuedSince?: Date): Promise<string[]> {
     const rows = (await this.db.query(
       `SELECT c.id FROM connections c
-       WHERE c.enabled AND c.status <> 'PAUSED' AND (c.circuit <> 'OPEN' OR c.circuit_retry_at IS NULL OR c.circuit_retry_at <= $1)
+       WHERE c.enabled AND c.status <> 'PAUSED' AND c.credentials_refused_at IS NULL AND c.deleted_at IS NULL
+         AND (c.circuit <> 'OPEN' OR c.circuit_retry_at IS NULL OR c.circuit_retry_at <= $1)
          AND ($2::timestamptz IS NULL OR EXISTS (SELECT 1 FROM outbox o WHERE o.connection_id = c.id AND o.delivered_at IS NULL AND o.created_at >= $2))
        ORDER BY c.created_at`,
       [now, withChangesQueuedSince ?? null],

@@ -3,7 +3,7 @@
  * not a replay, queues an immediate incremental run for that connection. Polling stays as
  * the backstop, so a lost notification delays a change, never loses it.
  */
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import { crmModule, webhookKey, type ConnectionCredentials, type WebhookReply, type WebhookRequest } from '../../system';
 import type { CredentialsCipher } from '../security/credentials-cipher';
 import { ConnectionEntity } from '../store/entities';
@@ -32,7 +32,7 @@ export class WebhookService {
    * Undefined when there is no such connection or its CRM sends no notifications.
    */
   async endpointUrl(connectionId: string, publicBaseUrl: string): Promise<string | undefined> {
-    const connection = await this.db.getRepository(ConnectionEntity).findOneBy({ id: connectionId });
+    const connection = await this.db.getRepository(ConnectionEntity).findOneBy({ id: connectionId, deletedAt: IsNull() });
     const verifier = connection ? crmModule(connection.kind).webhooks : undefined;
     if (!connection || !verifier) return undefined;
     const url = new URL(`${publicBaseUrl.replace(/\/+$/, '')}/webhooks/${encodeURIComponent(connectionId)}`);
@@ -44,7 +44,7 @@ export class WebhookService {
   }
 
   async receive(connectionId: string, request: WebhookRequest): Promise<WebhookOutcome> {
-    const connection = await this.db.getRepository(ConnectionEntity).findOneBy({ id: connectionId });
+    const connection = await this.db.getRepository(ConnectionEntity).findOneBy({ id: connectionId, deletedAt: IsNull() });
     const verifier = connection ? crmModule(connection.kind).webhooks : undefined;
     if (!connection || !verifier) return { accepted: false, status: 404, reason: 'no connection here receives change notifications' };
     const { clientSecret } = this.cipher.decrypt<ConnectionCredentials>(connection.credentialsSealed);

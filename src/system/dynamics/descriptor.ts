@@ -15,6 +15,8 @@ export const DYNAMICS_DESCRIPTOR: CrmDescriptor = {
   // A custom Yes/No column; the adapter's archive is a DELETE, which Dataverse does not keep.
   deletedFlagField: 'junction_deleted',
   archiveIsSoft: false,
+  // A refresh token means delegated access; without one, an application user (client credentials). The tenant defaults to `organizations`.
+  credentials: { refreshToken: 'optional', tenantId: 'optional' },
 };
 
 export type DataverseEntitySet = 'contacts' | 'accounts' | 'leads';

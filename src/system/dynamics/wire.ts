@@ -75,13 +75,17 @@ export function createDataverseWire(options: WireOptions): VendorWire {
 }
 
 /**
- * Client-credentials grant against Entra ID; Dataverse has no refresh token for apps.
+ * Against Entra ID: the refresh-token grant when the connection holds one (delegated access,
+ * consented by a user), else the client-credentials grant (an application user, which has no
+ * refresh token). Entra rotates refresh tokens but keeps the old one valid, so the stored one is kept.
  * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+ * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#refresh-the-access-token
  */
 async function fetchToken({ authorityUrl, resourceUrl, credentials, timeoutMs }: WireOptions): Promise<TokenInfo> {
   const tenant = encodeURIComponent(credentials.tenantId ?? 'organizations');
   const endpoint = `POST /${tenant}/oauth2/v2.0/token`;
-  const form = { grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret, scope: `${resourceUrl}/.default` };
+  const client = { client_id: credentials.clientId, client_secret: credentials.clientSecret, scope: `${resourceUrl}/.default` };
+  const form = credentials.refreshToken ? { ...client, grant_type: 'refresh_token', refresh_token: credentials.refreshToken } : { ...client, grant_type: 'client_credentials' };
   const { ok, status, body } = await postTokenForm(`${authorityUrl}/${tenant}/oauth2/v2.0/token`, form, endpoint, timeoutMs);
   if (!ok) {
     const failure = classifyDataverse(status, body);

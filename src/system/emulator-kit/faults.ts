@@ -14,6 +14,8 @@ export interface FaultSettings {
   quotaRemaining: number | null;
   /** A hard rate limit: at most `requests` per `windowMs`, 429 past it. */
   rateLimit: { requests: number; windowMs: number } | null;
+  /** Every refresh-token grant answers the vendor's refusal (a revoked grant), until the faults are cleared. */
+  revokeRefreshTokens: boolean;
 }
 
 export const NO_FAULTS: FaultSettings = {
@@ -24,6 +26,7 @@ export const NO_FAULTS: FaultSettings = {
   retryAfterSeconds: 1,
   quotaRemaining: null,
   rateLimit: null,
+  revokeRefreshTokens: false,
 };
 
 const RATE_KEYS = ['rate429', 'rate5xx', 'timeoutRate'] as const;
@@ -57,6 +60,10 @@ export function parseFaults(body: unknown, current: FaultSettings): { faults: Fa
     else if (typeof v?.requests !== 'number' || typeof v?.windowMs !== 'number' || v.requests < 1 || v.windowMs < 1)
       problems.push('rateLimit must be { requests: n ≥ 1, windowMs: n ≥ 1 } or null');
     else next.rateLimit = { requests: v.requests, windowMs: v.windowMs };
+  }
+  if (input.revokeRefreshTokens !== undefined) {
+    if (typeof input.revokeRefreshTokens !== 'boolean') problems.push('revokeRefreshTokens must be a boolean');
+    else next.revokeRefreshTokens = input.revokeRefreshTokens;
   }
   if (input.expireTokens !== undefined && typeof input.expireTokens !== 'boolean') problems.push('expireTokens must be a boolean');
   if (problems.length) throw new Error(problems.join('; '));

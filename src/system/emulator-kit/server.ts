@@ -152,6 +152,7 @@ export class EmulatorServer {
       try {
         const { faults, expireTokens } = parseFaults(req.json(), this.faults);
         this.faults = faults;
+        this.ctx.tokens.refreshRevoked = faults.revokeRefreshTokens;
         if (expireTokens) this.ctx.tokens.expireAll();
         if (faults.quotaRemaining !== null) this.quota.used = Math.max(0, this.quota.limit - faults.quotaRemaining);
         return json(200, this.faults);
@@ -161,6 +162,7 @@ export class EmulatorServer {
     }
     if (route === 'DELETE /_emulator/faults') {
       this.faults = { ...NO_FAULTS };
+      this.ctx.tokens.refreshRevoked = false;
       this.quota.used = 0;
       this.window = { start: 0, count: 0 };
       return empty(204);

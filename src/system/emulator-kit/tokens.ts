@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
 
-/** Issued access tokens with expiry; `expireAll` models the admin API's `expireTokens`. */
+/**
+ * Issued access tokens with expiry; `expireAll` models the admin API's `expireTokens`, and
+ * `refreshRevoked` its `revokeRefreshTokens` (each vendor's token route answers its own refusal).
+ */
 export class TokenRegistry {
   private tokens = new Map<string, number>();
+  /** While true, every refresh-token grant is refused as a revoked grant. */
+  refreshRevoked = false;
   constructor(private ttlMs: number) {}
 
   issue(now: number, ttlMs = this.ttlMs): { token: string; expiresAt: number } {

@@ -14,6 +14,8 @@ export const HUBSPOT_DESCRIPTOR: CrmDescriptor = {
   // A custom boolean property (type bool, values "true"/"false"); archived records stay in the recycle bin for 90 days.
   deletedFlagField: 'junction_deleted',
   archiveIsSoft: true,
+  // The refresh-token grant is HubSpot's only OAuth grant for a connection (crm-wire.md §6.2 item 8).
+  credentials: { refreshToken: 'required', tenantId: 'unsupported' },
 };
 
 export type HubspotObject = 'contacts' | 'companies';

@@ -51,6 +51,30 @@ describe('Entra ID token endpoint', () => {
     }
   });
 
+  it('refreshes delegated access with a refresh token; revokeRefreshTokens answers 400 invalid_grant (AADSTS50173) until cleared', async () => {
+    const refresh = { grant_type: 'refresh_token', refresh_token: 'sandbox-refresh-token' };
+    const ok = await fetchToken(emu, refresh);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String), refresh_token: 'sandbox-refresh-token' });
+    const unknown = await fetchToken(emu, { ...refresh, refresh_token: 'stolen' });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ error: 'invalid_grant', error_codes: [9002313] });
+
+    await admin(emu, 'POST', 'faults', { revokeRefreshTokens: true });
+    try {
+      const revoked = await fetchToken(emu, refresh);
+      expect(revoked.status).toBe(400);
+      const body = (await revoked.json()) as { error: string; error_codes: number[]; error_description: string };
+      expect(body).toMatchObject({ error: 'invalid_grant', error_codes: [50173] });
+      expect(body.error_description).toMatch(/^AADSTS50173: The provided grant has expired due to it being revoked/);
+      // An application user's client-credentials grant involves no refresh token: untouched.
+      expect((await fetchToken(emu, {})).status).toBe(200);
+    } finally {
+      await admin(emu, 'DELETE', 'faults');
+    }
+    expect((await fetchToken(emu, refresh)).status).toBe(200);
+  });
+
   it('rejects data calls without a valid bearer with 401 and a challenge', async () => {
     const res = await fetch(`${emu.url}/api/data/v9.2/contacts`);
     expect(res.status).toBe(401);

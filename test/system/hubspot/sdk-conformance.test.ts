@@ -13,7 +13,7 @@ import { admin, SANDBOX, startEmulator } from './helpers';
 
 interface SdkError {
   code: number;
-  body: { status?: string; message?: string; category?: string; errors?: Array<{ code?: string }> };
+  body: { status?: string; message?: string; category?: string; errors?: Array<{ code?: string }>; error?: string; error_description?: string };
 }
 
 async function failure(promise: Promise<unknown>): Promise<SdkError> {
@@ -49,8 +49,28 @@ describe('oauth', () => {
 
     const err = await failure(client.oauth.tokensApi.create('refresh_token', undefined, undefined, SANDBOX.clientId, SANDBOX.clientSecret, 'stolen'));
     expect(err.code).toBe(400);
-    expect(err.body.status).toBe('BAD_REFRESH_TOKEN');
-    expect(err.body.message).toBe('missing or unknown refresh token');
+    // The body HubSpot sends since 2026 (crm-wire.md §6.2 item 8).
+    expect(err.body).toEqual({
+      error: 'invalid_grant',
+      error_description: 'refresh token is invalid, expired or revoked',
+      status: 'BAD_REFRESH_TOKEN',
+      message: 'refresh token is invalid, expired or revoked',
+    });
+  });
+
+  it('refuses the sandbox refresh token itself while revokeRefreshTokens is on, and takes it again once the faults are cleared', async () => {
+    const refresh = () => client.oauth.tokensApi.create('refresh_token', undefined, undefined, SANDBOX.clientId, SANDBOX.clientSecret, SANDBOX.refreshToken);
+    await admin(emu, 'POST', 'faults', { revokeRefreshTokens: true });
+    try {
+      const err = await failure(refresh());
+      expect(err.code).toBe(400);
+      expect(err.body).toMatchObject({ error: 'invalid_grant', status: 'BAD_REFRESH_TOKEN', message: 'refresh token is invalid, expired or revoked' });
+      // Still refused on the next attempt: the fault lasts until DELETE /_emulator/faults.
+      expect((await failure(refresh())).body.status).toBe('BAD_REFRESH_TOKEN');
+    } finally {
+      await admin(emu, 'DELETE', 'faults');
+    }
+    expect((await refresh()).accessToken.length).toBeGreaterThan(10);
   });
 
   it('answers 401 INVALID_AUTHENTICATION to a bad bearer token', async () => {

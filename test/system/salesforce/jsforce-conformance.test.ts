@@ -46,6 +46,20 @@ describe('jsforce against the Salesforce emulator', () => {
     expect(conn.accessToken).not.toBe(before);
   });
 
+  it('a revoked refresh token (revokeRefreshTokens) fails the refresh with invalid_grant until the faults are cleared', async () => {
+    await conn.query('SELECT Id FROM Lead LIMIT 1');
+    await admin(emu.url, 'POST', 'faults', { revokeRefreshTokens: true, expireTokens: true });
+    // jsforce's session refresh after the 401 gets Salesforce's refusal (crm-wire.md §6.1 item 3) and wraps its description.
+    await expect(conn.query('SELECT Id FROM Lead LIMIT 1')).rejects.toThrow('Unable to refresh session due to: expired access/refresh token');
+    // Its OAuth2 client reports the wire error itself: name = error, message = error_description.
+    await expect(conn.oauth2.refreshToken(conn.refreshToken!)).rejects.toMatchObject({ name: 'invalid_grant', message: 'expired access/refresh token' });
+    const s = await stats(emu.url);
+    expect(s.byStatus['400']).toBe(2); // the two refused refreshes, and nothing else
+    await admin(emu.url, 'DELETE', 'faults');
+    const after = await conn.query<Row>('SELECT Id FROM Lead LIMIT 1');
+    expect(after.records).toHaveLength(1);
+  });
+
   it('pages with autoFetch across at least three batches and stops at maxFetch', async () => {
     const total = (await stored(emu.url, 'Contact')).length;
     expect(total).toBeGreaterThan(600);

@@ -1,6 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type ConnectionStatus = 'HEALTHY' | 'DEGRADED' | 'FAILING' | 'PAUSED';
+/** UNKNOWN: nothing (a test or a run) has proven the connection yet. */
+export type ConnectionStatus = 'UNKNOWN' | 'HEALTHY' | 'DEGRADED' | 'FAILING' | 'PAUSED';
+export const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['UNKNOWN', 'HEALTHY', 'DEGRADED', 'FAILING', 'PAUSED'];
 export type CircuitState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
 
 @Entity('connections')
@@ -27,6 +29,10 @@ export class ConnectionEntity {
   /** The mapping version whose test batch last passed; full runs of another version test first. */
   @Column('text', { name: 'tested_mapping_version', nullable: true }) testedMappingVersion!: string | null;
   @Column('timestamptz', { name: 'test_batch_passed_at', nullable: true }) testBatchPassedAt!: Date | null;
+  /** When the CRM last refused the credentials (a refused token grant, or a 401 after a fresh token); null once a token is issued again. */
+  @Column('timestamptz', { name: 'credentials_refused_at', nullable: true }) credentialsRefusedAt!: Date | null;
+  /** Set by deleteConnection: the row stays as a tombstone that provenance and detached links still name. */
+  @Column('timestamptz', { name: 'deleted_at', nullable: true }) deletedAt!: Date | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt!: Date;
 }

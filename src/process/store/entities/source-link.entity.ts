@@ -15,4 +15,6 @@ export class SourceLinkEntity {
   @Column('timestamptz', { name: 'last_synced_at' }) lastSyncedAt!: Date;
   /** Hash of the mapped values last exchanged with this CRM: an unchanged hash is an echo. */
   @Column('text', { name: 'content_hash', nullable: true }) contentHash!: string | null;
+  /** Its connection was deleted: kept as history, never read or written through again. */
+  @Column('timestamptz', { name: 'detached_at', nullable: true }) detachedAt!: Date | null;
 }

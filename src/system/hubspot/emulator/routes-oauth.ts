@@ -11,14 +11,22 @@ export const SANDBOX = { clientId: 'junction-sandbox', clientSecret: 'sandbox-se
 const oauthError = (status: string, message: string, error: string): EmulatorResponse =>
   json(400, { status, message, correlationId: randomUUID(), requestId: randomUUID(), error });
 
+/**
+ * An unknown, expired or revoked refresh token, in the body HubSpot sends since 2026
+ * (crm-wire.md §6.2 item 8): `error`/`error_description` beside the older `status`/`message`.
+ */
+const REFRESH_REFUSED = 'refresh token is invalid, expired or revoked';
+const badRefreshToken = (): EmulatorResponse =>
+  json(400, { error: 'invalid_grant', error_description: REFRESH_REFUSED, status: 'BAD_REFRESH_TOKEN', message: REFRESH_REFUSED });
+
 export function tokenRoute(state: HubspotState, req: EmulatorRequest): EmulatorResponse {
   const form = new URLSearchParams(req.text());
   if (form.get('grant_type') !== 'refresh_token')
     return oauthError('BAD_GRANT_TYPE', `unsupported grant type: ${form.get('grant_type') ?? 'none'}`, 'unsupported_grant_type');
   if (form.get('client_id') !== SANDBOX.clientId) return oauthError('BAD_CLIENT_ID', 'missing or unknown client id', 'invalid_client');
   if (form.get('client_secret') !== SANDBOX.clientSecret) return oauthError('BAD_CLIENT_SECRET', 'missing or invalid client secret', 'invalid_client');
-  if (form.get('refresh_token') !== SANDBOX.refreshToken) return oauthError('BAD_REFRESH_TOKEN', 'missing or unknown refresh token', 'invalid_grant');
   const { tokens, clock } = state.ctx;
+  if (tokens.refreshRevoked || form.get('refresh_token') !== SANDBOX.refreshToken) return badRefreshToken();
   const issued = tokens.issue(clock.now());
   return json(200, {
     token_type: 'bearer',

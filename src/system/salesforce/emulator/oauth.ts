@@ -21,7 +21,9 @@ export function tokenEndpoint(req: EmulatorRequest, tokens: TokenRegistry, clock
   if (!['refresh_token', 'client_credentials', 'password'].includes(grant)) return oauthError('unsupported_grant_type', 'grant type not supported');
   // The sandbox app has "Require Secret for Refresh Token Flow" on, so every grant needs it.
   if (clientId !== SANDBOX.clientId || secret !== SANDBOX.clientSecret) return oauthError('invalid_client', 'invalid client credentials');
-  if (grant === 'refresh_token' && form.get('refresh_token') !== SANDBOX.refreshToken) return oauthError('invalid_grant', 'expired access/refresh token');
+  // A revoked refresh token (the revokeRefreshTokens fault) gets the same answer as an unknown one (crm-wire.md §6.1 item 3).
+  if (grant === 'refresh_token' && (tokens.refreshRevoked || form.get('refresh_token') !== SANDBOX.refreshToken))
+    return oauthError('invalid_grant', 'expired access/refresh token');
   if (grant === 'password' && (!form.get('username') || !form.get('password'))) return oauthError('invalid_grant', 'authentication failure');
   const issuedAt = clock.now();
   const { token } = tokens.issue(issuedAt);

@@ -1,0 +1,148 @@
+/**
+ * What a person may give a connection, checked before anything is stored: its name, URL,
+ * API version, credentials (per CRM: which fields its token grants use) and operator
+ * settings. Each problem names the input field, so the API can say which one is wrong.
+ */
+import { crmModule, type ConnectionCredentials, type CrmKind } from '../../system';
+import { DELETE_PROPAGATION, type DeletePropagation } from '../sync/outbound-deletes';
+
+/** A value the connection cannot take; `field` is the input's path (`settings.rateLimit.requests`). */
+export class ConnectionInputError extends Error {
+  override readonly name = 'ConnectionInputError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Another live connection has that name already. */
+export class ConnectionNameTakenError extends Error {
+  override readonly name = 'ConnectionNameTakenError';
+  constructor(readonly connectionName: string) {
+    super(`a connection named "${connectionName}" exists already; change it with updateConnection, or choose another name`);
+  }
+}
+
+/** The operator settings Junction reads from `connections.settings` (each optional; null clears it). */
+export interface ConnectionSettingsPatch {
+  /** The vendor's rate limit for this connection: calls are paced to it (limiter.ts). */
+  rateLimit?: { requests: number; windowMs: number } | null;
+  /** What a record deleted in the store becomes in this CRM (outbound-deletes.ts). */
+  deletePropagation?: DeletePropagation | null;
+  /** More queued records than this go through the CRM's bulk API (outbound.ts). */
+  bulkIngestThreshold?: number | null;
+  /** How long a CRM's field list is trusted before writes (schema-check.ts). */
+  schemaCheckIntervalMs?: number | null;
+  /** When the credentials themselves expire (TOKEN_EXPIRING alerts, the access review). */
+  credentialsExpireAt?: Date | null;
+}
+
+export const SETTINGS_KEYS = ['rateLimit', 'deletePropagation', 'bulkIngestThreshold', 'schemaCheckIntervalMs', 'credentialsExpireAt'] as const;
+
+const DAY_MS = 86_400_000;
+const MAX_NAME = 200;
+
+export function checkName(value: string): string {
+  const name = value.trim();
+  if (!name) throw new ConnectionInputError('name', 'name must not be empty');
+  if (name.length > MAX_NAME) throw new ConnectionInputError('name', `name must be at most ${MAX_NAME} characters`);
+  return name;
+}
+
+/** An http(s) URL without trailing slashes (paths are joined to it). */
+export function checkBaseUrl(value: string): string {
+  const trimmed = value.trim();
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new ConnectionInputError('baseUrl', 'baseUrl must be an http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConnectionInputError('baseUrl', 'baseUrl must be an http(s) URL');
+  if (url.username || url.password) throw new ConnectionInputError('baseUrl', 'baseUrl must not carry credentials; send them as credentials');
+  return trimmed.replace(/\/+$/, '');
+}
+
+/** Versions as the vendors write them: `v62.0`, `v3`, `9.2`. */
+export function checkApiVersion(value: string): string {
+  const version = value.trim();
+  if (!/^v?\d{1,3}(\.\d{1,3})?$/.test(version)) throw new ConnectionInputError('apiVersion', 'apiVersion must look like v62.0, v3 or 9.2');
+  return version;
+}
+
+/** The credentials a CRM's token grant needs: a client id and secret, and the optional fields its descriptor allows. */
+export function checkCredentials(kind: CrmKind, input: { clientId: string; clientSecret: string; refreshToken?: string | null; tenantId?: string | null }): ConnectionCredentials {
+  const rules = crmModule(kind).descriptor.credentials;
+  const clientId = input.clientId.trim();
+  if (!clientId) throw new ConnectionInputError('credentials.clientId', 'credentials need a clientId');
+  if (!input.clientSecret) throw new ConnectionInputError('credentials.clientSecret', 'credentials need a clientSecret');
+  const out: ConnectionCredentials = { clientId, clientSecret: input.clientSecret };
+  for (const field of ['refreshToken', 'tenantId'] as const) {
+    const value = input[field]?.trim();
+    const rule = rules[field];
+    if (!value && rule === 'required') throw new ConnectionInputError(`credentials.${field}`, `${kind} credentials need a ${field}`);
+    if (value && rule === 'unsupported') throw new ConnectionInputError(`credentials.${field}`, `${kind} credentials take no ${field}`);
+    if (value) out[field] = value;
+  }
+  return out;
+}
+
+/** Checks a settings patch; returns the keys to set (as stored) and the keys to clear. */
+export function checkSettings(patch: ConnectionSettingsPatch): { set: Record<string, unknown>; clear: string[] } {
+  const set: Record<string, unknown> = {};
+  const clear: string[] = [];
+  const wholeNumber = (field: string, value: number, min: number, max: number): number => {
+    if (!Number.isInteger(value) || value < min || value > max) throw new ConnectionInputError(`settings.${field}`, `settings.${field} must be a whole number from ${min} to ${max}`);
+    return value;
+  };
+  for (const key of SETTINGS_KEYS) {
+    const value = patch[key];
+    if (value === undefined) continue;
+    if (value === null) {
+      clear.push(key);
+      continue;
+    }
+    switch (key) {
+      case 'rateLimit': {
+        const rate = value as NonNullable<ConnectionSettingsPatch['rateLimit']>;
+        set.rateLimit = { requests: wholeNumber('rateLimit.requests', rate.requests, 1, 1_000_000), windowMs: wholeNumber('rateLimit.windowMs', rate.windowMs, 1, DAY_MS) };
+        break;
+      }
+      case 'deletePropagation':
+        if (!(DELETE_PROPAGATION as readonly unknown[]).includes(value))
+          throw new ConnectionInputError('settings.deletePropagation', `settings.deletePropagation must be one of ${DELETE_PROPAGATION.join(', ')}`);
+        set.deletePropagation = value;
+        break;
+      case 'bulkIngestThreshold':
+        set.bulkIngestThreshold = wholeNumber(key, value as number, 0, 1_000_000);
+        break;
+      case 'schemaCheckIntervalMs':
+        set.schemaCheckIntervalMs = wholeNumber(key, value as number, 0, DAY_MS);
+        break;
+      case 'credentialsExpireAt': {
+        const at = value as Date;
+        if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new ConnectionInputError('settings.credentialsExpireAt', 'settings.credentialsExpireAt must be a date-time');
+        set.credentialsExpireAt = at.toISOString();
+        break;
+      }
+    }
+  }
+  return { set, clear };
+}
+
+/** The stored settings as the API shows them; a value Junction would not use shows as null. */
+export function settingsOf(settings: Record<string, unknown> | null | undefined): Required<ConnectionSettingsPatch> {
+  const s = settings ?? {};
+  const rate = s.rateLimit as { requests?: unknown; windowMs?: unknown } | undefined;
+  const int = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
+  const expires = typeof s.credentialsExpireAt === 'string' ? new Date(s.credentialsExpireAt) : null;
+  return {
+    rateLimit: typeof rate?.requests === 'number' && typeof rate.windowMs === 'number' ? { requests: rate.requests, windowMs: rate.windowMs } : null,
+    deletePropagation: (DELETE_PROPAGATION as readonly unknown[]).includes(s.deletePropagation) ? (s.deletePropagation as DeletePropagation) : null,
+    bulkIngestThreshold: int(s.bulkIngestThreshold),
+    schemaCheckIntervalMs: int(s.schemaCheckIntervalMs),
+    credentialsExpireAt: expires && !Number.isNaN(expires.getTime()) ? expires : null,
+  };
+}
