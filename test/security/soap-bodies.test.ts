@@ -8,17 +8,10 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createJunctionPubSub, type JunctionPubSubBundle } from '../../src/experience';
-import { ConnectionService } from '../../src/process/connections/connection.service';
-import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
-import { SyncRunService } from '../../src/process/sync/sync-run.service';
-import { WebhookService } from '../../src/process/sync/webhook.service';
 import { webhookKey, type RunningEmulator } from '../../src/system';
 import { salesforce } from '../../src/system/salesforce';
-import type { Database } from '../../src/process/store/database';
-import { openTestDatabase, resetDatabase } from '../support/database';
 import { SANDBOX } from '../support/sync-harness';
-import { startHarness, type Harness } from '../experience/harness';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 const ORG = '00D5g000004XyZaEAK';
 const HEAD =
@@ -38,31 +31,16 @@ async function measured<T>(work: () => Promise<T>): Promise<{ value: T; ms: numb
   return { value, ms, maxLoopDelayMs: histogram.max / 1e6 };
 }
 
-let db: Database;
-let bundle: JunctionPubSubBundle;
-let api: Harness;
-let receiver: string;
+let receiver: WebhookReceiver;
+let endpoint: string;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  const cipher = new CredentialsCipher(generateMasterKey());
-  const connections = new ConnectionService(db.dataSource, cipher);
-  const { id } = await connections.create({ name: 'Salesforce under attack', kind: 'SALESFORCE', baseUrl: 'http://127.0.0.1:9', credentials: SANDBOX });
-  // The org its sessions belong to, as the first token answer would have recorded it.
-  await db.dataSource.query(`UPDATE connections SET settings = jsonb_build_object('organizationId', $2::text) WHERE id = $1`, [id, ORG]);
-  bundle = createJunctionPubSub();
-  const webhooks = new WebhookService(db.dataSource, cipher, new SyncRunService(db.dataSource, bundle.events));
-  api = await startHarness(db, { connections, webhooks });
-  receiver = `${api.url}/webhooks/${id}?key=${webhookKey(SANDBOX.clientSecret, id)}`;
+  receiver = await startWebhookReceiver('SALESFORCE', { organizationId: ORG });
+  endpoint = `${receiver.url}?key=${webhookKey(SANDBOX.clientSecret, receiver.connectionId)}`;
 });
-afterAll(async () => {
-  await api?.close();
-  await bundle?.close();
-  await db?.close();
-});
+afterAll(async () => receiver?.close());
 
-const post = (body: string) => fetch(receiver, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body });
+const post = (body: string) => fetch(endpoint, { method: 'POST', headers: { 'content-type': 'text/xml; charset=utf-8' }, body });
 
 describe('Salesforce outbound messages: hostile bodies', () => {
   const attacks = {
@@ -90,7 +68,7 @@ describe('Salesforce outbound messages: hostile bodies', () => {
     const res = await post(message);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('<Ack>true</Ack>');
-    const rejected = api.logLines.filter((l) => l.includes('change notification rejected')).join('\n');
+    const rejected = receiver.api.logLines.filter((l) => l.includes('change notification rejected')).join('\n');
     expect(rejected).toMatch(/not well-formed XML within bounds \(nested deeper than 32 elements\)/);
     expect(rejected).toMatch(/a DTD is not allowed/);
   });
