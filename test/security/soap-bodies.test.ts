@@ -6,11 +6,11 @@
  * and a real outbound message still gets its Ack. The Salesforce emulator's SOAP route
  * (convertLead) reads its body with the same bounded reader.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookKey, type RunningEmulator } from '../../src/system';
 import { salesforce } from '../../src/system/salesforce';
 import { SANDBOX } from '../support/sync-harness';
+import { measured } from './loop-delay';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
 
 const ORG = '00D5g000004XyZaEAK';
@@ -19,17 +19,6 @@ const HEAD =
   '<notifications xmlns="http://soap.sforce.com/2005/09/outbound">';
 const TARGET_BYTES = 960 * 1024;
 const repeatTo = (prefix: string, unit: string) => prefix + unit.repeat(Math.floor((TARGET_BYTES - prefix.length) / unit.length));
-
-/** Runs `work` while sampling the event loop: how long it took and the longest stall of the loop. */
-async function measured<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; maxLoopDelayMs: number }> {
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  histogram.enable();
-  const started = performance.now();
-  const value = await work();
-  const ms = performance.now() - started;
-  histogram.disable();
-  return { value, ms, maxLoopDelayMs: histogram.max / 1e6 };
-}
 
 let receiver: WebhookReceiver;
 let endpoint: string;
