@@ -14,7 +14,7 @@ import type { MonitoringServices } from './monitoring/monitoring.services';
 /** The commands the API calls; narrow so tests and other processes can supply their own. */
 export interface ExperienceServices {
   queries: ReadQueries;
-  connections: Pick<ConnectionService, 'create' | 'test'> & Partial<Pick<ConnectionService, 'setCustomFields'>>;
+  connections: Pick<ConnectionService, 'create' | 'test' | 'checkBaseUrl'> & Partial<Pick<ConnectionService, 'setCustomFields'>>;
   records: Pick<RecordCommands, 'verifyField' | 'setFieldOwner' | 'deleteContact' | 'restoreContact'>;
   syncRuns: Pick<SyncRunService, 'trigger'>;
   quality: DataQualityServices;

@@ -40,7 +40,7 @@ export interface HttpServerOptions {
   /** `production` turns introspection off. */
   env: 'development' | 'production' | 'test';
   dataSource: DataSource;
-  connections: Pick<ConnectionService, 'create' | 'test'> & Partial<Pick<ConnectionService, 'setCustomFields'>>;
+  connections: Pick<ConnectionService, 'create' | 'test' | 'checkBaseUrl'> & Partial<Pick<ConnectionService, 'setCustomFields'>>;
   /** Receives CRM change notifications at /webhooks/:connectionId when given. */
   webhooks?: Pick<WebhookService, 'receive'>;
   /** Hand edits to records; built over `dataSource` when not given. */

@@ -16,6 +16,8 @@ export interface CrmDescriptor {
   deletedFlagField: string;
   /** Whether `archive` keeps the record restorable (HubSpot's archive does; Salesforce's and Dataverse's are deletes). */
   archiveIsSoft: boolean;
+  /** The vendor's hosts credentials may be sent to (`*.` for every subdomain): the default host allow-list. */
+  hostFamily: readonly string[];
 }
 
 /** A change notification as it arrived over HTTP, before anyone trusts it. */

@@ -32,6 +32,7 @@ beforeAll(async () => {
     // TestConnection's outcome is not under test here, only who may call it.
     connections: {
       create: (input) => realConnections.create(input),
+      checkBaseUrl: (kind, url) => realConnections.checkBaseUrl(kind, url),
       test: async () => ({ ok: true, latencyMs: 1, apiVersion: 'v62.0', message: 'stubbed for the matrix' }),
     },
     // Matrix cells with no key are not guesses, but keep the throttle out of the way regardless.

@@ -23,6 +23,9 @@ export class ConnectionResolver {
     if (!name) throw new BadUserInputError('name must not be empty', 'name');
     if (!isHttpUrl(input.baseUrl)) throw new BadUserInputError('baseUrl must be an http(s) URL', 'baseUrl');
     if (!supportedCrmKinds().includes(input.kind)) throw new BadUserInputError(`no adapter is available for ${input.kind} yet`, 'kind');
+    // The host allow-list (JUNCTION_CRM_HOSTS_*; loopback only for the emulators): no credentials for internal addresses.
+    const baseUrlProblem = ctx.services.connections.checkBaseUrl(input.kind, input.baseUrl.trim());
+    if (baseUrlProblem) throw new BadUserInputError(baseUrlProblem, 'baseUrl');
     if (!input.credentials.clientId || !input.credentials.clientSecret)
       throw new BadUserInputError('credentials need a clientId and a clientSecret', 'credentials');
     const created = await ctx.services.connections.create({

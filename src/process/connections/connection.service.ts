@@ -4,11 +4,16 @@
  */
 import type { DataSource } from 'typeorm';
 import {
+  checkCrmBaseUrl,
   crmModule,
+  DEFAULT_CRM_HOST_POLICY,
+  hostPolicyFor,
+  SystemError,
   type AdapterOptions,
   type CircuitSettings,
   type ConnectionCredentials,
   type ConnectionTestResult,
+  type CrmHostPolicy,
   type CrmKind,
   type SystemAdapter,
 } from '../../system';
@@ -31,6 +36,18 @@ export interface ConnectionServiceOptions {
   adapterDefaults?: Partial<Pick<AdapterOptions, 'retry' | 'timeoutMs'>>;
   /** Circuit breaker settings for every connection (tests shorten the open period). */
   circuit?: Partial<CircuitSettings>;
+  /**
+   * Hosts each CRM's credentials may go to, and whether loopback (the emulators) is allowed.
+   * @default each CRM's host family, loopback allowed (start-up passes the configured policy)
+   */
+  hostPolicy?: CrmHostPolicy;
+}
+
+/** A base URL the host policy refuses (an internal address, a host outside the CRM's family, plain http). */
+export class BaseUrlNotAllowedError extends SystemError {
+  constructor(message: string) {
+    super('VALIDATION', 'BASE_URL_NOT_ALLOWED', message);
+  }
 }
 
 export class ConnectionService {
@@ -43,7 +60,15 @@ export class ConnectionService {
     private options: ConnectionServiceOptions = {},
   ) {}
 
+  /** Why this base URL may not be used for a connection of this kind (undefined when it may): for create and update alike. */
+  checkBaseUrl(kind: CrmKind, baseUrl: string): string | undefined {
+    return checkCrmBaseUrl(kind, baseUrl, this.options.hostPolicy ?? DEFAULT_CRM_HOST_POLICY);
+  }
+
+  /** Throws BaseUrlNotAllowedError when the host policy refuses the base URL. */
   async create(input: CreateConnectionInput): Promise<ConnectionEntity> {
+    const problem = this.checkBaseUrl(input.kind, input.baseUrl);
+    if (problem) throw new BaseUrlNotAllowedError(problem);
     const descriptor = crmModule(input.kind).descriptor;
     const repo = this.db.getRepository(ConnectionEntity);
     const rows = await this.db.query(
@@ -99,6 +124,8 @@ export class ConnectionService {
         onCircuit: (change) => this.persistCircuit(connection.id, change.state, change.retryAt),
       },
       ...this.options.adapterDefaults,
+      // Checked at every call too: a connection stored before the policy (or under a wider one) is held to it.
+      hostPolicy: hostPolicyFor(connection.kind, this.options.hostPolicy ?? DEFAULT_CRM_HOST_POLICY),
       onToken: (token) => {
         // The org id (Salesforce) is kept for checking change notifications against it.
         void this.db

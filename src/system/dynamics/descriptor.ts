@@ -15,6 +15,8 @@ export const DYNAMICS_DESCRIPTOR: CrmDescriptor = {
   // A custom Yes/No column; the adapter's archive is a DELETE, which Dataverse does not keep.
   deletedFlagField: 'junction_deleted',
   archiveIsSoft: false,
+  // Dataverse org URLs ({org}.crm[N].dynamics.com).
+  hostFamily: ['*.dynamics.com'],
 };
 
 export type DataverseEntitySet = 'contacts' | 'accounts' | 'leads';

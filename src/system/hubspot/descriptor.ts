@@ -14,6 +14,8 @@ export const HUBSPOT_DESCRIPTOR: CrmDescriptor = {
   // A custom boolean property (type bool, values "true"/"false"); archived records stay in the recycle bin for 90 days.
   deletedFlagField: 'junction_deleted',
   archiveIsSoft: true,
+  // The API and its OAuth token endpoint.
+  hostFamily: ['api.hubapi.com'],
 };
 
 export type HubspotObject = 'contacts' | 'companies';

@@ -12,6 +12,8 @@ export const SALESFORCE_DESCRIPTOR: CrmDescriptor = {
   // A checkbox custom field; deleting (recycle bin, purged after 15 days, no REST undelete) is not a soft archive.
   deletedFlagField: 'Junction_Deleted__c',
   archiveIsSoft: false,
+  // login/test.salesforce.com for tokens, *.my.salesforce.com and *.force.com for the org's instance_url.
+  hostFamily: ['*.salesforce.com', '*.force.com'],
 };
 
 /** Salesforce sends no `expires_in`; sessions default to 2 h of inactivity timeout. */
