@@ -68,7 +68,7 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
     const bus = createJunctionPubSub(config.redisUrl, logger);
     attachQuarantineEvents(bus.events);
     onClose('pub/sub', () => bus.close());
-    const connections = new ConnectionService(db, cipher, { redisUrl: config.redisUrl, adapterDefaults: overrides.adapterDefaults });
+    const connections = new ConnectionService(db, cipher, { redisUrl: config.redisUrl, adapterDefaults: overrides.adapterDefaults, hostPolicy: config.security.crmHosts });
     onClose('adapters', () => connections.close());
     // Every instance can queue runs (api) and take them (worker); pg-boss upkeep runs in each, one at a time.
     const runQueue = new RunQueue(db, { maintenance: true });

@@ -5,6 +5,7 @@
  */
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
+import { HOST_PATTERN, type CrmHostPolicy } from './system/transport/host-policy';
 
 const CRMS = ['salesforce', 'hubspot', 'dynamics'] as const;
 export type EmulatorName = (typeof CRMS)[number];
@@ -25,6 +26,12 @@ const isProxyAddress = (entry: string): boolean => {
     return false;
   }
 };
+/** A comma-separated list of host names (`*.` before one allows its subdomains). */
+const hostList = (name: string) =>
+  z
+    .string()
+    .transform((v) => v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .refine((list) => list.length > 0 && list.every((h) => HOST_PATTERN.test(h)), `${name} must be a comma-separated list of host names such as api.example.com or *.example.com`);
 
 const envSchema = z
   .object({
@@ -83,6 +90,10 @@ const envSchema = z
     JUNCTION_MAX_QUERY_COST: intFrom('JUNCTION_MAX_QUERY_COST', 10, 1_000_000).default(5000),
     JUNCTION_MAX_QUERY_ALIASES: intFrom('JUNCTION_MAX_QUERY_ALIASES', 0, 1000).default(15),
     JUNCTION_MAX_QUERY_RECORDS: intFrom('JUNCTION_MAX_QUERY_RECORDS', 100, 10_000_000).default(20_000),
+    JUNCTION_CRM_HOSTS_SALESFORCE: hostList('JUNCTION_CRM_HOSTS_SALESFORCE').optional(),
+    JUNCTION_CRM_HOSTS_HUBSPOT: hostList('JUNCTION_CRM_HOSTS_HUBSPOT').optional(),
+    JUNCTION_CRM_HOSTS_DYNAMICS: hostList('JUNCTION_CRM_HOSTS_DYNAMICS').optional(),
+    JUNCTION_CRM_ALLOW_LOOPBACK: z.enum(['true', 'false'], 'JUNCTION_CRM_ALLOW_LOOPBACK must be true or false').optional(),
     JUNCTION_REQUEST_TIMEOUT_MS: intFrom('JUNCTION_REQUEST_TIMEOUT_MS', 1000, 600_000).default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent').default('info'),
   })
@@ -116,6 +127,8 @@ export interface JunctionConfig {
     trustedProxies: string[];
     queryLimits: { maxDepth: number; maxCost: number; maxAliases: number; maxRecords: number };
     requestTimeoutMs: number;
+    /** Hosts each CRM's credentials may go to (unset: the CRM's own host family) and whether loopback may. */
+    crmHosts: CrmHostPolicy;
   };
   /** Where alerts are POSTed, signed with HMAC-SHA256 of the body under the secret. */
   alertWebhook?: { url: string; secret: string };
@@ -160,6 +173,15 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       trustedProxies: e.JUNCTION_TRUSTED_PROXIES ?? [],
       queryLimits: { maxDepth: e.JUNCTION_MAX_QUERY_DEPTH, maxCost: e.JUNCTION_MAX_QUERY_COST, maxAliases: e.JUNCTION_MAX_QUERY_ALIASES, maxRecords: e.JUNCTION_MAX_QUERY_RECORDS },
       requestTimeoutMs: e.JUNCTION_REQUEST_TIMEOUT_MS,
+      crmHosts: {
+        hosts: {
+          ...(e.JUNCTION_CRM_HOSTS_SALESFORCE ? { SALESFORCE: e.JUNCTION_CRM_HOSTS_SALESFORCE } : {}),
+          ...(e.JUNCTION_CRM_HOSTS_HUBSPOT ? { HUBSPOT: e.JUNCTION_CRM_HOSTS_HUBSPOT } : {}),
+          ...(e.JUNCTION_CRM_HOSTS_DYNAMICS ? { DYNAMICS: e.JUNCTION_CRM_HOSTS_DYNAMICS } : {}),
+        },
+        // Loopback is for the emulators: allowed outside production, and in production only while emulators are configured.
+        allowLoopback: e.JUNCTION_CRM_ALLOW_LOOPBACK ? e.JUNCTION_CRM_ALLOW_LOOPBACK === 'true' : e.NODE_ENV !== 'production' || emulatorsMode !== 'none',
+      },
     },
     alertWebhook: e.JUNCTION_ALERT_WEBHOOK_URL && e.JUNCTION_ALERT_WEBHOOK_SECRET ? { url: e.JUNCTION_ALERT_WEBHOOK_URL, secret: e.JUNCTION_ALERT_WEBHOOK_SECRET } : undefined,
   };

@@ -18,6 +18,8 @@ export interface CrmDescriptor {
   archiveIsSoft: boolean;
   /** Which optional credential fields the CRM's token grants use (a connection's credentials are checked against it). */
   credentials: { refreshToken: CredentialFieldRule; tenantId: CredentialFieldRule };
+  /** The vendor's hosts credentials may be sent to (`*.` for every subdomain): the default host allow-list. */
+  hostFamily: readonly string[];
 }
 
 /** Whether a credential field must be given, may be given, or means nothing to the CRM. */

@@ -8,8 +8,10 @@
 import type { ErrorClass } from './errors';
 import type { RetrySettings } from './transport/retry-policy';
 import type { CircuitChange, CircuitSettings, CircuitState } from './transport/circuit-breaker';
+import type { HostPolicy } from './transport/host-policy';
 
 export type { CircuitChange, CircuitSettings, CircuitState } from './transport/circuit-breaker';
+export type { CrmHostPolicy, HostPolicy } from './transport/host-policy';
 
 export type CrmKind = 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS';
 
@@ -176,6 +178,8 @@ export interface AdapterOptions {
   onToken?: (token: TokenInfo) => void;
   /** Deliveries above this many records use the vendor's bulk ingest, where it has one (Salesforce: 2,000). */
   bulkIngestThreshold?: number;
+  /** Hosts this connection's credentials may go to (default: the CRM's host family, and loopback). */
+  hostPolicy?: HostPolicy;
 }
 
 export interface LimiterOptions {

@@ -7,12 +7,16 @@
  */
 import { IsNull, type DataSource } from 'typeorm';
 import {
+  checkCrmBaseUrl,
   crmModule,
+  DEFAULT_CRM_HOST_POLICY,
+  hostPolicyFor,
   SystemError,
   type AdapterOptions,
   type CircuitSettings,
   type ConnectionCredentials,
   type ConnectionTestResult,
+  type CrmHostPolicy,
   type CrmKind,
   type SystemAdapter,
 } from '../../system';
@@ -20,7 +24,7 @@ import { parseCustomFields } from '../mapping/custom-fields';
 import { mappingProfile } from '../mapping/registry';
 import type { CredentialsCipher } from '../security/credentials-cipher';
 import { ConnectionEntity } from '../store/entities';
-import { checkApiVersion, checkBaseUrl, checkCredentials, checkName, checkSettings, ConnectionNameTakenError, type ConnectionSettingsPatch } from './connection-input';
+import { checkApiVersion, checkBaseUrl, checkCredentials, checkName, checkSettings, ConnectionInputError, ConnectionNameTakenError, type ConnectionSettingsPatch } from './connection-input';
 import { pauseByPerson, resumeByPerson } from './connection-pause';
 import { recordCredentialsRefused, recordProven, recordTokenIssued } from './connection-status';
 import { deleteConnection } from './connection-delete';
@@ -50,6 +54,11 @@ export interface ConnectionServiceOptions {
   adapterDefaults?: Partial<Pick<AdapterOptions, 'retry' | 'timeoutMs'>>;
   /** Circuit breaker settings for every connection (tests shorten the open period). */
   circuit?: Partial<CircuitSettings>;
+  /**
+   * Hosts each CRM's credentials may go to, and whether loopback (the emulators) is allowed.
+   * @default each CRM's host family, loopback allowed (start-up passes the configured policy)
+   */
+  hostPolicy?: CrmHostPolicy;
 }
 
 /** Told when what a connection's health depends on changed (the health monitor re-checks at once). */
@@ -70,11 +79,22 @@ export class ConnectionService {
     private options: ConnectionServiceOptions = {},
   ) {}
 
+  /**
+   * The base URL as stored, or a ConnectionInputError on `baseUrl`: its form, then the host
+   * allow-list (JUNCTION_CRM_HOSTS_*; loopback only for the emulators), for create and update alike.
+   */
+  private allowedBaseUrl(kind: CrmKind, raw: string): string {
+    const url = checkBaseUrl(raw);
+    const problem = checkCrmBaseUrl(kind, url, this.options.hostPolicy ?? DEFAULT_CRM_HOST_POLICY);
+    if (problem) throw new ConnectionInputError('baseUrl', problem);
+    return url;
+  }
+
   /** Creates a connection; a live connection of the same name is a ConnectionNameTakenError (never an update). */
   async create(input: CreateConnectionInput): Promise<ConnectionEntity> {
     const descriptor = crmModule(input.kind).descriptor;
     const name = checkName(input.name);
-    const row = [name, input.kind, checkBaseUrl(input.baseUrl), input.apiVersion ? checkApiVersion(input.apiVersion) : descriptor.defaultApiVersion];
+    const row = [name, input.kind, this.allowedBaseUrl(input.kind, input.baseUrl), input.apiVersion ? checkApiVersion(input.apiVersion) : descriptor.defaultApiVersion];
     const sealed = this.cipher.encrypt(checkCredentials(input.kind, input.credentials));
     const rows = (await this.named(name, () =>
       this.db.query(`INSERT INTO connections (name, kind, base_url, api_version, credentials_sealed) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [...row, sealed]),
@@ -107,7 +127,7 @@ export class ConnectionService {
       sets.push(`${column} = $${params.length}`);
     };
     if (input.name !== undefined) set('name', checkName(input.name));
-    if (input.baseUrl !== undefined) set('base_url', checkBaseUrl(input.baseUrl));
+    if (input.baseUrl !== undefined) set('base_url', this.allowedBaseUrl(connection.kind, input.baseUrl));
     if (input.apiVersion !== undefined) set('api_version', checkApiVersion(input.apiVersion));
     if (input.credentials !== undefined) set('credentials_sealed', this.cipher.encrypt(checkCredentials(connection.kind, input.credentials)));
     if (input.settings !== undefined) {
@@ -206,6 +226,8 @@ export class ConnectionService {
         onCircuit: (change) => this.persist(connection.id, () => this.db.query(`UPDATE connections SET circuit = $2, circuit_retry_at = $3, updated_at = now() WHERE id = $1`, [connection.id, change.state, change.retryAt])),
       },
       ...this.options.adapterDefaults,
+      // Checked at every call too: a connection stored before the policy (or under a wider one) is held to it.
+      hostPolicy: hostPolicyFor(connection.kind, this.options.hostPolicy ?? DEFAULT_CRM_HOST_POLICY),
       // The expiry is shown; the org id (Salesforce) checks change notifications; a refusal before now is over.
       onToken: (token) => {
         const at = new Date();

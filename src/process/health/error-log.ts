@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ErrorClass } from '../../system';
+import { scrubVendorText, type ErrorClass } from '../../system';
 import { decodeCursor, isUuid, pageSize, sortAtSql, toPage, type Page, type PageArgs } from '../queries/pagination';
 import { SqlParams } from '../queries/sql';
 import { SyncErrorEntity } from '../store/entities';
@@ -21,6 +21,8 @@ export interface ErrorEvent {
   attempts?: number;
 }
 
+/** Characters of message kept per row. */
+const MAX_MESSAGE = 2000;
 /** Record ids kept per row: enough to find the records, bounded so a row stays small. */
 const MAX_RECORD_IDS = 200;
 
@@ -48,7 +50,8 @@ export async function logError(m: EntityManager, e: ErrorEvent): Promise<void> {
       fingerprint(e),
       e.errorClass,
       e.code,
-      e.message.slice(0, 2000),
+      // Messages are VIEWER-readable: whatever vendor text reached them loses tokens, secrets and form fields here at the latest.
+      scrubVendorText(e.message, [], MAX_MESSAGE),
       e.endpoint ?? null,
       (e.recordIds ?? []).slice(0, MAX_RECORD_IDS),
       e.attempts ?? 1,

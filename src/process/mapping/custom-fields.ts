@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { SystemError, type CrmKind } from '../../system';
 import type { CrmMappingProfile, OutboundSnapshot, RecordMapper } from './field-map';
-import { asText } from './field-map';
+import { asText, remoteValue } from './field-map';
 
 /** Unified values under this prefix are stored in the record's `custom` jsonb column. */
 export const CUSTOM_KEY_PREFIX = 'custom.';
@@ -92,7 +92,7 @@ export function withCustomFields(base: RecordMapper, specs: readonly CustomField
       const result = base.toUnified(fields);
       const values = result.record.values as Record<string, string | null>;
       for (const s of mine) {
-        const raw = fields[s.remote];
+        const raw = remoteValue(fields, s.remote);
         if (raw === undefined) continue; // not returned: never a silent null
         const key = unifiedKeyOf(base.crm, s);
         if (raw !== null && typeof raw === 'object') {

@@ -54,6 +54,15 @@ export function asText(v: RemoteValue | undefined): UnifiedValue {
   return String(v);
 }
 
+/**
+ * A vendor field's value, read as the record's own property only: a custom field named like a
+ * built-in object property (`constructor`, `toString`) must find nothing when the vendor sent
+ * nothing, never the inherited function.
+ */
+export function remoteValue(fields: RemoteFields, name: string): RemoteValue | undefined {
+  return Object.hasOwn(fields, name) ? fields[name] : undefined;
+}
+
 function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>): RecordMapper {
   const remoteFields = [...new Set([...spec.fields.map((f) => f.remote), ...(spec.extraFields ?? [])])];
   return {
@@ -66,7 +75,7 @@ function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>): RecordM
       const issues: RecordIssue[] = [];
       const values: Partial<Record<F, UnifiedValue>> = {};
       for (const f of spec.fields) {
-        const raw = fields[f.remote];
+        const raw = remoteValue(fields, f.remote);
         if (raw !== undefined && raw !== null && typeof raw === 'object') {
           issues.push({ field: f.unified, rule: 'DATA_FORMAT', message: `${spec.remoteType}.${f.remote} is not a scalar value` });
           continue;

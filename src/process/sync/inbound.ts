@@ -54,7 +54,7 @@ const PLANNED_OPERATION: Record<RecordResult, PlannedOperation> = { applied: 'AP
 function plannedFields(mapper: RecordMapper, record: RemoteRecord, result: RecordResult, changes: Record<string, UnifiedValue> | undefined): Record<string, unknown> {
   if (result === 'applied') return changes ?? {};
   if (result !== 'quarantined') return {};
-  return Object.fromEntries(mapper.remoteFields.filter((f) => f in record.fields).map((f) => [f, record.fields[f]]));
+  return Object.fromEntries(mapper.remoteFields.filter((f) => Object.hasOwn(record.fields, f)).map((f) => [f, record.fields[f]]));
 }
 
 /** A record mapped and normalized, waiting for the page's store lookups. */

@@ -133,7 +133,7 @@ export class SchemaWatch {
     }
     const live = records.filter((r) => !r.deleted && r.fields.__malformed === undefined);
     if (!live.length) return true;
-    const absent = mapper.remoteFields.some((f) => !live.some((r) => f in r.fields));
+    const absent = mapper.remoteFields.some((f) => !live.some((r) => Object.hasOwn(r.fields, f)));
     if (!absent) {
       this.settled.add(type);
       return true;

@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { SystemError } from '../errors';
 import type { AdapterOptions, AdapterStats, TokenInfo } from '../system-api';
+import { defaultHostPolicy } from '../transport/host-policy';
 import { createLimiter } from '../transport/limiter';
+import { DYNAMICS_DESCRIPTOR } from './descriptor';
 import { HttpTransport } from '../transport/http-transport';
 import { readBatchResponse, writeBatchRequest, type BatchEntry, type BatchPartRequest, type BatchPartResponse } from './multipart';
 import { parseCollection, type CollectionPage } from './types';
@@ -27,12 +29,14 @@ export class DataverseClient {
   constructor(options: AdapterOptions, apiVersion: string) {
     const baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.dataRoot = `/api/data/v${apiVersion}/`;
+    const hostPolicy = options.hostPolicy ?? defaultHostPolicy(DYNAMICS_DESCRIPTOR.hostFamily);
     this.transport = new HttpTransport({
       baseUrl,
       limiter: createLimiter(options.limiter),
+      hostPolicy,
       // The token endpoint sits beside the org URL ({baseUrl}/{tenant}/oauth2/v2.0/token): the
       // emulator serves both; a real deployment points baseUrl at a proxy or sets the authority.
-      wire: createDataverseWire({ authorityUrl: baseUrl, resourceUrl: baseUrl, credentials: options.credentials, timeoutMs: options.timeoutMs }),
+      wire: createDataverseWire({ authorityUrl: baseUrl, resourceUrl: baseUrl, credentials: options.credentials, timeoutMs: options.timeoutMs, hostPolicy }),
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       onToken: options.onToken,

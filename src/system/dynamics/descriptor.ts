@@ -17,6 +17,8 @@ export const DYNAMICS_DESCRIPTOR: CrmDescriptor = {
   archiveIsSoft: false,
   // A refresh token means delegated access; without one, an application user (client credentials). The tenant defaults to `organizations`.
   credentials: { refreshToken: 'optional', tenantId: 'optional' },
+  // Dataverse org URLs ({org}.crm[N].dynamics.com).
+  hostFamily: ['*.dynamics.com'],
 };
 
 export type DataverseEntitySet = 'contacts' | 'accounts' | 'leads';

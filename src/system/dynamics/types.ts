@@ -4,6 +4,7 @@
  * failing the page (see normalize.ts).
  */
 import { SystemError } from '../errors';
+import { describeUnparsedAnswer } from '../transport/vendor-text';
 
 export type WireRow = Record<string, unknown>;
 
@@ -70,7 +71,8 @@ export function parseErrorBody(body: unknown): ErrorBody {
       // fall through: not JSON after all
     }
   }
-  return { code: '', message: typeof body === 'string' ? body.slice(0, 200) : undefined };
+  // An answer that is not Dataverse's error format is never quoted (it may not even be Dataverse's).
+  return { code: '', message: typeof body === 'string' && body ? describeUnparsedAnswer(body) : undefined };
 }
 
 export function parseAadError(body: unknown): AadError | undefined {

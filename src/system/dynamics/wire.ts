@@ -5,7 +5,8 @@
 import { SystemError, classifyStatus, type ErrorClass } from '../errors';
 import type { ConnectionCredentials, TokenInfo } from '../system-api';
 import type { VendorFailure, VendorWire } from '../transport/http-transport';
-import { postTokenForm } from '../transport/token-request';
+import type { HostPolicy } from '../transport/host-policy';
+import { postTokenForm, scrubTokenMessage } from '../transport/token-request';
 import { DATAVERSE_LIMITS } from './descriptor';
 import { parseAadError, parseErrorBody, parseTokenAnswer } from './types';
 
@@ -68,6 +69,7 @@ export interface WireOptions {
   resourceUrl: string;
   credentials: ConnectionCredentials;
   timeoutMs?: number;
+  hostPolicy: HostPolicy;
 }
 
 export function createDataverseWire(options: WireOptions): VendorWire {
@@ -81,16 +83,16 @@ export function createDataverseWire(options: WireOptions): VendorWire {
  * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-client-creds-grant-flow
  * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow#refresh-the-access-token
  */
-async function fetchToken({ authorityUrl, resourceUrl, credentials, timeoutMs }: WireOptions): Promise<TokenInfo> {
+async function fetchToken({ authorityUrl, resourceUrl, credentials, timeoutMs, hostPolicy }: WireOptions): Promise<TokenInfo> {
   const tenant = encodeURIComponent(credentials.tenantId ?? 'organizations');
   const endpoint = `POST /${tenant}/oauth2/v2.0/token`;
   const client = { client_id: credentials.clientId, client_secret: credentials.clientSecret, scope: `${resourceUrl}/.default` };
   const form = credentials.refreshToken ? { ...client, grant_type: 'refresh_token', refresh_token: credentials.refreshToken } : { ...client, grant_type: 'client_credentials' };
-  const { ok, status, body } = await postTokenForm(`${authorityUrl}/${tenant}/oauth2/v2.0/token`, form, endpoint, timeoutMs);
+  const { ok, status, body } = await postTokenForm({ url: `${authorityUrl}/${tenant}/oauth2/v2.0/token`, form, endpoint, timeoutMs, hostPolicy });
   if (!ok) {
     const failure = classifyDataverse(status, body);
     // AAD descriptions never echo the secret, but keep only the first line (trace ids follow).
-    const message = failure.message.split(/\r?\n/)[0];
+    const message = scrubTokenMessage(failure.message.split(/\r?\n/)[0] ?? '', form);
     const errorClass = status >= 500 ? 'SERVER' : failure.errorClass;
     throw new SystemError(errorClass, failure.code, `${endpoint} answered ${status}: ${message}`, { status, endpoint });
   }

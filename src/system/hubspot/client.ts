@@ -3,9 +3,10 @@
  * one refresh+replay on 401). Tokens are also refreshed ahead of expiry, as HubSpot asks.
  */
 import type { AdapterOptions, AdapterStats, TokenInfo } from '../system-api';
+import { defaultHostPolicy } from '../transport/host-policy';
 import { createLimiter } from '../transport/limiter';
 import { HttpTransport, type HttpAnswer, type RequestSpec } from '../transport/http-transport';
-import type { HubspotObject } from './descriptor';
+import { HUBSPOT_DESCRIPTOR, type HubspotObject } from './descriptor';
 import { parseBatchAnswer, parseListPage, parsePropertyNames, parseSearchPage, type BatchAnswer, type ListPage, type SearchPage } from './types';
 import { createHubspotWire } from './wire';
 
@@ -32,10 +33,12 @@ export class HubspotClient {
   private tokenLifetimeMs = 0;
 
   constructor(options: AdapterOptions) {
+    const hostPolicy = options.hostPolicy ?? defaultHostPolicy(HUBSPOT_DESCRIPTOR.hostFamily);
     this.transport = new HttpTransport({
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       limiter: createLimiter(options.limiter),
-      wire: createHubspotWire({ baseUrl: options.baseUrl.replace(/\/+$/, ''), credentials: options.credentials, timeoutMs: options.timeoutMs }),
+      hostPolicy,
+      wire: createHubspotWire({ baseUrl: options.baseUrl.replace(/\/+$/, ''), credentials: options.credentials, timeoutMs: options.timeoutMs, hostPolicy }),
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       onToken: (token: TokenInfo) => {

@@ -4,6 +4,7 @@
  * instead of failing the page (see normalize.ts).
  */
 import { SystemError } from '../errors';
+import { describeUnparsedAnswer } from '../transport/vendor-text';
 
 /** A CRM object as HubSpot sends it (`SimplePublicObject` / `SimplePublicUpsertObject`). */
 export interface WireRecord {
@@ -134,7 +135,8 @@ export function parseTokenAnswer(body: unknown): TokenAnswer {
 }
 
 export function parseErrorBody(body: unknown): ErrorBody {
-  if (!isObj(body)) return { errors: [], message: typeof body === 'string' ? body.slice(0, 200) : undefined };
+  // An answer that is not HubSpot's error format is never quoted (it may not even be HubSpot's).
+  if (!isObj(body)) return { errors: [], message: typeof body === 'string' && body ? describeUnparsedAnswer(body) : undefined };
   return { message: str(body.message), category: str(body.category), policyName: str(body.policyName), status: str(body.status), errors: details(body.errors) };
 }
 

@@ -5,7 +5,8 @@
 import { SystemError, classifyStatus, type ErrorClass } from '../errors';
 import type { ConnectionCredentials, TokenInfo } from '../system-api';
 import type { VendorFailure, VendorWire } from '../transport/http-transport';
-import { postTokenForm } from '../transport/token-request';
+import type { HostPolicy } from '../transport/host-policy';
+import { postTokenForm, scrubTokenMessage } from '../transport/token-request';
 import { parseErrorBody, parseTokenAnswer } from './types';
 
 /** `category` of HubSpot's error body → our class. */
@@ -57,6 +58,7 @@ export interface WireOptions {
   baseUrl: string;
   credentials: ConnectionCredentials;
   timeoutMs?: number;
+  hostPolicy: HostPolicy;
 }
 
 export function createHubspotWire(options: WireOptions): VendorWire {
@@ -68,14 +70,14 @@ export function createHubspotWire(options: WireOptions): VendorWire {
  * own clock (client.ts) because HubSpot says a 401 is not a refresh signal.
  * https://developers.hubspot.com/docs/api-reference/legacy/oauth-v1/tokens/post-oauth-v1-token
  */
-async function fetchToken({ baseUrl, credentials, timeoutMs }: WireOptions): Promise<TokenInfo> {
+async function fetchToken({ baseUrl, credentials, timeoutMs, hostPolicy }: WireOptions): Promise<TokenInfo> {
   const endpoint = 'POST /oauth/v1/token';
   if (!credentials.refreshToken) throw new SystemError('AUTHENTICATION', 'NO_REFRESH_TOKEN', `${endpoint}: the connection has no refresh token`, { endpoint });
   const form = { grant_type: 'refresh_token', client_id: credentials.clientId, client_secret: credentials.clientSecret, refresh_token: credentials.refreshToken };
-  const { ok, status, body } = await postTokenForm(`${baseUrl}/oauth/v1/token`, form, endpoint, timeoutMs);
+  const { ok, status, body } = await postTokenForm({ url: `${baseUrl}/oauth/v1/token`, form, endpoint, timeoutMs, hostPolicy });
   if (!ok) {
     const failure = classifyHubspot(status, body);
-    throw new SystemError(failure.errorClass, failure.code, `${endpoint} answered ${status}: ${failure.message}`, { status, endpoint });
+    throw new SystemError(failure.errorClass, failure.code, `${endpoint} answered ${status}: ${scrubTokenMessage(failure.message, form)}`, { status, endpoint });
   }
   const token = parseTokenAnswer(body);
   return { accessToken: token.accessToken, expiresAt: new Date(Date.now() + token.expiresInSeconds * 1000).toISOString() };

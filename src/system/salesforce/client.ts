@@ -4,7 +4,9 @@
  */
 import type { AdapterOptions } from '../system-api';
 import { HttpTransport, type HttpAnswer, type RequestSpec } from '../transport/http-transport';
+import { defaultHostPolicy } from '../transport/host-policy';
 import { createLimiter } from '../transport/limiter';
+import { SALESFORCE_DESCRIPTOR } from './descriptor';
 import { salesforceWire } from './wire';
 
 export class SalesforceRest {
@@ -16,15 +18,17 @@ export class SalesforceRest {
     readonly apiVersion: string,
   ) {
     const loginUrl = options.baseUrl.replace(/\/+$/, '');
+    const hostPolicy = options.hostPolicy ?? defaultHostPolicy(SALESFORCE_DESCRIPTOR.hostFamily);
     const wire = salesforceWire({
       loginUrl,
       credentials: options.credentials,
       timeoutMs: options.timeoutMs,
+      hostPolicy,
       onSession: (url) => {
         this.instanceUrl = url;
       },
     });
-    this.transport = new HttpTransport({ baseUrl: loginUrl, limiter: createLimiter(options.limiter), wire, timeoutMs: options.timeoutMs, retry: options.retry, onToken: options.onToken });
+    this.transport = new HttpTransport({ baseUrl: loginUrl, limiter: createLimiter(options.limiter), wire, timeoutMs: options.timeoutMs, retry: options.retry, onToken: options.onToken, hostPolicy });
   }
 
   /** Calls a path under `/services/data/vNN.N` (or an absolute path from the token's host). */

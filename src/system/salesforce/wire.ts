@@ -6,7 +6,9 @@
 import { classifyStatus, SystemError, type ErrorClass } from '../errors';
 import type { ConnectionCredentials, TokenInfo } from '../system-api';
 import type { VendorFailure, VendorWire } from '../transport/http-transport';
-import { postTokenForm } from '../transport/token-request';
+import { hostProblem, isLoopbackHost, type HostPolicy } from '../transport/host-policy';
+import { postTokenForm, scrubTokenMessage } from '../transport/token-request';
+import { describeUnparsedAnswer } from '../transport/vendor-text';
 import { SESSION_LIFETIME_MS } from './descriptor';
 import { OAuthError, parseWire, RestErrors, TokenResponse } from './types';
 
@@ -83,8 +85,8 @@ export function classifyFailure(status: number, body: unknown): VendorFailure {
   }
   const oauth = OAuthError.safeParse(body);
   if (oauth.success) return { errorClass: classifyCode(oauth.data.error, status), code: oauth.data.error, message: oauth.data.error_description ?? '' };
-  const text = typeof body === 'string' ? body.slice(0, 200) : '';
-  return { errorClass: classifyStatus(status), code: `HTTP_${status}`, message: text };
+  // Not Salesforce's error format: perhaps not Salesforce at all. Its content is never quoted.
+  return { errorClass: classifyStatus(status), code: `HTTP_${status}`, message: describeUnparsedAnswer(body) };
 }
 
 /** `Sforce-Limit-Info: api-usage=18/5000` (crm-wire.md §1.2). */
@@ -97,6 +99,8 @@ export interface TokenFetchOptions {
   loginUrl: string;
   credentials: ConnectionCredentials;
   timeoutMs?: number;
+  /** Hosts the token request, and the session host a token answer names, may be. */
+  hostPolicy: HostPolicy;
   /** Called with the token answer's `instance_url`: every later REST call is based on it. */
   onSession(instanceUrl: string): void;
 }
@@ -111,16 +115,20 @@ export async function fetchSalesforceToken(options: TokenFetchOptions): Promise<
   const form: Record<string, string> = credentials.refreshToken
     ? { grant_type: 'refresh_token', refresh_token: credentials.refreshToken, client_id: credentials.clientId, client_secret: credentials.clientSecret }
     : { grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret };
-  const endpoint = `${options.loginUrl}/services/oauth2/token`;
-  const { ok, status, body } = await postTokenForm(endpoint, form, 'POST /services/oauth2/token', options.timeoutMs);
+  const endpoint = 'POST /services/oauth2/token';
+  const { ok, status, body } = await postTokenForm({ url: `${options.loginUrl}/services/oauth2/token`, form, endpoint, timeoutMs: options.timeoutMs, hostPolicy: options.hostPolicy });
   if (!ok) {
     const failure = classifyFailure(status, body);
     // Any refusal at the token endpoint means our credentials are not accepted.
     const errorClass = status >= 500 ? 'SERVER' : 'AUTHENTICATION';
-    throw new SystemError(errorClass, failure.code, `token request answered ${status}: ${failure.message}`, { status, endpoint });
+    throw new SystemError(errorClass, failure.code, `token request answered ${status}: ${scrubTokenMessage(failure.message, form)}`, { status, endpoint });
   }
   const token = parseWire(TokenResponse, body, 'token answer');
-  options.onSession(token.instance_url.replace(/\/+$/, ''));
+  const instanceUrl = token.instance_url.replace(/\/+$/, '');
+  const foreign = foreignInstance(instanceUrl, options.loginUrl, options.hostPolicy);
+  if (foreign)
+    throw new SystemError('AUTHENTICATION', 'FOREIGN_INSTANCE_URL', `token answer's instance_url is refused, so its session is not used: ${foreign}`, { status, endpoint });
+  options.onSession(instanceUrl);
   // The identity URL ends `/<orgId>/<userId>` (crm-wire.md §1): outbound messages are checked against that org.
   const organizationId = token.id.split('/').at(-2);
   return {
@@ -128,6 +136,19 @@ export async function fetchSalesforceToken(options: TokenFetchOptions): Promise<
     expiresAt: new Date(Date.now() + SESSION_LIFETIME_MS).toISOString(),
     ...(organizationId ? { organizationId } : {}),
   };
+}
+
+/**
+ * Every later call (bearer token included) goes to the token answer's instance_url, so it must
+ * be in the connection's host family; a loopback one only when the login URL is loopback too
+ * (an emulator names itself), never as the answer of a real Salesforce host.
+ */
+function foreignInstance(instanceUrl: string, loginUrl: string, policy: HostPolicy): string | undefined {
+  const problem = hostProblem(instanceUrl, policy);
+  if (problem) return problem;
+  const loopback = (url: string) => isLoopbackHost(new URL(url).hostname);
+  if (loopback(instanceUrl) && !loopback(loginUrl)) return `${new URL(instanceUrl).hostname} is a loopback address, but the login host is not`;
+  return undefined;
 }
 
 export function salesforceWire(options: TokenFetchOptions): VendorWire {

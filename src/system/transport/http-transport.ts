@@ -6,8 +6,10 @@
 import type Bottleneck from 'bottleneck';
 import { SystemError, type ErrorClass } from '../errors';
 import type { AdapterStats, TokenInfo } from '../system-api';
+import { refuseForeignHost, refuseRedirect, type HostPolicy } from './host-policy';
 import { breakerOf, closeLimiter, repairLimiter } from './limiter';
 import { DEFAULT_RETRY, decideRetry, parseRetryAfter, type RetrySettings } from './retry-policy';
+import { scrubVendorText } from './vendor-text';
 
 /** Code of the fast failure an open circuit gives instead of calling the vendor. */
 export const CIRCUIT_OPEN = 'CIRCUIT_OPEN';
@@ -60,6 +62,8 @@ export interface TransportOptions {
   timeoutMs?: number;
   retry?: RetrySettings;
   onToken?: (token: TokenInfo) => void;
+  /** Hosts this connection's calls may go to; a call anywhere else is refused before it leaves. */
+  hostPolicy: HostPolicy;
 }
 
 export class HttpTransport {
@@ -180,6 +184,7 @@ export class HttpTransport {
   }
 
   private async send<T>(spec: RequestSpec, url: string, endpoint: string): Promise<HttpAnswer<T>> {
+    refuseForeignHost(url, this.options.hostPolicy, endpoint);
     const backoff = this.backoffUntil - Date.now();
     if (backoff > 0) await new Promise((r) => setTimeout(r, backoff));
     this.stats.apiCalls++;
@@ -195,7 +200,8 @@ export class HttpTransport {
     }
     let res: Response;
     try {
-      res = await fetch(url, { method: spec.method, headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
+      // Never followed: a redirect would carry the bearer token (and a 307 the body) to wherever it points.
+      res = await fetch(url, { method: spec.method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) });
     } catch (err) {
       const timedOut = (err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError';
       throw new SystemError(
@@ -206,6 +212,7 @@ export class HttpTransport {
         { cause: err },
       );
     }
+    refuseRedirect(res, url, endpoint);
     const usage = this.options.wire.usageFromHeaders?.(res.headers);
     if (usage) this.stats.lastUsage = { ...this.stats.lastUsage, ...usage };
     const parsed = await readBody(res);
@@ -217,7 +224,7 @@ export class HttpTransport {
     throw new SystemError(
       failure.errorClass,
       failure.quotaExhausted ? 'QUOTA_EXHAUSTED' : failure.code,
-      `${endpoint} answered ${res.status}: ${failure.message}`,
+      `${endpoint} answered ${res.status}: ${scrubVendorText(failure.message, [this.token?.accessToken])}`,
       { status: res.status, endpoint, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) },
     );
   }

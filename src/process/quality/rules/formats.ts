@@ -1,5 +1,6 @@
 /** FORMAT checks: each takes a normalized, non-empty value. */
 import { validate as validatePostalCode } from 'postal-codes-js';
+import { patternMatches } from './rule-pattern';
 import type { FormatName } from './rule-types';
 
 // Pragmatic address check: one @, a dotted domain, no spaces (RFC 5322 in full accepts far more than CRMs do).
@@ -34,14 +35,6 @@ export function formatValid(format: FormatName, value: string, opts: { country?:
     case 'postalCode':
       return opts.country && /^[A-Z]{2}$/.test(opts.country) ? postalCodeValid(value, opts.country) : true;
     case 'pattern':
-      return opts.pattern ? safeRegExp(opts.pattern)?.test(value) ?? true : true;
-  }
-}
-
-function safeRegExp(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(pattern);
-  } catch {
-    return undefined;
+      return opts.pattern ? (patternMatches(opts.pattern, value) ?? true) : true;
   }
 }

@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import { isUuid } from '../../queries/pagination';
 import type { RecordKind } from '../../model';
+import { compileRulePattern } from './rule-pattern';
 import { listRules, setRuleEnabled, upsertRule, type RuleInput } from './rule-store';
 import { FORMATS, RULE_TYPES, type ValidationRule } from './rule-types';
 
@@ -39,11 +40,9 @@ function checkRule(r: RuleInput): { field: string; message: string } | undefined
   const p = r.params;
   if (r.rule === 'FORMAT' && !FORMATS.includes(p.format as (typeof FORMATS)[number])) return { field: 'params', message: `FORMAT needs params.format: one of ${FORMATS.join(', ')}` };
   if (r.rule === 'FORMAT' && p.format === 'pattern') {
-    try {
-      new RegExp(String(p.pattern));
-    } catch {
-      return { field: 'params', message: 'params.pattern is not a valid regular expression' };
-    }
+    if (typeof p.pattern !== 'string' || !p.pattern) return { field: 'params', message: 'FORMAT "pattern" needs params.pattern: a regular expression' };
+    const check = compileRulePattern(p.pattern);
+    if (!check.ok) return { field: 'params', message: check.problem };
   }
   if (r.rule === 'PICKLIST' && !(Array.isArray(p.values) && p.values.every((v) => typeof v === 'string'))) return { field: 'params', message: 'PICKLIST needs params.values: a list of strings' };
   if (r.rule === 'CONSISTENCY' && !['stateInCountry', 'postalCodeInCountry'].includes(String(p.check))) return { field: 'params', message: 'CONSISTENCY needs params.check: stateInCountry or postalCodeInCountry' };

@@ -3,7 +3,7 @@
  * and every failure reported (not only the first). FORMAT, RANGE, PICKLIST and CONSISTENCY
  * rules apply to present values only — absence is REQUIRED's business.
  */
-import type { RecordIssue } from '../../model';
+import type { RecordIssue, UnifiedValue } from '../../model';
 import { stateBelongsTo } from '../../normalize/geography';
 import { FREE_MAIL_DOMAINS } from '../free-mail-domains';
 import { formatValid, postalCodeValid } from './formats';
@@ -20,13 +20,15 @@ export function evaluateRules(subject: RuleSubject, rules: readonly ValidationRu
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+/** A record's value by own property only: a rule on a field named `constructor` must not see Object's. */
+const own = (values: RuleSubject['values'], field: string): UnifiedValue => (Object.hasOwn(values, field) ? (values[field] ?? null) : null);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 /** The failure message, or undefined when the rule holds. */
 function check(rule: ValidationRule, s: RuleSubject, ctx: RuleContext): string | undefined {
-  const value = s.values[rule.field] ?? null;
+  const value = own(s.values, rule.field);
   const p = rule.params;
-  const countryOf = () => s.values[str(p.countryField) ?? 'country'] ?? null;
+  const countryOf = () => own(s.values, str(p.countryField) ?? 'country');
   if (rule.rule === 'REQUIRED') return value === null || value.trim() === '' ? `${rule.field} is required` : undefined;
   if (value === null || value === '') return undefined;
   switch (rule.rule) {

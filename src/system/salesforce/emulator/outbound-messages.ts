@@ -8,6 +8,7 @@
  * https://developer.salesforce.com/docs/platform/api/guide/sforce-api-om-outboundmessaging-wsdl.html
  */
 import type { EmulatorContext } from '../../emulator-kit';
+import { descendantOf, readXml } from '../../xml-reader';
 import { IdFactory } from './ids';
 import { ORG_ID, type ObjectName } from './schema';
 import type { SRecord } from './store';
@@ -19,6 +20,15 @@ const RETRY_DELAYS_MS = [500, 1_000];
 const API_VERSION = '59.0';
 /** One outbound-message action (workflow rule or flow) per object, as an org would set up. */
 const ACTION_IDS: Record<ObjectName, string> = { Lead: '04k5g00000LEADAAAA', Contact: '04k5g00000CONTAAAA', Account: '04k5g00000ACCTAAAA' };
+
+/** Whether a receiver's answer is `notificationsResponse` with `<Ack>true</Ack>`, read with the bounded reader. */
+function acknowledged(answer: string): boolean {
+  try {
+    return descendantOf(readXml(answer), 'Ack')?.text.trim() === 'true';
+  } catch {
+    return false;
+  }
+}
 
 const escapeXml = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -93,7 +103,7 @@ export class OutboundMessenger {
       body,
       signal: AbortSignal.timeout(5_000),
     })
-      .then(async (res) => /<(?:\w+:)?Ack>\s*true\s*</.test(await res.text()) && res.ok)
+      .then(async (res) => acknowledged(await res.text()) && res.ok)
       .catch(() => false)
       .then((acked) => {
         const delay = RETRY_DELAYS_MS[attempt];

@@ -6,6 +6,7 @@
 import type { EmulatorResponse, TokenRegistry, EmulatorClock } from '../../emulator-kit';
 import { convertLead, type ConvertResult } from './lead-conversion';
 import type { Org } from './org';
+import { childOf, childrenOf, childText, descendantOf, readXml, type XmlElement } from '../../xml-reader';
 
 const xml = (status: number, body: string): EmulatorResponse => ({ status, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body });
 
@@ -17,19 +18,25 @@ function fault(code: string, message: string): EmulatorResponse {
   return xml(500, envelope(`<soapenv:Fault><faultcode>sf:${code}</faultcode><faultstring>${code}: ${escapeXml(message)}</faultstring></soapenv:Fault>`));
 }
 
-const tag = (text: string, name: string): string | undefined => new RegExp(`<(?:\\w+:)?${name}>([^<]*)</(?:\\w+:)?${name}>`).exec(text)?.[1];
-const all = (text: string, name: string): string[] => [...text.matchAll(new RegExp(`<(?:\\w+:)?${name}>([\\s\\S]*?)</(?:\\w+:)?${name}>`, 'g'))].map((m) => m[1]!);
-
 export function soapCall(org: Org, tokens: TokenRegistry, clock: EmulatorClock, body: string): EmulatorResponse {
-  const session = tag(body, 'sessionId');
+  // The same bounded reader Junction uses (no DTD, size and depth bounds): regexes over the
+  // markup backtracked for seconds on a body of unclosed tags.
+  let request: XmlElement;
+  try {
+    request = readXml(body);
+  } catch (err) {
+    return fault('INVALID_XML', `could not read the request: ${(err as Error).message}`);
+  }
+  const session = descendantOf(childOf(request, 'Header'), 'sessionId')?.text.trim();
   if (!tokens.isValid(session, clock.now())) return fault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session');
-  if (!/<(?:\w+:)?convertLead>/.test(body)) return fault('UNKNOWN_EXCEPTION', 'only convertLead is emulated');
-  const results = all(body, 'leadConverts').map((part) =>
+  const call = childOf(childOf(request, 'Body'), 'convertLead');
+  if (!call) return fault('UNKNOWN_EXCEPTION', 'only convertLead is emulated');
+  const results = childrenOf(call, 'leadConverts').map((part) =>
     convertLead(org, {
-      leadId: tag(part, 'leadId') ?? '',
-      convertedStatus: tag(part, 'convertedStatus') ?? 'Closed - Converted',
-      accountId: tag(part, 'accountId') || undefined,
-      contactId: tag(part, 'contactId') || undefined,
+      leadId: childText(part, 'leadId') ?? '',
+      convertedStatus: childText(part, 'convertedStatus') ?? 'Closed - Converted',
+      accountId: childText(part, 'accountId') || undefined,
+      contactId: childText(part, 'contactId') || undefined,
     }),
   );
   return xml(200, envelope(`<convertLeadResponse>${results.map(resultXml).join('')}</convertLeadResponse>`));
