@@ -19,6 +19,7 @@ import type { RecordKind } from '../model';
 import type { ConnectionEntity } from '../store/entities';
 import { prepareBatch, type OutboxRow, type Pending, type PreparedBatch } from './outbound-batch';
 import { recordCallFailure, recordResults, type Answered, type DeliveryOutcome } from './outbound-results';
+import { throwIfInterrupted } from './run-interruption';
 
 export type { DeliveryOutcome } from './outbound-results';
 
@@ -32,7 +33,8 @@ interface Sent {
   failures: Array<{ pending: Pending[]; error: unknown }>;
 }
 
-export async function deliverOutbox(db: DataSource, connection: ConnectionEntity, adapter: SystemAdapter, runId: string): Promise<DeliveryOutcome> {
+/** `signal`: Junction is stopping; the batch on the wire is recorded and no further one is sent. */
+export async function deliverOutbox(db: DataSource, connection: ConnectionEntity, adapter: SystemAdapter, runId: string, signal?: AbortSignal): Promise<DeliveryOutcome> {
   const outcome: DeliveryOutcome = { written: 0, failed: 0 };
   // Companies first, so contacts can reference the accounts just written.
   for (const kind of ['COMPANY', 'CONTACT'] as const) {
@@ -47,7 +49,7 @@ export async function deliverOutbox(db: DataSource, connection: ConnectionEntity
       const next = batch.rows.length < size ? undefined : await load(batch.rows[batch.rows.length - 1]!.id);
       const sent = await inflight;
       const stop = sent.failures[0]?.error;
-      const nextInflight = next && !stop ? sendBatch(next) : undefined;
+      const nextInflight = next && !stop && !signal?.aborted ? sendBatch(next) : undefined;
       const r = await recordResults(db, connection, runId, sent.answered);
       outcome.written += r.written;
       outcome.failed += r.failed;
@@ -56,6 +58,7 @@ export async function deliverOutbox(db: DataSource, connection: ConnectionEntity
         await db.query(`UPDATE outbox SET delivered_at = now(), last_error = 'nothing to write' WHERE id = ANY($1::bigint[])`, [batch.skipped]);
       // A whole call failed (network, quota, auth): the rest stays queued, the run reports why.
       if (stop) throw stop;
+      throwIfInterrupted(signal);
       batch = next;
       inflight = nextInflight;
     }

@@ -5,7 +5,8 @@
  * the dead-letter queue, whose jobs the worker records in the error log. A scheduler tick (one
  * per interval across all instances) queues an INCREMENTAL run per connection, at most one
  * active per connection (a unique index on `sync_runs`, and pg-boss's singleton key). Runs whose
- * worker stopped heartbeating are marked INTERRUPTED and their job settled the same way.
+ * worker stopped heartbeating are marked INTERRUPTED and their job settled the same way; so are
+ * runs this worker was executing when it was stopped (stop() interrupts them between pages).
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -36,6 +37,8 @@ export interface SyncWorkerOptions {
 export class SyncWorker {
   private timers: NodeJS.Timeout[] = [];
   private current: Promise<unknown> | undefined;
+  /** Aborted by stop(): the run in progress ends INTERRUPTED at its next page boundary. */
+  private stopping = new AbortController();
   private draining: Promise<number> | undefined;
   private ticking: Promise<unknown> | undefined;
   private drainAgain = false;
@@ -54,6 +57,7 @@ export class SyncWorker {
 
   start(): void {
     this.stopped = false;
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     const tick = () => {
       // A slow schedule (a busy database) is not stacked up; the next interval offers again.
       this.ticking ??= this.tick()
@@ -191,7 +195,8 @@ export class SyncWorker {
       await this.queue.complete(RUN_QUEUE, jobId, { skipped: 'the run is no longer queued' });
       return false;
     }
-    this.current = this.engine.execute(runId);
+    // A job fetched just as stop() came still gets its run claimed, then interrupted at once: its next attempt is queued, not lost.
+    this.current = this.engine.execute(runId, this.stopping.signal);
     await this.current.catch((err: unknown) => this.options.log?.('error', 'sync run crashed', { runId, error: String(err) }));
     this.current = undefined;
     // A run that will be retried hands its changes on when its last attempt ends, so a bulk
@@ -303,11 +308,16 @@ export class SyncWorker {
     });
   }
 
+  /**
+   * Takes no more jobs, and interrupts the run in progress at its next page boundary: it ends
+   * INTERRUPTED and its next attempt is queued (run-retry) for whichever worker starts next.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopListening?.();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.stopping.abort();
     await this.current?.catch(() => undefined);
     await this.draining?.catch(() => undefined);
     await this.ticking;
