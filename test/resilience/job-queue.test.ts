@@ -102,6 +102,47 @@ describe('sync runs as pg-boss jobs', () => {
     expect(await h.db.dataSource.query(`SELECT id FROM sync_runs WHERE status = 'SUCCEEDED' AND id = $1`, [run.id])).toEqual([]);
   });
 
+  it('a job whose worker died between fetching it and starting its run is handed out again, and the run goes on', async () => {
+    const hubspot = h.connectionIds.get('HUBSPOT')!;
+    const { run } = await h.runs.trigger(hubspot, 'INCREMENTAL');
+    const [row] = (await h.db.dataSource.query(`SELECT job_id FROM sync_runs WHERE id = $1`, [run.id])) as Array<{ job_id: string }>;
+    // What a worker SIGKILLed between the fetch and the claim leaves: its job active, its run still QUEUED.
+    await fetchJob(h.runs.queue, row!.job_id);
+    await h.db.dataSource.query(`UPDATE pgboss.job SET started_on = now() - interval '1 hour' WHERE id = $1`, [row!.job_id]);
+    expect(await h.runs.queue.fetchRun()).toBeUndefined();
+
+    await h.worker.reapStale();
+    expect(await jobOf(h.db.dataSource, row!.job_id)).toMatchObject({ state: 'created' });
+    await waitFor(
+      async () => (await h.worker.drain(), (await h.runs.get(run.id))!.status),
+      (s) => s === 'SUCCEEDED',
+      20_000,
+      'the run to be taken and succeed',
+    );
+  });
+
+  it('a job whose worker died after its run finished but before settling it is settled, and the connection runs again', async () => {
+    const hubspot = h.connectionIds.get('HUBSPOT')!;
+    const { run } = await h.runs.trigger(hubspot, 'INCREMENTAL');
+    const [row] = (await h.db.dataSource.query(`SELECT job_id FROM sync_runs WHERE id = $1`, [run.id])) as Array<{ job_id: string }>;
+    // What a worker SIGKILLed between recording the run's end and completing its job leaves.
+    await fetchJob(h.runs.queue, row!.job_id);
+    await h.db.dataSource.query(`UPDATE sync_runs SET status = 'SUCCEEDED', started_at = now() - interval '1 hour', finished_at = now() - interval '1 hour' WHERE id = $1`, [run.id]);
+    await h.db.dataSource.query(`UPDATE pgboss.job SET started_on = now() - interval '1 hour' WHERE id = $1`, [row!.job_id]);
+    // pg-boss hands out no job of the connection while that one is active.
+    const { run: next } = await h.runs.trigger(hubspot, 'INCREMENTAL');
+    expect(await h.worker.drain()).toBe(0);
+
+    await h.worker.reapStale();
+    expect(await jobOf(h.db.dataSource, row!.job_id)).toMatchObject({ state: 'completed' });
+    await waitFor(
+      async () => (await h.worker.drain(), (await h.runs.get(next.id))!.status),
+      (s) => s === 'SUCCEEDED',
+      20_000,
+      'the connection’s next run to succeed',
+    );
+  });
+
   // A second instance needs a second session: the embedded server serves one.
   describe.skipIf(inject('embeddedDatabase'))('two worker instances', () => {
     let db2: Database;

@@ -164,6 +164,24 @@ export class RunQueue {
     return job?.id;
   }
 
+  /** Run jobs fetched longer ago than `seconds` and still active, with the run each names (the worker's reaper judges them). */
+  async activeRunJobs(seconds: number): Promise<Array<{ jobId: string; runId: string }>> {
+    await this.ready();
+    const rows = (await this.db.query(
+      `SELECT id, data->>'runId' AS run_id FROM pgboss.job WHERE name = $1 AND state = 'active' AND started_on < now() - make_interval(secs => $2)`,
+      [RUN_QUEUE, seconds],
+    )) as Array<{ id: string; run_id: string }>;
+    return rows.map((r) => ({ jobId: r.id, runId: r.run_id }));
+  }
+
+  /** Makes active jobs fetchable again (pg-boss has no "un-fetch": cancelled, then resumed). */
+  async handOutAgain(jobIds: string[]): Promise<void> {
+    if (!jobIds.length) return;
+    const boss = await this.ready();
+    await boss.cancel(RUN_QUEUE, jobIds);
+    await boss.resume(RUN_QUEUE, jobIds);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     const boss = await this.boss?.catch(() => undefined);

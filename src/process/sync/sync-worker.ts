@@ -205,15 +205,35 @@ export class SyncWorker {
     return true;
   }
 
-  /** Marks runs whose worker stopped heartbeating INTERRUPTED (never SUCCEEDED) and settles their jobs. */
+  /**
+   * Marks runs whose worker stopped heartbeating INTERRUPTED (never SUCCEEDED) and settles their
+   * jobs. So is the job of a worker killed between two steps that are not one transaction: a job
+   * fetched but whose run was never claimed is handed out again, and a job whose run finished
+   * but was never settled is settled now. Left alone, such a job stays active until pg-boss
+   * expires it (23 h), and pg-boss hands out no other job of its connection meanwhile.
+   */
   async reapStale(): Promise<void> {
+    const staleSeconds = (this.options.staleAfterMs ?? 20_000) / 1000;
     const result = (await this.db.query(
       `UPDATE sync_runs SET status = 'INTERRUPTED', finished_at = now(), error = 'the worker running it stopped (no heartbeat)'
        WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => $1) RETURNING id`,
-      [(this.options.staleAfterMs ?? 20_000) / 1000],
+      [staleSeconds],
     )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
     const rows = Array.isArray(result[0]) ? (result[0] as Array<{ id: string }>) : (result as Array<{ id: string }>);
     for (const { id } of rows) await this.settle(id);
+    const held = await this.queue.activeRunJobs(staleSeconds);
+    if (!held.length) return;
+    // A live worker claims a fetched run and settles a finished one within moments: only older ones are orphans.
+    const orphans = (await this.db.query(
+      `SELECT id, status FROM sync_runs WHERE id = ANY($1::uuid[])
+         AND (status = 'QUEUED' OR (status <> 'RUNNING' AND finished_at < now() - make_interval(secs => $2)))`,
+      [held.map((j) => j.runId), staleSeconds],
+    )) as Array<{ id: string; status: string }>;
+    if (!orphans.length) return;
+    this.options.log?.('warn', 'settling run jobs a stopped worker left active', { runs: orphans });
+    const unclaimed = new Set(orphans.filter((r) => r.status === 'QUEUED').map((r) => r.id));
+    await this.queue.handOutAgain(held.filter((j) => unclaimed.has(j.runId)).map((j) => j.jobId));
+    for (const r of orphans) if (!unclaimed.has(r.id)) await this.settle(r.id);
   }
 
   /**
