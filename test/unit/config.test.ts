@@ -30,4 +30,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ JUNCTION_EMULATORS: 'salesforce, hubspot' }).emulators.crms).toEqual(['salesforce', 'hubspot']);
     expect(loadConfig({ JUNCTION_EMULATORS: 'external' }).emulators.mode).toBe('external');
   });
+
+  it('keeps the emulators on their vendor ports unless free ports are asked for', () => {
+    expect(loadConfig({}).emulators.freePorts).toBe(false);
+    expect(loadConfig({ JUNCTION_EMULATOR_PORTS: 'free' }).emulators.freePorts).toBe(true);
+    expect(() => loadConfig({ JUNCTION_EMULATOR_PORTS: 'any' })).toThrow(/JUNCTION_EMULATOR_PORTS must be fixed or free/);
+  });
 });
