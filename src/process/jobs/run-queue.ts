@@ -51,7 +51,7 @@ export interface RunQueueOptions {
  */
 const EXPIRE_SECONDS = 23 * 3600;
 
-type PgPool = { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
+type PgPool = { connect(): Promise<{ query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>; release(): void }> };
 
 export class RunQueue {
   private static shared = new WeakMap<DataSource, RunQueue>();
@@ -86,7 +86,7 @@ export class RunQueue {
   private async startBoss(): Promise<PgBoss> {
     const pool = (this.db.driver as unknown as { master: PgPool }).master;
     const boss = new PgBoss({
-      db: { executeSql: async (text, values) => pool.query(text, values) },
+      db: { executeSql: (text, values) => onPooledSession(pool, text, values) },
       // The periodic schedule is a throttled queue (see scheduleTick); pg-boss's cron is unused.
       schedule: false,
       supervise: this.options.maintenance ?? false,
@@ -188,6 +188,24 @@ export class RunQueue {
     this.boss = undefined;
     // Not `graceful`: the worker has already finished its run, and the pool belongs to the DataSource.
     await boss?.stop({ graceful: false, close: false, wait: true });
+  }
+}
+
+/**
+ * One statement on a pooled session, which goes back to the pool even when the statement
+ * failed. pg-pool's own `query` discards the session on any error, and pg-boss's fetch fails
+ * by design (a unique violation it ignores) whenever a connection's next job waits behind an
+ * active one. On the embedded server's single session that discard made the next statement,
+ * whatever it was, fail with "Connection terminated unexpectedly": the server frees a closed
+ * session asynchronously and refuses the new one meanwhile. A broken session is still
+ * dropped: pg-pool checks that on release.
+ */
+async function onPooledSession(pool: PgPool, text: string, values?: unknown[]): Promise<{ rows: unknown[] }> {
+  const session = await pool.connect();
+  try {
+    return await session.query(text, values);
+  } finally {
+    session.release();
   }
 }
 
