@@ -145,7 +145,8 @@ export class SyncEngine {
     // A spent quota ends the run PARTIAL (the rest waits for the reset), never SUCCEEDED.
     // Schema drift leaves the run PARTIAL: mapped fields were skipped (never a retry: a person must act).
     const status = stopped?.interrupted ? 'INTERRUPTED' : stopped ? (stopped.quota || totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED') : totals.failed > 0 || drift ? 'PARTIAL' : 'SUCCEEDED';
-    const readComplete = pulled && run.mode === 'BULK' && !run.dryRun;
+    // Interrupted while delivering, the read's `done` marks stay, so the next attempt goes straight to delivery.
+    const readComplete = pulled && run.mode === 'BULK' && !run.dryRun && !stopped?.interrupted;
     return this.finish(run, status, totals, adapter.stats.apiCalls - callsBefore, stopped?.message ?? (drift ? `SCHEMA: ${drift}` : null), readComplete);
   }
 
