@@ -102,45 +102,38 @@ describe('sync runs as pg-boss jobs', () => {
     expect(await h.db.dataSource.query(`SELECT id FROM sync_runs WHERE status = 'SUCCEEDED' AND id = $1`, [run.id])).toEqual([]);
   });
 
-  it('a job whose worker died between fetching it and starting its run is handed out again, and the run goes on', async () => {
-    const hubspot = h.connectionIds.get('HUBSPOT')!;
-    const { run } = await h.runs.trigger(hubspot, 'INCREMENTAL');
+  /** A HubSpot run whose job a worker fetched an hour ago and was then SIGKILLed: the job is still active. */
+  const jobLeftActive = async () => {
+    const { run } = await h.runs.trigger(h.connectionIds.get('HUBSPOT')!, 'INCREMENTAL');
     const [row] = (await h.db.dataSource.query(`SELECT job_id FROM sync_runs WHERE id = $1`, [run.id])) as Array<{ job_id: string }>;
-    // What a worker SIGKILLed between the fetch and the claim leaves: its job active, its run still QUEUED.
     await fetchJob(h.runs.queue, row!.job_id);
     await h.db.dataSource.query(`UPDATE pgboss.job SET started_on = now() - interval '1 hour' WHERE id = $1`, [row!.job_id]);
+    return { run, jobId: row!.job_id };
+  };
+  const succeeds = (runId: string) =>
+    waitFor(async () => (await h.worker.drain(), (await h.runs.get(runId))!.status), (s) => s === 'SUCCEEDED', 20_000, `run ${runId} to be taken and succeed`);
+
+  it('a job whose worker died between fetching it and starting its run is handed out again, and the run goes on', async () => {
+    // Killed between the fetch and the claim: the run is still QUEUED.
+    const { run, jobId } = await jobLeftActive();
     expect(await h.runs.queue.fetchRun()).toBeUndefined();
 
     await h.worker.reapStale();
-    expect(await jobOf(h.db.dataSource, row!.job_id)).toMatchObject({ state: 'created' });
-    await waitFor(
-      async () => (await h.worker.drain(), (await h.runs.get(run.id))!.status),
-      (s) => s === 'SUCCEEDED',
-      20_000,
-      'the run to be taken and succeed',
-    );
+    expect(await jobOf(h.db.dataSource, jobId)).toMatchObject({ state: 'created' });
+    await succeeds(run.id);
   });
 
   it('a job whose worker died after its run finished but before settling it is settled, and the connection runs again', async () => {
-    const hubspot = h.connectionIds.get('HUBSPOT')!;
-    const { run } = await h.runs.trigger(hubspot, 'INCREMENTAL');
-    const [row] = (await h.db.dataSource.query(`SELECT job_id FROM sync_runs WHERE id = $1`, [run.id])) as Array<{ job_id: string }>;
-    // What a worker SIGKILLed between recording the run's end and completing its job leaves.
-    await fetchJob(h.runs.queue, row!.job_id);
+    // Killed between recording the run's end and completing its job.
+    const { run, jobId } = await jobLeftActive();
     await h.db.dataSource.query(`UPDATE sync_runs SET status = 'SUCCEEDED', started_at = now() - interval '1 hour', finished_at = now() - interval '1 hour' WHERE id = $1`, [run.id]);
-    await h.db.dataSource.query(`UPDATE pgboss.job SET started_on = now() - interval '1 hour' WHERE id = $1`, [row!.job_id]);
     // pg-boss hands out no job of the connection while that one is active.
-    const { run: next } = await h.runs.trigger(hubspot, 'INCREMENTAL');
+    const { run: next } = await h.runs.trigger(h.connectionIds.get('HUBSPOT')!, 'INCREMENTAL');
     expect(await h.worker.drain()).toBe(0);
 
     await h.worker.reapStale();
-    expect(await jobOf(h.db.dataSource, row!.job_id)).toMatchObject({ state: 'completed' });
-    await waitFor(
-      async () => (await h.worker.drain(), (await h.runs.get(next.id))!.status),
-      (s) => s === 'SUCCEEDED',
-      20_000,
-      'the connection’s next run to succeed',
-    );
+    expect(await jobOf(h.db.dataSource, jobId)).toMatchObject({ state: 'completed' });
+    await succeeds(next.id);
   });
 
   // A second instance needs a second session: the embedded server serves one.

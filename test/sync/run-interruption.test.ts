@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_EVENTS } from '../../src/process/events';
 import { SyncEngine } from '../../src/process/sync/sync-engine';
 import { SyncWorker } from '../../src/process/sync/sync-worker';
-import { demoPeople, type RunningEmulator } from '../../src/system';
 import { waitFor } from '../support/junction-process';
-import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import type { SyncHarness } from '../support/sync-harness';
+import { seededHubspotSource } from './support';
 
 const PEOPLE = 450;
 /** Per vendor call: long enough to stop the read in the middle, short enough to show the stop waits for no more than a page. */
@@ -19,13 +19,10 @@ const LATENCY_MS = 150;
 
 describe('a worker stopped during a BULK run', () => {
   let h: SyncHarness;
-  let emu: RunningEmulator;
   let connectionId: string;
   let sourceRecords = 0;
-  const sql = async <T>(text: string, params: unknown[] = []) => (await h.db.dataSource.query(text, params)) as T[];
-  const faults = (body: Record<string, unknown>) =>
-    fetch(`${emu.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const linked = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM source_links WHERE connection_id = $1`, [connectionId]))[0]!.n;
+  let source: Awaited<ReturnType<typeof seededHubspotSource>>;
+  const sql = <T>(text: string, params: unknown[] = []) => source.sql<T>(text, params);
   const checkpoints = async () => sql<{ remote_type: string }>(`SELECT remote_type FROM sync_cursors WHERE connection_id = $1 AND remote_type LIKE 'bulk:%'`, [connectionId]);
   const newWorker = () =>
     new SyncWorker(h.db.dataSource, new SyncEngine({ db: h.db.dataSource, connections: h.connections, events: NO_EVENTS, workerId: randomUUID() }), h.runs, {
@@ -35,19 +32,15 @@ describe('a worker stopped during a BULK run', () => {
     });
 
   beforeAll(async () => {
-    h = await startSyncHarness({ seed: 0, crms: ['HUBSPOT'] });
-    emu = h.emulators.get('HUBSPOT')!;
-    connectionId = h.connectionIds.get('HUBSPOT')!;
-    emu.seed(demoPeople(PEOPLE, 11, 0));
-    for (const object of ['contacts', 'companies'])
-      sourceRecords += ((await (await fetch(`${emu.url}/_emulator/records/${object}`)).json()) as unknown[]).length;
+    source = await seededHubspotSource(PEOPLE);
+    ({ h, connectionId, sourceRecords } = source);
     // The test-batch gate passes first, so the BULK run below is export pages and nothing else.
     expect((await h.sync('HUBSPOT', 'TEST_BATCH')).status).toBe('SUCCEEDED');
   });
   afterAll(async () => h?.close());
 
   it('ends it INTERRUPTED at the next page, keeps its checkpoint, and the next attempt reads only the rest', { timeout: 60_000 }, async () => {
-    await faults({ latencyMs: LATENCY_MS });
+    await source.faults({ latencyMs: LATENCY_MS });
     const worker = newWorker();
     const { run } = await h.runs.trigger(connectionId, 'BULK');
     const draining = worker.drain();
@@ -62,7 +55,7 @@ describe('a worker stopped during a BULK run', () => {
     expect(stopped.error).toMatch(/Junction stopped during the run/);
     expect(stopped.recordsRead).toBeLessThan(sourceRecords);
     // What it counted is exactly what its checkpoint covers: the page in flight was applied whole or not at all.
-    expect(await linked()).toBe(stopped.recordsRead);
+    expect(await source.linked()).toBe(stopped.recordsRead);
     expect((await checkpoints()).length).toBeGreaterThan(0);
     // A page or so, not the rest of the export (about 5 more pages at this latency, and their writes).
     expect(stopMs).toBeLessThan(4 * LATENCY_MS + 1_000);
@@ -75,7 +68,7 @@ describe('a worker stopped during a BULK run', () => {
     );
     expect(next).toMatchObject({ mode: 'BULK', status: 'QUEUED', attempt: 2 });
 
-    await faults({ latencyMs: 0 });
+    await source.faults({ latencyMs: 0 });
     const restarted = newWorker();
     const resumed = await waitFor(
       async () => (await restarted.drain(), (await h.runs.get(next!.id))!),
@@ -86,7 +79,7 @@ describe('a worker stopped during a BULK run', () => {
     await restarted.stop();
     expect(resumed.status).toBe('SUCCEEDED');
     expect(resumed.recordsRead).toBe(sourceRecords - stopped.recordsRead);
-    expect(await linked()).toBe(sourceRecords);
+    expect(await source.linked()).toBe(sourceRecords);
     expect(await checkpoints()).toEqual([]);
   });
 });
