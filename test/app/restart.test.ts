@@ -121,6 +121,7 @@ describe.each(STORES)('npm start, stopped and started again, on $name', (store) 
     await waitFor(async () => updates.length, (n) => n > 0, 30_000, 'a run update over the subscription');
 
     const stopped = await junction!.stop('SIGTERM');
+    console.log(`${store.name}: idle SIGTERM with a subscriber exited ${stopped.code} in ${Math.round(stopped.ms)} ms`);
     expect(stopped.code).toBe(0);
     expect(stopped.ms).toBeLessThan(IDLE_STOP_MS);
     expect(junction!.output()).not.toMatch(/shutdown took over/);
@@ -138,6 +139,7 @@ describe.each(STORES)('npm start, stopped and started again, on $name', (store) 
   it.skipIf(store.skip)('starts again after SIGKILL: the same, and stops cleanly', { timeout: 180_000 }, async () => {
     await startAndConverge();
     const stopped = await junction!.stop('SIGINT');
+    console.log(`${store.name}: SIGINT exited ${stopped.code} in ${Math.round(stopped.ms)} ms`);
     expect(stopped.code).toBe(0);
     expect(stopped.ms).toBeLessThan(IDLE_STOP_MS);
     junction = undefined;
