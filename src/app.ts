@@ -134,7 +134,7 @@ async function registerEmulators(config: JunctionConfig, overrides: StartOverrid
     }
     return [];
   }
-  const emulators = await startEmulators({ crms: kinds, seed: config.seedPerEmulator, defaultPorts: !overrides.randomEmulatorPorts });
+  const emulators = await startEmulators({ crms: kinds, seed: config.seedPerEmulator, defaultPorts: !overrides.randomEmulatorPorts && !config.emulators.freePorts });
   for (const e of emulators) {
     const existing = (await connections.list()).find((c) => c.name === `${e.kind} emulator`);
     const conn = await connections.ensure({ name: `${e.kind} emulator`, kind: e.kind, baseUrl: e.url, credentials: sandboxFor(e.kind) });

@@ -65,6 +65,7 @@ const envSchema = z
         (v) => ['all', 'none', 'external'].includes(v) || v.split(',').every((p) => (CRMS as readonly string[]).includes(p.trim())),
         `JUNCTION_EMULATORS must be all, none, external or a list of ${CRMS.join(', ')}`,
       ),
+    JUNCTION_EMULATOR_PORTS: z.enum(['fixed', 'free'], 'JUNCTION_EMULATOR_PORTS must be fixed or free').default('fixed'),
     JUNCTION_SEED: intFrom('JUNCTION_SEED', 0, 1_000_000).default(200),
     JUNCTION_SYNC_INTERVAL_MS: intFrom('JUNCTION_SYNC_INTERVAL_MS', 500, 86_400_000).default(15_000),
     JUNCTION_DATA_DIR: z.string().min(1).default('.junction'),
@@ -114,7 +115,8 @@ export interface JunctionConfig {
   /** The key `npm run rotate-master-key` rotates to. */
   newMasterKey?: string;
   role: { api: boolean; worker: boolean };
-  emulators: { mode: 'start' | 'external' | 'none'; crms: EmulatorName[] };
+  /** `freePorts`: in-process emulators on any free ports instead of 4101… (several Junctions on one host). */
+  emulators: { mode: 'start' | 'external' | 'none'; crms: EmulatorName[]; freePorts: boolean };
   seedPerEmulator: number;
   syncIntervalMs: number;
   dataDir: string;
@@ -162,7 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     masterKey: e.JUNCTION_MASTER_KEY,
     newMasterKey: e.JUNCTION_NEW_MASTER_KEY,
     role: { api: e.JUNCTION_ROLE !== 'worker', worker: e.JUNCTION_ROLE !== 'api' },
-    emulators: { mode: emulatorsMode, crms: emulatorsMode === 'none' ? [] : crms },
+    emulators: { mode: emulatorsMode, crms: emulatorsMode === 'none' ? [] : crms, freePorts: e.JUNCTION_EMULATOR_PORTS === 'free' },
     seedPerEmulator: e.JUNCTION_SEED,
     syncIntervalMs: e.JUNCTION_SYNC_INTERVAL_MS,
     dataDir: e.JUNCTION_DATA_DIR,

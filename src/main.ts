@@ -3,7 +3,11 @@
  * Bad configuration stops start-up with one message naming every problem.
  */
 import 'reflect-metadata';
+import { constants as osConstants } from 'node:os';
 import { ConfigError, loadConfig } from './config';
+
+/** Stopping takes well under a second when idle and a page or two when a run is in progress. */
+const SHUTDOWN_LIMIT_MS = 15_000;
 
 async function main(): Promise<void> {
   let config;
@@ -36,16 +40,22 @@ async function main(): Promise<void> {
   // The banner goes to the terminal, not the log: the admin key must never reach log storage.
   process.stdout.write(`${lines.join('\n')}\n\n`);
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  const stop = (signal: 'SIGINT' | 'SIGTERM') => {
+    // A second signal while stopping (Ctrl-C twice) is someone who will not wait: exit at once.
+    // The run in progress, if any, is then left RUNNING, and the next start treats it as a killed one's.
+    if (stopping) process.exit(128 + osConstants.signals[signal]);
     stopping = true;
     junction.logger.info({ signal }, 'shutting down');
-    // A stuck vendor call must not keep the process alive forever.
+    // The last resort for a step that hangs (a vendor call, a database that stopped answering).
     setTimeout(() => {
-      junction.logger.error({ signal }, 'shutdown took over 15 s; exiting');
+      junction.logger.error({ signal }, `shutdown took over ${SHUTDOWN_LIMIT_MS / 1000} s; exiting`);
       process.exit(1);
-    }, 15_000).unref();
-    void junction.close().then(() => process.exit(0));
+    }, SHUTDOWN_LIMIT_MS).unref();
+    const started = Date.now();
+    void junction.close().then(() => {
+      junction.logger.info({ signal, ms: Date.now() - started }, 'stopped');
+      process.exit(0);
+    });
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

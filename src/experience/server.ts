@@ -118,6 +118,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
     allowBatchedHttpRequests: security.guards.apollo.allowBatchedHttpRequests,
     validationRules: security.guards.apollo.validationRules,
     parseOptions: security.guards.apollo.parseOptions,
+    // Junction's own SIGTERM/SIGINT handler (src/main.ts) stops everything in order. Apollo's
+    // would start stopping the HTTP server first, and Apollo Server 5.5's stop() never
+    // resolves its barrier for a second, concurrent caller: the close() below would wait forever.
+    stopOnTerminationSignals: false,
     plugins: [
       ...security.guards.apollo.plugins,
       ...(options.env === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),

@@ -104,6 +104,40 @@ describe('sync runs as pg-boss jobs', () => {
     expect(await h.db.dataSource.query(`SELECT id FROM sync_runs WHERE status = 'SUCCEEDED' AND id = $1`, [run.id])).toEqual([]);
   });
 
+  /** A HubSpot run whose job a worker fetched an hour ago and was then SIGKILLed: the job is still active. */
+  const jobLeftActive = async () => {
+    const run = runOf(await h.runs.trigger(h.connectionIds.get('HUBSPOT')!, 'INCREMENTAL'));
+    const [row] = (await h.db.dataSource.query(`SELECT job_id FROM sync_runs WHERE id = $1`, [run.id])) as Array<{ job_id: string }>;
+    await fetchJob(h.runs.queue, row!.job_id);
+    await h.db.dataSource.query(`UPDATE pgboss.job SET started_on = now() - interval '1 hour' WHERE id = $1`, [row!.job_id]);
+    return { run, jobId: row!.job_id };
+  };
+  const succeeds = (runId: string) =>
+    waitFor(async () => (await h.worker.drain(), (await h.runs.get(runId))!.status), (s) => s === 'SUCCEEDED', 20_000, `run ${runId} to be taken and succeed`);
+
+  it('a job whose worker died between fetching it and starting its run is handed out again, and the run goes on', async () => {
+    // Killed between the fetch and the claim: the run is still QUEUED.
+    const { run, jobId } = await jobLeftActive();
+    expect(await h.runs.queue.fetchRun()).toBeUndefined();
+
+    await h.worker.reapStale();
+    expect(await jobOf(h.db.dataSource, jobId)).toMatchObject({ state: 'created' });
+    await succeeds(run.id);
+  });
+
+  it('a job whose worker died after its run finished but before settling it is settled, and the connection runs again', async () => {
+    // Killed between recording the run's end and completing its job.
+    const { run, jobId } = await jobLeftActive();
+    await h.db.dataSource.query(`UPDATE sync_runs SET status = 'SUCCEEDED', started_at = now() - interval '1 hour', finished_at = now() - interval '1 hour' WHERE id = $1`, [run.id]);
+    // pg-boss hands out no job of the connection while that one is active.
+    const { run: next } = await h.runs.trigger(h.connectionIds.get('HUBSPOT')!, 'INCREMENTAL');
+    expect(await h.worker.drain()).toBe(0);
+
+    await h.worker.reapStale();
+    expect(await jobOf(h.db.dataSource, jobId)).toMatchObject({ state: 'completed' });
+    await succeeds(next.id);
+  });
+
   // A second instance needs a second session: the embedded server serves one.
   describe.skipIf(inject('embeddedDatabase'))('two worker instances', () => {
     let db2: Database;

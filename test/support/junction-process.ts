@@ -13,6 +13,10 @@ export interface JunctionProcess {
   output: () => string;
   graphql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Sends the signal and waits for the exit: its code (null when the signal killed it) and how long it took. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
+  /** The in-process emulators' URLs, by CRM kind, as the banner printed them. */
+  emulatorUrls(): Map<string, string>;
 }
 
 export async function freePort(): Promise<number> {
@@ -59,6 +63,15 @@ export async function startJunctionProcess(env: Record<string, string>, adminKey
     async kill(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
       return exited;
+    },
+    async stop(signal = 'SIGTERM') {
+      const sent = performance.now();
+      child.kill(signal);
+      const code = await exited;
+      return { code, ms: performance.now() - sent };
+    },
+    emulatorUrls() {
+      return new Map([...out.matchAll(/^\s+([A-Z]+)\s+emulator (http:\/\/\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
     },
   };
 }

@@ -10,8 +10,9 @@ import { NO_EVENTS } from '../../src/process/events';
 import { SyncEngine } from '../../src/process/sync/sync-engine';
 import { runOf } from '../../src/process/sync/sync-run.service';
 import { SyncWorker } from '../../src/process/sync/sync-worker';
-import { demoPeople, type RunningEmulator } from '../../src/system';
-import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import type { RunningEmulator } from '../../src/system';
+import type { SyncHarness } from '../support/sync-harness';
+import { seededHubspotSource } from './support';
 
 const PEOPLE = 450;
 
@@ -21,9 +22,9 @@ describe('BULK runs resume from their checkpoint', () => {
   let worker: SyncWorker;
   let connectionId: string;
   let sourceRecords = 0;
-  const sql = async <T>(text: string, params: unknown[] = []) => (await h.db.dataSource.query(text, params)) as T[];
-  const faults = (body: Record<string, unknown>) =>
-    fetch(`${emu.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  let source: Awaited<ReturnType<typeof seededHubspotSource>>;
+  const sql = <T>(text: string, params: unknown[] = []) => source.sql<T>(text, params);
+  const faults = (body: Record<string, unknown>) => source.faults(body);
   const checkpoints = async () =>
     (
       await sql<{ remote_type: string; cursor: string }>(
@@ -54,15 +55,11 @@ describe('BULK runs resume from their checkpoint', () => {
     });
     await sql(`UPDATE connections SET status = 'HEALTHY', status_reason = NULL, paused_until = NULL WHERE id = $1`, [connectionId]);
   };
-  const linked = async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM source_links WHERE connection_id = $1`, [connectionId]))[0]!.n;
+  const linked = () => source.linked();
 
   beforeAll(async () => {
-    h = await startSyncHarness({ seed: 0, crms: ['HUBSPOT'] });
-    emu = h.emulators.get('HUBSPOT')!;
-    connectionId = h.connectionIds.get('HUBSPOT')!;
-    emu.seed(demoPeople(PEOPLE, 11, 0));
-    for (const object of ['contacts', 'companies'])
-      sourceRecords += ((await (await fetch(`${emu.url}/_emulator/records/${object}`)).json()) as unknown[]).length;
+    source = await seededHubspotSource(PEOPLE);
+    ({ h, emu, connectionId, sourceRecords } = source);
     const engine = new SyncEngine({ db: h.db.dataSource, connections: h.connections, events: NO_EVENTS, workerId: randomUUID() });
     worker = new SyncWorker(h.db.dataSource, engine, h.runs, { workerId: randomUUID(), intervalMs: 60_000, runRetry: { maxAttempts: 1 } });
     // The test batch gate's first pass happens here, so the BULK runs below are pages and nothing else.

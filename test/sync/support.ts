@@ -1,9 +1,11 @@
 /**
  * Shared by the test/sync files: creating records in a CRM as a person there would (the
- * vendor's REST API with a sandbox token), and reading a unified contact's `custom`.
+ * vendor's REST API with a sandbox token), reading a unified contact's `custom`, and a seeded
+ * source for BULK export tests.
  */
 import { expect } from 'vitest';
-import type { SyncHarness } from '../support/sync-harness';
+import { demoPeople } from '../../src/system';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
 const SANDBOX_FORM = { client_id: 'junction-sandbox', client_secret: 'sandbox-secret', refresh_token: 'sandbox-refresh-token' };
 
@@ -79,4 +81,30 @@ export async function hubspotUpdate(h: SyncHarness, object: string, id: string, 
     body: JSON.stringify({ properties }),
   });
   expect(res.status, await res.text()).toBe(200);
+}
+
+/**
+ * A HubSpot source seeded with `people` demo people (each with a phone of their own, so an
+ * exact phone match is one person), for BULK export tests: its connection, how many records
+ * a full export reads (people and their companies), and the queries those tests ask.
+ */
+export async function seededHubspotSource(people: number) {
+  const h = await startSyncHarness({ seed: 0, crms: ['HUBSPOT'] });
+  const emu = h.emulators.get('HUBSPOT')!;
+  const connectionId = h.connectionIds.get('HUBSPOT')!;
+  emu.seed(demoPeople(people, 11, 0));
+  let sourceRecords = 0;
+  for (const object of ['contacts', 'companies']) sourceRecords += (await emulatorRecords(h, 'HUBSPOT', object)).length;
+  const sql = async <T>(text: string, params: unknown[] = []) => (await h.db.dataSource.query(text, params)) as T[];
+  return {
+    h,
+    emu,
+    connectionId,
+    sourceRecords,
+    sql,
+    faults: (body: Record<string, unknown>) =>
+      fetch(`${emu.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    /** Source records linked: each page's links commit with its checkpoint. */
+    linked: async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM source_links WHERE connection_id = $1`, [connectionId]))[0]!.n,
+  };
 }

@@ -38,4 +38,10 @@ describe('loadConfig', () => {
       /JUNCTION_TRUSTED_PROXIES must list IP addresses or CIDR ranges \(or loopback, linklocal, uniquelocal\); not proxy\.internal, 10\.0\.0\.1\/99/,
     );
   });
+
+  it('keeps the emulators on their vendor ports unless free ports are asked for', () => {
+    expect(loadConfig({}).emulators.freePorts).toBe(false);
+    expect(loadConfig({ JUNCTION_EMULATOR_PORTS: 'free' }).emulators.freePorts).toBe(true);
+    expect(() => loadConfig({ JUNCTION_EMULATOR_PORTS: 'any' })).toThrow(/JUNCTION_EMULATOR_PORTS must be fixed or free/);
+  });
 });

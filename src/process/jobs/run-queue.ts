@@ -51,7 +51,7 @@ export interface RunQueueOptions {
  */
 const EXPIRE_SECONDS = 23 * 3600;
 
-type PgPool = { query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
+type PgPool = { connect(): Promise<{ query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>; release(): void }> };
 
 export class RunQueue {
   private static shared = new WeakMap<DataSource, RunQueue>();
@@ -86,7 +86,7 @@ export class RunQueue {
   private async startBoss(): Promise<PgBoss> {
     const pool = (this.db.driver as unknown as { master: PgPool }).master;
     const boss = new PgBoss({
-      db: { executeSql: async (text, values) => pool.query(text, values) },
+      db: { executeSql: (text, values) => onPooledSession(pool, text, values) },
       // The periodic schedule is a throttled queue (see scheduleTick); pg-boss's cron is unused.
       schedule: false,
       supervise: this.options.maintenance ?? false,
@@ -164,12 +164,48 @@ export class RunQueue {
     return job?.id;
   }
 
+  /** Run jobs fetched longer ago than `seconds` and still active, with the run each names (the worker's reaper judges them). */
+  async activeRunJobs(seconds: number): Promise<Array<{ jobId: string; runId: string }>> {
+    await this.ready();
+    const rows = (await this.db.query(
+      `SELECT id, data->>'runId' AS run_id FROM pgboss.job WHERE name = $1 AND state = 'active' AND started_on < now() - make_interval(secs => $2)`,
+      [RUN_QUEUE, seconds],
+    )) as Array<{ id: string; run_id: string }>;
+    return rows.map((r) => ({ jobId: r.id, runId: r.run_id }));
+  }
+
+  /** Makes active jobs fetchable again (pg-boss has no "un-fetch": cancelled, then resumed). */
+  async handOutAgain(jobIds: string[]): Promise<void> {
+    if (!jobIds.length) return;
+    const boss = await this.ready();
+    await boss.cancel(RUN_QUEUE, jobIds);
+    await boss.resume(RUN_QUEUE, jobIds);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     const boss = await this.boss?.catch(() => undefined);
     this.boss = undefined;
     // Not `graceful`: the worker has already finished its run, and the pool belongs to the DataSource.
     await boss?.stop({ graceful: false, close: false, wait: true });
+  }
+}
+
+/**
+ * One statement on a pooled session, which goes back to the pool even when the statement
+ * failed. pg-pool's own `query` discards the session on any error, and pg-boss's fetch fails
+ * by design (a unique violation it ignores) whenever a connection's next job waits behind an
+ * active one. On the embedded server's single session that discard made the next statement,
+ * whatever it was, fail with "Connection terminated unexpectedly": the server frees a closed
+ * session asynchronously and refuses the new one meanwhile. A broken session is still
+ * dropped: pg-pool checks that on release.
+ */
+async function onPooledSession(pool: PgPool, text: string, values?: unknown[]): Promise<{ rows: unknown[] }> {
+  const session = await pool.connect();
+  try {
+    return await session.query(text, values);
+  } finally {
+    session.release();
   }
 }
 

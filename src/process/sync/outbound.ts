@@ -20,6 +20,7 @@ import type { ConnectionEntity } from '../store/entities';
 import { prepareBatch, type OutboxRow, type Pending, type PreparedBatch } from './outbound-batch';
 import { keepRefusedQueued, sendFirstWrites, type FirstWrites, type Sent } from './outbound-first-writes';
 import { recordCallFailure, recordResults, type DeliveryOutcome } from './outbound-results';
+import { throwIfInterrupted } from './run-interruption';
 
 export type { DeliveryOutcome } from './outbound-results';
 
@@ -30,8 +31,18 @@ const BULK_BATCH = 10_000;
 /** Companies first, so contacts can reference the accounts just written. */
 const KINDS = ['COMPANY', 'CONTACT'] as const;
 
-/** `firstWrites`: a gated run's (run-gate.ts) — the first writes go out alone and are judged before the rest. */
-export async function deliverOutbox(db: DataSource, connection: ConnectionEntity, adapter: SystemAdapter, runId: string, firstWrites?: FirstWrites): Promise<DeliveryOutcome> {
+/**
+ * `firstWrites`: a gated run's (run-gate.ts) — the first writes go out alone and are judged before the rest.
+ * `signal`: Junction is stopping; the batch on the wire is recorded and no further one is sent.
+ */
+export async function deliverOutbox(
+  db: DataSource,
+  connection: ConnectionEntity,
+  adapter: SystemAdapter,
+  runId: string,
+  options: { firstWrites?: FirstWrites; signal?: AbortSignal } = {},
+): Promise<DeliveryOutcome> {
+  const { firstWrites, signal } = options;
   const outcome: DeliveryOutcome = { written: 0, failed: 0 };
   let start = new Map<RecordKind, string>();
   if (firstWrites) {
@@ -57,8 +68,9 @@ export async function deliverOutbox(db: DataSource, connection: ConnectionEntity
       // A cursor on the outbox id: each row is tried once per run, even one that stays queued.
       const next = batch.rows.length < size ? undefined : await load(batch.rows[batch.rows.length - 1]!.id);
       const sent = await inflight;
-      const nextInflight = next && !sent.failures.length ? sendBatch(next) : undefined;
+      const nextInflight = next && !sent.failures.length && !signal?.aborted ? sendBatch(next) : undefined;
       await recordSent(db, connection, runId, sent, batch.skipped, outcome);
+      throwIfInterrupted(signal);
       batch = next;
       inflight = nextInflight;
     }

@@ -12,9 +12,9 @@ export async function rebaselineConnection(db: DataSource, connectionId: string)
     await m.query(`DELETE FROM outbox WHERE connection_id = $1 AND delivered_at IS NULL`, [connectionId]);
     const rows = (await m.query(
       `INSERT INTO outbox (connection_id, record_kind, record_id)
-       SELECT $1, 'COMPANY', id FROM companies WHERE deleted_at IS NULL
+       SELECT $1::uuid, 'COMPANY', id FROM companies WHERE deleted_at IS NULL
        UNION ALL
-       SELECT $1, 'CONTACT', id FROM contacts WHERE deleted_at IS NULL AND merged_into IS NULL
+       SELECT $1::uuid, 'CONTACT', id FROM contacts WHERE deleted_at IS NULL AND merged_into IS NULL
        RETURNING id`,
       [connectionId],
     )) as unknown[];

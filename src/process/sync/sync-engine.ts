@@ -21,6 +21,7 @@ import { deliverOutbox } from './outbound';
 import { HeldReads } from './held-reads';
 import { gateFullRun, recordPassingTestBatch, testBatchPassed } from './run-gate';
 import { forgetDescribes, SchemaWatch } from './schema-check';
+import { RunInterrupted, throwIfInterrupted, untilInterrupted } from './run-interruption';
 import { PlannerStatistics } from '../store/planner-statistics';
 
 const TEST_BATCH_SIZE = 10;
@@ -47,6 +48,8 @@ interface StopReason {
   message: string;
   /** The daily quota ran out: the run is PARTIAL whatever it managed. */
   quota: boolean;
+  /** Junction was stopping (run-interruption.ts): the run is INTERRUPTED and its next attempt goes on. */
+  interrupted?: boolean;
 }
 
 /** Work committed in the transaction of a page's last slice: where the read stands after that page. */
@@ -62,6 +65,7 @@ interface PullPass {
   callsBefore: number;
   watch: SchemaWatch;
   held: HeldReads;
+  signal: AbortSignal | undefined;
 }
 
 /** Thrown inside a dry run's transaction so nothing it did is kept. */
@@ -78,7 +82,8 @@ export class SyncEngine {
     this.statistics = new PlannerStatistics(deps.db, deps.log);
   }
 
-  async execute(runId: string): Promise<SyncRunEntity> {
+  /** `signal`: aborted when Junction stops; the run then ends INTERRUPTED at its next page boundary. */
+  async execute(runId: string, signal?: AbortSignal): Promise<SyncRunEntity> {
     const { db } = this.deps;
     const run = await db.getRepository(SyncRunEntity).findOneByOrFail({ id: runId });
     const connection = await this.deps.connections.get(run.connectionId);
@@ -105,7 +110,7 @@ export class SyncEngine {
       await (run.dryRun ? watch.describeAll() : watch.start());
       const types = mappersFor(connection).map((m) => m.remoteType);
       const pullOne = (type: string, mode: SyncRunEntity, onto: RunTotals, into?: PlannedChange[]) =>
-        this.pullObject(mode, connection, adapter, type, { owners, totals: onto, planned: into, callsBefore, watch, held });
+        this.pullObject(mode, connection, adapter, type, { owners, totals: onto, planned: into, callsBefore, watch, held, signal });
       const gate = await gateFullRun(db, run, connection, { run: () => this.testBatch(run, types, pullOne), unreadable: () => [...watch.blocked] });
       if (!gate.pass) return this.finish(run, 'FAILED', totals, adapter.stats.apiCalls - callsBefore, gate.reason);
       if (run.mode === 'BULK') await held.release();
@@ -120,9 +125,10 @@ export class SyncEngine {
       pulled = true;
       // A test batch is its first 10 records, not the connection's whole outbox (see testBatch).
       if (!run.dryRun && run.mode !== 'TEST_BATCH') {
+        throwIfInterrupted(signal);
         await watch.beforeWrites(() => this.pendingKinds(connection.id));
         // A gated run's first writes are judged before the rest go out (run-gate.ts).
-        const delivered = await deliverOutbox(db, connection, adapter, run.id, gate.firstWrites);
+        const delivered = await deliverOutbox(db, connection, adapter, run.id, { firstWrites: gate.firstWrites, signal });
         totals.written += delivered.written;
         totals.failed += delivered.failed;
         if (delivered.blocked) stopped = { message: delivered.blocked, quota: false };
@@ -130,7 +136,8 @@ export class SyncEngine {
       if (run.mode === 'TEST_BATCH' && !run.dryRun && testBatchPassed(totals)) await recordPassingTestBatch(db, connection);
     } catch (err) {
       forgetDescribes(connection.id);
-      stopped = await this.recordFailure(connection, adapter, run, err);
+      // Stopping is not a failure: nothing to log, classify or pause.
+      stopped = err instanceof RunInterrupted ? { message: err.message, quota: false, interrupted: true } : await this.recordFailure(connection, adapter, run, err);
     } finally {
       clearInterval(heartbeat);
       await held.release();
@@ -140,8 +147,9 @@ export class SyncEngine {
     const drift = watch.errors.map((e) => e.message).join('; ') || undefined;
     // A spent quota ends the run PARTIAL (the rest waits for the reset), never SUCCEEDED.
     // Schema drift leaves the run PARTIAL: mapped fields were skipped (never a retry: a person must act).
-    const status = stopped ? (stopped.quota || totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED') : totals.failed > 0 || drift ? 'PARTIAL' : 'SUCCEEDED';
-    const readComplete = pulled && run.mode === 'BULK' && !run.dryRun;
+    const status = stopped?.interrupted ? 'INTERRUPTED' : stopped ? (stopped.quota || totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED') : totals.failed > 0 || drift ? 'PARTIAL' : 'SUCCEEDED';
+    // Interrupted while delivering, the read's `done` marks stay, so the next attempt goes straight to delivery.
+    const readComplete = pulled && run.mode === 'BULK' && !run.dryRun && !stopped?.interrupted;
     return this.finish(run, status, totals, adapter.stats.apiCalls - callsBefore, stopped?.message ?? (drift ? `SCHEMA: ${drift}` : null), readComplete);
   }
 
@@ -182,7 +190,7 @@ export class SyncEngine {
   }
 
   private async pull(run: SyncRunEntity, connection: ConnectionEntity, adapter: SystemAdapter, mapper: RecordMapper, pass: PullPass): Promise<void> {
-    const { owners, totals, planned, callsBefore, watch, held } = pass;
+    const { owners, totals, planned, callsBefore, watch, held, signal } = pass;
     const ctx = {
       connectionId: connection.id,
       runId: run.id,
@@ -202,7 +210,7 @@ export class SyncEngine {
       await this.progress(run, totals, run.progress, adapter.stats.apiCalls - callsBefore);
       return run.mode !== 'TEST_BATCH' || totals.read < TEST_BATCH_SIZE;
     };
-    if (run.mode === 'BULK') return this.pullBulk(run, connection.id, adapter, mapper, apply);
+    if (run.mode === 'BULK') return this.pullBulk(run, connection.id, adapter, mapper, apply, signal);
     const applyPage = (page: ChangePage) =>
       apply(page.records, (m) =>
         m.query(
@@ -212,7 +220,7 @@ export class SyncEngine {
         ),
       );
     const replay = run.mode === 'TEST_BATCH' ? undefined : held.take(mapper.remoteType);
-    const read = replay ?? adapter.listChanged(mapper.remoteType, await this.cursor(connection.id, mapper.remoteType), options);
+    const read = replay ?? untilInterrupted(adapter.listChanged(mapper.remoteType, await this.cursor(connection.id, mapper.remoteType), options), signal);
     // The test batch keeps what it read for the full pass; every other pass reads and applies.
     if (run.mode === 'TEST_BATCH') return held.readAndHold(mapper.remoteType, read, applyPage);
     for await (const page of read) if (!(await applyPage(page))) break;
@@ -229,6 +237,7 @@ export class SyncEngine {
     adapter: SystemAdapter,
     mapper: RecordMapper,
     apply: (records: RemoteRecord[], checkpoint: Checkpoint) => Promise<boolean>,
+    signal: AbortSignal | undefined,
   ): Promise<void> {
     const { db } = this.deps;
     const fields = mapper.remoteFields;
@@ -236,7 +245,7 @@ export class SyncEngine {
     if (start.kind === 'DONE') return;
     /** False when a page stopped the read (its object turned out blocked): the object is not marked read. */
     const read = async (resumeFrom?: string): Promise<boolean> => {
-      for await (const page of adapter.bulkExport(mapper.remoteType, { fields, resumeFrom }))
+      for await (const page of untilInterrupted(adapter.bulkExport(mapper.remoteType, { fields, resumeFrom }), signal))
         if (!(await apply(page.records, (m) => saveBulkCheckpoint(m, connectionId, mapper.remoteType, fields, page.resume)))) return false;
       return true;
     };

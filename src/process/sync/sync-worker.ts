@@ -5,7 +5,8 @@
  * the dead-letter queue, whose jobs the worker records in the error log. A scheduler tick (one
  * per interval across all instances) queues an INCREMENTAL run per connection, at most one
  * active per connection (a unique index on `sync_runs`, and pg-boss's singleton key). Runs whose
- * worker stopped heartbeating are marked INTERRUPTED and their job settled the same way.
+ * worker stopped heartbeating are marked INTERRUPTED and their job settled the same way; so are
+ * runs this worker was executing when it was stopped (stop() interrupts them between pages).
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -36,6 +37,8 @@ export interface SyncWorkerOptions {
 export class SyncWorker {
   private timers: NodeJS.Timeout[] = [];
   private current: Promise<unknown> | undefined;
+  /** Aborted by stop(): the run in progress ends INTERRUPTED at its next page boundary. */
+  private stopping = new AbortController();
   private draining: Promise<number> | undefined;
   private ticking: Promise<unknown> | undefined;
   private drainAgain = false;
@@ -54,6 +57,7 @@ export class SyncWorker {
 
   start(): void {
     this.stopped = false;
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     const tick = () => {
       // A slow schedule (a busy database) is not stacked up; the next interval offers again.
       this.ticking ??= this.tick()
@@ -196,7 +200,8 @@ export class SyncWorker {
       await this.queue.complete(RUN_QUEUE, jobId, { skipped: 'the run is no longer queued' });
       return false;
     }
-    this.current = this.engine.execute(runId);
+    // A job fetched just as stop() came still gets its run claimed, then interrupted at once: its next attempt is queued, not lost.
+    this.current = this.engine.execute(runId, this.stopping.signal);
     await this.current.catch((err: unknown) => this.options.log?.('error', 'sync run crashed', { runId, error: String(err) }));
     this.current = undefined;
     // A run that will be retried hands its changes on when its last attempt ends, so a bulk
@@ -205,15 +210,35 @@ export class SyncWorker {
     return true;
   }
 
-  /** Marks runs whose worker stopped heartbeating INTERRUPTED (never SUCCEEDED) and settles their jobs. */
+  /**
+   * Marks runs whose worker stopped heartbeating INTERRUPTED (never SUCCEEDED) and settles their
+   * jobs. So is the job of a worker killed between two steps that are not one transaction: a job
+   * fetched but whose run was never claimed is handed out again, and a job whose run finished
+   * but was never settled is settled now. Left alone, such a job stays active until pg-boss
+   * expires it (23 h), and pg-boss hands out no other job of its connection meanwhile.
+   */
   async reapStale(): Promise<void> {
+    const staleSeconds = (this.options.staleAfterMs ?? 20_000) / 1000;
     const result = (await this.db.query(
       `UPDATE sync_runs SET status = 'INTERRUPTED', finished_at = now(), error = 'the worker running it stopped (no heartbeat)'
        WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => $1) RETURNING id`,
-      [(this.options.staleAfterMs ?? 20_000) / 1000],
+      [staleSeconds],
     )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
     const rows = Array.isArray(result[0]) ? (result[0] as Array<{ id: string }>) : (result as Array<{ id: string }>);
     for (const { id } of rows) await this.settle(id);
+    const held = await this.queue.activeRunJobs(staleSeconds);
+    if (!held.length) return;
+    // A live worker claims a fetched run and settles a finished one within moments: only older ones are orphans.
+    const orphans = (await this.db.query(
+      `SELECT id, status FROM sync_runs WHERE id = ANY($1::uuid[])
+         AND (status = 'QUEUED' OR (status <> 'RUNNING' AND finished_at < now() - make_interval(secs => $2)))`,
+      [held.map((j) => j.runId), staleSeconds],
+    )) as Array<{ id: string; status: string }>;
+    if (!orphans.length) return;
+    this.options.log?.('warn', 'settling run jobs a stopped worker left active', { runs: orphans });
+    const unclaimed = new Set(orphans.filter((r) => r.status === 'QUEUED').map((r) => r.id));
+    await this.queue.handOutAgain(held.filter((j) => unclaimed.has(j.runId)).map((j) => j.jobId));
+    for (const r of orphans) if (!unclaimed.has(r.id)) await this.settle(r.id);
   }
 
   /**
@@ -308,11 +333,16 @@ export class SyncWorker {
     });
   }
 
+  /**
+   * Takes no more jobs, and interrupts the run in progress at its next page boundary: it ends
+   * INTERRUPTED and its next attempt is queued (run-retry) for whichever worker starts next.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopListening?.();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.stopping.abort();
     await this.current?.catch(() => undefined);
     await this.draining?.catch(() => undefined);
     await this.ticking;

@@ -1,0 +1,57 @@
+/**
+ * Stopping a run because Junction is stopping (SIGTERM, Ctrl-C): the worker aborts the run's
+ * signal, and the engine stops at the next page boundary. A page already applied stays
+ * committed with its checkpoint; a page still on the wire is abandoned, not applied, so the
+ * next attempt reads it again from that checkpoint. The run ends INTERRUPTED, never FAILED or
+ * SUCCEEDED, and run-retry queues its next attempt for the next start.
+ */
+
+/** Thrown where a run notices its signal; the engine records the run INTERRUPTED. */
+export class RunInterrupted extends Error {
+  override readonly name = 'RunInterrupted';
+  constructor() {
+    super('Junction stopped during the run; its next attempt continues from the checkpoints');
+  }
+}
+
+export function throwIfInterrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new RunInterrupted();
+}
+
+/**
+ * The vendor read's pages until the signal aborts, then RunInterrupted. A page the vendor is
+ * still sending (a slow call, a bulk job being polled) is not waited for: the pending call is
+ * left to end on its own, and its answer, if any, is dropped.
+ */
+export async function* untilInterrupted<T>(source: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  if (!signal) {
+    yield* source;
+    return;
+  }
+  const iterator = source[Symbol.asyncIterator]();
+  let abandoned = false;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    onAbort = () => resolve('aborted');
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    for (;;) {
+      throwIfInterrupted(signal);
+      const next = iterator.next();
+      const first = await Promise.race([next, aborted]);
+      if (first === 'aborted') {
+        abandoned = true;
+        // The read ends once its pending call does; nobody waits for it, and its failure is nobody's.
+        void next.then(() => iterator.return?.()).catch(() => undefined);
+        throw new RunInterrupted();
+      }
+      if (first.done) return;
+      yield first.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
+    // A consumer that stopped early ends the vendor read (a bulk job's cleanup) as `for await` would.
+    if (!abandoned) await iterator.return?.();
+  }
+}
