@@ -130,7 +130,7 @@ describe('sync runs as pg-boss jobs', () => {
     const { run, jobId } = await jobLeftActive();
     await h.db.dataSource.query(`UPDATE sync_runs SET status = 'SUCCEEDED', started_at = now() - interval '1 hour', finished_at = now() - interval '1 hour' WHERE id = $1`, [run.id]);
     // pg-boss hands out no job of the connection while that one is active.
-    const { run: next } = await h.runs.trigger(h.connectionIds.get('HUBSPOT')!, 'INCREMENTAL');
+    const next = runOf(await h.runs.trigger(h.connectionIds.get('HUBSPOT')!, 'INCREMENTAL'));
     expect(await h.worker.drain()).toBe(0);
 
     await h.worker.reapStale();
