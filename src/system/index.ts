@@ -7,6 +7,7 @@ export { ERROR_CLASSES, SystemError, type ErrorClass } from './errors';
 export type { CrmDescriptor, CrmModule, WebhookReply, WebhookRequest, WebhookSecrets, WebhookVerdict, WebhookVerifier } from './crm-module';
 export { webhookKey } from './webhook-key';
 export { crmModule, registeredCrms } from './registry';
+export { HUBSPOT_LIFECYCLE_STAGES, lifecycleMovesForward, type HubspotLifecycleStage } from './hubspot/descriptor';
 export type { RunningEmulator } from './emulator-kit/running';
 export type { EmulatorStatsSnapshot } from './emulator-kit/stats';
 export { demoPeople, seedPlan, seededRandom, type DemoPerson } from './demo-data/people';

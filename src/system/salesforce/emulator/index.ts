@@ -70,7 +70,10 @@ export class SalesforceEmulator implements VendorEmulator {
   }
 
   quotaExceeded(): EmulatorResponse {
-    return { ...restError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), headers: { 'content-type': 'application/json;charset=UTF-8', ...this.usageHeaders(this.lastQuota) } };
+    return {
+      ...restError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'),
+      headers: { 'content-type': 'application/json;charset=UTF-8', ...this.usageHeaders(this.lastQuota) },
+    };
   }
 
   usageHeaders(usage: QuotaState): Record<string, string> {
@@ -100,6 +103,19 @@ export class SalesforceEmulator implements VendorEmulator {
     return schema ? { id: this.org.store.insertRaw(schema.name, record) } : undefined;
   }
 
+  /**
+   * Org settings: `statePicklists` (boolean) turns the org's state and country picklists on or
+   * off (state-country.ts). Off is the default for now.
+   */
+  settings(changes: Record<string, unknown>): Record<string, unknown> {
+    for (const [name, value] of Object.entries(changes)) {
+      if (name !== 'statePicklists') throw new Error(`unknown Salesforce org setting ${name} (known: statePicklists)`);
+      if (typeof value !== 'boolean') throw new Error('statePicklists must be true or false');
+    }
+    if (typeof changes.statePicklists === 'boolean') this.org.store.setStatePicklists(changes.statePicklists);
+    return { statePicklists: this.org.store.statePicklists };
+  }
+
   reset(): void {
     this.outbound.stop();
     this.org.store.reset();
@@ -111,12 +127,15 @@ export class SalesforceEmulator implements VendorEmulator {
     // instance_url must be what the client reached us by (127.0.0.1 or localhost alike).
     const base = req.headers.host ? `http://${req.headers.host}` : this.ownUrl();
     if (req.path === TOKEN_PATH)
-      return req.method === 'POST' ? tokenEndpoint(req, this.ctx.tokens, this.ctx.clock, base) : restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are POST`);
+      return req.method === 'POST'
+        ? tokenEndpoint(req, this.ctx.tokens, this.ctx.clock, base)
+        : restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are POST`);
     if (/^\/services\/data\/?$/.test(req.path)) return versionList();
     if (/^\/services\/Soap\/u\/\d+\.\d$/.test(req.path) && req.method === 'POST') return soapCall(this.org, this.ctx.tokens, this.ctx.clock, req.text());
     const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(req.path);
     if (!m) return notFound();
-    if (!this.ctx.tokens.isValid(bearer(req.headers.authorization), this.ctx.clock.now())) return restError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    if (!this.ctx.tokens.isValid(bearer(req.headers.authorization), this.ctx.clock.now()))
+      return restError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     const rest = m[2] ?? '/';
     const allowed: string[] = [];
     for (const r of ROUTES) {
@@ -138,6 +157,7 @@ export async function startSalesforceEmulator(options: EmulatorStartOptions = {}
   // The vendor asks the server for its URL only while serving, after listen() resolved.
   const holder: { server?: EmulatorServer } = {};
   const vendor = new SalesforceEmulator(ctx, () => holder.server!.url);
+  if (options.settings) vendor.settings(options.settings);
   const running = new EmulatorServer(vendor, ctx);
   holder.server = running;
   await running.listen(options.port ?? SALESFORCE_DESCRIPTOR.defaultEmulatorPort);

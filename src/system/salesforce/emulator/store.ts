@@ -8,6 +8,7 @@ import { formatSfDateTime } from '../dates';
 import { sfError, type SfError } from './errors';
 import { IdFactory, normalizeId } from './ids';
 import { buildSchemas, ID_PREFIX, isCustomName, OBJECT_NAMES, USER_ID, type ObjectName, type ObjectSchema } from './schema';
+import { codeFields, convertExisting, reconcileAddresses } from './state-country';
 import { coerceValue, type FieldValue } from './values';
 
 export type SRecord = Record<string, FieldValue>;
@@ -23,8 +24,28 @@ export class SObjectStore {
   private rawCounter = 0;
   /** Told of every record an API write created or updated (not raw inserts), for outbound messages. */
   onWrite: ((type: ObjectName, record: SRecord) => void) | undefined;
+  /** The org's state and country picklists (an org setting, kept across resets). */
+  private picklists = false;
 
   constructor(private stamp: MonotonicStamp) {}
+
+  get statePicklists(): boolean {
+    return this.picklists;
+  }
+
+  /**
+   * Turns state and country picklists on or off, as an admin does in Setup: the code fields
+   * appear in (or leave) every address; turning them on converts the values already kept.
+   */
+  setStatePicklists(on: boolean): void {
+    if (on === this.picklists) return;
+    this.picklists = on;
+    for (const name of OBJECT_NAMES) {
+      this.schema(name)!.setStandard(codeFields(name), on);
+      if (!on) continue;
+      for (const [key, record] of this.table(name)) this.put(name, key, { ...record, ...convertExisting(name, record) });
+    }
+  }
 
   /** A fresh modification stamp, written in the org's zone (`+0000` unless a test set one). */
   private nextStamp(): string {
@@ -52,7 +73,7 @@ export class SObjectStore {
 
   create(type: ObjectName, input: Record<string, unknown>): WriteOutcome {
     const schema = this.schema(type)!;
-    const values = this.normalize(schema, input, 'create');
+    const values = this.withAddresses(type, this.normalize(schema, input, 'create'), undefined);
     if ('errors' in values) return { ok: false, errors: values.errors };
     const now = this.nextStamp();
     const record: SRecord = {};
@@ -81,9 +102,10 @@ export class SObjectStore {
     if (!existing) return { ok: false, id, errors: [sfError('NOT_FOUND', 'The requested resource does not exist')] };
     const key = String(existing.Id);
     if (existing.IsDeleted === true) return { ok: false, id: key, errors: [sfError('ENTITY_IS_DELETED', 'entity is deleted')] };
-    if (type === 'Lead' && existing.IsConverted === true) return { ok: false, id: key, errors: [sfError('CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead')] };
+    if (type === 'Lead' && existing.IsConverted === true)
+      return { ok: false, id: key, errors: [sfError('CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead')] };
     const schema = this.schema(type)!;
-    const values = this.normalize(schema, input, 'update');
+    const values = this.withAddresses(type, this.normalize(schema, input, 'update'), existing);
     if ('errors' in values) return { ok: false, id: key, errors: values.errors };
     const now = this.nextStamp();
     const record: SRecord = { ...existing, ...values.record, LastModifiedDate: now, LastModifiedById: USER_ID, SystemModstamp: now };
@@ -111,7 +133,8 @@ export class SObjectStore {
     const body = Object.fromEntries(Object.entries(input).filter(([k]) => k.toLowerCase() !== field.toLowerCase()));
     if (field === 'Id') return this.update(type, value, body);
     const matches = this.matchExternal(type, field, value);
-    if (matches.length > 1) return { ok: false, errors: [sfError('DUPLICATE_EXTERNAL_ID', `${field}: more than one record found for external id field: ${value}`, [field])] };
+    if (matches.length > 1)
+      return { ok: false, errors: [sfError('DUPLICATE_EXTERNAL_ID', `${field}: more than one record found for external id field: ${value}`, [field])] };
     if (matches.length === 1) return this.update(type, String(matches[0]!.Id), body);
     return this.create(type, { ...body, [field]: value });
   }
@@ -179,6 +202,7 @@ export class SObjectStore {
 
   reset(): void {
     this.schemas = buildSchemas();
+    if (this.picklists) for (const name of OBJECT_NAMES) this.schema(name)!.setStandard(codeFields(name), true);
     this.tables = new Map(OBJECT_NAMES.map((n) => [n, new Map()]));
     this.indexes.clear();
     this.ids.reset();
@@ -224,9 +248,22 @@ export class SObjectStore {
     return errors.length ? { errors } : { record };
   }
 
+  /** With state and country picklists on, a write's address codes and names are put in step (or refused). */
+  private withAddresses(
+    type: ObjectName,
+    written: { record: SRecord } | { errors: SfError[] },
+    existing: SRecord | undefined,
+  ): { record: SRecord } | { errors: SfError[] } {
+    if (!this.picklists || 'errors' in written) return written;
+    const addresses = reconcileAddresses(type, written.record, existing);
+    return 'errors' in addresses ? addresses : { record: { ...written.record, ...addresses.values } };
+  }
+
   /** Record-level rules: required fields, references and unique fields. */
   private check(schema: ObjectSchema, record: SRecord, selfId: string): SfError[] {
-    const missing = schema.fields.filter((f) => f.required && (record[f.name] === null || record[f.name] === undefined || record[f.name] === '')).map((f) => f.name);
+    const missing = schema.fields
+      .filter((f) => f.required && (record[f.name] === null || record[f.name] === undefined || record[f.name] === ''))
+      .map((f) => f.name);
     if (missing.length) return [sfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing)];
     const errors: SfError[] = [];
     for (const f of schema.fields) {
@@ -238,7 +275,8 @@ export class SObjectStore {
       }
       if (f.unique && typeof value === 'string') {
         const clash = this.matchExternal(schema.name, f.name, value).find((r) => r.Id !== selfId);
-        if (clash) errors.push(sfError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${String(clash.Id)}`, [f.name]));
+        if (clash)
+          errors.push(sfError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${String(clash.Id)}`, [f.name]));
       }
     }
     return errors;
