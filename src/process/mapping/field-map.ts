@@ -4,12 +4,21 @@
  */
 import type { CrmKind, RemoteFields, RemoteValue } from '../../system';
 import type { CompanyField, CompanyRef, ContactField, MappedRecord, RecordIssue, RecordKind, UnifiedValue } from '../model';
+import { inForm, type ValueForm } from './value-forms';
 
 export interface FieldSpec<F extends string> {
   unified: F;
   remote: string;
   /** `in` fields are read but never written (read-only or owned by the vendor). */
   direction?: 'in' | 'both';
+  /** How the CRM holds the value when the store's form is not one a person there reads (an ISO code written as a name). */
+  form?: ValueForm;
+  /**
+   * A picklist field the org may have beside `remote` (Salesforce's state and country
+   * picklists, whose describe then lists `MailingStateCode`): where it has it, the value is
+   * written there in its own form (the text field is the CRM's to fill) and read from there first.
+   */
+  picklist?: { remote: string; form: ValueForm };
 }
 
 /** The unified record as outbound mapping sees it. */
@@ -26,8 +35,17 @@ export interface RecordMapper {
   remoteFields: string[];
   /** Vendor fields the hooks derive values from (company links, lifecycle): without them a record cannot be mapped right. */
   hookFields: string[];
+  /** Picklist fields an org may or may not have (see FieldSpec.picklist); its describe says which. */
+  optionalFields: string[];
+  /** This mapper for an org whose describe lists these of the optional fields. */
+  using(present: readonly string[]): RecordMapper;
   toUnified(fields: RemoteFields): { record: MappedRecord; issues: RecordIssue[] };
-  toRemote(snapshot: OutboundSnapshot): RemoteFields;
+  /**
+   * The vendor fields for a unified record. `known` is the target record's last known state
+   * (vendor fields, nulls left out), absent for a new record: hooks read it where the CRM's
+   * own value decides what may be written (HubSpot's lifecycle stage only moves forward).
+   */
+  toRemote(snapshot: OutboundSnapshot, known?: RemoteFields): RemoteFields;
 }
 
 export interface MapperSpec<F extends string> {
@@ -41,8 +59,8 @@ export interface MapperSpec<F extends string> {
   companyRef?(fields: RemoteFields): CompanyRef | undefined;
   /** Where the vendor moved this record when it converted it, if it did. */
   convertedTo?(fields: RemoteFields): { remoteType: string; remoteId: string } | undefined;
-  /** Vendor fields derived from the snapshot on write (company name, lifecycle picklist, …). */
-  writeExtra?(snapshot: OutboundSnapshot): RemoteFields;
+  /** Vendor fields derived from the snapshot on write (company name, lifecycle stage, …), given the target's last known state. */
+  writeExtra?(snapshot: OutboundSnapshot, known?: RemoteFields): RemoteFields;
   /** Unified values derived from vendor fields on read. */
   readExtra?(fields: RemoteFields): Partial<Record<F, UnifiedValue>>;
 }
@@ -54,19 +72,26 @@ export function asText(v: RemoteValue | undefined): UnifiedValue {
   return String(v);
 }
 
-function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>): RecordMapper {
-  const remoteFields = [...new Set([...spec.fields.map((f) => f.remote), ...(spec.extraFields ?? [])])];
+function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>, present: readonly string[] = []): RecordMapper {
+  // The picklist each field uses in this org, if any.
+  const picklistOf = (f: FieldSpec<F>) => (f.picklist && present.includes(f.picklist.remote) ? f.picklist : undefined);
+  const remoteFields = [
+    ...new Set([...spec.fields.flatMap((f) => [f.remote, ...(picklistOf(f) ? [picklistOf(f)!.remote] : [])]), ...(spec.extraFields ?? [])]),
+  ];
   return {
     crm: spec.crm,
     remoteType: spec.remoteType,
     kind,
     remoteFields,
     hookFields: [...(spec.extraFields ?? [])],
+    optionalFields: spec.fields.flatMap((f) => (f.picklist ? [f.picklist.remote] : [])),
+    using: (fields) => build(kind, spec, fields),
     toUnified(fields) {
       const issues: RecordIssue[] = [];
       const values: Partial<Record<F, UnifiedValue>> = {};
       for (const f of spec.fields) {
-        const raw = fields[f.remote];
+        const picked = picklistOf(f)?.remote;
+        const raw = picked !== undefined && asText(fields[picked] ?? null) !== null ? fields[picked] : fields[f.remote];
         if (raw !== undefined && raw !== null && typeof raw === 'object') {
           issues.push({ field: f.unified, rule: 'DATA_FORMAT', message: `${spec.remoteType}.${f.remote} is not a scalar value` });
           continue;
@@ -78,20 +103,28 @@ function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>): RecordM
       if (kind === 'CONTACT') {
         const convertedTo = spec.convertedTo?.(fields);
         return {
-          record: { kind, values: values as Partial<Record<ContactField, UnifiedValue>>, company: spec.companyRef?.(fields), ...(convertedTo ? { convertedTo } : {}), custom },
+          record: {
+            kind,
+            values: values as Partial<Record<ContactField, UnifiedValue>>,
+            company: spec.companyRef?.(fields),
+            ...(convertedTo ? { convertedTo } : {}),
+            custom,
+          },
           issues,
         };
       }
       return { record: { kind, values: values as Partial<Record<CompanyField, UnifiedValue>>, custom }, issues };
     },
-    toRemote(snapshot) {
+    toRemote(snapshot, known) {
       const out: RemoteFields = {};
       for (const f of spec.fields) {
         if (f.direction === 'in') continue;
         const v = snapshot.values[f.unified];
-        if (v !== undefined) out[f.remote] = v;
+        if (v === undefined) continue;
+        const target = picklistOf(f) ?? f;
+        out[target.remote] = inForm(target.form, v);
       }
-      return { ...out, ...spec.writeExtra?.(snapshot) };
+      return { ...out, ...spec.writeExtra?.(snapshot, known) };
     },
   };
 }

@@ -13,11 +13,15 @@ const PROFILES: Partial<Record<CrmKind, CrmMappingProfile>> = {
   DYNAMICS: dynamicsProfile,
 };
 
-/** What mapping needs of a connection: its CRM, its settings (custom fields) and its current schema drift. */
+/** The optional picklist fields (FieldSpec.picklist) a CRM org's describe listed, by remote type; an absent type has not been described yet. */
+export type OptionalFields = Record<string, string[]>;
+
+/** What mapping needs of a connection: its CRM, its settings (custom fields), its current schema drift and its org's optional fields. */
 export interface MappingConnection {
   kind: CrmKind;
   settings?: Record<string, unknown> | null;
   schemaDrift?: SchemaDrift | null;
+  optionalFields?: OptionalFields | null;
 }
 
 export function mappingProfile(crm: CrmKind): CrmMappingProfile {
@@ -36,16 +40,22 @@ const built = new Map<string, RecordMapper[]>();
 const BUILT_MAX = 256;
 
 /**
- * The connection's mappers: the CRM's base mappers extended with its custom fields (requested
- * in `remoteFields`, so only mapped fields travel), minus the fields schema drift made missing.
+ * The connection's mappers: the CRM's base mappers in the org's form (its picklists, where its
+ * describe listed them) extended with its custom fields (requested in `remoteFields`, so only
+ * mapped fields travel), minus the fields schema drift made missing.
  */
 export function mappersFor(connection: MappingConnection): RecordMapper[] {
-  const cacheKey = `${connection.kind}\n${JSON.stringify(connection.settings?.customFields ?? null)}\n${JSON.stringify(connection.schemaDrift ?? null)}`;
+  const cacheKey = [connection.kind, connection.settings?.customFields ?? null, connection.schemaDrift ?? null, connection.optionalFields ?? null]
+    .map((p) => JSON.stringify(p))
+    .join('\n');
   const cached = built.get(cacheKey);
   if (cached) return cached;
   const custom = customFieldsOf(connection);
   const drift = connection.schemaDrift ?? {};
-  const mappers = mappingProfile(connection.kind).mappers.map((m) => withoutMissing(withCustomFields(m, custom), drift[m.remoteType] ?? []));
+  const present = connection.optionalFields ?? {};
+  const mappers = mappingProfile(connection.kind).mappers.map((m) =>
+    withoutMissing(withCustomFields(m.using(present[m.remoteType] ?? []), custom), drift[m.remoteType] ?? []),
+  );
   if (built.size >= BUILT_MAX) built.clear();
   built.set(cacheKey, mappers);
   return mappers;
@@ -65,5 +75,8 @@ export function mapperFor(connection: MappingConnection | CrmKind, remoteType: s
  */
 export function mappingVersion(connection: MappingConnection): string {
   const shape = mappersFor({ kind: connection.kind, settings: connection.settings }).map((m) => [m.remoteType, m.kind, m.remoteFields]);
-  return createHash('sha256').update(JSON.stringify([connection.kind, shape, customFieldsOf(connection)])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([connection.kind, shape, customFieldsOf(connection)]))
+    .digest('hex')
+    .slice(0, 16);
 }

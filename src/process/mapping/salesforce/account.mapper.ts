@@ -6,6 +6,6 @@ export const salesforceAccountMapper = companyMapper({
   fields: [
     { unified: 'name', remote: 'Name' },
     { unified: 'domain', remote: 'Website' },
-    { unified: 'country', remote: 'BillingCountry' },
+    { unified: 'country', remote: 'BillingCountry', form: 'countryName', picklist: { remote: 'BillingCountryCode', form: 'countryCode' } },
   ],
 });
