@@ -3,14 +3,7 @@
  * queries are plain SQL so every page costs a known number of statements; these keep the
  * column-to-property mapping in one place.
  */
-import type {
-  CompanyEntity,
-  ConnectionEntity,
-  ContactEntity,
-  FieldProvenanceEntity,
-  SourceLinkEntity,
-  SyncRunEntity,
-} from '../store/entities';
+import type { CompanyEntity, ConnectionEntity, ContactEntity, FieldProvenanceEntity, SourceLinkEntity, SyncRunEntity } from '../store/entities';
 
 export type Row = Record<string, unknown>;
 
@@ -114,7 +107,7 @@ export function mapSyncRun(r: Row): SyncRunEntity {
 }
 
 /** A connection as reads see it: the sealed credentials never leave the connection service; sync-internal mapping state is not read. */
-export type ConnectionView = Omit<ConnectionEntity, 'credentialsSealed' | 'schemaDrift' | 'testedMappingVersion' | 'testBatchPassedAt'>;
+export type ConnectionView = Omit<ConnectionEntity, 'credentialsSealed' | 'schemaDrift' | 'optionalFields' | 'testedMappingVersion' | 'testBatchPassedAt'>;
 
 export function mapConnection(r: Row): ConnectionView {
   return {

@@ -10,7 +10,7 @@ import type { RecordMapper } from '../mapping/field-map';
 import type { CompanyRef, MappedRecord, RecordIssue, RecordKind, UnifiedValue } from '../model';
 import type { PlannedChange } from '../store/entities';
 import { withoutNul } from '../normalize/text-safety';
-import { companyKey, normalizeContact, normalizeDomain, normalizeName } from '../normalize/contact-normalizer';
+import { companyKey, normalizeCompanyName, normalizeRecord } from '../normalize/contact-normalizer';
 import { proposeDuplicatesForMany } from '../matching/duplicate-candidates';
 import { publishQuarantineChanged } from '../quality/quarantine-events';
 import { evaluateRules, loadRules, PageUniqueness, type ValidationRule } from '../quality/rules';
@@ -19,6 +19,7 @@ import { logError } from '../health/error-log';
 import { contentHash } from '../resolve/content-hash';
 import { resolveFields, type Resolution, type ResolutionRules } from '../resolve/field-resolver';
 import { loadLinks, PageIndex, type LinkRow, type PageKeys } from './page-index';
+import { knownFromRead } from './known-state';
 import { PageWriter } from './page-writer';
 import { nonNull } from './record-store';
 
@@ -50,7 +51,12 @@ const PLANNED_OPERATION: Record<RecordResult, string> = { applied: 'APPLY', unch
  * new record's, only the changed ones of an existing record's); for a QUARANTINE, the vendor
  * fields that would wait there; nothing for NONE or SOFT_DELETE.
  */
-function plannedFields(mapper: RecordMapper, record: RemoteRecord, result: RecordResult, changes: Record<string, UnifiedValue> | undefined): Record<string, unknown> {
+function plannedFields(
+  mapper: RecordMapper,
+  record: RemoteRecord,
+  result: RecordResult,
+  changes: Record<string, UnifiedValue> | undefined,
+): Record<string, unknown> {
   if (result === 'applied') return changes ?? {};
   if (result !== 'quarantined') return {};
   return Object.fromEntries(mapper.remoteFields.filter((f) => f in record.fields).map((f) => [f, record.fields[f]]));
@@ -85,7 +91,11 @@ export async function applyInboundPage(m: EntityManager, ctx: InboundContext, re
   const changes = new Map<RemoteRecord, Record<string, UnifiedValue>>();
   for (const [record, result] of await applyRecords(m, ctx, records, changes)) {
     outcome[result]++;
-    ctx.planned?.push({ remoteId: record.remoteId, operation: PLANNED_OPERATION[result], fields: plannedFields(ctx.mapper, record, result, changes.get(record)) });
+    ctx.planned?.push({
+      remoteId: record.remoteId,
+      operation: PLANNED_OPERATION[result],
+      fields: plannedFields(ctx.mapper, record, result, changes.get(record)),
+    });
   }
   return outcome;
 }
@@ -122,8 +132,15 @@ async function applyRecords(
   const index = await PageIndex.load(m, ctx.connectionId, ctx.mapper.kind, pageKeys(prepared), linkedIds);
   const rules = ctx.validationRules ?? [];
   const hasUnique = rules.some((r) => r.enabled && r.rule === 'UNIQUE' && r.recordKind === ctx.mapper.kind);
-  const unique = hasUnique ? await PageUniqueness.load(m, rules, ctx.mapper.kind, prepared.map((p) => p.normalized.values)) : undefined;
-  const run: PageRun = { m, ctx, index, writer: new PageWriter(ctx.connectionId, ctx.mapper.remoteType), changes, unique };
+  const unique = hasUnique
+    ? await PageUniqueness.load(
+        m,
+        rules,
+        ctx.mapper.kind,
+        prepared.map((p) => p.normalized.values),
+      )
+    : undefined;
+  const run: PageRun = { m, ctx, index, writer: new PageWriter(ctx.connectionId, ctx.mapper.remoteType, ctx.mapper.remoteFields), changes, unique };
   for (const d of deletes) {
     run.writer.softDelete(ctx.mapper.kind, d.recordId, d.at);
     // The other CRMs learn of the delete (flag or archive, per connection); an already deleted record is no news.
@@ -133,23 +150,38 @@ async function applyRecords(
   await flush(run);
   // The CRM's own record is gone (deleted or archived there): so is its link, and a restore writes the record there anew.
   if (deletes.length)
-    await m.query(`DELETE FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3)`, [ctx.connectionId, ctx.mapper.remoteType, deletes.map((d) => d.remoteId)]);
+    await m.query(`DELETE FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3)`, [
+      ctx.connectionId,
+      ctx.mapper.remoteType,
+      deletes.map((d) => d.remoteId),
+    ]);
   return records.map((r) => [r, results.get(r)!]);
 }
 
 /** The checks that need no store: malformed, deleted, unchanged (Junction's own write read back), then map and normalize. */
-function prepare(record: RemoteRecord, link: LinkRow | undefined, mapper: RecordMapper): 'unchanged' | 'deleted' | { failure: RecordIssue } | Omit<Prepared, 'record' | 'given'> {
+function prepare(
+  record: RemoteRecord,
+  link: LinkRow | undefined,
+  mapper: RecordMapper,
+): 'unchanged' | 'deleted' | { failure: RecordIssue } | Omit<Prepared, 'record' | 'given'> {
   const malformed = record.fields.__malformed;
-  if (!record.remoteId || malformed) return { failure: { field: 'record', rule: 'DATA_FORMAT', message: `malformed ${mapper.remoteType} record: ${String(malformed ?? 'no id')}` } };
+  if (!record.remoteId || malformed)
+    return { failure: { field: 'record', rule: 'DATA_FORMAT', message: `malformed ${mapper.remoteType} record: ${String(malformed ?? 'no id')}` } };
   if (record.deleted) return 'deleted';
   const hash = contentHash(record.fields, mapper.remoteFields);
   // The same content Junction last exchanged with this CRM: its own write read back, or no change.
   if (link && link.content_hash === hash) return 'unchanged';
   const unified = mapSafely(mapper, record);
   if ('failure' in unified) return unified;
-  const normalized = normalizeMapped(unified.record);
+  const normalized = normalizeRecord(unified.record);
   // Phone FORMAT is the rule engine's call (a rule can be disabled), not the normalizer's.
-  return { link, hash, mapped: unified.record, normalized: normalized.record, issues: [...unified.issues, ...normalized.issues.filter((i) => i.field !== 'phone')] };
+  return {
+    link,
+    hash,
+    mapped: unified.record,
+    normalized: normalized.record,
+    issues: [...unified.issues, ...normalized.issues.filter((i) => i.field !== 'phone')],
+  };
 }
 
 function pageKeys(prepared: Prepared[]): PageKeys {
@@ -159,7 +191,7 @@ function pageKeys(prepared: Prepared[]): PageKeys {
     if (r.kind === 'CONTACT') {
       if (!p.link) keys.contactKeys.push(r.values);
       if (r.company && 'remoteId' in r.company) keys.companyRefs.push(r.company);
-      else if (r.company) keys.companyNames.push(normalizeName(r.company.name));
+      else if (r.company) keys.companyNames.push(normalizeCompanyName(r.company.name));
     } else if (!p.link) {
       keys.companyNames.push(r.values.name ?? null);
       keys.companyDomains.push(r.values.domain ?? null);
@@ -173,14 +205,19 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
   const { record, link, normalized, mapped } = p;
   const rules = ctx.validationRules ?? [];
   const unique = run.unique?.context(normalized.values, link?.record_id ?? null) ?? {};
-  const ruleIssues = evaluateRules({ kind: normalized.kind, values: normalized.values, hasCompany: normalized.kind === 'CONTACT' && !!normalized.company }, rules, unique);
+  const ruleIssues = evaluateRules(
+    { kind: normalized.kind, values: normalized.values, hasCompany: normalized.kind === 'CONTACT' && !!normalized.company },
+    rules,
+    unique,
+  );
   const allIssues = [...p.issues, ...ruleIssues];
   if (allIssues.length) return quarantine(m, ctx, record, allIssues);
 
   const changedAt = new Date(record.modifiedAt);
   const values = normalized.values as Record<string, UnifiedValue>;
   const companyId = normalized.kind === 'CONTACT' && normalized.company ? resolveCompany(run, normalized.company) : undefined;
-  let recordId = link?.record_id ?? (normalized.kind === 'CONTACT' ? index.matchContact(values) : index.matchCompany(values.domain ?? null, values.name ?? null));
+  let recordId =
+    link?.record_id ?? (normalized.kind === 'CONTACT' ? index.matchContact(values) : index.matchCompany(values.domain ?? null, values.name ?? null));
   let changed = false;
   if (!recordId) {
     recordId = writer.insert(mapped.kind, values, { companyId, nameKey: mapped.kind === 'COMPANY' ? companyKey(values.name ?? null) : undefined });
@@ -188,13 +225,19 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
     index.added(mapped.kind, recordId, values, companyId ?? null);
     run.changes?.set(p.given, nonNull(values));
     run.unique?.applied(recordId, values);
-    for (const [field, prov] of Object.entries(nonNull(values))) if (prov !== null) index.provenanceFor(recordId).set(field, { connectionId: ctx.connectionId, changedAt });
+    for (const [field, prov] of Object.entries(nonNull(values)))
+      if (prov !== null) index.provenanceFor(recordId).set(field, { connectionId: ctx.connectionId, changedAt });
     changed = true;
   } else {
     const current = index.record(recordId);
     if (!current) throw new Error(`linked ${mapped.kind} ${recordId} is missing`);
     const provenance = index.provenanceFor(recordId);
-    const { apply, rejected } = resolveFields(current.values, provenance, { connectionId: ctx.connectionId, changedAt, values }, { owners: ctx.rules.owners, verified: current.verified });
+    const { apply, rejected } = resolveFields(
+      current.values,
+      provenance,
+      { connectionId: ctx.connectionId, changedAt, values },
+      { owners: ctx.rules.owners, verified: current.verified },
+    );
     const companyChanged = companyId !== undefined && companyId !== current.companyId && (current.companyId === null || link !== undefined);
     if (Object.keys(apply).length || companyChanged) {
       writer.update(mapped.kind, recordId, apply, {
@@ -214,7 +257,16 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
   if (convertedTo) {
     await flush(run);
     await followConversion(m, ctx, record.remoteId, convertedTo, recordId, changedAt);
-  } else writer.link({ kind: mapped.kind, recordId, remoteType: ctx.mapper.remoteType, remoteId: record.remoteId, remoteUpdatedAt: changedAt, hash: p.hash });
+  } else
+    writer.link({
+      kind: mapped.kind,
+      recordId,
+      remoteType: ctx.mapper.remoteType,
+      remoteId: record.remoteId,
+      remoteUpdatedAt: changedAt,
+      hash: p.hash,
+      known: knownFromRead(record.fields, ctx.mapper.remoteFields),
+    });
   writer.resolveQuarantined(record.remoteId);
   if (changed) writer.enqueue(mapped.kind, recordId, ctx.connectionId, changedAt);
   return changed ? 'applied' : 'unchanged';
@@ -242,7 +294,13 @@ function mapSafely(mapper: RecordMapper, record: RemoteRecord): ReturnType<Recor
   try {
     return mapper.toUnified(record.fields);
   } catch (err) {
-    return { failure: { field: 'record', rule: 'DATA_FORMAT', message: `${mapper.remoteType} ${record.remoteId} could not be mapped: ${err instanceof Error ? err.message : String(err)}` } };
+    return {
+      failure: {
+        field: 'record',
+        rule: 'DATA_FORMAT',
+        message: `${mapper.remoteType} ${record.remoteId} could not be mapped: ${err instanceof Error ? err.message : String(err)}`,
+      },
+    };
   }
 }
 
@@ -251,8 +309,19 @@ function mapSafely(mapper: RecordMapper, record: RemoteRecord): ReturnType<Recor
  * the link moves to the new record, so writes go there and no duplicate appears. The old
  * record keeps no link, so reading it again (a bulk export) never re-attaches it.
  */
-async function followConversion(m: EntityManager, ctx: InboundContext, fromRemoteId: string, to: { remoteType: string; remoteId: string }, recordId: string, changedAt: Date): Promise<void> {
-  await m.query(`DELETE FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [ctx.connectionId, ctx.mapper.remoteType, fromRemoteId]);
+async function followConversion(
+  m: EntityManager,
+  ctx: InboundContext,
+  fromRemoteId: string,
+  to: { remoteType: string; remoteId: string },
+  recordId: string,
+  changedAt: Date,
+): Promise<void> {
+  await m.query(`DELETE FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [
+    ctx.connectionId,
+    ctx.mapper.remoteType,
+    fromRemoteId,
+  ]);
   // When the new record was read first it is linked already (matched by its keys); that link stands.
   await m.query(
     `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, remote_updated_at, content_hash)
@@ -261,19 +330,10 @@ async function followConversion(m: EntityManager, ctx: InboundContext, fromRemot
   );
 }
 
-function normalizeMapped(record: MappedRecord): { record: MappedRecord; issues: RecordIssue[] } {
-  if (record.kind === 'CONTACT') {
-    const { values, issues } = normalizeContact(record.values);
-    return { record: { ...record, values }, issues };
-  }
-  const v = record.values;
-  return { record: { ...record, values: { ...v, name: normalizeName(v.name ?? null) ?? null, domain: normalizeDomain(v.domain ?? null) } }, issues: [] };
-}
-
 /** A company referenced by a linked record, or known by name (found by its name key, else created and queued). */
 function resolveCompany(run: PageRun, ref: CompanyRef): string | null {
   if ('remoteId' in ref) return run.index.companyByRef(ref.remoteType, ref.remoteId);
-  const name = normalizeName(ref.name);
+  const name = normalizeCompanyName(ref.name);
   const existing = run.index.matchCompany(null, name);
   if (existing) return existing;
   const values = { name };

@@ -56,6 +56,8 @@ export class PageWriter {
   constructor(
     private connectionId: string,
     private remoteType: string,
+    /** The mapped vendor fields a read of this type shows: a link's known state is replaced for these. */
+    private readFields: readonly string[] = [],
   ) {}
 
   /**
@@ -194,19 +196,28 @@ export class PageWriter {
     const changed = all.filter((r) => !this.inserts.has(r.recordId));
     for (const [rows, onConflict] of [
       [fresh, ''],
-      [changed, 'ON CONFLICT (record_id, field) DO UPDATE SET value = EXCLUDED.value, connection_id = EXCLUDED.connection_id, changed_at = EXCLUDED.changed_at'],
+      [
+        changed,
+        'ON CONFLICT (record_id, field) DO UPDATE SET value = EXCLUDED.value, connection_id = EXCLUDED.connection_id, changed_at = EXCLUDED.changed_at',
+      ],
     ] as const) {
       if (!rows.length) continue;
       await m.query(
         `INSERT INTO field_provenance (record_id, field, value, connection_id, changed_at)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[], $5::timestamptz[]) ${onConflict}`,
-        [rows.map((r) => r.recordId), rows.map((r) => r.field), rows.map((r) => JSON.stringify(r.value ?? null)), rows.map((r) => r.connectionId), rows.map((r) => r.changedAt)],
+        [
+          rows.map((r) => r.recordId),
+          rows.map((r) => r.field),
+          rows.map((r) => JSON.stringify(r.value ?? null)),
+          rows.map((r) => r.connectionId),
+          rows.map((r) => r.changedAt),
+        ],
       );
     }
   }
 
   private async writeLinks(m: Queryable): Promise<void> {
-    await upsertLinks(m, this.connectionId, [...this.links.values()]);
+    await upsertLinks(m, this.connectionId, [...this.links.values()], this.readFields);
   }
 
   private async writeOutbox(m: Queryable): Promise<void> {
@@ -236,7 +247,14 @@ export class PageWriter {
        ON CONFLICT (record_id, field, connection_id) DO UPDATE SET value = EXCLUDED.value, reason = EXCLUDED.reason, changed_at = EXCLUDED.changed_at, recorded_at = now()
        WHERE rejected_changes.value IS DISTINCT FROM EXCLUDED.value
        RETURNING record_id`,
-      [this.connectionId, rows.map((r) => r.recordId), rows.map((r) => r.field), rows.map((r) => JSON.stringify(r.value ?? null)), rows.map((r) => r.reason), rows.map((r) => r.changedAt)],
+      [
+        this.connectionId,
+        rows.map((r) => r.recordId),
+        rows.map((r) => r.field),
+        rows.map((r) => JSON.stringify(r.value ?? null)),
+        rows.map((r) => r.reason),
+        rows.map((r) => r.changedAt),
+      ],
     )) as [Array<{ record_id: string }>, number] | Array<{ record_id: string }>;
     const fresh = new Set(((Array.isArray(result[0]) ? result[0] : result) as Array<{ record_id: string }>).map((r) => r.record_id));
     const back = [...new Map(rows.filter((r) => fresh.has(r.recordId)).map((r) => [r.recordId, r.kind])).entries()];

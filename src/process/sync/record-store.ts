@@ -12,8 +12,17 @@ import { lockKeys } from '../store/key-locks';
 type Queryable = Pick<EntityManager, 'query'>;
 
 const CONTACT_COLUMNS: Record<string, string> = {
-  email: 'email', firstName: 'first_name', lastName: 'last_name', phone: 'phone', title: 'title', linkedinUrl: 'linkedin_url',
-  city: 'city', state: 'state', country: 'country', postalCode: 'postal_code', lifecycleStage: 'lifecycle_stage',
+  email: 'email',
+  firstName: 'first_name',
+  lastName: 'last_name',
+  phone: 'phone',
+  title: 'title',
+  linkedinUrl: 'linkedin_url',
+  city: 'city',
+  state: 'state',
+  country: 'country',
+  postalCode: 'postal_code',
+  lifecycleStage: 'lifecycle_stage',
 };
 const COMPANY_COLUMNS: Record<string, string> = { name: 'name', domain: 'domain', country: 'country' };
 
@@ -43,7 +52,9 @@ export function splitCustom(values: Record<string, UnifiedValue>): { columns: Re
 }
 
 function selectList(kind: RecordKind): string {
-  const select = Object.entries(columnsFor(kind)).map(([f, c]) => `${c} AS "${f}"`).join(', ');
+  const select = Object.entries(columnsFor(kind))
+    .map(([f, c]) => `${c} AS "${f}"`)
+    .join(', ');
   const extra = kind === 'CONTACT' ? ', company_id AS "companyId", verified_fields AS "verified"' : ', NULL AS "companyId", NULL AS "verified"';
   return `id, deleted_at AS "deletedAt", custom AS "__custom", ${select}${extra}`;
 }
@@ -51,7 +62,8 @@ function selectList(kind: RecordKind): string {
 function toStored(kind: RecordKind, row: Record<string, unknown>): StoredRecord {
   const values: Record<string, UnifiedValue> = {};
   for (const f of Object.keys(columnsFor(kind))) values[f] = (row[f] as string | null) ?? null;
-  for (const [k, v] of Object.entries((row.__custom as Record<string, unknown> | null) ?? {})) values[CUSTOM_PREFIX + k] = v === null || v === undefined ? null : String(v);
+  for (const [k, v] of Object.entries((row.__custom as Record<string, unknown> | null) ?? {}))
+    values[CUSTOM_PREFIX + k] = v === null || v === undefined ? null : String(v);
   return {
     id: row.id as string,
     values,
@@ -75,11 +87,20 @@ export async function loadRecords(m: Queryable, kind: RecordKind, ids: readonly 
 }
 
 export async function loadProvenance(m: EntityManager, id: string): Promise<Map<string, Provenance>> {
-  const rows = (await m.query(`SELECT field, connection_id, changed_at FROM field_provenance WHERE record_id = $1`, [id])) as Array<{ field: string; connection_id: string | null; changed_at: Date }>;
+  const rows = (await m.query(`SELECT field, connection_id, changed_at FROM field_provenance WHERE record_id = $1`, [id])) as Array<{
+    field: string;
+    connection_id: string | null;
+    changed_at: Date;
+  }>;
   return new Map(rows.map((r) => [r.field, { connectionId: r.connection_id, changedAt: new Date(r.changed_at) }]));
 }
 
-export async function insertRecord(m: EntityManager, kind: RecordKind, values: Record<string, UnifiedValue>, extra: { companyId?: string | null; nameKey?: string | null } = {}): Promise<string> {
+export async function insertRecord(
+  m: EntityManager,
+  kind: RecordKind,
+  values: Record<string, UnifiedValue>,
+  extra: { companyId?: string | null; nameKey?: string | null } = {},
+): Promise<string> {
   const cols = columnsFor(kind);
   const names: string[] = [];
   const params: unknown[] = [];
@@ -103,12 +124,20 @@ export async function insertRecord(m: EntityManager, kind: RecordKind, values: R
     params.push(extra.nameKey ?? null);
   }
   const placeholders = params.map((_, i) => `$${i + 1}`).join(', ');
-  const sql = names.length ? `INSERT INTO ${tableFor(kind)} (${names.join(', ')}) VALUES (${placeholders}) RETURNING id` : `INSERT INTO ${tableFor(kind)} DEFAULT VALUES RETURNING id`;
+  const sql = names.length
+    ? `INSERT INTO ${tableFor(kind)} (${names.join(', ')}) VALUES (${placeholders}) RETURNING id`
+    : `INSERT INTO ${tableFor(kind)} DEFAULT VALUES RETURNING id`;
   const rows = (await m.query(sql, params)) as Array<{ id: string }>;
   return rows[0]!.id;
 }
 
-export async function updateRecord(m: EntityManager, kind: RecordKind, id: string, values: Record<string, UnifiedValue>, extra: { companyId?: string | null; nameKey?: string | null; undelete?: boolean } = {}): Promise<void> {
+export async function updateRecord(
+  m: EntityManager,
+  kind: RecordKind,
+  id: string,
+  values: Record<string, UnifiedValue>,
+  extra: { companyId?: string | null; nameKey?: string | null; undelete?: boolean } = {},
+): Promise<void> {
   const cols = columnsFor(kind);
   const sets: string[] = [];
   const params: unknown[] = [id];
@@ -135,7 +164,13 @@ export async function updateRecord(m: EntityManager, kind: RecordKind, id: strin
   await m.query(`UPDATE ${tableFor(kind)} SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
 }
 
-export async function recordProvenance(m: EntityManager, id: string, values: Record<string, UnifiedValue>, connectionId: string | null, changedAt: Date): Promise<void> {
+export async function recordProvenance(
+  m: EntityManager,
+  id: string,
+  values: Record<string, UnifiedValue>,
+  connectionId: string | null,
+  changedAt: Date,
+): Promise<void> {
   const fields = Object.keys(values);
   if (!fields.length) return;
   await m.query(
@@ -147,7 +182,13 @@ export async function recordProvenance(m: EntityManager, id: string, values: Rec
 }
 
 /** Queues delivery of a record to every other enabled connection, in the same transaction. */
-export async function enqueueOutbound(m: EntityManager, kind: RecordKind, id: string, exceptConnectionId: string | null, sourceChangedAt: Date | null = null): Promise<void> {
+export async function enqueueOutbound(
+  m: EntityManager,
+  kind: RecordKind,
+  id: string,
+  exceptConnectionId: string | null,
+  sourceChangedAt: Date | null = null,
+): Promise<void> {
   // A pending row keeps its earliest source time, so latency counts from the first unsent change.
   await m.query(
     `INSERT INTO outbox (connection_id, record_kind, record_id, source_changed_at)
@@ -165,18 +206,28 @@ export interface LinkWrite {
   /** The vendor's stamp when read; null for Junction's own writes (the stored stamp stays). */
   remoteUpdatedAt: Date | null;
   hash: string | null;
+  /** The record's known state after this read or write (sync/known-state.ts); undefined leaves the stored one. */
+  known?: Record<string, unknown>;
 }
 
-/** One statement for a batch of source links; each (remoteType, remoteId) at most once, as ON CONFLICT requires. */
-export async function upsertLinks(m: Queryable, connectionId: string, links: readonly LinkWrite[]): Promise<void> {
+/**
+ * One statement for a batch of source links; each (remoteType, remoteId) at most once, as ON
+ * CONFLICT requires. A link's known state is replaced by the given one, or — with `readFields`
+ * (a page read) — only those fields of it are: a read shows every mapped field, and what it
+ * cannot show (Junction's delete flag) stays known.
+ */
+export async function upsertLinks(m: Queryable, connectionId: string, links: readonly LinkWrite[], readFields?: readonly string[]): Promise<void> {
   if (!links.length) return;
   await m.query(
-    `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, remote_updated_at, content_hash)
-     SELECT x.kind, x.record_id, $1, x.remote_type, x.remote_id, x.at, x.hash
-     FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::text[]) AS x(kind, record_id, remote_type, remote_id, at, hash)
+    `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, remote_updated_at, content_hash, known_state)
+     SELECT x.kind, x.record_id, $1, x.remote_type, x.remote_id, x.at, x.hash, x.known
+     FROM unnest($2::text[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[], $7::text[], $8::jsonb[]) AS x(kind, record_id, remote_type, remote_id, at, hash, known)
      ON CONFLICT (connection_id, remote_type, remote_id) DO UPDATE SET
        record_id = EXCLUDED.record_id, remote_updated_at = coalesce(EXCLUDED.remote_updated_at, source_links.remote_updated_at),
-       content_hash = EXCLUDED.content_hash, last_synced_at = now()`,
+       content_hash = EXCLUDED.content_hash, last_synced_at = now(),
+       known_state = CASE WHEN EXCLUDED.known_state IS NULL THEN source_links.known_state
+                          WHEN $9::text[] IS NULL THEN EXCLUDED.known_state
+                          ELSE (coalesce(source_links.known_state, '{}'::jsonb) - $9::text[]) || EXCLUDED.known_state END`,
     [
       connectionId,
       links.map((l) => l.kind),
@@ -185,8 +236,20 @@ export async function upsertLinks(m: Queryable, connectionId: string, links: rea
       links.map((l) => l.remoteId),
       links.map((l) => l.remoteUpdatedAt),
       links.map((l) => l.hash),
+      links.map((l) => (l.known === undefined ? null : JSON.stringify(l.known))),
+      readFields ?? null,
     ],
   );
+}
+
+/** Sets what Junction knows a linked record holds (a quarantine fix: the CRM still holds what was read, not the fix). */
+export async function setKnownState(m: Queryable, connectionId: string, remoteType: string, remoteId: string, known: Record<string, unknown>): Promise<void> {
+  await m.query(`UPDATE source_links SET known_state = $4 WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [
+    connectionId,
+    remoteType,
+    remoteId,
+    JSON.stringify(known),
+  ]);
 }
 
 /** Only the fields that carry a value: what a new record's provenance records. */

@@ -18,6 +18,12 @@
  * - before writing records of an object this run's reads did not prove whole (nothing was
  *   read from a CRM that answers without deleted fields): that answer is kept per connection
  *   and object for `settings.schemaCheckIntervalMs` (default 5 minutes).
+ *
+ * Every describe also tells which optional picklist fields the org has (Salesforce's state and
+ * country picklists: `MailingStateCode`…; FieldSpec.picklist), kept on the connection
+ * (`optional_fields`), so writes use the org's codes. An object never described is described
+ * once before its first write; after that only the describes above update it (a read refused
+ * for a picklist field the org dropped is one).
  */
 import type { DataSource } from 'typeorm';
 import { SystemError, type RemoteRecord, type SystemAdapter } from '../../system';
@@ -68,6 +74,8 @@ export class SchemaWatch {
   private settled = new Set<string>();
   private drift: SchemaDrift;
   private readonly wasDrifted: boolean;
+  /** The org's optional fields changed (or were learned) this run: saved with the drift. */
+  private learned = false;
   /** Remote types not pulled this run: a field the mapper's hooks need is missing. */
   readonly blocked = new Set<string>();
   /** This run's drift findings, one per drifted object. */
@@ -138,36 +146,46 @@ export class SchemaWatch {
       this.settled.add(type);
       return true;
     }
-    if (await this.describe(type)) await this.save();
+    if ((await this.describe(type)) || this.learned) await this.save();
     return !this.blocked.has(type);
   }
 
-  /** Before the outbox is delivered: objects of the kinds it holds that this run did not prove are checked against a kept or fresh field list. */
+  /**
+   * Before the outbox is delivered: objects of the kinds it holds that this run did not prove
+   * are checked against a kept or fresh field list, and objects whose optional fields were
+   * never learned are described.
+   */
   async beforeWrites(pendingKinds: () => Promise<Set<string>>): Promise<void> {
-    const unproved = this.fullMappers().filter((m) => !this.settled.has(m.remoteType));
+    const unproved = this.fullMappers().filter((m) => !this.settled.has(m.remoteType) || this.unlearned(m));
     if (!unproved.length) return;
     const kinds = await pendingKinds();
     let found = false;
     for (const mapper of unproved) {
       if (!kinds.has(mapper.kind)) continue;
       const known = kept.get(keptKey(this.connection.id, mapper.remoteType));
-      if (known && Date.now() - known.at < intervalOf(this.connection) && !missingFields(mapper, known.fields).length) continue;
+      if (!this.unlearned(mapper) && known && Date.now() - known.at < intervalOf(this.connection) && !missingFields(mapper, known.fields).length) continue;
       found = (await this.describe(mapper.remoteType)) || found;
     }
-    if (found) await this.save();
+    if (found || this.learned) await this.save();
   }
 
-  /** Describes the object against its full mapping; true when mapped fields are missing. */
+  /** True when the mapper has optional fields and the org was never described for them. */
+  private unlearned(mapper: RecordMapper): boolean {
+    return mapper.optionalFields.length > 0 && !(mapper.remoteType in (this.connection.optionalFields ?? {}));
+  }
+
+  /** Describes the object against its full mapping; true when mapped fields are missing or the org's optional fields changed (the object reads differently now). */
   private async describe(remoteType: string): Promise<boolean> {
-    const base = this.fullMappers().find((m) => m.remoteType === remoteType);
-    if (!base) return false;
     const fields = await this.adapter.describeFields(remoteType);
+    const changed = this.learn(remoteType, fields);
+    const base = this.fullMappers().find((m) => m.remoteType === remoteType);
+    if (!base) return changed;
     kept.set(keptKey(this.connection.id, remoteType), { fields, at: Date.now() });
     this.settled.add(remoteType);
     const missing = missingFields(base, fields);
     if (!missing.length) {
       delete this.drift[remoteType];
-      return false;
+      return changed;
     }
     this.drift[remoteType] = missing;
     if (blocksObject(base, missing)) this.blocked.add(remoteType);
@@ -184,8 +202,25 @@ export class SchemaWatch {
     return true;
   }
 
+  /** Takes the optional fields the describe lists; true when they differ from what the connection had (an object never described counts as none). */
+  private learn(remoteType: string, described: readonly string[]): boolean {
+    const optional = mappersFor({ kind: this.connection.kind }).find((m) => m.remoteType === remoteType)?.optionalFields ?? [];
+    if (!optional.length) return false;
+    const listed = new Set(described.map((f) => f.toLowerCase()));
+    const present = optional.filter((f) => listed.has(f.toLowerCase()));
+    const before = this.connection.optionalFields?.[remoteType];
+    if (before && before.join() === present.join()) return false;
+    this.connection.optionalFields = { ...(this.connection.optionalFields ?? {}), [remoteType]: present };
+    this.learned = true;
+    return (before ?? []).join() !== present.join();
+  }
+
   /** Records the drift on the connection (row and entity): DEGRADED while any remains, HEALTHY again once a drift-only degradation is gone. */
   private async save(): Promise<void> {
+    if (this.learned) {
+      await this.db.query(`UPDATE connections SET optional_fields = $2 WHERE id = $1`, [this.connection.id, JSON.stringify(this.connection.optionalFields)]);
+      this.learned = false;
+    }
     const drift = this.drift;
     this.connection.schemaDrift = { ...drift };
     if (Object.keys(drift).length) {
