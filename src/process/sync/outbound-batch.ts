@@ -101,8 +101,10 @@ export async function prepareBatch(m: EntityManager, connection: ConnectionEntit
     const known = link?.known_state ?? null;
     const fields: RemoteFields = !link ? newRecordFields(mapper, snapshot) : known ? changedFields(mapper, snapshot, known) : mapper.toRemote(snapshot);
     const deleted = stored.deletedAt !== null;
-    // The flag goes when it must change: always for a link without a known state (as before), else when it differs from the known one (absent: false).
-    if (deletes.flagField && (known ? flagOf(known, deletes.flagField) !== deleted : !!link || deleted)) fields[deletes.flagField] = deleted;
+    // The flag is set on every new record (so a CRM's "not deleted" filter finds it), and on a
+    // linked one when it must change: always without a known state (as before), else when it
+    // differs from the known one (absent: false).
+    if (deletes.flagField && (!known || flagOf(known, deletes.flagField) !== deleted)) fields[deletes.flagField] = deleted;
     if (link && !Object.keys(fields).length) {
       skipped.push(row.id);
       continue;
