@@ -67,6 +67,9 @@ describe('normalization', () => {
     ['Umbrella Ltd', 'umbrella'],
     ['Acme S.A.', 'acme'],
     ['  ACME corporation ', 'acme'],
+    ['KPMG LLP', 'kpmg'],
+    ['SAP SE', 'sap'],
+    ['Philips N.V.', 'philips'],
   ])('company key %j → %j', (input, out) => expect(companyKey(input)).toBe(out));
 
   it.each([

@@ -94,7 +94,7 @@ export function normalizeRecord(record: MappedRecord): { record: MappedRecord; i
   return { record: { ...record, values }, issues: [] };
 }
 
-const LEGAL_SUFFIXES = /\b(incorporated|inc|llc|l\.l\.c|ltd|limited|gmbh|ag|s\.?a|s\.?a\.?s|plc|corp|corporation|co|bv|b\.v|oy|ab|srl|spa|pty|kk)\.?$/i;
+const LEGAL_SUFFIXES = /\b(incorporated|inc|llc|l\.l\.c|llp|lp|ltd|limited|gmbh|ag|se|s\.?a|s\.?a\.?s|plc|corp|corporation|co|bv|b\.v|nv|n\.v|oy|ab|srl|spa|pty|kk)\.?$/i;
 
 /** Company match key: lower case, no legal suffixes or punctuation ("Globex, Inc." → "globex"). */
 export function companyKey(name: UnifiedValue): UnifiedValue {
