@@ -15,7 +15,19 @@ const sfLead = mapperFor('SALESFORCE', 'Lead');
 const dataverse = mapperFor('DYNAMICS', 'contacts');
 
 const ada: OutboundSnapshot = {
-  values: { email: 'ada@sap.example', firstName: 'Ada', lastName: 'Lovelace', phone: null, title: 'CTO', city: 'Munich', state: 'DE-BY', country: 'DE', postalCode: '80331', linkedinUrl: null, lifecycleStage: 'CONTACT' },
+  values: {
+    email: 'ada@sap.example',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    phone: null,
+    title: 'CTO',
+    city: 'Munich',
+    state: 'DE-BY',
+    country: 'DE',
+    postalCode: '80331',
+    linkedinUrl: null,
+    lifecycleStage: 'CONTACT',
+  },
   company: { name: 'SAP SE' },
 };
 
@@ -24,7 +36,11 @@ describe('values in each CRM’s terms', () => {
     expect(newRecordFields(hubspot, ada)).toMatchObject({ state: 'Bavaria', country: 'Germany', company: 'SAP SE' });
     expect(newRecordFields(sfContact, ada)).toMatchObject({ MailingState: 'Bavaria', MailingCountry: 'Germany' });
     expect(newRecordFields(dataverse, ada)).toMatchObject({ address1_stateorprovince: 'Bavaria', address1_country: 'Germany' });
-    expect(newRecordFields(mapperFor('SALESFORCE', 'Account'), { values: { name: 'IBM', domain: 'ibm.com', country: 'US' } })).toEqual({ Name: 'IBM', Website: 'ibm.com', BillingCountry: 'United States' });
+    expect(newRecordFields(mapperFor('SALESFORCE', 'Account'), { values: { name: 'IBM', domain: 'ibm.com', country: 'US' } })).toEqual({
+      Name: 'IBM',
+      Website: 'ibm.com',
+      BillingCountry: 'United States',
+    });
   });
 
   it('writes the picklist codes instead where the org has state and country picklists, and reads them first', () => {
@@ -34,9 +50,14 @@ describe('values in each CRM’s terms', () => {
     expect(fields).not.toHaveProperty('MailingState');
     expect(fields).not.toHaveProperty('MailingCountry');
     expect(picklistOrg.remoteFields).toEqual(expect.arrayContaining(['MailingState', 'MailingStateCode', 'MailingCountry', 'MailingCountryCode']));
-    expect(picklistOrg.toUnified({ MailingState: 'New York', MailingStateCode: 'CA', MailingCountryCode: 'US', MailingCountry: 'United States' }).record.values).toMatchObject({ state: 'CA', country: 'US' });
+    expect(
+      picklistOrg.toUnified({ MailingState: 'New York', MailingStateCode: 'CA', MailingCountryCode: 'US', MailingCountry: 'United States' }).record.values,
+    ).toMatchObject({ state: 'CA', country: 'US' });
     expect(sfContact.optionalFields).toEqual(['MailingStateCode', 'MailingCountryCode']);
-    expect(sfLead.using(['StateCode', 'CountryCode']).toRemote({ values: { state: 'US-NY', country: 'US' } })).toMatchObject({ StateCode: 'NY', CountryCode: 'US' });
+    expect(sfLead.using(['StateCode', 'CountryCode']).toRemote({ values: { state: 'US-NY', country: 'US' } })).toMatchObject({
+      StateCode: 'NY',
+      CountryCode: 'US',
+    });
   });
 
   it('passes an unrecognised value through as it was entered', () => {
@@ -72,7 +93,20 @@ describe('HubSpot lifecyclestage', () => {
 
 describe('diff against the known state', () => {
   const known = knownFromRead(
-    { email: 'ada@sap.example', firstname: 'ada', lastname: 'LOVELACE', phone: null, jobtitle: 'CEO', city: 'Munich', state: 'bavaria', country: 'DE', zip: '80331', company: 'SAP', lifecyclestage: 'customer', hs_linkedin_url: '' },
+    {
+      email: 'ada@sap.example',
+      firstname: 'ada',
+      lastname: 'LOVELACE',
+      phone: null,
+      jobtitle: 'CEO',
+      city: 'Munich',
+      state: 'bavaria',
+      country: 'DE',
+      zip: '80331',
+      company: 'SAP',
+      lifecyclestage: 'customer',
+      hs_linkedin_url: '',
+    },
     hubspot.remoteFields,
   );
 
@@ -97,7 +131,13 @@ describe('diff against the known state', () => {
     const linked = { values: { lastName: 'Lovelace' }, company: { name: 'SAP SE', remoteId: '001A' } };
     expect(changedFields(sfContact, linked, { LastName: 'Lovelace', AccountId: '001A' })).toEqual({});
     expect(changedFields(sfContact, linked, { LastName: 'Lovelace', AccountId: '001B' })).toEqual({ AccountId: '001A' });
-    expect(changedFields(dataverse, { values: { lastName: 'Lovelace' }, company: { name: 'SAP SE', remoteId: 'g-1' } }, { lastname: 'Lovelace', _parentcustomerid_value: 'g-1' })).toEqual({});
+    expect(
+      changedFields(
+        dataverse,
+        { values: { lastName: 'Lovelace' }, company: { name: 'SAP SE', remoteId: 'g-1' } },
+        { lastname: 'Lovelace', _parentcustomerid_value: 'g-1' },
+      ),
+    ).toEqual({});
   });
 
   it('does not restate a Lead’s required Company on an update, but a new Lead gets it', () => {
@@ -106,7 +146,11 @@ describe('diff against the known state', () => {
   });
 
   it('after a write, knows what the CRM answered it kept rather than what was sent', () => {
-    const after = knownAfterWrite({ email: 'x@example.com', lifecyclestage: 'customer' }, { lifecyclestage: 'lead', jobtitle: 'CTO', city: null }, { lifecyclestage: 'customer', jobtitle: 'CTO' });
+    const after = knownAfterWrite(
+      { email: 'x@example.com', lifecyclestage: 'customer' },
+      { lifecyclestage: 'lead', jobtitle: 'CTO', city: null },
+      { lifecyclestage: 'customer', jobtitle: 'CTO' },
+    );
     expect(after).toEqual({ email: 'x@example.com', lifecyclestage: 'customer', jobtitle: 'CTO' });
     expect(knownAfterWrite(null, { 'parentcustomerid_account@odata.bind': '/accounts(g-1)', lastname: 'X' })).toEqual({ lastname: 'X' });
   });
