@@ -10,14 +10,13 @@
  * - a write carries only what changed since the target's last known state.
  * (Salesforce orgs with state and country picklists: picklist-org-writes.test.ts.)
  */
-import { Client as HubSpotClient } from '@hubspot/api-client';
-import { DynamicsWebApi } from 'dynamics-web-api';
-import jsforce, { type Connection } from 'jsforce';
+import type { Client as HubSpotClient } from '@hubspot/api-client';
+import type { DynamicsWebApi } from 'dynamics-web-api';
+import type { Connection } from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../src/system';
 import { syncUntilQuiet } from '../scenarios/support';
-import { SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
-import { accessToken } from '../system/dynamics/helpers';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { dataverseSdk, hubspotSdk, salesforceSdk } from '../support/vendor-sdks';
 import { remoteIdOf, requestLog, startRequestLog, writesOnTheWire } from './support';
 
 type Kind = 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS';
@@ -62,37 +61,21 @@ const knownState = async (kind: Kind, recordId: string) =>
 
 beforeAll(async () => {
   h = await startSyncHarness({ seed: 0, crms: ['SALESFORCE', 'HUBSPOT', 'DYNAMICS'] });
-  const emu = (kind: Kind): RunningEmulator => h.emulators.get(kind)!;
-  sf = new jsforce.Connection({
-    oauth2: { ...SANDBOX, loginUrl: emu('SALESFORCE').url },
-    instanceUrl: emu('SALESFORCE').url,
-    refreshToken: SANDBOX.refreshToken,
-    version: '59.0',
-  });
-  const token = await new HubSpotClient({ basePath: emu('HUBSPOT').url }).oauth.tokensApi.create(
-    'refresh_token',
-    undefined,
-    undefined,
-    SANDBOX.clientId,
-    SANDBOX.clientSecret,
-    SANDBOX.refreshToken,
-  );
-  hubspot = new HubSpotClient({ basePath: emu('HUBSPOT').url, accessToken: token.accessToken, numberOfApiCallRetries: 0 });
-  dataverse = new DynamicsWebApi({ serverUrl: emu('DYNAMICS').url, dataApi: { version: '9.2' }, onTokenRefresh: () => accessToken(emu('DYNAMICS')) });
+  sf = salesforceSdk(h.emulators.get('SALESFORCE')!.url);
+  hubspot = await hubspotSdk(h.emulators.get('HUBSPOT')!.url);
+  dataverse = dataverseSdk(h.emulators.get('DYNAMICS')!);
 
   // People as each CRM's users entered them.
   const ibm = await sf.sobject('Account').create({ Name: 'IBM', BillingCountry: 'US' });
-  await sf
-    .sobject('Contact')
-    .create({
-      FirstName: 'Ronald',
-      LastName: 'McDonald',
-      Email: 'ronald@ibm.example',
-      Title: 'CTO',
-      MailingState: 'NY',
-      MailingCountry: 'US',
-      AccountId: ibm.id,
-    });
+  await sf.sobject('Contact').create({
+    FirstName: 'Ronald',
+    LastName: 'McDonald',
+    Email: 'ronald@ibm.example',
+    Title: 'CTO',
+    MailingState: 'NY',
+    MailingCountry: 'US',
+    AccountId: ibm.id,
+  });
   await sf
     .sobject('Lead')
     .create({ FirstName: 'DANNY', LastName: 'DeVito', Email: 'danny@kpmg.example', Company: 'KPMG LLP', State: 'California', Country: 'United States' });

@@ -6,11 +6,12 @@
  * org fills the text fields. No write is refused. Read back through jsforce; the text-field org
  * is crm-writes.test.ts.
  */
-import { Client as HubSpotClient } from '@hubspot/api-client';
-import jsforce, { type Connection } from 'jsforce';
+import type { Client as HubSpotClient } from '@hubspot/api-client';
+import type { Connection } from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncUntilQuiet } from '../scenarios/support';
-import { SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { hubspotSdk, salesforceSdk } from '../support/vendor-sdks';
 import { requestLog, startRequestLog, writesOnTheWire } from './support';
 
 let h: SyncHarness;
@@ -22,18 +23,8 @@ const salesforceId = async () => h.connectionIds.get('SALESFORCE')!;
 beforeAll(async () => {
   // A fresh org with picklists on from the start, seeded as its users must enter people there.
   h = await startSyncHarness({ seed: 0, crms: ['SALESFORCE', 'HUBSPOT'], settings: { SALESFORCE: { statePicklists: true } } });
-  const url = h.emulators.get('SALESFORCE')!.url;
-  sf = new jsforce.Connection({ oauth2: { ...SANDBOX, loginUrl: url }, instanceUrl: url, refreshToken: SANDBOX.refreshToken, version: '59.0' });
-  const hs = h.emulators.get('HUBSPOT')!.url;
-  const token = await new HubSpotClient({ basePath: hs }).oauth.tokensApi.create(
-    'refresh_token',
-    undefined,
-    undefined,
-    SANDBOX.clientId,
-    SANDBOX.clientSecret,
-    SANDBOX.refreshToken,
-  );
-  hubspot = new HubSpotClient({ basePath: hs, accessToken: token.accessToken, numberOfApiCallRetries: 0 });
+  sf = salesforceSdk(h.emulators.get('SALESFORCE')!.url);
+  hubspot = await hubspotSdk(h.emulators.get('HUBSPOT')!.url);
 
   await sf.sobject('Contact').create({ FirstName: 'Sam', LastName: 'Picklist', Email: 'sam@org.example', MailingCountryCode: 'CA', MailingStateCode: 'QC' });
   for (const [email, state, country] of [

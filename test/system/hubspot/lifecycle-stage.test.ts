@@ -4,19 +4,18 @@
  * and every later read show the stage kept); clearing it first ("") lets a later write set any
  * stage. One Client for the file (the SDK's decorators are process-global).
  */
-import { Client } from '@hubspot/api-client';
+import type { Client } from '@hubspot/api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
-import { SANDBOX, startEmulator } from './helpers';
+import { hubspotSdk } from '../../support/vendor-sdks';
+import { startEmulator } from './helpers';
 
 let emu: RunningEmulator;
 let client: Client;
 
 beforeAll(async () => {
   emu = await startEmulator();
-  client = new Client({ basePath: emu.url, numberOfApiCallRetries: 1 });
-  const token = await client.oauth.tokensApi.create('refresh_token', undefined, undefined, SANDBOX.clientId, SANDBOX.clientSecret, SANDBOX.refreshToken);
-  client.setAccessToken(token.accessToken);
+  client = await hubspotSdk(emu.url, 1);
 });
 
 afterAll(async () => {
