@@ -45,8 +45,7 @@ export async function startSyncHarness(options: { seed: number; crms?: CrmKind[]
     adapterDefaults: { retry: FAST_RETRY, timeoutMs: 5000 },
   });
   const connectionIds = new Map<CrmKind, string>();
-  for (const e of started)
-    connectionIds.set(e.kind, (await connections.create({ name: `${e.kind} test`, kind: e.kind, baseUrl: e.url, credentials: SANDBOX })).id);
+  for (const e of started) connectionIds.set(e.kind, (await connections.create({ name: `${e.kind} test`, kind: e.kind, baseUrl: e.url, credentials: SANDBOX })).id);
   const runs = new SyncRunService(db.dataSource, NO_EVENTS);
   const workerId = randomUUID();
   const engine = new SyncEngine({ db: db.dataSource, connections, events: NO_EVENTS, workerId });

@@ -75,9 +75,7 @@ export function asText(v: RemoteValue | undefined): UnifiedValue {
 function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>, present: readonly string[] = []): RecordMapper {
   // The picklist each field uses in this org, if any.
   const picklistOf = (f: FieldSpec<F>) => (f.picklist && present.includes(f.picklist.remote) ? f.picklist : undefined);
-  const remoteFields = [
-    ...new Set([...spec.fields.flatMap((f) => [f.remote, ...(picklistOf(f) ? [picklistOf(f)!.remote] : [])]), ...(spec.extraFields ?? [])]),
-  ];
+  const remoteFields = [...new Set([...spec.fields.flatMap((f) => [f.remote, ...(picklistOf(f) ? [picklistOf(f)!.remote] : [])]), ...(spec.extraFields ?? [])])];
   return {
     crm: spec.crm,
     remoteType: spec.remoteType,
@@ -103,13 +101,7 @@ function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>, present:
       if (kind === 'CONTACT') {
         const convertedTo = spec.convertedTo?.(fields);
         return {
-          record: {
-            kind,
-            values: values as Partial<Record<ContactField, UnifiedValue>>,
-            company: spec.companyRef?.(fields),
-            ...(convertedTo ? { convertedTo } : {}),
-            custom,
-          },
+          record: { kind, values: values as Partial<Record<ContactField, UnifiedValue>>, company: spec.companyRef?.(fields), ...(convertedTo ? { convertedTo } : {}), custom },
           issues,
         };
       }

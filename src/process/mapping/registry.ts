@@ -45,17 +45,13 @@ const BUILT_MAX = 256;
  * mapped fields travel), minus the fields schema drift made missing.
  */
 export function mappersFor(connection: MappingConnection): RecordMapper[] {
-  const cacheKey = [connection.kind, connection.settings?.customFields ?? null, connection.schemaDrift ?? null, connection.optionalFields ?? null]
-    .map((p) => JSON.stringify(p))
-    .join('\n');
+  const cacheKey = [connection.kind, connection.settings?.customFields ?? null, connection.schemaDrift ?? null, connection.optionalFields ?? null].map((p) => JSON.stringify(p)).join('\n');
   const cached = built.get(cacheKey);
   if (cached) return cached;
   const custom = customFieldsOf(connection);
   const drift = connection.schemaDrift ?? {};
   const present = connection.optionalFields ?? {};
-  const mappers = mappingProfile(connection.kind).mappers.map((m) =>
-    withoutMissing(withCustomFields(m.using(present[m.remoteType] ?? []), custom), drift[m.remoteType] ?? []),
-  );
+  const mappers = mappingProfile(connection.kind).mappers.map((m) => withoutMissing(withCustomFields(m.using(present[m.remoteType] ?? []), custom), drift[m.remoteType] ?? []));
   if (built.size >= BUILT_MAX) built.clear();
   built.set(cacheKey, mappers);
   return mappers;
@@ -75,8 +71,5 @@ export function mapperFor(connection: MappingConnection | CrmKind, remoteType: s
  */
 export function mappingVersion(connection: MappingConnection): string {
   const shape = mappersFor({ kind: connection.kind, settings: connection.settings }).map((m) => [m.remoteType, m.kind, m.remoteFields]);
-  return createHash('sha256')
-    .update(JSON.stringify([connection.kind, shape, customFieldsOf(connection)]))
-    .digest('hex')
-    .slice(0, 16);
+  return createHash('sha256').update(JSON.stringify([connection.kind, shape, customFieldsOf(connection)])).digest('hex').slice(0, 16);
 }

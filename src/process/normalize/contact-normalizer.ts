@@ -54,15 +54,11 @@ export function normalizePhone(v: UnifiedValue, country: string | null): { value
   const t = v?.trim();
   if (!t) return { value: null };
   const parsed = parsePhoneNumberFromString(t, (country ?? undefined) as CountryCode | undefined);
-  if (!parsed || !parsed.isPossible())
-    return { value: t, issue: { field: 'phone', rule: 'FORMAT', message: `phone "${t}" is not a valid number${country ? ` for ${country}` : ''}` } };
+  if (!parsed || !parsed.isPossible()) return { value: t, issue: { field: 'phone', rule: 'FORMAT', message: `phone "${t}" is not a valid number${country ? ` for ${country}` : ''}` } };
   return { value: parsed.number };
 }
 
-export function normalizeContact(values: Partial<Record<ContactField, UnifiedValue>>): {
-  values: Partial<Record<ContactField, UnifiedValue>>;
-  issues: RecordIssue[];
-} {
+export function normalizeContact(values: Partial<Record<ContactField, UnifiedValue>>): { values: Partial<Record<ContactField, UnifiedValue>>; issues: RecordIssue[] } {
   const out: Partial<Record<ContactField, UnifiedValue>> = { ...values };
   const issues: RecordIssue[] = [];
   if ('email' in out) out.email = normalizeEmail(out.email ?? null);
@@ -100,11 +96,7 @@ const LEGAL_SUFFIXES = /\b(incorporated|inc|llc|l\.l\.c|llp|lp|ltd|limited|gmbh|
 export function companyKey(name: UnifiedValue): UnifiedValue {
   let t = name?.toLowerCase().trim();
   if (!t) return null;
-  for (let i = 0; i < 3; i++)
-    t = t
-      .replace(/[\s,]+$/, '')
-      .replace(LEGAL_SUFFIXES, '')
-      .trim();
+  for (let i = 0; i < 3; i++) t = t.replace(/[\s,]+$/, '').replace(LEGAL_SUFFIXES, '').trim();
   t = t.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
   return t || null;
 }
@@ -112,10 +104,5 @@ export function companyKey(name: UnifiedValue): UnifiedValue {
 export function normalizeDomain(v: UnifiedValue): UnifiedValue {
   const t = v?.trim().toLowerCase();
   if (!t) return null;
-  return (
-    t
-      .replace(/^https?:\/\//, '')
-      .replace(/^www\./, '')
-      .replace(/\/.*$/, '') || null
-  );
+  return t.replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/.*$/, '') || null;
 }

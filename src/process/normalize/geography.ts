@@ -14,13 +14,7 @@ import { COUNTRY_ALIASES, SUBDIVISION_ALIASES } from './subdivision-aliases';
 // Languages tried in order for a country name; the package bundles them all.
 const LANGUAGES = ['en', 'de', 'fr', 'es', 'it', 'nl', 'pt', 'sv', 'pl', 'ja', 'zh'];
 
-const fold = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[.\s]+/g, ' ')
-    .trim();
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[.\s]+/g, ' ').trim();
 
 export function normalizeCountry(v: UnifiedValue): UnifiedValue {
   const t = v?.trim();
@@ -57,11 +51,7 @@ function tableFor(country: string): SubdivisionTable | null {
   const states = getStatesOfCountry(country);
   let table: SubdivisionTable | null = null;
   if (states.length) {
-    table = {
-      codes: new Set(states.map((s) => s.isoCode.toUpperCase())),
-      byName: new Map(),
-      names: new Map(states.map((s) => [s.isoCode.toUpperCase(), s.name])),
-    };
+    table = { codes: new Set(states.map((s) => s.isoCode.toUpperCase())), byName: new Map(), names: new Map(states.map((s) => [s.isoCode.toUpperCase(), s.name])) };
     for (const s of states) {
       table.byName.set(fold(s.name), s.isoCode.toUpperCase());
       // "Bayern Region", "Île-de-France" and friends: also without hyphens.

@@ -13,16 +13,7 @@ import { normalizeCompanyName, normalizeContact } from '../normalize/contact-nor
 import { loadResolutionRules } from '../quality/field-owners';
 import { evaluateRules, uniqueContext, type ValidationRule } from '../quality/rules';
 import { resolveFields } from '../resolve/field-resolver';
-import {
-  enqueueOutbound,
-  findOrCreateCompanyByName,
-  insertRecord,
-  loadProvenance,
-  loadRecord,
-  nonNull,
-  recordProvenance,
-  updateRecord,
-} from '../sync/record-store';
+import { enqueueOutbound, findOrCreateCompanyByName, insertRecord, loadProvenance, loadRecord, nonNull, recordProvenance, updateRecord } from '../sync/record-store';
 
 export type UpsertOutcome = 'CREATED' | 'UPDATED' | 'MERGED' | 'QUARANTINED' | 'REJECTED';
 
@@ -46,11 +37,9 @@ function rejectReasons(input: PartnerContact): RecordIssue[] {
   const issues: RecordIssue[] = [];
   for (const [field, value] of Object.entries(input)) {
     if (value !== null && value !== undefined && typeof value !== 'string') issues.push({ field, rule: 'DATA_FORMAT', message: `${field} must be text` });
-    else if (typeof value === 'string' && value.length > MAX_FIELD_LENGTH)
-      issues.push({ field, rule: 'DATA_FORMAT', message: `${field} is longer than ${MAX_FIELD_LENGTH} characters` });
+    else if (typeof value === 'string' && value.length > MAX_FIELD_LENGTH) issues.push({ field, rule: 'DATA_FORMAT', message: `${field} is longer than ${MAX_FIELD_LENGTH} characters` });
   }
-  if (input.lifecycleStage && !LIFECYCLE.has(input.lifecycleStage.trim().toUpperCase()))
-    issues.push({ field: 'lifecycleStage', rule: 'PICKLIST', message: 'lifecycleStage must be LEAD or CONTACT' });
+  if (input.lifecycleStage && !LIFECYCLE.has(input.lifecycleStage.trim().toUpperCase())) issues.push({ field: 'lifecycleStage', rule: 'PICKLIST', message: 'lifecycleStage must be LEAD or CONTACT' });
   return issues;
 }
 
@@ -76,17 +65,12 @@ export async function applyPartnerRecord(m: EntityManager, input: PartnerContact
   }
   const current = (await loadRecord(m, 'CONTACT', match.id))!;
   const rulesForKind = await loadResolutionRules(m, 'CONTACT');
-  const { apply } = resolveFields(
-    current.values,
-    await loadProvenance(m, match.id),
-    { connectionId: PARTNER, changedAt: at, values: nonNull(values) },
-    { owners: rulesForKind.owners, verified: current.verified },
-  );
+  const { apply } = resolveFields(current.values, await loadProvenance(m, match.id), { connectionId: PARTNER, changedAt: at, values: nonNull(values) }, { owners: rulesForKind.owners, verified: current.verified });
   const companyChanged = companyId !== undefined && companyId !== current.companyId;
   if (Object.keys(apply).length || companyChanged) {
     await updateRecord(m, 'CONTACT', match.id, apply, { companyId: companyChanged ? companyId : undefined });
     await recordProvenance(m, match.id, apply, null, at);
     await enqueueOutbound(m, 'CONTACT', match.id, null, at);
   }
-  return { outcome: match.matchedOn === 'email' ? 'UPDATED' : 'MERGED', contactId: match.id, email: apply.email ?? current.values.email ?? null, issues: [] };
+  return { outcome: match.matchedOn === 'email' ? 'UPDATED' : 'MERGED', contactId: match.id, email: (apply.email ?? current.values.email) ?? null, issues: [] };
 }

@@ -54,28 +54,14 @@ interface Row {
 }
 
 export const toQuarantineEntry = (r: Omit<Row, 'kind'>): QuarantineEntry => ({
-  id: r.id,
-  connectionId: r.connection_id,
-  recordKind: r.record_kind,
-  remoteType: r.remote_type,
-  remoteId: r.remote_id,
-  payload: r.payload,
-  issues: r.issues,
-  status: r.status,
-  reason: r.reason,
-  recordId: r.record_id,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
+  id: r.id, connectionId: r.connection_id, recordKind: r.record_kind, remoteType: r.remote_type, remoteId: r.remote_id, payload: r.payload,
+  issues: r.issues, status: r.status, reason: r.reason, recordId: r.record_id, createdAt: r.created_at, updatedAt: r.updated_at,
 });
 
 const change = (e: QuarantineEntry): QuarantineChange => ({ id: e.id, status: e.status, remoteId: e.remoteId, issues: e.issues });
 
 /** Retries records that did not come from a CRM (partner upserts); supplied by the partner module. */
-export type DetachedRetry = (
-  m: EntityManager,
-  entry: QuarantineEntry,
-  payload: Record<string, unknown>,
-) => Promise<{ recordId?: string; issues: RecordIssue[] }>;
+export type DetachedRetry = (m: EntityManager, entry: QuarantineEntry, payload: Record<string, unknown>) => Promise<{ recordId?: string; issues: RecordIssue[] }>;
 
 export class QuarantineService {
   constructor(
@@ -84,8 +70,7 @@ export class QuarantineService {
   ) {}
 
   async retry(id: string, patch: Record<string, unknown> | null | undefined): Promise<QuarantineCommandResult> {
-    if (patch !== null && patch !== undefined && (typeof patch !== 'object' || Array.isArray(patch)))
-      return { ok: false, error: 'BAD_PATCH', message: 'patch must be a JSON object of field → value' };
+    if (patch !== null && patch !== undefined && (typeof patch !== 'object' || Array.isArray(patch))) return { ok: false, error: 'BAD_PATCH', message: 'patch must be a JSON object of field → value' };
     const result = await this.db.transaction(async (m): Promise<QuarantineCommandResult> => {
       const row = await this.lockPending(m, id);
       if (!('id' in row)) return row;
@@ -96,35 +81,19 @@ export class QuarantineService {
         const outcome = await this.detachedRetry(m, entry, payload);
         return { ok: true, entry: await this.settle(m, id, payload, outcome) };
       }
-      const mapper = mapperFor(
-        { kind: row.kind, settings: row.connection_settings, schemaDrift: row.connection_drift, optionalFields: row.connection_optional_fields },
-        row.remote_type,
-      );
+      const mapper = mapperFor({ kind: row.kind, settings: row.connection_settings, schemaDrift: row.connection_drift, optionalFields: row.connection_optional_fields }, row.remote_type);
       const payload = { ...entry.payload, ...toRemotePatch(mapper, patch ?? {}) };
       const fields = Object.fromEntries(Object.entries(payload).filter(([k]) => !k.startsWith('__'))) as RemoteFields;
       const ctx = { connectionId: row.connection_id, runId: randomUUID(), mapper, rules: await loadResolutionRules(m, mapper.kind) };
-      const outcome = await applyInboundRecord(m, ctx, {
-        remoteType: row.remote_type,
-        remoteId: row.remote_id ?? '',
-        modifiedAt: new Date().toISOString(),
-        deleted: false,
-        fields,
-      });
+      const outcome = await applyInboundRecord(m, ctx, { remoteType: row.remote_type, remoteId: row.remote_id ?? '', modifiedAt: new Date().toISOString(), deleted: false, fields });
       if (outcome === 'quarantined') {
         // The pipeline re-quarantined it: the same PENDING entry now holds the patched payload and its new issues.
-        const fresh = (await m.query(
-          `SELECT * FROM quarantine WHERE connection_id = $1 AND remote_type = $2 AND remote_id IS NOT DISTINCT FROM $3 AND status = 'PENDING' ORDER BY updated_at DESC LIMIT 1`,
-          [row.connection_id, row.remote_type, row.remote_id],
-        )) as Row[];
+        const fresh = (await m.query(`SELECT * FROM quarantine WHERE connection_id = $1 AND remote_type = $2 AND remote_id IS NOT DISTINCT FROM $3 AND status = 'PENDING' ORDER BY updated_at DESC LIMIT 1`, [row.connection_id, row.remote_type, row.remote_id])) as Row[];
         if (fresh[0] && fresh[0].id !== id) await m.query(`DELETE FROM quarantine WHERE id = $1`, [fresh[0].id]);
         const issues = fresh[0]?.issues ?? entry.issues;
         return { ok: true, entry: await this.settle(m, id, payload, { issues }) };
       }
-      const link = (await m.query(`SELECT record_id FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [
-        row.connection_id,
-        row.remote_type,
-        row.remote_id,
-      ])) as Array<{ record_id: string }>;
+      const link = (await m.query(`SELECT record_id FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [row.connection_id, row.remote_type, row.remote_id])) as Array<{ record_id: string }>;
       const recordId = link[0]?.record_id;
       // The fix goes back to the CRM it came from too, so the next read there is not the bad version again:
       // that CRM still holds what was read (not the fix), and its next write is diffed against that.
@@ -142,10 +111,7 @@ export class QuarantineService {
     const result = await this.db.transaction(async (m): Promise<QuarantineCommandResult> => {
       const row = await this.lockPending(m, id);
       if (!('id' in row)) return row;
-      const rows = (await m.query(`UPDATE quarantine SET status = 'DISCARDED', reason = $2, updated_at = now() WHERE id = $1 RETURNING *`, [id, reason])) as [
-        Row[],
-        number,
-      ];
+      const rows = (await m.query(`UPDATE quarantine SET status = 'DISCARDED', reason = $2, updated_at = now() WHERE id = $1 RETURNING *`, [id, reason])) as [Row[], number];
       return { ok: true, entry: toQuarantineEntry(rows[0][0]!) };
     });
     if (result.ok) publishQuarantineChanged(change(result.entry));
@@ -153,10 +119,7 @@ export class QuarantineService {
   }
 
   private async lockPending(m: EntityManager, id: string): Promise<Row | Extract<QuarantineCommandResult, { ok: false }>> {
-    const rows = (await m.query(
-      `SELECT q.*, c.kind, c.settings AS connection_settings, c.schema_drift AS connection_drift, c.optional_fields AS connection_optional_fields FROM quarantine q LEFT JOIN connections c ON c.id = q.connection_id WHERE q.id = $1 FOR UPDATE OF q`,
-      [id],
-    )) as Row[];
+    const rows = (await m.query(`SELECT q.*, c.kind, c.settings AS connection_settings, c.schema_drift AS connection_drift, c.optional_fields AS connection_optional_fields FROM quarantine q LEFT JOIN connections c ON c.id = q.connection_id WHERE q.id = $1 FOR UPDATE OF q`, [id])) as Row[];
     const row = rows[0];
     if (!row) return { ok: false, error: 'NOT_FOUND', message: `quarantine entry ${id} does not exist` };
     if (row.status !== 'PENDING') return { ok: false, error: 'NOT_PENDING', message: `quarantine entry ${id} is ${row.status}` };
@@ -164,23 +127,11 @@ export class QuarantineService {
   }
 
   /** Landed → RESOLVED with the record it became; else still PENDING with the new issues. */
-  private async settle(
-    m: EntityManager,
-    id: string,
-    payload: Record<string, unknown>,
-    outcome: { recordId?: string; issues: RecordIssue[] },
-  ): Promise<QuarantineEntry> {
+  private async settle(m: EntityManager, id: string, payload: Record<string, unknown>, outcome: { recordId?: string; issues: RecordIssue[] }): Promise<QuarantineEntry> {
     const landed = outcome.issues.length === 0;
     const rows = (await m.query(
       `UPDATE quarantine SET payload = $2, issues = $3, status = $4, reason = $5, record_id = $6, updated_at = now() WHERE id = $1 RETURNING *`,
-      [
-        id,
-        JSON.stringify(payload),
-        JSON.stringify(outcome.issues),
-        landed ? 'RESOLVED' : 'PENDING',
-        landed ? 'fixed and retried' : null,
-        outcome.recordId ?? null,
-      ],
+      [id, JSON.stringify(payload), JSON.stringify(outcome.issues), landed ? 'RESOLVED' : 'PENDING', landed ? 'fixed and retried' : null, outcome.recordId ?? null],
     )) as [Row[], number];
     return toQuarantineEntry(rows[0][0]!);
   }

@@ -3,7 +3,14 @@
  * queries are plain SQL so every page costs a known number of statements; these keep the
  * column-to-property mapping in one place.
  */
-import type { CompanyEntity, ConnectionEntity, ContactEntity, FieldProvenanceEntity, SourceLinkEntity, SyncRunEntity } from '../store/entities';
+import type {
+  CompanyEntity,
+  ConnectionEntity,
+  ContactEntity,
+  FieldProvenanceEntity,
+  SourceLinkEntity,
+  SyncRunEntity,
+} from '../store/entities';
 
 export type Row = Record<string, unknown>;
 

@@ -51,12 +51,7 @@ const PLANNED_OPERATION: Record<RecordResult, string> = { applied: 'APPLY', unch
  * new record's, only the changed ones of an existing record's); for a QUARANTINE, the vendor
  * fields that would wait there; nothing for NONE or SOFT_DELETE.
  */
-function plannedFields(
-  mapper: RecordMapper,
-  record: RemoteRecord,
-  result: RecordResult,
-  changes: Record<string, UnifiedValue> | undefined,
-): Record<string, unknown> {
+function plannedFields(mapper: RecordMapper, record: RemoteRecord, result: RecordResult, changes: Record<string, UnifiedValue> | undefined): Record<string, unknown> {
   if (result === 'applied') return changes ?? {};
   if (result !== 'quarantined') return {};
   return Object.fromEntries(mapper.remoteFields.filter((f) => f in record.fields).map((f) => [f, record.fields[f]]));
@@ -91,11 +86,7 @@ export async function applyInboundPage(m: EntityManager, ctx: InboundContext, re
   const changes = new Map<RemoteRecord, Record<string, UnifiedValue>>();
   for (const [record, result] of await applyRecords(m, ctx, records, changes)) {
     outcome[result]++;
-    ctx.planned?.push({
-      remoteId: record.remoteId,
-      operation: PLANNED_OPERATION[result],
-      fields: plannedFields(ctx.mapper, record, result, changes.get(record)),
-    });
+    ctx.planned?.push({ remoteId: record.remoteId, operation: PLANNED_OPERATION[result], fields: plannedFields(ctx.mapper, record, result, changes.get(record)) });
   }
   return outcome;
 }
@@ -132,14 +123,7 @@ async function applyRecords(
   const index = await PageIndex.load(m, ctx.connectionId, ctx.mapper.kind, pageKeys(prepared), linkedIds);
   const rules = ctx.validationRules ?? [];
   const hasUnique = rules.some((r) => r.enabled && r.rule === 'UNIQUE' && r.recordKind === ctx.mapper.kind);
-  const unique = hasUnique
-    ? await PageUniqueness.load(
-        m,
-        rules,
-        ctx.mapper.kind,
-        prepared.map((p) => p.normalized.values),
-      )
-    : undefined;
+  const unique = hasUnique ? await PageUniqueness.load(m, rules, ctx.mapper.kind, prepared.map((p) => p.normalized.values)) : undefined;
   const run: PageRun = { m, ctx, index, writer: new PageWriter(ctx.connectionId, ctx.mapper.remoteType, ctx.mapper.remoteFields), changes, unique };
   for (const d of deletes) {
     run.writer.softDelete(ctx.mapper.kind, d.recordId, d.at);
@@ -150,23 +134,14 @@ async function applyRecords(
   await flush(run);
   // The CRM's own record is gone (deleted or archived there): so is its link, and a restore writes the record there anew.
   if (deletes.length)
-    await m.query(`DELETE FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3)`, [
-      ctx.connectionId,
-      ctx.mapper.remoteType,
-      deletes.map((d) => d.remoteId),
-    ]);
+    await m.query(`DELETE FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3)`, [ctx.connectionId, ctx.mapper.remoteType, deletes.map((d) => d.remoteId)]);
   return records.map((r) => [r, results.get(r)!]);
 }
 
 /** The checks that need no store: malformed, deleted, unchanged (Junction's own write read back), then map and normalize. */
-function prepare(
-  record: RemoteRecord,
-  link: LinkRow | undefined,
-  mapper: RecordMapper,
-): 'unchanged' | 'deleted' | { failure: RecordIssue } | Omit<Prepared, 'record' | 'given'> {
+function prepare(record: RemoteRecord, link: LinkRow | undefined, mapper: RecordMapper): 'unchanged' | 'deleted' | { failure: RecordIssue } | Omit<Prepared, 'record' | 'given'> {
   const malformed = record.fields.__malformed;
-  if (!record.remoteId || malformed)
-    return { failure: { field: 'record', rule: 'DATA_FORMAT', message: `malformed ${mapper.remoteType} record: ${String(malformed ?? 'no id')}` } };
+  if (!record.remoteId || malformed) return { failure: { field: 'record', rule: 'DATA_FORMAT', message: `malformed ${mapper.remoteType} record: ${String(malformed ?? 'no id')}` } };
   if (record.deleted) return 'deleted';
   const hash = contentHash(record.fields, mapper.remoteFields);
   // The same content Junction last exchanged with this CRM: its own write read back, or no change.
@@ -175,13 +150,7 @@ function prepare(
   if ('failure' in unified) return unified;
   const normalized = normalizeRecord(unified.record);
   // Phone FORMAT is the rule engine's call (a rule can be disabled), not the normalizer's.
-  return {
-    link,
-    hash,
-    mapped: unified.record,
-    normalized: normalized.record,
-    issues: [...unified.issues, ...normalized.issues.filter((i) => i.field !== 'phone')],
-  };
+  return { link, hash, mapped: unified.record, normalized: normalized.record, issues: [...unified.issues, ...normalized.issues.filter((i) => i.field !== 'phone')] };
 }
 
 function pageKeys(prepared: Prepared[]): PageKeys {
@@ -205,19 +174,14 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
   const { record, link, normalized, mapped } = p;
   const rules = ctx.validationRules ?? [];
   const unique = run.unique?.context(normalized.values, link?.record_id ?? null) ?? {};
-  const ruleIssues = evaluateRules(
-    { kind: normalized.kind, values: normalized.values, hasCompany: normalized.kind === 'CONTACT' && !!normalized.company },
-    rules,
-    unique,
-  );
+  const ruleIssues = evaluateRules({ kind: normalized.kind, values: normalized.values, hasCompany: normalized.kind === 'CONTACT' && !!normalized.company }, rules, unique);
   const allIssues = [...p.issues, ...ruleIssues];
   if (allIssues.length) return quarantine(m, ctx, record, allIssues);
 
   const changedAt = new Date(record.modifiedAt);
   const values = normalized.values as Record<string, UnifiedValue>;
   const companyId = normalized.kind === 'CONTACT' && normalized.company ? resolveCompany(run, normalized.company) : undefined;
-  let recordId =
-    link?.record_id ?? (normalized.kind === 'CONTACT' ? index.matchContact(values) : index.matchCompany(values.domain ?? null, values.name ?? null));
+  let recordId = link?.record_id ?? (normalized.kind === 'CONTACT' ? index.matchContact(values) : index.matchCompany(values.domain ?? null, values.name ?? null));
   let changed = false;
   if (!recordId) {
     recordId = writer.insert(mapped.kind, values, { companyId, nameKey: mapped.kind === 'COMPANY' ? companyKey(values.name ?? null) : undefined });
@@ -225,19 +189,13 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
     index.added(mapped.kind, recordId, values, companyId ?? null);
     run.changes?.set(p.given, nonNull(values));
     run.unique?.applied(recordId, values);
-    for (const [field, prov] of Object.entries(nonNull(values)))
-      if (prov !== null) index.provenanceFor(recordId).set(field, { connectionId: ctx.connectionId, changedAt });
+    for (const [field, prov] of Object.entries(nonNull(values))) if (prov !== null) index.provenanceFor(recordId).set(field, { connectionId: ctx.connectionId, changedAt });
     changed = true;
   } else {
     const current = index.record(recordId);
     if (!current) throw new Error(`linked ${mapped.kind} ${recordId} is missing`);
     const provenance = index.provenanceFor(recordId);
-    const { apply, rejected } = resolveFields(
-      current.values,
-      provenance,
-      { connectionId: ctx.connectionId, changedAt, values },
-      { owners: ctx.rules.owners, verified: current.verified },
-    );
+    const { apply, rejected } = resolveFields(current.values, provenance, { connectionId: ctx.connectionId, changedAt, values }, { owners: ctx.rules.owners, verified: current.verified });
     const companyChanged = companyId !== undefined && companyId !== current.companyId && (current.companyId === null || link !== undefined);
     if (Object.keys(apply).length || companyChanged) {
       writer.update(mapped.kind, recordId, apply, {
@@ -257,16 +215,7 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
   if (convertedTo) {
     await flush(run);
     await followConversion(m, ctx, record.remoteId, convertedTo, recordId, changedAt);
-  } else
-    writer.link({
-      kind: mapped.kind,
-      recordId,
-      remoteType: ctx.mapper.remoteType,
-      remoteId: record.remoteId,
-      remoteUpdatedAt: changedAt,
-      hash: p.hash,
-      known: knownFromRead(record.fields, ctx.mapper.remoteFields),
-    });
+  } else writer.link({ kind: mapped.kind, recordId, remoteType: ctx.mapper.remoteType, remoteId: record.remoteId, remoteUpdatedAt: changedAt, hash: p.hash, known: knownFromRead(record.fields, ctx.mapper.remoteFields) });
   writer.resolveQuarantined(record.remoteId);
   if (changed) writer.enqueue(mapped.kind, recordId, ctx.connectionId, changedAt);
   return changed ? 'applied' : 'unchanged';
@@ -294,13 +243,7 @@ function mapSafely(mapper: RecordMapper, record: RemoteRecord): ReturnType<Recor
   try {
     return mapper.toUnified(record.fields);
   } catch (err) {
-    return {
-      failure: {
-        field: 'record',
-        rule: 'DATA_FORMAT',
-        message: `${mapper.remoteType} ${record.remoteId} could not be mapped: ${err instanceof Error ? err.message : String(err)}`,
-      },
-    };
+    return { failure: { field: 'record', rule: 'DATA_FORMAT', message: `${mapper.remoteType} ${record.remoteId} could not be mapped: ${err instanceof Error ? err.message : String(err)}` } };
   }
 }
 
@@ -309,19 +252,8 @@ function mapSafely(mapper: RecordMapper, record: RemoteRecord): ReturnType<Recor
  * the link moves to the new record, so writes go there and no duplicate appears. The old
  * record keeps no link, so reading it again (a bulk export) never re-attaches it.
  */
-async function followConversion(
-  m: EntityManager,
-  ctx: InboundContext,
-  fromRemoteId: string,
-  to: { remoteType: string; remoteId: string },
-  recordId: string,
-  changedAt: Date,
-): Promise<void> {
-  await m.query(`DELETE FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [
-    ctx.connectionId,
-    ctx.mapper.remoteType,
-    fromRemoteId,
-  ]);
+async function followConversion(m: EntityManager, ctx: InboundContext, fromRemoteId: string, to: { remoteType: string; remoteId: string }, recordId: string, changedAt: Date): Promise<void> {
+  await m.query(`DELETE FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [ctx.connectionId, ctx.mapper.remoteType, fromRemoteId]);
   // When the new record was read first it is linked already (matched by its keys); that link stands.
   await m.query(
     `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, remote_updated_at, content_hash)

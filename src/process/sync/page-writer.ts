@@ -196,22 +196,13 @@ export class PageWriter {
     const changed = all.filter((r) => !this.inserts.has(r.recordId));
     for (const [rows, onConflict] of [
       [fresh, ''],
-      [
-        changed,
-        'ON CONFLICT (record_id, field) DO UPDATE SET value = EXCLUDED.value, connection_id = EXCLUDED.connection_id, changed_at = EXCLUDED.changed_at',
-      ],
+      [changed, 'ON CONFLICT (record_id, field) DO UPDATE SET value = EXCLUDED.value, connection_id = EXCLUDED.connection_id, changed_at = EXCLUDED.changed_at'],
     ] as const) {
       if (!rows.length) continue;
       await m.query(
         `INSERT INTO field_provenance (record_id, field, value, connection_id, changed_at)
          SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[], $5::timestamptz[]) ${onConflict}`,
-        [
-          rows.map((r) => r.recordId),
-          rows.map((r) => r.field),
-          rows.map((r) => JSON.stringify(r.value ?? null)),
-          rows.map((r) => r.connectionId),
-          rows.map((r) => r.changedAt),
-        ],
+        [rows.map((r) => r.recordId), rows.map((r) => r.field), rows.map((r) => JSON.stringify(r.value ?? null)), rows.map((r) => r.connectionId), rows.map((r) => r.changedAt)],
       );
     }
   }
@@ -247,14 +238,7 @@ export class PageWriter {
        ON CONFLICT (record_id, field, connection_id) DO UPDATE SET value = EXCLUDED.value, reason = EXCLUDED.reason, changed_at = EXCLUDED.changed_at, recorded_at = now()
        WHERE rejected_changes.value IS DISTINCT FROM EXCLUDED.value
        RETURNING record_id`,
-      [
-        this.connectionId,
-        rows.map((r) => r.recordId),
-        rows.map((r) => r.field),
-        rows.map((r) => JSON.stringify(r.value ?? null)),
-        rows.map((r) => r.reason),
-        rows.map((r) => r.changedAt),
-      ],
+      [this.connectionId, rows.map((r) => r.recordId), rows.map((r) => r.field), rows.map((r) => JSON.stringify(r.value ?? null)), rows.map((r) => r.reason), rows.map((r) => r.changedAt)],
     )) as [Array<{ record_id: string }>, number] | Array<{ record_id: string }>;
     const fresh = new Set(((Array.isArray(result[0]) ? result[0] : result) as Array<{ record_id: string }>).map((r) => r.record_id));
     const back = [...new Map(rows.filter((r) => fresh.has(r.recordId)).map((r) => [r.recordId, r.kind])).entries()];

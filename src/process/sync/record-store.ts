@@ -12,17 +12,8 @@ import { lockKeys } from '../store/key-locks';
 type Queryable = Pick<EntityManager, 'query'>;
 
 const CONTACT_COLUMNS: Record<string, string> = {
-  email: 'email',
-  firstName: 'first_name',
-  lastName: 'last_name',
-  phone: 'phone',
-  title: 'title',
-  linkedinUrl: 'linkedin_url',
-  city: 'city',
-  state: 'state',
-  country: 'country',
-  postalCode: 'postal_code',
-  lifecycleStage: 'lifecycle_stage',
+  email: 'email', firstName: 'first_name', lastName: 'last_name', phone: 'phone', title: 'title', linkedinUrl: 'linkedin_url',
+  city: 'city', state: 'state', country: 'country', postalCode: 'postal_code', lifecycleStage: 'lifecycle_stage',
 };
 const COMPANY_COLUMNS: Record<string, string> = { name: 'name', domain: 'domain', country: 'country' };
 
@@ -52,9 +43,7 @@ export function splitCustom(values: Record<string, UnifiedValue>): { columns: Re
 }
 
 function selectList(kind: RecordKind): string {
-  const select = Object.entries(columnsFor(kind))
-    .map(([f, c]) => `${c} AS "${f}"`)
-    .join(', ');
+  const select = Object.entries(columnsFor(kind)).map(([f, c]) => `${c} AS "${f}"`).join(', ');
   const extra = kind === 'CONTACT' ? ', company_id AS "companyId", verified_fields AS "verified"' : ', NULL AS "companyId", NULL AS "verified"';
   return `id, deleted_at AS "deletedAt", custom AS "__custom", ${select}${extra}`;
 }
@@ -62,8 +51,7 @@ function selectList(kind: RecordKind): string {
 function toStored(kind: RecordKind, row: Record<string, unknown>): StoredRecord {
   const values: Record<string, UnifiedValue> = {};
   for (const f of Object.keys(columnsFor(kind))) values[f] = (row[f] as string | null) ?? null;
-  for (const [k, v] of Object.entries((row.__custom as Record<string, unknown> | null) ?? {}))
-    values[CUSTOM_PREFIX + k] = v === null || v === undefined ? null : String(v);
+  for (const [k, v] of Object.entries((row.__custom as Record<string, unknown> | null) ?? {})) values[CUSTOM_PREFIX + k] = v === null || v === undefined ? null : String(v);
   return {
     id: row.id as string,
     values,
@@ -87,20 +75,11 @@ export async function loadRecords(m: Queryable, kind: RecordKind, ids: readonly 
 }
 
 export async function loadProvenance(m: EntityManager, id: string): Promise<Map<string, Provenance>> {
-  const rows = (await m.query(`SELECT field, connection_id, changed_at FROM field_provenance WHERE record_id = $1`, [id])) as Array<{
-    field: string;
-    connection_id: string | null;
-    changed_at: Date;
-  }>;
+  const rows = (await m.query(`SELECT field, connection_id, changed_at FROM field_provenance WHERE record_id = $1`, [id])) as Array<{ field: string; connection_id: string | null; changed_at: Date }>;
   return new Map(rows.map((r) => [r.field, { connectionId: r.connection_id, changedAt: new Date(r.changed_at) }]));
 }
 
-export async function insertRecord(
-  m: EntityManager,
-  kind: RecordKind,
-  values: Record<string, UnifiedValue>,
-  extra: { companyId?: string | null; nameKey?: string | null } = {},
-): Promise<string> {
+export async function insertRecord(m: EntityManager, kind: RecordKind, values: Record<string, UnifiedValue>, extra: { companyId?: string | null; nameKey?: string | null } = {}): Promise<string> {
   const cols = columnsFor(kind);
   const names: string[] = [];
   const params: unknown[] = [];
@@ -124,20 +103,12 @@ export async function insertRecord(
     params.push(extra.nameKey ?? null);
   }
   const placeholders = params.map((_, i) => `$${i + 1}`).join(', ');
-  const sql = names.length
-    ? `INSERT INTO ${tableFor(kind)} (${names.join(', ')}) VALUES (${placeholders}) RETURNING id`
-    : `INSERT INTO ${tableFor(kind)} DEFAULT VALUES RETURNING id`;
+  const sql = names.length ? `INSERT INTO ${tableFor(kind)} (${names.join(', ')}) VALUES (${placeholders}) RETURNING id` : `INSERT INTO ${tableFor(kind)} DEFAULT VALUES RETURNING id`;
   const rows = (await m.query(sql, params)) as Array<{ id: string }>;
   return rows[0]!.id;
 }
 
-export async function updateRecord(
-  m: EntityManager,
-  kind: RecordKind,
-  id: string,
-  values: Record<string, UnifiedValue>,
-  extra: { companyId?: string | null; nameKey?: string | null; undelete?: boolean } = {},
-): Promise<void> {
+export async function updateRecord(m: EntityManager, kind: RecordKind, id: string, values: Record<string, UnifiedValue>, extra: { companyId?: string | null; nameKey?: string | null; undelete?: boolean } = {}): Promise<void> {
   const cols = columnsFor(kind);
   const sets: string[] = [];
   const params: unknown[] = [id];
@@ -164,13 +135,7 @@ export async function updateRecord(
   await m.query(`UPDATE ${tableFor(kind)} SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params);
 }
 
-export async function recordProvenance(
-  m: EntityManager,
-  id: string,
-  values: Record<string, UnifiedValue>,
-  connectionId: string | null,
-  changedAt: Date,
-): Promise<void> {
+export async function recordProvenance(m: EntityManager, id: string, values: Record<string, UnifiedValue>, connectionId: string | null, changedAt: Date): Promise<void> {
   const fields = Object.keys(values);
   if (!fields.length) return;
   await m.query(
@@ -182,13 +147,7 @@ export async function recordProvenance(
 }
 
 /** Queues delivery of a record to every other enabled connection, in the same transaction. */
-export async function enqueueOutbound(
-  m: EntityManager,
-  kind: RecordKind,
-  id: string,
-  exceptConnectionId: string | null,
-  sourceChangedAt: Date | null = null,
-): Promise<void> {
+export async function enqueueOutbound(m: EntityManager, kind: RecordKind, id: string, exceptConnectionId: string | null, sourceChangedAt: Date | null = null): Promise<void> {
   // A pending row keeps its earliest source time, so latency counts from the first unsent change.
   await m.query(
     `INSERT INTO outbox (connection_id, record_kind, record_id, source_changed_at)
@@ -244,12 +203,7 @@ export async function upsertLinks(m: Queryable, connectionId: string, links: rea
 
 /** Sets what Junction knows a linked record holds (a quarantine fix: the CRM still holds what was read, not the fix). */
 export async function setKnownState(m: Queryable, connectionId: string, remoteType: string, remoteId: string, known: Record<string, unknown>): Promise<void> {
-  await m.query(`UPDATE source_links SET known_state = $4 WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [
-    connectionId,
-    remoteType,
-    remoteId,
-    JSON.stringify(known),
-  ]);
+  await m.query(`UPDATE source_links SET known_state = $4 WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [connectionId, remoteType, remoteId, JSON.stringify(known)]);
 }
 
 /** Only the fields that carry a value: what a new record's provenance records. */

@@ -70,10 +70,7 @@ export class SalesforceEmulator implements VendorEmulator {
   }
 
   quotaExceeded(): EmulatorResponse {
-    return {
-      ...restError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'),
-      headers: { 'content-type': 'application/json;charset=UTF-8', ...this.usageHeaders(this.lastQuota) },
-    };
+    return { ...restError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), headers: { 'content-type': 'application/json;charset=UTF-8', ...this.usageHeaders(this.lastQuota) } };
   }
 
   usageHeaders(usage: QuotaState): Record<string, string> {
@@ -127,15 +124,12 @@ export class SalesforceEmulator implements VendorEmulator {
     // instance_url must be what the client reached us by (127.0.0.1 or localhost alike).
     const base = req.headers.host ? `http://${req.headers.host}` : this.ownUrl();
     if (req.path === TOKEN_PATH)
-      return req.method === 'POST'
-        ? tokenEndpoint(req, this.ctx.tokens, this.ctx.clock, base)
-        : restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are POST`);
+      return req.method === 'POST' ? tokenEndpoint(req, this.ctx.tokens, this.ctx.clock, base) : restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are POST`);
     if (/^\/services\/data\/?$/.test(req.path)) return versionList();
     if (/^\/services\/Soap\/u\/\d+\.\d$/.test(req.path) && req.method === 'POST') return soapCall(this.org, this.ctx.tokens, this.ctx.clock, req.text());
     const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(req.path);
     if (!m) return notFound();
-    if (!this.ctx.tokens.isValid(bearer(req.headers.authorization), this.ctx.clock.now()))
-      return restError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    if (!this.ctx.tokens.isValid(bearer(req.headers.authorization), this.ctx.clock.now())) return restError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     const rest = m[2] ?? '/';
     const allowed: string[] = [];
     for (const r of ROUTES) {

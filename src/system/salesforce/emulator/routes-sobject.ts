@@ -85,10 +85,7 @@ function retrieve(call: RouteCall): EmulatorResponse {
 export function project(schema: ObjectSchema, record: SRecord, wanted: string | null): SRecord {
   if (!wanted) return record;
   const out: SRecord = {};
-  for (const name of wanted
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
+  for (const name of wanted.split(',').map((s) => s.trim()).filter(Boolean)) {
     const def = schema.field(name);
     if (!def) throw SfHttpError.of(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type ${schema.name}`);
     out[def.name] = record[def.name] ?? null;
@@ -109,11 +106,7 @@ function upsertOne(call: RouteCall): EmulatorResponse {
   const body = readObject(call.req);
   const store = call.org.store;
   const matches = def.name === 'Id' ? [] : store.matchExternal(schema.name, def.name, value);
-  if (matches.length > 1)
-    return json(
-      300,
-      matches.map((r) => `/services/data/v${call.version}/sobjects/${schema.name}/${String(r.Id)}`),
-    );
+  if (matches.length > 1) return json(300, matches.map((r) => `/services/data/v${call.version}/sobjects/${schema.name}/${String(r.Id)}`));
   const outcome = store.upsert(schema.name, def.name, value, body);
   if (!outcome.ok) return writeFailure(outcome);
   return json(outcome.created ? 201 : 200, { id: outcome.id, success: true, errors: [], created: outcome.created });
@@ -125,11 +118,7 @@ function byExternalId(call: RouteCall): EmulatorResponse {
   if (!def) return restError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${call.params[1]}`);
   const matches = call.org.store.matchExternal(schema.name, def.name, call.params[2]!);
   if (matches.length === 0) return restError(404, 'NOT_FOUND', 'The requested resource does not exist');
-  if (matches.length > 1)
-    return json(
-      300,
-      matches.map((r) => `/services/data/v${call.version}/sobjects/${schema.name}/${String(r.Id)}`),
-    );
+  if (matches.length > 1) return json(300, matches.map((r) => `/services/data/v${call.version}/sobjects/${schema.name}/${String(r.Id)}`));
   return json(200, withAttributes(schema.name, call.version, project(schema, matches[0]!, call.req.query.get('fields'))));
 }
 
@@ -141,17 +130,7 @@ export const sobjectRoutes: Route[] = [
       json(200, {
         encoding: 'UTF-8',
         maxBatchSize: 200,
-        sobjects: ['Lead', 'Contact', 'Account'].map((n) => ({
-          name: n,
-          label: n,
-          queryable: true,
-          createable: true,
-          updateable: true,
-          deletable: true,
-          replicateable: true,
-          custom: false,
-          urls: describeObject(schemaOf(org, n), version).urls,
-        })),
+        sobjects: ['Lead', 'Contact', 'Account'].map((n) => ({ name: n, label: n, queryable: true, createable: true, updateable: true, deletable: true, replicateable: true, custom: false, urls: describeObject(schemaOf(org, n), version).urls })),
       }),
   },
   { method: 'GET', pattern: /^\/sobjects\/(\w+)\/describe\/?$/, handle: (c) => json(200, describeObject(schemaOf(c.org, c.params[0]!), c.version)) },

@@ -17,14 +17,7 @@ export function seedPeople(store: SObjectStore, people: DemoPerson[]): void {
   const address = (prefix: string, p: DemoPerson) =>
     store.statePicklists ? addressInput(prefix, p.state, p.country) : { [`${prefix}State`]: p.state, [`${prefix}Country`]: p.country };
   for (const p of people) {
-    const common = {
-      FirstName: p.firstName,
-      LastName: p.lastName,
-      Email: p.email,
-      Phone: p.phone,
-      Title: p.title,
-      LeadSource: LEAD_SOURCES[p.key % LEAD_SOURCES.length],
-    };
+    const common = { FirstName: p.firstName, LastName: p.lastName, Email: p.email, Phone: p.phone, Title: p.title, LeadSource: LEAD_SOURCES[p.key % LEAD_SOURCES.length] };
     if (p.isLead) {
       must(store.create('Lead', { ...common, Company: p.company, Website: p.companyDomain, City: p.city, PostalCode: p.postalCode, ...address('', p) }), p);
       continue;

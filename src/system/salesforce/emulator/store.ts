@@ -102,8 +102,7 @@ export class SObjectStore {
     if (!existing) return { ok: false, id, errors: [sfError('NOT_FOUND', 'The requested resource does not exist')] };
     const key = String(existing.Id);
     if (existing.IsDeleted === true) return { ok: false, id: key, errors: [sfError('ENTITY_IS_DELETED', 'entity is deleted')] };
-    if (type === 'Lead' && existing.IsConverted === true)
-      return { ok: false, id: key, errors: [sfError('CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead')] };
+    if (type === 'Lead' && existing.IsConverted === true) return { ok: false, id: key, errors: [sfError('CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead')] };
     const schema = this.schema(type)!;
     const values = this.withAddresses(type, this.normalize(schema, input, 'update'), existing);
     if ('errors' in values) return { ok: false, id: key, errors: values.errors };
@@ -133,8 +132,7 @@ export class SObjectStore {
     const body = Object.fromEntries(Object.entries(input).filter(([k]) => k.toLowerCase() !== field.toLowerCase()));
     if (field === 'Id') return this.update(type, value, body);
     const matches = this.matchExternal(type, field, value);
-    if (matches.length > 1)
-      return { ok: false, errors: [sfError('DUPLICATE_EXTERNAL_ID', `${field}: more than one record found for external id field: ${value}`, [field])] };
+    if (matches.length > 1) return { ok: false, errors: [sfError('DUPLICATE_EXTERNAL_ID', `${field}: more than one record found for external id field: ${value}`, [field])] };
     if (matches.length === 1) return this.update(type, String(matches[0]!.Id), body);
     return this.create(type, { ...body, [field]: value });
   }
@@ -261,9 +259,7 @@ export class SObjectStore {
 
   /** Record-level rules: required fields, references and unique fields. */
   private check(schema: ObjectSchema, record: SRecord, selfId: string): SfError[] {
-    const missing = schema.fields
-      .filter((f) => f.required && (record[f.name] === null || record[f.name] === undefined || record[f.name] === ''))
-      .map((f) => f.name);
+    const missing = schema.fields.filter((f) => f.required && (record[f.name] === null || record[f.name] === undefined || record[f.name] === '')).map((f) => f.name);
     if (missing.length) return [sfError('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing)];
     const errors: SfError[] = [];
     for (const f of schema.fields) {
@@ -275,8 +271,7 @@ export class SObjectStore {
       }
       if (f.unique && typeof value === 'string') {
         const clash = this.matchExternal(schema.name, f.name, value).find((r) => r.Id !== selfId);
-        if (clash)
-          errors.push(sfError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${String(clash.Id)}`, [f.name]));
+        if (clash) errors.push(sfError('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${String(clash.Id)}`, [f.name]));
       }
     }
     return errors;
