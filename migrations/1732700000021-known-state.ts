@@ -6,20 +6,20 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   linked record (nulls left out), so a write carries only what changed since. NULL for links
  *   made before it existed: their next write is a whole record, as before, and their next
  *   read fills it.
- * - `connections.optional_fields`: the picklist fields the org's describe listed, per object
- *   (Salesforce state and country picklists: `MailingStateCode`…), so Junction writes codes
- *   where the org keeps them; an object not listed has not been described yet.
+ * - `connections.org_features`: whether the CRM org has each setting that changes what Junction
+ *   writes (`statePicklists`: Salesforce state and country picklists, so codes go to
+ *   `MailingStateCode`…), as its describes showed; a feature not listed is not known yet.
  */
 export class KnownState1732700000021 implements MigrationInterface {
   name = 'KnownState1732700000021';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE source_links ADD COLUMN known_state jsonb`);
-    await q.query(`ALTER TABLE connections ADD COLUMN optional_fields jsonb NOT NULL DEFAULT '{}'::jsonb`);
+    await q.query(`ALTER TABLE connections ADD COLUMN org_features jsonb NOT NULL DEFAULT '{}'::jsonb`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE connections DROP COLUMN IF EXISTS optional_fields`);
+    await q.query(`ALTER TABLE connections DROP COLUMN IF EXISTS org_features`);
     await q.query(`ALTER TABLE source_links DROP COLUMN IF EXISTS known_state`);
   }
 }

@@ -151,6 +151,13 @@ describe('states and countries', () => {
     expect(await sfContact('grace@devere.example')).toMatchObject({ MailingState: 'Ontario', MailingCountry: 'Canada' });
   });
 
+  it('the Salesforce org was found to keep states as text (one describe, before its first write)', async () => {
+    const [row] = (await h.db.dataSource.query(`SELECT org_features FROM connections WHERE id = $1`, [h.connectionIds.get('SALESFORCE')])) as Array<{
+      org_features: Record<string, boolean>;
+    }>;
+    expect(row!.org_features).toEqual({ statePicklists: false });
+  });
+
   it('no CRM field Junction wrote holds an ISO 3166-2 code or a bare alpha-2 country code', async () => {
     // Each CRM's own people keep what its users typed ("NY", "CA"): only the people Junction wrote there count.
     const others = (entered: string[]) => PEOPLE.filter((e) => !entered.includes(e));

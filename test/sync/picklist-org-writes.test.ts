@@ -46,15 +46,14 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 describe('a Salesforce org with state and country picklists', () => {
-  it('is learned from the describe: the connection keeps the org’s code fields per object', async () => {
-    const [row] = (await h.db.dataSource.query(`SELECT optional_fields FROM connections WHERE id = $1`, [await salesforceId()])) as Array<{
-      optional_fields: Record<string, string[]>;
+  it('is learned from one describe, once: the connection keeps that the org has them', async () => {
+    const [row] = (await h.db.dataSource.query(`SELECT org_features FROM connections WHERE id = $1`, [await salesforceId()])) as Array<{
+      org_features: Record<string, boolean>;
     }>;
-    expect(row!.optional_fields).toEqual({
-      Account: ['BillingCountryCode'],
-      Lead: ['StateCode', 'CountryCode'],
-      Contact: ['MailingStateCode', 'MailingCountryCode'],
-    });
+    expect(row!.org_features).toEqual({ statePicklists: true });
+    // The setting is the org's, so one object's describe told for all three; later runs ask no more.
+    const describes = (await requestLog(h, 'SALESFORCE')).filter((r) => r.path.endsWith('/describe'));
+    expect(describes).toHaveLength(1);
   });
 
   it('gets the picklist codes, never ISO 3166-2 codes or names, and fills its text fields itself', async () => {

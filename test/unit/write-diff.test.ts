@@ -44,7 +44,7 @@ describe('values in each CRM’s terms', () => {
   });
 
   it('writes the picklist codes instead where the org has state and country picklists, and reads them first', () => {
-    const picklistOrg = sfContact.using(['MailingStateCode', 'MailingCountryCode']);
+    const picklistOrg = sfContact.using(['statePicklists']);
     const fields = newRecordFields(picklistOrg, ada);
     expect(fields).toMatchObject({ MailingStateCode: 'BY', MailingCountryCode: 'DE' });
     expect(fields).not.toHaveProperty('MailingState');
@@ -53,8 +53,8 @@ describe('values in each CRM’s terms', () => {
     expect(
       picklistOrg.toUnified({ MailingState: 'New York', MailingStateCode: 'CA', MailingCountryCode: 'US', MailingCountry: 'United States' }).record.values,
     ).toMatchObject({ state: 'CA', country: 'US' });
-    expect(sfContact.optionalFields).toEqual(['MailingStateCode', 'MailingCountryCode']);
-    expect(sfLead.using(['StateCode', 'CountryCode']).toRemote({ values: { state: 'US-NY', country: 'US' } })).toMatchObject({
+    expect(sfContact.orgFeatures).toEqual({ statePicklists: ['MailingStateCode', 'MailingCountryCode'] });
+    expect(sfLead.using(['statePicklists']).toRemote({ values: { state: 'US-NY', country: 'US' } })).toMatchObject({
       StateCode: 'NY',
       CountryCode: 'US',
     });

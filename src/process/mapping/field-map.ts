@@ -14,11 +14,12 @@ export interface FieldSpec<F extends string> {
   /** How the CRM holds the value when the store's form is not one a person there reads (an ISO code written as a name). */
   form?: ValueForm;
   /**
-   * A picklist field the org may have beside `remote` (Salesforce's state and country
-   * picklists, whose describe then lists `MailingStateCode`): where it has it, the value is
-   * written there in its own form (the text field is the CRM's to fill) and read from there first.
+   * A picklist field an org setting (`feature`) adds beside `remote` (Salesforce's state and
+   * country picklists, whose describe then lists `MailingStateCode`): where the org has it, the
+   * value is written there in its own form (the text field is the CRM's to fill) and read from
+   * there first.
    */
-  picklist?: { remote: string; form: ValueForm };
+  picklist?: { remote: string; form: ValueForm; feature: string };
 }
 
 /** The unified record as outbound mapping sees it. */
@@ -35,10 +36,10 @@ export interface RecordMapper {
   remoteFields: string[];
   /** Vendor fields the hooks derive values from (company links, lifecycle): without them a record cannot be mapped right. */
   hookFields: string[];
-  /** Picklist fields an org may or may not have (see FieldSpec.picklist); its describe says which. */
-  optionalFields: string[];
-  /** This mapper for an org whose describe lists these of the optional fields. */
-  using(present: readonly string[]): RecordMapper;
+  /** Org settings that change this object's fields (FieldSpec.picklist), each with the fields a describe then lists. */
+  orgFeatures: Record<string, string[]>;
+  /** This mapper for an org that has these of the features (the base mapper: none). */
+  using(features: readonly string[]): RecordMapper;
   toUnified(fields: RemoteFields): { record: MappedRecord; issues: RecordIssue[] };
   /**
    * The vendor fields for a unified record. `known` is the target record's last known state
@@ -72,9 +73,11 @@ export function asText(v: RemoteValue | undefined): UnifiedValue {
   return String(v);
 }
 
-function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>, present: readonly string[] = []): RecordMapper {
+function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>, features: readonly string[] = []): RecordMapper {
   // The picklist each field uses in this org, if any.
-  const picklistOf = (f: FieldSpec<F>) => (f.picklist && present.includes(f.picklist.remote) ? f.picklist : undefined);
+  const picklistOf = (f: FieldSpec<F>) => (f.picklist && features.includes(f.picklist.feature) ? f.picklist : undefined);
+  const orgFeatures: Record<string, string[]> = {};
+  for (const f of spec.fields) if (f.picklist) (orgFeatures[f.picklist.feature] ??= []).push(f.picklist.remote);
   const remoteFields = [...new Set([...spec.fields.flatMap((f) => [f.remote, ...(picklistOf(f) ? [picklistOf(f)!.remote] : [])]), ...(spec.extraFields ?? [])])];
   return {
     crm: spec.crm,
@@ -82,8 +85,8 @@ function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>, present:
     kind,
     remoteFields,
     hookFields: [...(spec.extraFields ?? [])],
-    optionalFields: spec.fields.flatMap((f) => (f.picklist ? [f.picklist.remote] : [])),
-    using: (fields) => build(kind, spec, fields),
+    orgFeatures,
+    using: (present) => build(kind, spec, present),
     toUnified(fields) {
       const issues: RecordIssue[] = [];
       const values: Partial<Record<F, UnifiedValue>> = {};

@@ -13,15 +13,15 @@ const PROFILES: Partial<Record<CrmKind, CrmMappingProfile>> = {
   DYNAMICS: dynamicsProfile,
 };
 
-/** The optional picklist fields (FieldSpec.picklist) a CRM org's describe listed, by remote type; an absent type has not been described yet. */
-export type OptionalFields = Record<string, string[]>;
+/** Whether a CRM org has each setting the mappers know (RecordMapper.orgFeatures), as its describes showed; an absent one is not known yet. */
+export type OrgFeatures = Record<string, boolean>;
 
-/** What mapping needs of a connection: its CRM, its settings (custom fields), its current schema drift and its org's optional fields. */
+/** What mapping needs of a connection: its CRM, its settings (custom fields), its current schema drift and its org's features. */
 export interface MappingConnection {
   kind: CrmKind;
   settings?: Record<string, unknown> | null;
   schemaDrift?: SchemaDrift | null;
-  optionalFields?: OptionalFields | null;
+  orgFeatures?: OrgFeatures | null;
 }
 
 export function mappingProfile(crm: CrmKind): CrmMappingProfile {
@@ -45,13 +45,13 @@ const BUILT_MAX = 256;
  * mapped fields travel), minus the fields schema drift made missing.
  */
 export function mappersFor(connection: MappingConnection): RecordMapper[] {
-  const cacheKey = [connection.kind, connection.settings?.customFields ?? null, connection.schemaDrift ?? null, connection.optionalFields ?? null].map((p) => JSON.stringify(p)).join('\n');
+  const cacheKey = [connection.kind, connection.settings?.customFields ?? null, connection.schemaDrift ?? null, connection.orgFeatures ?? null].map((p) => JSON.stringify(p)).join('\n');
   const cached = built.get(cacheKey);
   if (cached) return cached;
   const custom = customFieldsOf(connection);
   const drift = connection.schemaDrift ?? {};
-  const present = connection.optionalFields ?? {};
-  const mappers = mappingProfile(connection.kind).mappers.map((m) => withoutMissing(withCustomFields(m.using(present[m.remoteType] ?? []), custom), drift[m.remoteType] ?? []));
+  const features = Object.entries(connection.orgFeatures ?? {}).flatMap(([feature, on]) => (on ? [feature] : []));
+  const mappers = mappingProfile(connection.kind).mappers.map((m) => withoutMissing(withCustomFields(m.using(features), custom), drift[m.remoteType] ?? []));
   if (built.size >= BUILT_MAX) built.clear();
   built.set(cacheKey, mappers);
   return mappers;

@@ -50,7 +50,7 @@ interface Row {
   /** The connection's settings and schema drift: a retry maps with its custom fields, as its sync does. */
   connection_settings?: Record<string, unknown> | null;
   connection_drift?: Record<string, string[]> | null;
-  connection_optional_fields?: Record<string, string[]> | null;
+  connection_org_features?: Record<string, boolean> | null;
 }
 
 export const toQuarantineEntry = (r: Omit<Row, 'kind'>): QuarantineEntry => ({
@@ -81,7 +81,7 @@ export class QuarantineService {
         const outcome = await this.detachedRetry(m, entry, payload);
         return { ok: true, entry: await this.settle(m, id, payload, outcome) };
       }
-      const mapper = mapperFor({ kind: row.kind, settings: row.connection_settings, schemaDrift: row.connection_drift, optionalFields: row.connection_optional_fields }, row.remote_type);
+      const mapper = mapperFor({ kind: row.kind, settings: row.connection_settings, schemaDrift: row.connection_drift, orgFeatures: row.connection_org_features }, row.remote_type);
       const payload = { ...entry.payload, ...toRemotePatch(mapper, patch ?? {}) };
       const fields = Object.fromEntries(Object.entries(payload).filter(([k]) => !k.startsWith('__'))) as RemoteFields;
       const ctx = { connectionId: row.connection_id, runId: randomUUID(), mapper, rules: await loadResolutionRules(m, mapper.kind) };
@@ -119,7 +119,7 @@ export class QuarantineService {
   }
 
   private async lockPending(m: EntityManager, id: string): Promise<Row | Extract<QuarantineCommandResult, { ok: false }>> {
-    const rows = (await m.query(`SELECT q.*, c.kind, c.settings AS connection_settings, c.schema_drift AS connection_drift, c.optional_fields AS connection_optional_fields FROM quarantine q LEFT JOIN connections c ON c.id = q.connection_id WHERE q.id = $1 FOR UPDATE OF q`, [id])) as Row[];
+    const rows = (await m.query(`SELECT q.*, c.kind, c.settings AS connection_settings, c.schema_drift AS connection_drift, c.org_features AS connection_org_features FROM quarantine q LEFT JOIN connections c ON c.id = q.connection_id WHERE q.id = $1 FOR UPDATE OF q`, [id])) as Row[];
     const row = rows[0];
     if (!row) return { ok: false, error: 'NOT_FOUND', message: `quarantine entry ${id} does not exist` };
     if (row.status !== 'PENDING') return { ok: false, error: 'NOT_PENDING', message: `quarantine entry ${id} is ${row.status}` };

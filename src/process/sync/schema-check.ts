@@ -19,11 +19,12 @@
  *   read from a CRM that answers without deleted fields): that answer is kept per connection
  *   and object for `settings.schemaCheckIntervalMs` (default 5 minutes).
  *
- * Every describe also tells which optional picklist fields the org has (Salesforce's state and
- * country picklists: `MailingStateCode`…; FieldSpec.picklist), kept on the connection
- * (`optional_fields`), so writes use the org's codes. An object never described is described
- * once before its first write; after that only the describes above update it (a read refused
- * for a picklist field the org dropped is one).
+ * Every describe also tells whether the org has the settings mappers know (Salesforce's state
+ * and country picklists, org-wide: `MailingStateCode`… in the describe; FieldSpec.picklist),
+ * kept on the connection (`org_features`), so writes use the org's codes. A feature never seen
+ * costs one describe before the connection's first write (of one object: the setting is the
+ * org's); after that only the describes above update it (a read refused for a picklist field
+ * the org no longer has is one).
  */
 import type { DataSource } from 'typeorm';
 import { SystemError, type RemoteRecord, type SystemAdapter } from '../../system';
@@ -74,7 +75,7 @@ export class SchemaWatch {
   private settled = new Set<string>();
   private drift: SchemaDrift;
   private readonly wasDrifted: boolean;
-  /** The org's optional fields changed (or were learned) this run: saved with the drift. */
+  /** The org's features changed (or were learned) this run: saved with the drift. */
   private learned = false;
   /** Remote types not pulled this run: a field the mapper's hooks need is missing. */
   readonly blocked = new Set<string>();
@@ -152,26 +153,30 @@ export class SchemaWatch {
 
   /**
    * Before the outbox is delivered: objects of the kinds it holds that this run did not prove
-   * are checked against a kept or fresh field list, and objects whose optional fields were
-   * never learned are described.
+   * are checked against a kept or fresh field list, and an org feature never learned is learned
+   * from one describe.
    */
   async beforeWrites(pendingKinds: () => Promise<Set<string>>): Promise<void> {
-    const unproved = this.fullMappers().filter((m) => !this.settled.has(m.remoteType) || this.unlearned(m));
-    if (!unproved.length) return;
+    if (!this.fullMappers().some((m) => !this.settled.has(m.remoteType) || this.unlearned(m))) return;
     const kinds = await pendingKinds();
     let found = false;
-    for (const mapper of unproved) {
+    for (const type of this.fullMappers().map((m) => m.remoteType)) {
+      // Mappers change as features are learned: look each one up afresh.
+      const mapper = this.fullMappers().find((m) => m.remoteType === type)!;
       if (!kinds.has(mapper.kind)) continue;
-      const known = kept.get(keptKey(this.connection.id, mapper.remoteType));
-      if (!this.unlearned(mapper) && known && Date.now() - known.at < intervalOf(this.connection) && !missingFields(mapper, known.fields).length) continue;
-      found = (await this.describe(mapper.remoteType)) || found;
+      if (!this.unlearned(mapper)) {
+        if (this.settled.has(type)) continue;
+        const known = kept.get(keptKey(this.connection.id, type));
+        if (known && Date.now() - known.at < intervalOf(this.connection) && !missingFields(mapper, known.fields).length) continue;
+      }
+      found = (await this.describe(type)) || found;
     }
     if (found || this.learned) await this.save();
   }
 
-  /** True when the mapper has optional fields and the org was never described for them. */
+  /** True when the mapper knows an org feature the connection has not learned yet. */
   private unlearned(mapper: RecordMapper): boolean {
-    return mapper.optionalFields.length > 0 && !(mapper.remoteType in (this.connection.optionalFields ?? {}));
+    return Object.keys(mapper.orgFeatures).some((f) => !(f in (this.connection.orgFeatures ?? {})));
   }
 
   /** Describes the object against its full mapping; true when mapped fields are missing or the org's optional fields changed (the object reads differently now). */
@@ -202,23 +207,26 @@ export class SchemaWatch {
     return true;
   }
 
-  /** Takes the optional fields the describe lists; true when they differ from what the connection had (an object never described counts as none). */
+  /** Takes the org features the describe shows; true when one differs from what the connection had (an unknown one counts as off). */
   private learn(remoteType: string, described: readonly string[]): boolean {
-    const optional = mappersFor({ kind: this.connection.kind }).find((m) => m.remoteType === remoteType)?.optionalFields ?? [];
-    if (!optional.length) return false;
+    const features = mappersFor({ kind: this.connection.kind }).find((m) => m.remoteType === remoteType)?.orgFeatures ?? {};
     const listed = new Set(described.map((f) => f.toLowerCase()));
-    const present = optional.filter((f) => listed.has(f.toLowerCase()));
-    const before = this.connection.optionalFields?.[remoteType];
-    if (before && before.join() === present.join()) return false;
-    this.connection.optionalFields = { ...(this.connection.optionalFields ?? {}), [remoteType]: present };
-    this.learned = true;
-    return (before ?? []).join() !== present.join();
+    let changed = false;
+    for (const [feature, fields] of Object.entries(features)) {
+      const on = fields.some((f) => listed.has(f.toLowerCase()));
+      const before = this.connection.orgFeatures?.[feature];
+      if (before === on) continue;
+      this.connection.orgFeatures = { ...(this.connection.orgFeatures ?? {}), [feature]: on };
+      this.learned = true;
+      changed ||= (before ?? false) !== on;
+    }
+    return changed;
   }
 
   /** Records the drift on the connection (row and entity): DEGRADED while any remains, HEALTHY again once a drift-only degradation is gone. */
   private async save(): Promise<void> {
     if (this.learned) {
-      await this.db.query(`UPDATE connections SET optional_fields = $2 WHERE id = $1`, [this.connection.id, JSON.stringify(this.connection.optionalFields)]);
+      await this.db.query(`UPDATE connections SET org_features = $2 WHERE id = $1`, [this.connection.id, JSON.stringify(this.connection.orgFeatures)]);
       this.learned = false;
     }
     const drift = this.drift;
