@@ -14,6 +14,7 @@ import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { DynamicsWebApi } from 'dynamics-web-api';
 import type { Connection } from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QuarantineService } from '../../src/process/quality/quarantine.service';
 import { syncUntilQuiet } from '../scenarios/support';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import { dataverseSdk, hubspotSdk, salesforceSdk } from '../support/vendor-sdks';
@@ -279,5 +280,29 @@ describe('diff-only writes', () => {
     );
     expect(writesOnTheWire('SALESFORCE', await requestLog(h, 'SALESFORCE'))).toEqual([]);
     expect(writesOnTheWire('DYNAMICS', await requestLog(h, 'DYNAMICS'))).toEqual([]);
+  });
+});
+
+describe('a quarantine fix', () => {
+  it('goes back to the CRM it came from: that CRM still holds the bad value, whatever the fixed payload says', async () => {
+    const { id: hubspotId } = await hubspot.crm.contacts.basicApi.create({
+      properties: { email: 'fix@me.example', lastname: 'Fixme', phone: 'call me maybe' },
+      associations: [],
+    });
+    await syncUntilQuiet(h);
+    const [entry] = (await h.db.dataSource.query(`SELECT id FROM quarantine WHERE remote_id = $1 AND status = 'PENDING'`, [hubspotId])) as Array<{
+      id: string;
+    }>;
+    expect(entry, 'the bad phone is quarantined').toBeDefined();
+    const fixed = await new QuarantineService(h.db.dataSource).retry(entry!.id, { phone: '+1 212 555 0100' });
+    expect(fixed).toMatchObject({ ok: true, entry: { status: 'RESOLVED' } });
+    await startRequestLog(h, 'HUBSPOT');
+    await syncUntilQuiet(h);
+    expect(
+      writesOnTheWire('HUBSPOT', await requestLog(h, 'HUBSPOT'))
+        .filter((w) => w.key === hubspotId)
+        .map((w) => w.fields),
+    ).toEqual([{ phone: '+12125550100', junction_id: await contactId('fix@me.example') }]);
+    expect((await hubspot.crm.contacts.basicApi.getById(hubspotId, ['phone'])).properties.phone).toBe('+12125550100');
   });
 });
