@@ -11,6 +11,7 @@ import { OlderRejections1732700000017 } from './1732700000017-older-rejections';
 import { FuzzyBlockIndex1732700000018 } from './1732700000018-fuzzy-block-index';
 import { ContactsListingIndex1732700000019 } from './1732700000019-contacts-listing-index';
 import { ConnectionLifecycle1732700000020 } from './1732700000020-connection-lifecycle';
+import { KnownState1732700000021 } from './1732700000021-known-state';
 import { SyncBlocks1732700000022 } from './1732700000022-sync-blocks';
 import { KeyExpiryAndFailureCounts1732700000025 } from './1732700000025-key-expiry-and-failure-counts';
 
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   FuzzyBlockIndex1732700000018,
   ContactsListingIndex1732700000019,
   ConnectionLifecycle1732700000020,
+  KnownState1732700000021,
   SyncBlocks1732700000022,
   KeyExpiryAndFailureCounts1732700000025,
 ];

@@ -61,9 +61,11 @@ export async function runApiEfficiency(m: number): Promise<ResultRow[]> {
     const hsWrite = hsCalls.filter(isWrite);
     const written = (connectionId: string) => runs.filter((r) => r.connection_id === connectionId).reduce((n, r) => n + r.records_written, 0);
     // Fewest calls: HubSpot search pages of 200 (contacts + one for 10 companies); SOQL pages
-    // of 2,000 (Contact + one each for Account and Lead); composite 200; HubSpot batch 100.
+    // of 2,000 (Contact + one each for Account and Lead), and on a connection's first run that
+    // writes, one describe (whether the org has state and country picklists, learned once);
+    // composite 200; HubSpot batch 100.
     const minHsRead = Math.ceil(m / 200) + 1;
-    const minSfRead = Math.ceil(m / 2000) + 2;
+    const minSfRead = Math.ceil(m / 2000) + 2 + 1;
     const minSfWrite = Math.ceil(m / 200) + 1;
     const minHsWrite = Math.ceil(m / 100) + 1;
     const rows: ResultRow[] = [];

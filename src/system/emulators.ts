@@ -13,6 +13,8 @@ export interface StartEmulatorsOptions {
   seed: number;
   /** Default vendor ports (4101…) when true, free ports otherwise. */
   defaultPorts: boolean;
+  /** Org settings per CRM from the start (e.g. `{ SALESFORCE: { statePicklists: true } }`). */
+  settings?: Partial<Record<CrmKind, Record<string, unknown>>>;
 }
 
 export async function startEmulators(options: StartEmulatorsOptions): Promise<RunningEmulator[]> {
@@ -21,7 +23,7 @@ export async function startEmulators(options: StartEmulatorsOptions): Promise<Ru
   try {
     for (const kind of kinds) {
       const mod = crmModule(kind);
-      started.push(await mod.startEmulator({ port: options.defaultPorts ? mod.descriptor.defaultEmulatorPort : 0 }));
+      started.push(await mod.startEmulator({ port: options.defaultPorts ? mod.descriptor.defaultEmulatorPort : 0, settings: options.settings?.[kind] }));
     }
   } catch (err) {
     await Promise.all(started.map((e) => e.close()));

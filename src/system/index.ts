@@ -10,6 +10,7 @@ export { checkCrmBaseUrl, DEFAULT_CRM_HOST_POLICY, hostPolicyFor } from './crm-h
 export { HOST_PATTERN } from './transport/host-policy';
 export { scrubVendorText } from './transport/vendor-text';
 export { crmModule, registeredCrms } from './registry';
+export { HUBSPOT_LIFECYCLE_STAGES, lifecycleMovesForward, type HubspotLifecycleStage } from './hubspot/descriptor';
 export type { RunningEmulator } from './emulator-kit/running';
 export type { EmulatorStatsSnapshot } from './emulator-kit/stats';
 export { demoPeople, seedPlan, seededRandom, type DemoPerson } from './demo-data/people';

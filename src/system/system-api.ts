@@ -60,6 +60,12 @@ export interface WriteResult {
   ok: boolean;
   remoteId?: string;
   created?: boolean;
+  /**
+   * The record's values as the vendor's answer states them, where it carries them (HubSpot's
+   * write answers hold the stored properties): a vendor may keep its own value and still answer
+   * success (HubSpot ignores a lifecycle stage moved backwards).
+   */
+  answered?: RemoteFields;
   error?: { errorClass: ErrorClass; code: string; message: string; fields?: string[] };
 }
 

@@ -44,7 +44,9 @@ describe('lead conversion through the sync', () => {
     const hsPeople = (await (await fetch(`${h.emulators.get('HUBSPOT')!.url}/_emulator/records/contacts`)).json()) as Array<{ properties: Record<string, string | null>; archived?: boolean }>;
     const inHubspot = hsPeople.filter((p) => p.properties.email === EMAIL && !p.archived);
     expect(inHubspot).toHaveLength(1);
-    expect(inHubspot[0]!.properties.lifecyclestage).toBe('customer');
+    // A converted Lead says "no longer a lead", not "customer": HubSpot keeps the stage it has
+    // (lead, from the Lead) until someone there moves it on; Junction invents none.
+    expect(inHubspot[0]!.properties.lifecyclestage).toBe('lead');
     const sfContacts = (await sf.query<{ Id: string }>(`SELECT Id FROM Contact WHERE Email = '${EMAIL}'`)).records;
     expect(sfContacts).toHaveLength(1);
     expect(quiet.map((r) => r.recordsWritten)).toEqual([0, 0]);

@@ -13,6 +13,7 @@ import { SyncEngine } from '../../src/process/sync/sync-engine';
 import { runOf, SyncRunService } from '../../src/process/sync/sync-run.service';
 import { SyncWorker } from '../../src/process/sync/sync-worker';
 import { startEmulators, type CrmKind, type RunningEmulator } from '../../src/system';
+import type { StartEmulatorsOptions } from '../../src/system/emulators';
 import { openTestDatabase, resetDatabase } from './database';
 
 export const SANDBOX = { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' };
@@ -33,10 +34,10 @@ export interface SyncHarness {
   close(): Promise<void>;
 }
 
-export async function startSyncHarness(options: { seed: number; crms?: CrmKind[] }): Promise<SyncHarness> {
+export async function startSyncHarness(options: { seed: number; crms?: CrmKind[]; settings?: StartEmulatorsOptions['settings'] }): Promise<SyncHarness> {
   const db = await openTestDatabase();
   await resetDatabase(db);
-  const started = await startEmulators({ seed: options.seed, defaultPorts: false, crms: options.crms });
+  const started = await startEmulators({ seed: options.seed, defaultPorts: false, crms: options.crms, settings: options.settings });
   const emulators = new Map(started.map((e) => [e.kind, e]));
   const cipher = new CredentialsCipher(generateMasterKey());
   const connections = new ConnectionService(db.dataSource, cipher, {

@@ -108,3 +108,53 @@ export async function seededHubspotSource(people: number) {
     linked: async () => (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM source_links WHERE connection_id = $1`, [connectionId]))[0]!.n,
   };
 }
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: string;
+  body?: unknown;
+}
+
+/** Turns an emulator's request log on (and empties it): from now on it keeps what arrives on the wire. */
+export async function startRequestLog(h: SyncHarness, kind: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS'): Promise<void> {
+  const url = `${h.emulators.get(kind)!.url}/_emulator/requests`;
+  expect((await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: true }) })).status).toBe(200);
+  expect((await fetch(url, { method: 'DELETE' })).status).toBe(204);
+}
+
+export async function requestLog(h: SyncHarness, kind: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS'): Promise<LoggedRequest[]> {
+  const res = await fetch(`${h.emulators.get(kind)!.url}/_emulator/requests`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as LoggedRequest[];
+}
+
+/**
+ * The record writes a run sent, per vendor record: the fields each carried, as they went on the
+ * wire. Salesforce: sObject Collections PATCH bodies (by `id`, or `Junction_Id__c` for upserts);
+ * HubSpot: batch update/upsert inputs (by `id`); Dataverse: the PATCH parts of `$batch` bodies
+ * (by the key in the part's URL).
+ */
+export function writesOnTheWire(kind: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS', log: LoggedRequest[]): Array<{ key: string; fields: Record<string, unknown> }> {
+  const out: Array<{ key: string; fields: Record<string, unknown> }> = [];
+  for (const r of log) {
+    if (kind === 'SALESFORCE' && r.method === 'PATCH' && /\/composite\/sobjects/.test(r.path)) {
+      for (const rec of (r.body as { records: Array<Record<string, unknown>> }).records) out.push({ key: String(rec.id ?? rec.Junction_Id__c), fields: rec });
+    }
+    if (kind === 'HUBSPOT' && r.method === 'POST' && /\/objects\/\w+\/batch\/(update|upsert)$/.test(r.path)) {
+      for (const input of (r.body as { inputs: Array<{ id: string; properties: Record<string, unknown> }> }).inputs)
+        out.push({ key: String(input.id), fields: input.properties });
+    }
+    if (kind === 'DYNAMICS' && r.method === 'POST' && r.path.endsWith('/$batch')) {
+      let url: string | undefined;
+      for (const line of String(r.body).split(/\r?\n/)) {
+        if (line.startsWith('PATCH ')) url = line.split(' ')[1];
+        else if (url && line.startsWith('{')) {
+          out.push({ key: decodeURIComponent(/\(([^)]*)\)/.exec(url)?.[1] ?? url), fields: JSON.parse(line) as Record<string, unknown> });
+          url = undefined;
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -103,8 +103,8 @@ export function withCustomFields(base: RecordMapper, specs: readonly CustomField
       }
       return result;
     },
-    toRemote(snapshot: OutboundSnapshot) {
-      const out = base.toRemote(snapshot);
+    toRemote(snapshot: OutboundSnapshot, known) {
+      const out = base.toRemote(snapshot, known);
       for (const s of writable) {
         const v = snapshot.values[unifiedKeyOf(base.crm, s)];
         if (v !== undefined) out[s.remote] = v;

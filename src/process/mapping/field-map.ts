@@ -4,12 +4,22 @@
  */
 import type { CrmKind, RemoteFields, RemoteValue } from '../../system';
 import type { CompanyField, CompanyRef, ContactField, MappedRecord, RecordIssue, RecordKind, UnifiedValue } from '../model';
+import { inForm, type ValueForm } from './value-forms';
 
 export interface FieldSpec<F extends string> {
   unified: F;
   remote: string;
   /** `in` fields are read but never written (read-only or owned by the vendor). */
   direction?: 'in' | 'both';
+  /** How the CRM holds the value when the store's form is not one a person there reads (an ISO code written as a name). */
+  form?: ValueForm;
+  /**
+   * A picklist field an org setting (`feature`) adds beside `remote` (Salesforce's state and
+   * country picklists, whose describe then lists `MailingStateCode`): where the org has it, the
+   * value is written there in its own form (the text field is the CRM's to fill) and read from
+   * there first.
+   */
+  picklist?: { remote: string; form: ValueForm; feature: string };
 }
 
 /** The unified record as outbound mapping sees it. */
@@ -26,8 +36,17 @@ export interface RecordMapper {
   remoteFields: string[];
   /** Vendor fields the hooks derive values from (company links, lifecycle): without them a record cannot be mapped right. */
   hookFields: string[];
+  /** Org settings that change this object's fields (FieldSpec.picklist), each with the fields a describe then lists. */
+  orgFeatures: Record<string, string[]>;
+  /** This mapper for an org that has these of the features (the base mapper: none). */
+  using(features: readonly string[]): RecordMapper;
   toUnified(fields: RemoteFields): { record: MappedRecord; issues: RecordIssue[] };
-  toRemote(snapshot: OutboundSnapshot): RemoteFields;
+  /**
+   * The vendor fields for a unified record. `known` is the target record's last known state
+   * (vendor fields, nulls left out), absent for a new record: hooks read it where the CRM's
+   * own value decides what may be written (HubSpot's lifecycle stage only moves forward).
+   */
+  toRemote(snapshot: OutboundSnapshot, known?: RemoteFields): RemoteFields;
 }
 
 export interface MapperSpec<F extends string> {
@@ -41,8 +60,8 @@ export interface MapperSpec<F extends string> {
   companyRef?(fields: RemoteFields): CompanyRef | undefined;
   /** Where the vendor moved this record when it converted it, if it did. */
   convertedTo?(fields: RemoteFields): { remoteType: string; remoteId: string } | undefined;
-  /** Vendor fields derived from the snapshot on write (company name, lifecycle picklist, …). */
-  writeExtra?(snapshot: OutboundSnapshot): RemoteFields;
+  /** Vendor fields derived from the snapshot on write (company name, lifecycle stage, …), given the target's last known state. */
+  writeExtra?(snapshot: OutboundSnapshot, known?: RemoteFields): RemoteFields;
   /** Unified values derived from vendor fields on read. */
   readExtra?(fields: RemoteFields): Partial<Record<F, UnifiedValue>>;
 }
@@ -63,19 +82,27 @@ export function remoteValue(fields: RemoteFields, name: string): RemoteValue | u
   return Object.hasOwn(fields, name) ? fields[name] : undefined;
 }
 
-function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>): RecordMapper {
-  const remoteFields = [...new Set([...spec.fields.map((f) => f.remote), ...(spec.extraFields ?? [])])];
+function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>, features: readonly string[] = []): RecordMapper {
+  // The picklist each field uses in this org, if any.
+  const picklistOf = (f: FieldSpec<F>) => (f.picklist && features.includes(f.picklist.feature) ? f.picklist : undefined);
+  const orgFeatures: Record<string, string[]> = {};
+  for (const f of spec.fields) if (f.picklist) (orgFeatures[f.picklist.feature] ??= []).push(f.picklist.remote);
+  const remoteFields = [...new Set([...spec.fields.flatMap((f) => [f.remote, ...(picklistOf(f) ? [picklistOf(f)!.remote] : [])]), ...(spec.extraFields ?? [])])];
   return {
     crm: spec.crm,
     remoteType: spec.remoteType,
     kind,
     remoteFields,
     hookFields: [...(spec.extraFields ?? [])],
+    orgFeatures,
+    using: (present) => build(kind, spec, present),
     toUnified(fields) {
       const issues: RecordIssue[] = [];
       const values: Partial<Record<F, UnifiedValue>> = {};
       for (const f of spec.fields) {
-        const raw = remoteValue(fields, f.remote);
+        const picked = picklistOf(f)?.remote;
+        const pickedValue = picked === undefined ? undefined : remoteValue(fields, picked);
+        const raw = pickedValue !== undefined && asText(pickedValue ?? null) !== null ? pickedValue : remoteValue(fields, f.remote);
         if (raw !== undefined && raw !== null && typeof raw === 'object') {
           issues.push({ field: f.unified, rule: 'DATA_FORMAT', message: `${spec.remoteType}.${f.remote} is not a scalar value` });
           continue;
@@ -93,14 +120,16 @@ function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>): RecordM
       }
       return { record: { kind, values: values as Partial<Record<CompanyField, UnifiedValue>>, custom }, issues };
     },
-    toRemote(snapshot) {
+    toRemote(snapshot, known) {
       const out: RemoteFields = {};
       for (const f of spec.fields) {
         if (f.direction === 'in') continue;
         const v = snapshot.values[f.unified];
-        if (v !== undefined) out[f.remote] = v;
+        if (v === undefined) continue;
+        const target = picklistOf(f) ?? f;
+        out[target.remote] = inForm(target.form, v);
       }
-      return { ...out, ...spec.writeExtra?.(snapshot) };
+      return { ...out, ...spec.writeExtra?.(snapshot, known) };
     },
   };
 }

@@ -13,11 +13,15 @@ const PROFILES: Partial<Record<CrmKind, CrmMappingProfile>> = {
   DYNAMICS: dynamicsProfile,
 };
 
-/** What mapping needs of a connection: its CRM, its settings (custom fields) and its current schema drift. */
+/** Whether a CRM org has each setting the mappers know (RecordMapper.orgFeatures), as its describes showed; an absent one is not known yet. */
+export type OrgFeatures = Record<string, boolean>;
+
+/** What mapping needs of a connection: its CRM, its settings (custom fields), its current schema drift and its org's features. */
 export interface MappingConnection {
   kind: CrmKind;
   settings?: Record<string, unknown> | null;
   schemaDrift?: SchemaDrift | null;
+  orgFeatures?: OrgFeatures | null;
 }
 
 export function mappingProfile(crm: CrmKind): CrmMappingProfile {
@@ -36,16 +40,18 @@ const built = new Map<string, RecordMapper[]>();
 const BUILT_MAX = 256;
 
 /**
- * The connection's mappers: the CRM's base mappers extended with its custom fields (requested
- * in `remoteFields`, so only mapped fields travel), minus the fields schema drift made missing.
+ * The connection's mappers: the CRM's base mappers in the org's form (its picklists, where its
+ * describe listed them) extended with its custom fields (requested in `remoteFields`, so only
+ * mapped fields travel), minus the fields schema drift made missing.
  */
 export function mappersFor(connection: MappingConnection): RecordMapper[] {
-  const cacheKey = `${connection.kind}\n${JSON.stringify(connection.settings?.customFields ?? null)}\n${JSON.stringify(connection.schemaDrift ?? null)}`;
+  const cacheKey = [connection.kind, connection.settings?.customFields ?? null, connection.schemaDrift ?? null, connection.orgFeatures ?? null].map((p) => JSON.stringify(p)).join('\n');
   const cached = built.get(cacheKey);
   if (cached) return cached;
   const custom = customFieldsOf(connection);
   const drift = connection.schemaDrift ?? {};
-  const mappers = mappingProfile(connection.kind).mappers.map((m) => withoutMissing(withCustomFields(m, custom), drift[m.remoteType] ?? []));
+  const features = Object.entries(connection.orgFeatures ?? {}).flatMap(([feature, on]) => (on ? [feature] : []));
+  const mappers = mappingProfile(connection.kind).mappers.map((m) => withoutMissing(withCustomFields(m.using(features), custom), drift[m.remoteType] ?? []));
   if (built.size >= BUILT_MAX) built.clear();
   built.set(cacheKey, mappers);
   return mappers;

@@ -35,8 +35,8 @@ export function withoutMissing(mapper: RecordMapper, missing: readonly string[])
       // A missing field is never requested; should a vendor return it anyway, it is ignored too.
       return mapper.toUnified(Object.fromEntries(Object.entries(fields).filter(([f]) => keep(f))));
     },
-    toRemote(snapshot) {
-      return Object.fromEntries(Object.entries(mapper.toRemote(snapshot)).filter(([f]) => keep(f.split('@')[0]!)));
+    toRemote(snapshot, known) {
+      return Object.fromEntries(Object.entries(mapper.toRemote(snapshot, known)).filter(([f]) => keep(f.split('@')[0]!)));
     },
   };
 }

@@ -1,10 +1,10 @@
 /**
  * Normalization of inbound values so that two CRMs' spellings of one fact compare equal:
  * trimmed, lower-cased emails; E.164 phones (libphonenumber-js, using the record's country);
- * ISO 3166 country and subdivision codes; tidy capitalization of names.
+ * ISO 3166 country and subdivision codes; names re-cased only when typed all upper or all lower.
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
-import type { ContactField, RecordIssue, UnifiedValue } from '../model';
+import type { ContactField, MappedRecord, RecordIssue, UnifiedValue } from '../model';
 import { normalizeCountry, normalizeState } from './geography';
 import { normalizeLinkedIn } from './linkedin';
 
@@ -13,22 +13,41 @@ export function normalizeEmail(v: UnifiedValue): UnifiedValue {
   return t ? t : null;
 }
 
-/** "  ada  LOVELACE" → "Ada Lovelace"; words already in mixed case ("McCarthy") are kept; particles stay lower ("van Rossum"). */
+/**
+ * A person's name as entered, whitespace tidied. Only a name typed entirely in upper or lower
+ * case ("ADA LOVELACE", "o'neil") is re-cased, word by word ("Ada Lovelace", "O'Neil"; particles
+ * stay lower: "Guido van Rossum"); any other casing is the person's own ("McDonald", "DeVito",
+ * "van der Berg") and is kept, because no rule can rebuild it.
+ */
 const PARTICLES = new Set(['van', 'von', 'de', 'da', 'del', 'der', 'di', 'la', 'le']);
 
 export function normalizeName(v: UnifiedValue): UnifiedValue {
-  const t = v?.replace(/\s+/g, ' ').trim();
+  const t = tidy(v);
   if (!t) return null;
+  if (t !== t.toLowerCase() && t !== t.toUpperCase()) return t;
   return t
     .split(' ')
     .map((word, i) => {
-      const mixed = word !== word.toLowerCase() && word !== word.toUpperCase();
-      if (mixed) return word;
       const lower = word.toLowerCase();
       if (i > 0 && PARTICLES.has(lower)) return lower;
       return lower.replace(/(^|['-])(\p{L})/gu, (_, sep: string, ch: string) => sep + ch.toUpperCase());
     })
     .join(' ');
+}
+
+/**
+ * A company's name exactly as entered, whitespace tidied: "IBM", "KPMG LLP", "SAP SE" and
+ * "deVere Group" are their owners' spellings, and the CRMs get them back unchanged. Matching
+ * never depends on it: companies are matched by `companyKey` (case and legal suffix removed).
+ */
+export function normalizeCompanyName(v: UnifiedValue): UnifiedValue {
+  return tidy(v);
+}
+
+/** Runs of whitespace become one space; blank becomes null. */
+function tidy(v: UnifiedValue): UnifiedValue {
+  const t = v?.replace(/\s+/g, ' ').trim();
+  return t ? t : null;
 }
 
 export function normalizePhone(v: UnifiedValue, country: string | null): { value: UnifiedValue; issue?: RecordIssue } {
@@ -45,7 +64,7 @@ export function normalizeContact(values: Partial<Record<ContactField, UnifiedVal
   if ('email' in out) out.email = normalizeEmail(out.email ?? null);
   if ('firstName' in out) out.firstName = normalizeName(out.firstName ?? null);
   if ('lastName' in out) out.lastName = normalizeName(out.lastName ?? null);
-  for (const f of ['title', 'city', 'postalCode'] as const) if (f in out) out[f] = out[f]?.replace(/\s+/g, ' ').trim() || null;
+  for (const f of ['title', 'city', 'postalCode'] as const) if (f in out) out[f] = tidy(out[f] ?? null);
   if ('linkedinUrl' in out) out.linkedinUrl = normalizeLinkedIn(out.linkedinUrl ?? null);
   if ('country' in out) out.country = normalizeCountry(out.country ?? null);
   if ('state' in out) out.state = normalizeState(out.state ?? null, out.country ?? null);
@@ -57,7 +76,21 @@ export function normalizeContact(values: Partial<Record<ContactField, UnifiedVal
   return { values: out, issues };
 }
 
-const LEGAL_SUFFIXES = /\b(incorporated|inc|llc|l\.l\.c|ltd|limited|gmbh|ag|s\.?a|s\.?a\.?s|plc|corp|corporation|co|bv|b\.v|oy|ab|srl|spa|pty|kk)\.?$/i;
+/** A mapped record in the store's terms: contacts as above, companies with their name tidied and their domain canonical. */
+export function normalizeRecord(record: MappedRecord): { record: MappedRecord; issues: RecordIssue[] } {
+  if (record.kind === 'CONTACT') {
+    const { values, issues } = normalizeContact(record.values);
+    return { record: { ...record, values }, issues };
+  }
+  const v = record.values;
+  const values = { ...v };
+  if ('name' in v) values.name = normalizeCompanyName(v.name ?? null);
+  if ('domain' in v) values.domain = normalizeDomain(v.domain ?? null);
+  if ('country' in v) values.country = normalizeCountry(v.country ?? null);
+  return { record: { ...record, values }, issues: [] };
+}
+
+const LEGAL_SUFFIXES = /\b(incorporated|inc|llc|l\.l\.c|llp|lp|ltd|limited|gmbh|ag|se|s\.?a|s\.?a\.?s|plc|corp|corporation|co|bv|b\.v|nv|n\.v|oy|ab|srl|spa|pty|kk)\.?$/i;
 
 /** Company match key: lower case, no legal suffixes or punctuation ("Globex, Inc." → "globex"). */
 export function companyKey(name: UnifiedValue): UnifiedValue {

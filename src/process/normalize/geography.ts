@@ -41,6 +41,8 @@ function countryIndex(): Map<string, string> {
 interface SubdivisionTable {
   codes: Set<string>;
   byName: Map<string, string>;
+  /** Code → the dataset's name, for writing. */
+  names: Map<string, string>;
 }
 const tables = new Map<string, SubdivisionTable | null>();
 
@@ -49,7 +51,7 @@ function tableFor(country: string): SubdivisionTable | null {
   const states = getStatesOfCountry(country);
   let table: SubdivisionTable | null = null;
   if (states.length) {
-    table = { codes: new Set(states.map((s) => s.isoCode.toUpperCase())), byName: new Map() };
+    table = { codes: new Set(states.map((s) => s.isoCode.toUpperCase())), byName: new Map(), names: new Map(states.map((s) => [s.isoCode.toUpperCase(), s.name])) };
     for (const s of states) {
       table.byName.set(fold(s.name), s.isoCode.toUpperCase());
       // "Bayern Region", "Île-de-France" and friends: also without hyphens.
@@ -68,17 +70,61 @@ export function normalizeState(v: UnifiedValue, country: UnifiedValue): UnifiedV
   if (!country || !/^[A-Z]{2}$/.test(country)) return t;
   const table = tableFor(country);
   if (!table) return t;
-  const prefixed = new RegExp(`^${country}-([A-Z0-9]{1,3})$`, 'i').exec(t);
+  // Codes are mostly 1–3 characters; a few are longer ("CDMX", "UM-81"), as a state picklist lists them.
+  const prefixed = new RegExp(`^${country}-([A-Z0-9-]{1,6})$`, 'i').exec(t);
   const compact = (prefixed?.[1] ?? t).replace(/[.\s]/g, '').toUpperCase();
-  if (compact.length <= 3 && table.codes.has(compact)) return `${country}-${compact}`;
+  if (compact.length <= 6 && table.codes.has(compact)) return `${country}-${compact}`;
   const byName = table.byName.get(fold(t));
   return byName ? `${country}-${byName}` : t;
 }
 
 /** Whether an ISO 3166-2 code (as normalizeState returns it) belongs to the country. */
 export function stateBelongsTo(state: string, country: string): boolean {
-  const m = /^([A-Z]{2})-([A-Z0-9]{1,3})$/.exec(state);
+  const m = /^([A-Z]{2})-([A-Z0-9-]{1,6})$/.exec(state);
   if (!m || m[1] !== country) return false;
   const table = tableFor(country);
   return !!table && table.codes.has(m[2]!);
+}
+
+/*
+ * The way back, for writing into a CRM: the store keeps ISO codes, a person reads names.
+ *
+ * Country names are the English names i18n-iso-countries lists first (the ISO 3166 short
+ * names: "United Kingdom", "Germany", "Czech Republic"), except where that is a long formal
+ * name nobody types into an address: there the everyday short name, as Salesforce's default
+ * integration values have it ("United States", not "United States of America"). Every name
+ * written reads back to its code (normalizeCountry), so a CRM's copy compares equal.
+ */
+const COUNTRY_NAMES: Record<string, string> = {
+  US: 'United States',
+  CN: 'China',
+  IR: 'Iran',
+  GM: 'Gambia',
+  MK: 'North Macedonia',
+  PS: 'Palestine',
+  TW: 'Taiwan',
+  TZ: 'Tanzania',
+};
+
+/** "US" → "United States", "DE" → "Germany"; a value that is not an ISO 3166-1 alpha-2 code is returned as it is. */
+export function countryName(v: UnifiedValue): UnifiedValue {
+  if (!v || !/^[A-Z]{2}$/.test(v) || !countries.isValid(v)) return v;
+  return COUNTRY_NAMES[v] ?? countries.getName(v, 'en') ?? v;
+}
+
+/** A subdivision code as normalizeState writes it: country, dash, the dataset's code (a few have a dash of their own: "US-UM-81"). */
+function splitSubdivision(v: UnifiedValue): { country: string; code: string; name: string } | undefined {
+  const m = v ? /^([A-Z]{2})-([A-Z0-9-]{1,6})$/.exec(v) : null;
+  const name = m ? tableFor(m[1]!)?.names.get(m[2]!) : undefined;
+  return name ? { country: m![1]!, code: m![2]!, name } : undefined;
+}
+
+/** "US-NY" → "New York" (country-state-city's name, which normalizeState reads back); anything else is returned as it is. */
+export function subdivisionName(v: UnifiedValue): UnifiedValue {
+  return splitSubdivision(v)?.name ?? v;
+}
+
+/** "US-NY" → "NY": the code a state picklist lists under its country; anything else is returned as it is. */
+export function subdivisionCode(v: UnifiedValue): UnifiedValue {
+  return splitSubdivision(v)?.code ?? v;
 }

@@ -9,7 +9,7 @@ import type { EntityManager } from 'typeorm';
 import { proposeDuplicatesFor } from '../matching/duplicate-candidates';
 import { matchContactExactly } from '../matching/exact-match';
 import { CONTACT_FIELDS, type ContactField, type RecordIssue, type UnifiedValue } from '../model';
-import { normalizeContact, normalizeName } from '../normalize/contact-normalizer';
+import { normalizeCompanyName, normalizeContact } from '../normalize/contact-normalizer';
 import { loadResolutionRules } from '../quality/field-owners';
 import { evaluateRules, uniqueContext, type ValidationRule } from '../quality/rules';
 import { resolveFields } from '../resolve/field-resolver';
@@ -50,7 +50,7 @@ export async function applyPartnerRecord(m: EntityManager, input: PartnerContact
   for (const f of CONTACT_FIELDS) if (input[f] !== undefined) raw[f] = input[f] ?? null;
   if (raw.lifecycleStage) raw.lifecycleStage = raw.lifecycleStage.trim().toUpperCase();
   const { values } = normalizeContact(raw);
-  const companyName = normalizeName(input.companyName ?? null);
+  const companyName = normalizeCompanyName(input.companyName ?? null);
   const issues = evaluateRules({ kind: 'CONTACT', values, hasCompany: !!companyName }, rules, await uniqueContext(m, rules, 'CONTACT', values, null));
   if (issues.length) return { outcome: 'QUARANTINED', contactId: null, email: values.email ?? null, issues };
 

@@ -6,11 +6,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { CrmKind, RemoteFields, RemoteValue } from '../../system';
+import type { CrmKind, RemoteFields } from '../../system';
 import { mapperFor } from '../mapping/registry';
 import type { RecordMapper } from '../mapping/field-map';
 import type { RecordIssue } from '../model';
-import { enqueueOutbound } from '../sync/record-store';
+import { knownFromRead } from '../sync/known-state';
+import { enqueueOutbound, setKnownState } from '../sync/record-store';
 import { applyInboundRecord } from '../sync/inbound';
 import { loadResolutionRules } from './field-owners';
 import { publishQuarantineChanged, type QuarantineChange } from './quarantine-events';
@@ -49,6 +50,7 @@ interface Row {
   /** The connection's settings and schema drift: a retry maps with its custom fields, as its sync does. */
   connection_settings?: Record<string, unknown> | null;
   connection_drift?: Record<string, string[]> | null;
+  connection_org_features?: Record<string, boolean> | null;
 }
 
 export const toQuarantineEntry = (r: Omit<Row, 'kind'>): QuarantineEntry => ({
@@ -79,7 +81,7 @@ export class QuarantineService {
         const outcome = await this.detachedRetry(m, entry, payload);
         return { ok: true, entry: await this.settle(m, id, payload, outcome) };
       }
-      const mapper = mapperFor({ kind: row.kind, settings: row.connection_settings, schemaDrift: row.connection_drift }, row.remote_type);
+      const mapper = mapperFor({ kind: row.kind, settings: row.connection_settings, schemaDrift: row.connection_drift, orgFeatures: row.connection_org_features }, row.remote_type);
       const payload = { ...entry.payload, ...toRemotePatch(mapper, patch ?? {}) };
       const fields = Object.fromEntries(Object.entries(payload).filter(([k]) => !k.startsWith('__'))) as RemoteFields;
       const ctx = { connectionId: row.connection_id, runId: randomUUID(), mapper, rules: await loadResolutionRules(m, mapper.kind) };
@@ -93,8 +95,12 @@ export class QuarantineService {
       }
       const link = (await m.query(`SELECT record_id FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [row.connection_id, row.remote_type, row.remote_id])) as Array<{ record_id: string }>;
       const recordId = link[0]?.record_id;
-      // The fix goes back to the CRM it came from too, so the next read there is not the bad version again.
-      if (recordId) await enqueueOutbound(m, mapper.kind, recordId, null, new Date());
+      // The fix goes back to the CRM it came from too, so the next read there is not the bad version again:
+      // that CRM still holds what was read (not the fix), and its next write is diffed against that.
+      if (recordId) {
+        await setKnownState(m, row.connection_id, row.remote_type, row.remote_id!, knownFromRead(entry.payload as RemoteFields, mapper.remoteFields));
+        await enqueueOutbound(m, mapper.kind, recordId, null, new Date());
+      }
       return { ok: true, entry: await this.settle(m, id, payload, { recordId, issues: [] }) };
     });
     if (result.ok) publishQuarantineChanged(change(result.entry));
@@ -113,7 +119,7 @@ export class QuarantineService {
   }
 
   private async lockPending(m: EntityManager, id: string): Promise<Row | Extract<QuarantineCommandResult, { ok: false }>> {
-    const rows = (await m.query(`SELECT q.*, c.kind, c.settings AS connection_settings, c.schema_drift AS connection_drift FROM quarantine q LEFT JOIN connections c ON c.id = q.connection_id WHERE q.id = $1 FOR UPDATE OF q`, [id])) as Row[];
+    const rows = (await m.query(`SELECT q.*, c.kind, c.settings AS connection_settings, c.schema_drift AS connection_drift, c.org_features AS connection_org_features FROM quarantine q LEFT JOIN connections c ON c.id = q.connection_id WHERE q.id = $1 FOR UPDATE OF q`, [id])) as Row[];
     const row = rows[0];
     if (!row) return { ok: false, error: 'NOT_FOUND', message: `quarantine entry ${id} does not exist` };
     if (row.status !== 'PENDING') return { ok: false, error: 'NOT_PENDING', message: `quarantine entry ${id} is ${row.status}` };
@@ -137,13 +143,16 @@ export class QuarantineService {
  */
 function toRemotePatch(mapper: RecordMapper, patch: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  // What the hooks write whatever the values (a Lead's Company placeholder, …): not the patched field.
+  const hooksAlone = mapper.toRemote({ values: {} });
   for (const [key, value] of Object.entries(patch)) {
     if (mapper.remoteFields.includes(key) || key.startsWith('__')) {
       out[key] = value;
       continue;
     }
     const text = value === null || value === undefined ? null : String(value);
-    const remote = Object.entries(mapper.toRemote({ values: { [key]: text } })).filter(([, v]) => v === (text as RemoteValue));
+    // The vendor field the unified one is written to (its value may take another form there: "US" → "United States").
+    const remote = Object.entries(mapper.toRemote({ values: { [key]: text } })).filter(([field, v]) => !(field in hooksAlone) || hooksAlone[field] !== v);
     if (remote.length) for (const [field] of remote) out[field] = value;
     else out[key] = value;
   }

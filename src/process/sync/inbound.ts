@@ -10,7 +10,7 @@ import type { RecordMapper } from '../mapping/field-map';
 import type { CompanyRef, MappedRecord, RecordIssue, RecordKind, UnifiedValue } from '../model';
 import type { PlannedChange } from '../store/entities';
 import { withoutNul } from '../normalize/text-safety';
-import { companyKey, normalizeContact, normalizeDomain, normalizeName } from '../normalize/contact-normalizer';
+import { companyKey, normalizeCompanyName, normalizeRecord } from '../normalize/contact-normalizer';
 import { proposeDuplicatesForMany } from '../matching/duplicate-candidates';
 import { publishQuarantineChanged } from '../quality/quarantine-events';
 import { evaluateRules, loadRules, PageUniqueness, type ValidationRule } from '../quality/rules';
@@ -19,6 +19,7 @@ import { logError } from '../health/error-log';
 import { contentHash } from '../resolve/content-hash';
 import { resolveFields, type Resolution, type ResolutionRules } from '../resolve/field-resolver';
 import { loadLinks, PageIndex, type LinkRow, type PageKeys } from './page-index';
+import { knownFromRead } from './known-state';
 import { PageWriter } from './page-writer';
 import type { PlannedOperation } from './planned-changes';
 import { nonNull } from './record-store';
@@ -124,7 +125,7 @@ async function applyRecords(
   const rules = ctx.validationRules ?? [];
   const hasUnique = rules.some((r) => r.enabled && r.rule === 'UNIQUE' && r.recordKind === ctx.mapper.kind);
   const unique = hasUnique ? await PageUniqueness.load(m, rules, ctx.mapper.kind, prepared.map((p) => p.normalized.values)) : undefined;
-  const run: PageRun = { m, ctx, index, writer: new PageWriter(ctx.connectionId, ctx.mapper.remoteType), changes, unique };
+  const run: PageRun = { m, ctx, index, writer: new PageWriter(ctx.connectionId, ctx.mapper.remoteType, ctx.mapper.remoteFields), changes, unique };
   for (const d of deletes) {
     run.writer.softDelete(ctx.mapper.kind, d.recordId, d.at);
     // The other CRMs learn of the delete (flag or archive, per connection); an already deleted record is no news.
@@ -148,7 +149,7 @@ function prepare(record: RemoteRecord, link: LinkRow | undefined, mapper: Record
   if (link && link.content_hash === hash) return 'unchanged';
   const unified = mapSafely(mapper, record);
   if ('failure' in unified) return unified;
-  const normalized = normalizeMapped(unified.record);
+  const normalized = normalizeRecord(unified.record);
   // Phone FORMAT is the rule engine's call (a rule can be disabled), not the normalizer's.
   return { link, hash, mapped: unified.record, normalized: normalized.record, issues: [...unified.issues, ...normalized.issues.filter((i) => i.field !== 'phone')] };
 }
@@ -160,7 +161,7 @@ function pageKeys(prepared: Prepared[]): PageKeys {
     if (r.kind === 'CONTACT') {
       if (!p.link) keys.contactKeys.push(r.values);
       if (r.company && 'remoteId' in r.company) keys.companyRefs.push(r.company);
-      else if (r.company) keys.companyNames.push(normalizeName(r.company.name));
+      else if (r.company) keys.companyNames.push(normalizeCompanyName(r.company.name));
     } else if (!p.link) {
       keys.companyNames.push(r.values.name ?? null);
       keys.companyDomains.push(r.values.domain ?? null);
@@ -215,7 +216,7 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
   if (convertedTo) {
     await flush(run);
     await followConversion(m, ctx, record.remoteId, convertedTo, recordId, changedAt);
-  } else writer.link({ kind: mapped.kind, recordId, remoteType: ctx.mapper.remoteType, remoteId: record.remoteId, remoteUpdatedAt: changedAt, hash: p.hash });
+  } else writer.link({ kind: mapped.kind, recordId, remoteType: ctx.mapper.remoteType, remoteId: record.remoteId, remoteUpdatedAt: changedAt, hash: p.hash, known: knownFromRead(record.fields, ctx.mapper.remoteFields) });
   writer.resolveQuarantined(record.remoteId);
   if (changed) writer.enqueue(mapped.kind, recordId, ctx.connectionId, changedAt);
   return changed ? 'applied' : 'unchanged';
@@ -262,19 +263,10 @@ async function followConversion(m: EntityManager, ctx: InboundContext, fromRemot
   );
 }
 
-function normalizeMapped(record: MappedRecord): { record: MappedRecord; issues: RecordIssue[] } {
-  if (record.kind === 'CONTACT') {
-    const { values, issues } = normalizeContact(record.values);
-    return { record: { ...record, values }, issues };
-  }
-  const v = record.values;
-  return { record: { ...record, values: { ...v, name: normalizeName(v.name ?? null) ?? null, domain: normalizeDomain(v.domain ?? null) } }, issues: [] };
-}
-
 /** A company referenced by a linked record, or known by name (found by its name key, else created and queued). */
 function resolveCompany(run: PageRun, ref: CompanyRef): string | null {
   if ('remoteId' in ref) return run.index.companyByRef(ref.remoteType, ref.remoteId);
-  const name = normalizeName(ref.name);
+  const name = normalizeCompanyName(ref.name);
   const existing = run.index.matchCompany(null, name);
   if (existing) return existing;
   const values = { name };

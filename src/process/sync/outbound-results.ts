@@ -9,6 +9,7 @@ import { logError } from '../health/error-log';
 import { mapperFor } from '../mapping/registry';
 import { contentHash } from '../resolve/content-hash';
 import type { ConnectionEntity } from '../store/entities';
+import { knownAfterWrite } from './known-state';
 import type { Pending } from './outbound-batch';
 import { upsertLinks, type LinkWrite } from './record-store';
 
@@ -36,7 +37,9 @@ export async function recordResults(db: DataSource, connection: ConnectionEntity
       const links = new Map<string, LinkWrite>();
       // An archive leaves the link as it is: the archived record is still the one this record is linked to.
       for (const { pending: p, result } of ok.filter((a) => !a.pending.archive)) {
-        const hash = contentHash(p.record.fields, mapperFor(connection, p.remoteType).remoteFields);
+        // The hash is of the record as this write meant to leave it, so reading that back is an
+        // echo; a value the CRM kept instead (its answer says so) then reads as the change it is.
+        const hash = contentHash(knownAfterWrite(p.known, p.record.fields), mapperFor(connection, p.remoteType).remoteFields);
         links.set(`${p.remoteType}\u0000${result!.remoteId}`, {
           kind: p.kind,
           recordId: p.recordId,
@@ -44,6 +47,7 @@ export async function recordResults(db: DataSource, connection: ConnectionEntity
           remoteId: result!.remoteId!,
           remoteUpdatedAt: null,
           hash,
+          known: knownAfterWrite(p.known, p.record.fields, result!.answered),
         });
       }
       await upsertLinks(m, connection.id, [...links.values()]);

@@ -56,6 +56,8 @@ export class PageWriter {
   constructor(
     private connectionId: string,
     private remoteType: string,
+    /** The mapped vendor fields a read of this type shows: a link's known state is replaced for these. */
+    private readFields: readonly string[] = [],
   ) {}
 
   /**
@@ -206,7 +208,7 @@ export class PageWriter {
   }
 
   private async writeLinks(m: Queryable): Promise<void> {
-    await upsertLinks(m, this.connectionId, [...this.links.values()]);
+    await upsertLinks(m, this.connectionId, [...this.links.values()], this.readFields);
   }
 
   private async writeOutbox(m: Queryable): Promise<void> {

@@ -18,6 +18,13 @@
  * - before writing records of an object this run's reads did not prove whole (nothing was
  *   read from a CRM that answers without deleted fields): that answer is kept per connection
  *   and object for `settings.schemaCheckIntervalMs` (default 5 minutes).
+ *
+ * Every describe also tells whether the org has the settings mappers know (Salesforce's state
+ * and country picklists, org-wide: `MailingStateCode`… in the describe; FieldSpec.picklist),
+ * kept on the connection (`org_features`), so writes use the org's codes. A feature never seen
+ * costs one describe before the connection's first write (of one object: the setting is the
+ * org's); after that only the describes above update it (a read refused for a picklist field
+ * the org no longer has is one).
  */
 import type { DataSource } from 'typeorm';
 import { SystemError, type RemoteRecord, type SystemAdapter } from '../../system';
@@ -68,6 +75,8 @@ export class SchemaWatch {
   private settled = new Set<string>();
   private drift: SchemaDrift;
   private readonly wasDrifted: boolean;
+  /** The org's features changed (or were learned) this run: saved with the drift. */
+  private learned = false;
   /** Remote types not pulled this run: a field the mapper's hooks need is missing. */
   readonly blocked = new Set<string>();
   /** This run's drift findings, one per drifted object. */
@@ -138,36 +147,50 @@ export class SchemaWatch {
       this.settled.add(type);
       return true;
     }
-    if (await this.describe(type)) await this.save();
+    if ((await this.describe(type)) || this.learned) await this.save();
     return !this.blocked.has(type);
   }
 
-  /** Before the outbox is delivered: objects of the kinds it holds that this run did not prove are checked against a kept or fresh field list. */
+  /**
+   * Before the outbox is delivered: objects of the kinds it holds that this run did not prove
+   * are checked against a kept or fresh field list, and an org feature never learned is learned
+   * from one describe.
+   */
   async beforeWrites(pendingKinds: () => Promise<Set<string>>): Promise<void> {
-    const unproved = this.fullMappers().filter((m) => !this.settled.has(m.remoteType));
-    if (!unproved.length) return;
+    if (!this.fullMappers().some((m) => !this.settled.has(m.remoteType) || this.unlearned(m))) return;
     const kinds = await pendingKinds();
     let found = false;
-    for (const mapper of unproved) {
+    for (const type of this.fullMappers().map((m) => m.remoteType)) {
+      // Mappers change as features are learned: look each one up afresh.
+      const mapper = this.fullMappers().find((m) => m.remoteType === type)!;
       if (!kinds.has(mapper.kind)) continue;
-      const known = kept.get(keptKey(this.connection.id, mapper.remoteType));
-      if (known && Date.now() - known.at < intervalOf(this.connection) && !missingFields(mapper, known.fields).length) continue;
-      found = (await this.describe(mapper.remoteType)) || found;
+      if (!this.unlearned(mapper)) {
+        if (this.settled.has(type)) continue;
+        const known = kept.get(keptKey(this.connection.id, type));
+        if (known && Date.now() - known.at < intervalOf(this.connection) && !missingFields(mapper, known.fields).length) continue;
+      }
+      found = (await this.describe(type)) || found;
     }
-    if (found) await this.save();
+    if (found || this.learned) await this.save();
   }
 
-  /** Describes the object against its full mapping; true when mapped fields are missing. */
+  /** True when the mapper knows an org feature the connection has not learned yet. */
+  private unlearned(mapper: RecordMapper): boolean {
+    return Object.keys(mapper.orgFeatures).some((f) => !(f in (this.connection.orgFeatures ?? {})));
+  }
+
+  /** Describes the object against its full mapping; true when mapped fields are missing or the org's optional fields changed (the object reads differently now). */
   private async describe(remoteType: string): Promise<boolean> {
-    const base = this.fullMappers().find((m) => m.remoteType === remoteType);
-    if (!base) return false;
     const fields = await this.adapter.describeFields(remoteType);
+    const changed = this.learn(remoteType, fields);
+    const base = this.fullMappers().find((m) => m.remoteType === remoteType);
+    if (!base) return changed;
     kept.set(keptKey(this.connection.id, remoteType), { fields, at: Date.now() });
     this.settled.add(remoteType);
     const missing = missingFields(base, fields);
     if (!missing.length) {
       delete this.drift[remoteType];
-      return false;
+      return changed;
     }
     this.drift[remoteType] = missing;
     if (blocksObject(base, missing)) this.blocked.add(remoteType);
@@ -184,8 +207,28 @@ export class SchemaWatch {
     return true;
   }
 
+  /** Takes the org features the describe shows; true when one differs from what the connection had (an unknown one counts as off). */
+  private learn(remoteType: string, described: readonly string[]): boolean {
+    const features = mappersFor({ kind: this.connection.kind }).find((m) => m.remoteType === remoteType)?.orgFeatures ?? {};
+    const listed = new Set(described.map((f) => f.toLowerCase()));
+    let changed = false;
+    for (const [feature, fields] of Object.entries(features)) {
+      const on = fields.some((f) => listed.has(f.toLowerCase()));
+      const before = this.connection.orgFeatures?.[feature];
+      if (before === on) continue;
+      this.connection.orgFeatures = { ...(this.connection.orgFeatures ?? {}), [feature]: on };
+      this.learned = true;
+      changed ||= (before ?? false) !== on;
+    }
+    return changed;
+  }
+
   /** Records the drift on the connection (row and entity): DEGRADED while any remains, HEALTHY again once a drift-only degradation is gone. */
   private async save(): Promise<void> {
+    if (this.learned) {
+      await this.db.query(`UPDATE connections SET org_features = $2 WHERE id = $1`, [this.connection.id, JSON.stringify(this.connection.orgFeatures)]);
+      this.learned = false;
+    }
     const drift = this.drift;
     this.connection.schemaDrift = { ...drift };
     if (Object.keys(drift).length) {

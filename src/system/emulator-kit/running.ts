@@ -27,4 +27,6 @@ export interface FieldControl {
 export interface EmulatorStartOptions {
   /** 0 picks a free port. */
   port?: number;
+  /** The org's settings from the start, as `POST /_emulator/settings` takes them (e.g. Salesforce's `statePicklists`). */
+  settings?: Record<string, unknown>;
 }

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { EmulatorClock } from './clock';
 import { NO_FAULTS, parseFaults, type FaultSettings } from './faults';
 import { buildRequest, empty, json, type EmulatorRequest, type EmulatorResponse } from './http';
+import { RequestLog } from './request-log';
 import { EmulatorStats } from './stats';
 import type { FieldControl } from './running';
 import { TokenRegistry } from './tokens';
@@ -31,6 +32,11 @@ export interface VendorEmulator {
   insertRaw(object: string, record: Record<string, unknown>): { id: string } | undefined;
   reset(): void;
   webhookRegistered?(url: string): void;
+  /**
+   * The org's settings (`GET`/`POST /_emulator/settings`, and start options): applies the given
+   * changes, answers every setting; throws an Error naming the problem for a bad one.
+   */
+  settings?(changes: Record<string, unknown>): Record<string, unknown>;
 }
 
 export interface QuotaState {
@@ -47,6 +53,8 @@ export interface EmulatorContext {
 
 export class EmulatorServer {
   readonly stats = new EmulatorStats();
+  /** Vendor requests as they arrived, while a test has the log on (`/_emulator/requests`). */
+  readonly requests = new RequestLog();
   /** The vendor's field definitions, for `POST /_emulator/fields` (set by the vendor's start function). */
   fields: FieldControl | undefined;
   private faults: FaultSettings = { ...NO_FAULTS };
@@ -102,6 +110,7 @@ export class EmulatorServer {
     const exempt = this.vendor.isExempt(req);
     if (!exempt) {
       this.stats.arrive(Date.now());
+      this.requests.record(req);
       if (this.faults.latencyMs > 0) await sleep(this.faults.latencyMs);
       const fault = this.injectFault(now);
       if (fault === 'hang') {
@@ -168,6 +177,18 @@ export class EmulatorServer {
       return empty(204);
     }
     if (route === 'GET /_emulator/stats') return json(200, this.stats.snapshot());
+    if (req.path === '/_emulator/requests') return this.requests.admin(req);
+    if (route === 'GET /_emulator/settings' || route === 'POST /_emulator/settings') {
+      if (!this.vendor.settings) return json(404, { error: 'no_settings', message: `the ${this.vendor.name} emulator has no org settings` });
+      const body = route === 'POST /_emulator/settings' ? safeJson(req) : {};
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        return json(400, { error: 'bad_settings', message: 'body must be a JSON object of settings' });
+      try {
+        return json(200, this.vendor.settings(body as Record<string, unknown>));
+      } catch (err) {
+        return json(400, { error: 'bad_settings', message: (err as Error).message });
+      }
+    }
     if (route === 'POST /_emulator/reset') {
       this.vendor.reset();
       this.stats.reset();

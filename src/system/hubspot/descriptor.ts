@@ -22,6 +22,31 @@ export const HUBSPOT_DESCRIPTOR: CrmDescriptor = {
 
 export type HubspotObject = 'contacts' | 'companies';
 
+/**
+ * The default lifecycle stages, in order. A contact's stage moves only forward: a write of an
+ * earlier stage is ignored while the call answers success; to go back, the stage must first be
+ * cleared ("") in a separate request (crm-wire.md §6.2 item 11).
+ */
+export const HUBSPOT_LIFECYCLE_STAGES = [
+  'subscriber',
+  'lead',
+  'marketingqualifiedlead',
+  'salesqualifiedlead',
+  'opportunity',
+  'customer',
+  'evangelist',
+  'other',
+] as const;
+export type HubspotLifecycleStage = (typeof HUBSPOT_LIFECYCLE_STAGES)[number];
+
+/** Whether a record at stage `current` (null or "": none) takes a write of `next`: forward only; a portal's own stage (not in the default list) is compared with nothing. */
+export function lifecycleMovesForward(current: string | null, next: string): boolean {
+  if (!current) return true;
+  const from = HUBSPOT_LIFECYCLE_STAGES.indexOf(current.toLowerCase() as HubspotLifecycleStage);
+  const to = HUBSPOT_LIFECYCLE_STAGES.indexOf(next.toLowerCase() as HubspotLifecycleStage);
+  return from < 0 || to < 0 || to >= from;
+}
+
 export interface HubspotObjectFacts {
   /** Object type id used by the v4 associations API and accepted in v3 paths. */
   typeId: string;

@@ -82,7 +82,13 @@ async function writeChunk(client: HubspotClient, object: HubspotObject, mode: Mo
     const ext = r.properties[EXTERNAL_ID];
     const item = (r.objectWriteTraceId !== undefined ? byTrace.get(r.objectWriteTraceId) : undefined) ?? byId(mode === 'update' ? String(r.id) : String(ext));
     if (!item) continue;
-    results[item.index] = { junctionId: item.record.junctionId, ok: true, remoteId: String(r.id), created: mode === 'upsert' && r.isNew === true };
+    results[item.index] = {
+      junctionId: item.record.junctionId,
+      ok: true,
+      remoteId: String(r.id),
+      created: mode === 'upsert' && r.isNew === true,
+      answered: scalars(r.properties),
+    };
   }
   for (const e of answer.errors) {
     for (const item of errorTargets(e, byTrace, byId)) results[item.index] = failed(item, e);
@@ -95,6 +101,14 @@ async function writeChunk(client: HubspotClient, object: HubspotObject, mode: Mo
       error: { errorClass: 'UNKNOWN', code: 'NO_RESULT', message: `HubSpot returned neither a result nor an error for input ${item.index}` },
     };
   }
+}
+
+/** The answer's scalar properties (HubSpot's are strings; anything else is no statement about a value). */
+function scalars(properties: Record<string, unknown>): RemoteFields {
+  const out: RemoteFields = {};
+  for (const [name, value] of Object.entries(properties))
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) out[name] = value as RemoteFields[string];
+  return out;
 }
 
 function errorTargets(e: BatchError, byTrace: Map<string, Item>, byId: (id: string) => Item | undefined): Item[] {

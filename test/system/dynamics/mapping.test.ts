@@ -49,10 +49,10 @@ describe('Dynamics mapping profile', () => {
     expect(contact.toRemote({ values: { lastName: 'X' }, company: { name: 'Unlinked' } })).toEqual({ lastname: 'X' });
   });
 
-  it('maps accounts, turning the website URL into a domain', () => {
+  it('maps accounts, turning the website URL into a domain and the country code into its name', () => {
     const { record } = company.toUnified({ name: 'Acme', websiteurl: 'https://www.Acme.com/about', address1_country: 'US' });
     expect(record).toMatchObject({ kind: 'COMPANY', values: { name: 'Acme', domain: 'acme.com', country: 'US' } });
-    expect(company.toRemote({ values: { name: 'Acme', domain: 'acme.com', country: 'US' } })).toEqual({ name: 'Acme', websiteurl: 'acme.com', address1_country: 'US' });
+    expect(company.toRemote({ values: { name: 'Acme', domain: 'acme.com', country: 'US' } })).toEqual({ name: 'Acme', websiteurl: 'acme.com', address1_country: 'United States' });
     expect(domainOf(null)).toBeNull();
     expect(domainOf('http://')).toBeNull();
     expect(domainOf('acme.com')).toBe('acme.com');

@@ -18,7 +18,7 @@ export const dynamicsCompanyMapper = companyMapper({
   fields: [
     { unified: 'name', remote: 'name' },
     { unified: 'domain', remote: 'websiteurl' },
-    { unified: 'country', remote: 'address1_country' },
+    { unified: 'country', remote: 'address1_country', form: 'countryName' },
   ],
   readExtra: (f) => ({ domain: domainOf(asText(f.websiteurl)) }),
 });

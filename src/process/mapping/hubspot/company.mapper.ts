@@ -6,6 +6,6 @@ export const hubspotCompanyMapper = companyMapper({
   fields: [
     { unified: 'name', remote: 'name' },
     { unified: 'domain', remote: 'domain' },
-    { unified: 'country', remote: 'country' },
+    { unified: 'country', remote: 'country', form: 'countryName' },
   ],
 });

@@ -1,7 +1,6 @@
+import type { RemoteFields } from '../../../system';
 import { asText, contactMapper } from '../field-map';
-
-/** HubSpot lifecycle stages before a sale count as LEAD in the unified model. */
-const LEAD_STAGES = new Set(['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead']);
+import { LEAD_STAGES, mayMoveTo } from './lifecycle-stages';
 
 export const hubspotContactMapper = contactMapper({
   crm: 'HUBSPOT',
@@ -13,8 +12,8 @@ export const hubspotContactMapper = contactMapper({
     { unified: 'phone', remote: 'phone' },
     { unified: 'title', remote: 'jobtitle' },
     { unified: 'city', remote: 'city' },
-    { unified: 'state', remote: 'state' },
-    { unified: 'country', remote: 'country' },
+    { unified: 'state', remote: 'state', form: 'subdivisionName' },
+    { unified: 'country', remote: 'country', form: 'countryName' },
     { unified: 'postalCode', remote: 'zip' },
     { unified: 'linkedinUrl', remote: 'hs_linkedin_url' },
   ],
@@ -27,8 +26,11 @@ export const hubspotContactMapper = contactMapper({
     const name = asText(f.company);
     return name ? { name } : undefined;
   },
-  writeExtra: (s) => ({
+  // The unified model knows a lead from a source that says so (a Salesforce Lead, HubSpot
+  // itself); CONTACT says only "not a lead", which no HubSpot stage means, so it writes
+  // nothing. A lead is written only where HubSpot's stage is not already past it.
+  writeExtra: (s, known): RemoteFields => ({
     ...(s.company?.name ? { company: s.company.name } : {}),
-    ...(s.values.lifecycleStage ? { lifecyclestage: s.values.lifecycleStage === 'LEAD' ? 'lead' : 'customer' } : {}),
+    ...(s.values.lifecycleStage === 'LEAD' && mayMoveTo(asText(known?.lifecyclestage ?? null), 'lead') ? { lifecyclestage: 'lead' } : {}),
   }),
 });

@@ -1,4 +1,5 @@
 import { companyMapper } from '../field-map';
+import { STATE_PICKLISTS } from './org-features';
 
 export const salesforceAccountMapper = companyMapper({
   crm: 'SALESFORCE',
@@ -6,6 +7,6 @@ export const salesforceAccountMapper = companyMapper({
   fields: [
     { unified: 'name', remote: 'Name' },
     { unified: 'domain', remote: 'Website' },
-    { unified: 'country', remote: 'BillingCountry' },
+    { unified: 'country', remote: 'BillingCountry', form: 'countryName', picklist: { remote: 'BillingCountryCode', form: 'countryCode', feature: STATE_PICKLISTS } },
   ],
 });

@@ -1,5 +1,6 @@
 import type { RemoteFields } from '../../../system';
 import { asText, contactMapper } from '../field-map';
+import { STATE_PICKLISTS } from './org-features';
 
 /** Salesforce Contact ↔ unified contact; AccountId links it to a synced Account. */
 export const salesforceContactMapper = contactMapper({
@@ -12,8 +13,8 @@ export const salesforceContactMapper = contactMapper({
     { unified: 'phone', remote: 'Phone' },
     { unified: 'title', remote: 'Title' },
     { unified: 'city', remote: 'MailingCity' },
-    { unified: 'state', remote: 'MailingState' },
-    { unified: 'country', remote: 'MailingCountry' },
+    { unified: 'state', remote: 'MailingState', form: 'subdivisionName', picklist: { remote: 'MailingStateCode', form: 'subdivisionCode', feature: STATE_PICKLISTS } },
+    { unified: 'country', remote: 'MailingCountry', form: 'countryName', picklist: { remote: 'MailingCountryCode', form: 'countryCode', feature: STATE_PICKLISTS } },
     { unified: 'postalCode', remote: 'MailingPostalCode' },
   ],
   extraFields: ['AccountId'],

@@ -1,4 +1,5 @@
 import { asText, contactMapper } from '../field-map';
+import { STATE_PICKLISTS } from './org-features';
 
 /** Salesforce Lead ↔ unified contact at lifecycle LEAD (CONTACT once converted); Lead.Company is a name, not a link. */
 export const salesforceLeadMapper = contactMapper({
@@ -11,8 +12,8 @@ export const salesforceLeadMapper = contactMapper({
     { unified: 'phone', remote: 'Phone' },
     { unified: 'title', remote: 'Title' },
     { unified: 'city', remote: 'City' },
-    { unified: 'state', remote: 'State' },
-    { unified: 'country', remote: 'Country' },
+    { unified: 'state', remote: 'State', form: 'subdivisionName', picklist: { remote: 'StateCode', form: 'subdivisionCode', feature: STATE_PICKLISTS } },
+    { unified: 'country', remote: 'Country', form: 'countryName', picklist: { remote: 'CountryCode', form: 'countryCode', feature: STATE_PICKLISTS } },
     { unified: 'postalCode', remote: 'PostalCode' },
   ],
   extraFields: ['Company', 'IsConverted', 'ConvertedContactId'],

@@ -26,6 +26,8 @@ export class ConnectionEntity {
   @Column('jsonb') settings!: Record<string, unknown>;
   /** Mapped vendor fields the CRM's describe no longer lists, by remote type (schema drift). */
   @Column('jsonb', { name: 'schema_drift' }) schemaDrift!: Record<string, string[]>;
+  /** Whether the CRM org has each setting mappers know (Salesforce state and country picklists), as its describes showed; absent: not known yet. */
+  @Column('jsonb', { name: 'org_features' }) orgFeatures!: Record<string, boolean>;
   /** The mapping version whose test batch last passed; full runs of another version test first. */
   @Column('text', { name: 'tested_mapping_version', nullable: true }) testedMappingVersion!: string | null;
   @Column('timestamptz', { name: 'test_batch_passed_at', nullable: true }) testBatchPassedAt!: Date | null;

@@ -13,6 +13,8 @@ export class SourceLinkEntity {
   @Column('text', { name: 'remote_id' }) remoteId!: string;
   @Column('timestamptz', { name: 'remote_updated_at', nullable: true }) remoteUpdatedAt!: Date | null;
   @Column('timestamptz', { name: 'last_synced_at' }) lastSyncedAt!: Date;
+  // `known_state` (jsonb), the vendor fields last read from or written to the record, is sync's
+  // own: read and written only by the outbound and page writers' SQL, never loaded with a link.
   /** Hash of the mapped values last exchanged with this CRM: an unchanged hash is an echo. */
   @Column('text', { name: 'content_hash', nullable: true }) contentHash!: string | null;
   /** Its connection was deleted: kept as history, never read or written through again. */

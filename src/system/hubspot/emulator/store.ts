@@ -4,7 +4,7 @@
  * property by that stamp, which keeps raw (malformed) records reachable too.
  */
 import type { MonotonicStamp } from '../../emulator-kit';
-import { HUBSPOT_OBJECTS, type HubspotObject } from '../descriptor';
+import { HUBSPOT_OBJECTS, lifecycleMovesForward, type HubspotObject } from '../descriptor';
 import type { RecordFailure } from './errors';
 import { PropertyRegistry } from './properties';
 import { checkProperties, uniqueProperties } from './validate';
@@ -130,13 +130,14 @@ export class ObjectStore {
     return row;
   }
 
-  update(row: StoredRecord, input: Properties): StoredRecord | RecordFailure {
-    const failure = checkProperties(this, input, row);
+  update(row: StoredRecord, given: Properties): StoredRecord | RecordFailure {
+    const failure = checkProperties(this, given, row);
     if (failure) return failure;
     const stamp = this.stamps.next();
     row.stamp = stamp;
     const stampProperty = HUBSPOT_OBJECTS[this.object].stampProperty;
     const before = propertiesOf(row);
+    const input = withoutBackwardStage(given, before);
     row.body = { ...row.body, properties: { ...before, ...input, [stampProperty]: iso(stamp) }, updatedAt: iso(stamp) };
     this.index(row, before);
     const changed = Object.fromEntries(Object.entries(input).filter(([k, v]) => before[k] !== v));
@@ -210,4 +211,17 @@ export function present(row: StoredRecord, object: HubspotObject, requested: str
   const properties: Record<string, unknown> = {};
   for (const name of names) if (!registry?.isArchived(name)) properties[name] = all[name] ?? null;
   return { ...row.body, properties };
+}
+
+/**
+ * HubSpot sets a lifecycle stage only forward: an earlier stage is silently dropped from the
+ * write (the call still succeeds and the answer shows the stage kept). Clearing it ("") is
+ * allowed, and a later write may then set any stage (crm-wire.md §6.2 item 11).
+ */
+function withoutBackwardStage(input: Properties, before: Record<string, unknown>): Properties {
+  const next = input.lifecyclestage;
+  const current = before.lifecyclestage;
+  if (typeof next !== 'string' || next === '' || typeof current !== 'string' || lifecycleMovesForward(current, next)) return input;
+  const { lifecyclestage: _ignored, ...rest } = input;
+  return rest;
 }

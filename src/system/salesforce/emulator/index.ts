@@ -100,6 +100,19 @@ export class SalesforceEmulator implements VendorEmulator {
     return schema ? { id: this.org.store.insertRaw(schema.name, record) } : undefined;
   }
 
+  /**
+   * Org settings: `statePicklists` (boolean) turns the org's state and country picklists on or
+   * off (state-country.ts). Off is the default for now.
+   */
+  settings(changes: Record<string, unknown>): Record<string, unknown> {
+    for (const [name, value] of Object.entries(changes)) {
+      if (name !== 'statePicklists') throw new Error(`unknown Salesforce org setting ${name} (known: statePicklists)`);
+      if (typeof value !== 'boolean') throw new Error('statePicklists must be true or false');
+    }
+    if (typeof changes.statePicklists === 'boolean') this.org.store.setStatePicklists(changes.statePicklists);
+    return { statePicklists: this.org.store.statePicklists };
+  }
+
   reset(): void {
     this.outbound.stop();
     this.org.store.reset();
@@ -138,6 +151,7 @@ export async function startSalesforceEmulator(options: EmulatorStartOptions = {}
   // The vendor asks the server for its URL only while serving, after listen() resolved.
   const holder: { server?: EmulatorServer } = {};
   const vendor = new SalesforceEmulator(ctx, () => holder.server!.url);
+  if (options.settings) vendor.settings(options.settings);
   const running = new EmulatorServer(vendor, ctx);
   holder.server = running;
   await running.listen(options.port ?? SALESFORCE_DESCRIPTOR.defaultEmulatorPort);

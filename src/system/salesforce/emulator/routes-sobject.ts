@@ -7,6 +7,7 @@ import { empty, json, type EmulatorResponse } from '../../emulator-kit';
 import { restError, SfHttpError, type SfError } from './errors';
 import { readObject, schemaOf, withAttributes, type Route, type RouteCall } from './org';
 import type { FieldDef, ObjectSchema } from './schema';
+import { picklistCatalogue } from './state-country';
 import type { SRecord, WriteOutcome } from './store';
 
 const statusFor = (e: SfError): number => (e.statusCode === 'NOT_FOUND' || e.statusCode === 'ENTITY_IS_DELETED' ? 404 : 400);
@@ -39,6 +40,19 @@ function describeField(f: FieldDef): Record<string, unknown> {
     calculated: false,
     filterable: true,
     sortable: true,
+    ...picklistFacts(f),
+  };
+}
+
+/** A state or country picklist lists its values; a state picklist depends on its country (`validFor`). */
+function picklistFacts(f: FieldDef): Record<string, unknown> {
+  if (!f.picklist) return { picklistValues: [], dependentPicklist: false, controllerName: null };
+  const cat = picklistCatalogue();
+  return {
+    picklistValues: f.picklist === 'country' ? cat.countryEntries : cat.stateEntries,
+    dependentPicklist: f.picklist === 'state',
+    controllerName: f.controllerName ?? null,
+    restrictedPicklist: true,
   };
 }
 

@@ -3,20 +3,7 @@
  * plus Junction's external-id field. Field facts are data; validation reads them.
  */
 export type FieldType =
-  | 'id'
-  | 'reference'
-  | 'string'
-  | 'textarea'
-  | 'email'
-  | 'phone'
-  | 'url'
-  | 'picklist'
-  | 'boolean'
-  | 'int'
-  | 'double'
-  | 'currency'
-  | 'date'
-  | 'datetime';
+  'id' | 'reference' | 'string' | 'textarea' | 'email' | 'phone' | 'url' | 'picklist' | 'boolean' | 'int' | 'double' | 'currency' | 'date' | 'datetime';
 
 export interface FieldDef {
   name: string;
@@ -31,6 +18,10 @@ export interface FieldDef {
   /** For references: the object the id must point at (checked when we store it). */
   referenceTo?: ObjectName;
   custom?: boolean;
+  /** A state or country picklist of the org's state and country picklists (state-country.ts). */
+  picklist?: 'country' | 'state';
+  /** A dependent picklist's controlling field. */
+  controllerName?: string;
 }
 
 export const OBJECT_NAMES = ['Lead', 'Contact', 'Account'] as const;
@@ -156,6 +147,14 @@ export class ObjectSchema {
   define(name: string, type: FieldType = 'string'): FieldDef {
     this.dropped.delete(name.toLowerCase());
     return this.field(name) ?? this.addCustom(name, type === 'double' ? 0 : type === 'boolean' ? false : '')!;
+  }
+
+  /** Adds or removes standard fields with an org setting (state and country picklists); not a deletion, so nothing is kept aside. */
+  setStandard(defs: readonly FieldDef[], present: boolean): void {
+    for (const def of defs) {
+      if (present) this.byLower.set(def.name.toLowerCase(), def);
+      else this.byLower.delete(def.name.toLowerCase());
+    }
   }
 
   /** Deletes a field (tests use it to cause schema drift); false when there is no such field. */

@@ -8,6 +8,7 @@ import { formatSfDateTime } from '../dates';
 import { sfError, type SfError } from './errors';
 import { IdFactory, normalizeId } from './ids';
 import { buildSchemas, ID_PREFIX, isCustomName, OBJECT_NAMES, USER_ID, type ObjectName, type ObjectSchema } from './schema';
+import { codeFields, convertExisting, reconcileAddresses } from './state-country';
 import { coerceValue, type FieldValue } from './values';
 
 export type SRecord = Record<string, FieldValue>;
@@ -23,8 +24,28 @@ export class SObjectStore {
   private rawCounter = 0;
   /** Told of every record an API write created or updated (not raw inserts), for outbound messages. */
   onWrite: ((type: ObjectName, record: SRecord) => void) | undefined;
+  /** The org's state and country picklists (an org setting, kept across resets). */
+  private picklists = false;
 
   constructor(private stamp: MonotonicStamp) {}
+
+  get statePicklists(): boolean {
+    return this.picklists;
+  }
+
+  /**
+   * Turns state and country picklists on or off, as an admin does in Setup: the code fields
+   * appear in (or leave) every address; turning them on converts the values already kept.
+   */
+  setStatePicklists(on: boolean): void {
+    if (on === this.picklists) return;
+    this.picklists = on;
+    for (const name of OBJECT_NAMES) {
+      this.schema(name)!.setStandard(codeFields(name), on);
+      if (!on) continue;
+      for (const [key, record] of this.table(name)) this.put(name, key, { ...record, ...convertExisting(name, record) });
+    }
+  }
 
   /** A fresh modification stamp, written in the org's zone (`+0000` unless a test set one). */
   private nextStamp(): string {
@@ -52,7 +73,7 @@ export class SObjectStore {
 
   create(type: ObjectName, input: Record<string, unknown>): WriteOutcome {
     const schema = this.schema(type)!;
-    const values = this.normalize(schema, input, 'create');
+    const values = this.withAddresses(type, this.normalize(schema, input, 'create'), undefined);
     if ('errors' in values) return { ok: false, errors: values.errors };
     const now = this.nextStamp();
     const record: SRecord = {};
@@ -83,7 +104,7 @@ export class SObjectStore {
     if (existing.IsDeleted === true) return { ok: false, id: key, errors: [sfError('ENTITY_IS_DELETED', 'entity is deleted')] };
     if (type === 'Lead' && existing.IsConverted === true) return { ok: false, id: key, errors: [sfError('CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead')] };
     const schema = this.schema(type)!;
-    const values = this.normalize(schema, input, 'update');
+    const values = this.withAddresses(type, this.normalize(schema, input, 'update'), existing);
     if ('errors' in values) return { ok: false, id: key, errors: values.errors };
     const now = this.nextStamp();
     const record: SRecord = { ...existing, ...values.record, LastModifiedDate: now, LastModifiedById: USER_ID, SystemModstamp: now };
@@ -179,6 +200,7 @@ export class SObjectStore {
 
   reset(): void {
     this.schemas = buildSchemas();
+    if (this.picklists) for (const name of OBJECT_NAMES) this.schema(name)!.setStandard(codeFields(name), true);
     this.tables = new Map(OBJECT_NAMES.map((n) => [n, new Map()]));
     this.indexes.clear();
     this.ids.reset();
@@ -222,6 +244,17 @@ export class SObjectStore {
         ),
       );
     return errors.length ? { errors } : { record };
+  }
+
+  /** With state and country picklists on, a write's address codes and names are put in step (or refused). */
+  private withAddresses(
+    type: ObjectName,
+    written: { record: SRecord } | { errors: SfError[] },
+    existing: SRecord | undefined,
+  ): { record: SRecord } | { errors: SfError[] } {
+    if (!this.picklists || 'errors' in written) return written;
+    const addresses = reconcileAddresses(type, written.record, existing);
+    return 'errors' in addresses ? addresses : { record: { ...written.record, ...addresses.values } };
   }
 
   /** Record-level rules: required fields, references and unique fields. */
