@@ -37,24 +37,33 @@ export async function sendFirstWrites(
   kinds: readonly RecordKind[],
   load: (kind: RecordKind, afterId: string, limit: number) => Promise<PreparedBatch | undefined>,
   send: (batch: PreparedBatch) => Promise<Sent>,
+  /** Called with each kind's answers before the next kind loads (its records may refer to them). */
+  afterKind: (answered: Sent['answered']) => Promise<void>,
 ): Promise<FirstWritesSent> {
   const out: FirstWritesSent = { sent: { answered: [], failures: [] }, skipped: [], after: new Map() };
   for (const kind of kinds) {
+    const from = out.sent.answered.length;
+    await sendKind(kind);
+    await afterKind(out.sent.answered.slice(from));
+    if (out.sent.answered.length >= size || out.sent.failures.length) return out;
+  }
+  return out;
+
+  async function sendKind(kind: RecordKind): Promise<void> {
     for (let afterId = '0'; ; ) {
       const want = size - out.sent.answered.length;
-      if (want <= 0 || out.sent.failures.length) return out;
+      if (want <= 0 || out.sent.failures.length) return;
       const batch = await load(kind, afterId, want);
-      if (!batch) break;
+      if (!batch) return;
       const part = await send(batch);
       out.sent.answered.push(...part.answered);
       out.sent.failures.push(...part.failures);
       out.skipped.push(...batch.skipped);
       afterId = batch.rows[batch.rows.length - 1]!.id;
       out.after.set(kind, afterId);
-      if (batch.rows.length < want) break;
+      if (batch.rows.length < want) return;
     }
   }
-  return out;
 }
 
 /** The gate stopped the delivery: what was written is recorded, what was refused waits, as it is not the records' fault. */

@@ -19,7 +19,7 @@ import type { RecordKind } from '../model';
 import type { ConnectionEntity } from '../store/entities';
 import { prepareBatch, type OutboxRow, type Pending, type PreparedBatch } from './outbound-batch';
 import { keepRefusedQueued, sendFirstWrites, type FirstWrites, type Sent } from './outbound-first-writes';
-import { recordCallFailure, recordResults, type DeliveryOutcome } from './outbound-results';
+import { recordCallFailure, recordResults, type Answered, type DeliveryOutcome } from './outbound-results';
 import { throwIfInterrupted } from './run-interruption';
 
 export type { DeliveryOutcome } from './outbound-results';
@@ -46,15 +46,29 @@ export async function deliverOutbox(
   const outcome: DeliveryOutcome = { written: 0, failed: 0 };
   let start = new Map<RecordKind, string>();
   if (firstWrites) {
+    // Contacts are prepared with their companies' links: the companies written first are linked
+    // before the contacts load, or a new contact would go without its company (and get it in a
+    // second write). Only successes are recorded early; refusals wait for the gate's verdict.
+    const recorded = new Set<Answered>();
+    const recordWritten = async (answered: Answered[]) => {
+      const written = answered.filter((a) => a.result?.ok && a.result.remoteId);
+      outcome.written += (await recordResults(db, connection, runId, written)).written;
+      for (const a of written) recorded.add(a);
+    };
     const first = await sendFirstWrites(
       firstWrites.size,
       KINDS,
       (kind, afterId, limit) => loadBatch(db, connection, kind, afterId, limit),
       (b) => send(connection, adapter, b),
+      recordWritten,
     );
     const blocked = await firstWrites.judge(first.sent);
-    if (blocked) return keepRefusedQueued(db, connection, runId, first.sent, blocked);
-    await recordSent(db, connection, runId, first.sent, first.skipped, outcome);
+    const rest: Sent = { answered: first.sent.answered.filter((a) => !recorded.has(a)), failures: first.sent.failures };
+    if (blocked) {
+      const kept = await keepRefusedQueued(db, connection, runId, rest, blocked);
+      return { ...kept, written: kept.written + outcome.written };
+    }
+    await recordSent(db, connection, runId, rest, first.skipped, outcome);
     start = first.after;
   }
   for (const kind of KINDS) {
