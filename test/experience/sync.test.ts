@@ -64,11 +64,11 @@ describe('TriggerSync, SyncRun, SyncRuns', () => {
     expect(rows[0]!.n).toBe(1);
   });
 
-  it('answers NOT_FOUND for a connection that does not exist', async () => {
-    for (const connectionId of ['00000000-0000-4000-8000-000000000000', 'nope']) {
-      const res = await gql(h.url, TRIGGER, { connectionId, mode: 'INCREMENTAL' }, operator);
-      expect(codes(res)).toEqual(['NOT_FOUND']);
-    }
+  it('answers NOT_FOUND for a connection that does not exist, BAD_USER_INPUT for one that cannot', async () => {
+    const missing = await gql(h.url, TRIGGER, { connectionId: '00000000-0000-4000-8000-000000000000', mode: 'INCREMENTAL' }, operator);
+    expect(codes(missing)).toEqual(['NOT_FOUND']);
+    const malformed = await gql(h.url, TRIGGER, { connectionId: 'nope', mode: 'INCREMENTAL' }, operator);
+    expect(codes(malformed)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('reads a run with its counters, connection and the planned changes of a dry run', async () => {
