@@ -10,5 +10,7 @@ export function securityOptionsFrom(config: Pick<JunctionConfig, 'security'>): P
     queryLimits: { ...DEFAULT_QUERY_LIMITS, ...s.queryLimits },
     authThrottle: s.authThrottle,
     http: { ...DEFAULT_HTTP_HARDENING, corsOrigins: s.corsOrigins, requestTimeoutMs: s.requestTimeoutMs },
+    subscriptions: s.subscriptions,
+    metricsKey: s.metricsKey,
   };
 }
