@@ -10,6 +10,7 @@ import { CustomFieldIndex1732700000016 } from './1732700000016-custom-field-inde
 import { OlderRejections1732700000017 } from './1732700000017-older-rejections';
 import { FuzzyBlockIndex1732700000018 } from './1732700000018-fuzzy-block-index';
 import { ContactsListingIndex1732700000019 } from './1732700000019-contacts-listing-index';
+import { HealthWindowIndexes1732700000024 } from './1732700000024-health-window-indexes';
 
 /** Every migration, in order. Listed explicitly so builds and tests need no glob loading. */
-export const MIGRATIONS = [InitialSchema1732600000000, DataQuality1732700000002, Resilience1732700000003, AlertRules1732700000004, AuthFailures1732700000005, RunJobs1732700000010, RejectedChanges1732700000011, MappingPerConnection1732700000012, CustomFieldIndex1732700000016, OlderRejections1732700000017, FuzzyBlockIndex1732700000018, ContactsListingIndex1732700000019];
+export const MIGRATIONS = [InitialSchema1732600000000, DataQuality1732700000002, Resilience1732700000003, AlertRules1732700000004, AuthFailures1732700000005, RunJobs1732700000010, RejectedChanges1732700000011, MappingPerConnection1732700000012, CustomFieldIndex1732700000016, OlderRejections1732700000017, FuzzyBlockIndex1732700000018, ContactsListingIndex1732700000019, HealthWindowIndexes1732700000024];
