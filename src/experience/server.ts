@@ -96,7 +96,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
   app.disable('etag');
   const httpServer = createServer(app);
   applyServerTimeouts(httpServer, security.options.http);
-  const ws = attachGraphqlWs({ httpServer, schema, services, authenticator, logger, guards: security.guards, sockets: security.sockets });
+  const ws = attachGraphqlWs({ httpServer, schema, services, authenticator, logger, guards: security.guards, sockets: security.sockets, limits: security.options.subscriptions });
 
   // Hot queries run as compiled plans (graphql-jit); Apollo's parsing, validation, plugins and error formatting stay.
   const compiledQueries = new CompiledQueries(schema);
@@ -122,7 +122,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
 
   app.use(...security.middleware);
   app.use(healthRoutes(dataSource, logger));
-  app.use(metricsRoutes(dataSource, logger));
+  app.use(metricsRoutes(dataSource, logger, { key: security.options.metricsKey }));
   app.use(dashboardRoutes(logger));
   if (options.webhooks) app.use(webhookRoutes(options.webhooks, logger));
   app.use(

@@ -10,7 +10,7 @@ import { AuthThrottle, DEFAULT_AUTH_THROTTLE, type ApiKeyService, type AuthThrot
 import { createApiKeyAdmin, type ApiKeyAdmin } from '../access/api-key-admin';
 import { DEFAULT_HTTP_HARDENING, securityMiddleware, type HttpHardening } from './http-hardening';
 import { createQueryGuards, DEFAULT_QUERY_LIMITS, type QueryGuards, type QueryLimits } from './query-limits';
-import { SocketRegistry } from './socket-registry';
+import { DEFAULT_SUBSCRIPTION_LIMITS, SocketRegistry, type SubscriptionLimits } from './socket-registry';
 
 export { applyServerTimeouts } from './http-hardening';
 export { formatSecureError } from './format-error';
@@ -22,6 +22,10 @@ export interface SecurityOptions {
   http: HttpHardening;
   /** How often open sockets are checked for keys revoked on another instance. */
   socketSweepMs: number;
+  /** graphql-ws: operations per socket and sockets per key. */
+  subscriptions: SubscriptionLimits;
+  /** Bearer key for /metrics from beyond loopback; without it only loopback may scrape. */
+  metricsKey?: string;
 }
 
 export const DEFAULT_SECURITY: SecurityOptions = {
@@ -29,6 +33,7 @@ export const DEFAULT_SECURITY: SecurityOptions = {
   authThrottle: DEFAULT_AUTH_THROTTLE,
   http: DEFAULT_HTTP_HARDENING,
   socketSweepMs: 15_000,
+  subscriptions: DEFAULT_SUBSCRIPTION_LIMITS,
 };
 
 export interface Security {
@@ -55,6 +60,7 @@ export function createSecurity(
     ...overrides,
     queryLimits: { ...DEFAULT_QUERY_LIMITS, ...overrides.queryLimits },
     http: { ...DEFAULT_HTTP_HARDENING, ...overrides.http },
+    subscriptions: { ...DEFAULT_SUBSCRIPTION_LIMITS, ...overrides.subscriptions },
   };
   const sockets = new SocketRegistry();
   const { create, revoke, revokedAmong } = apiKeys;
