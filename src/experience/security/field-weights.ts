@@ -5,9 +5,10 @@
  * the pool for 12 s. Each such field weighs here what its arguments ask for, and the
  * weights of one operation (aliases and fragments add up) must stay within the cost limit.
  */
-import { getArgumentValues, getNamedType, isObjectType, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { getArgumentValues, getNamedType, isObjectType, Kind, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
 import { parseWindow } from '../../process/health/window';
 import { QueryLimitError } from './errors';
+import { selectedOperation } from './operation';
 
 const DAY_MS = 86_400_000;
 
@@ -38,11 +39,9 @@ export function checkFieldWeights(
   maxCost: number,
   weights: Record<string, FieldWeight> = FIELD_WEIGHTS,
 ): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  if (!operation) return 0;
+  const selected = selectedOperation(schema, document, operationName);
+  if (!selected) return 0;
+  const { operation, fragments, root } = selected;
   const rules = new Set<string>();
 
   const weigh = (selectionSet: SelectionSetNode | undefined, parent: GraphQLNamedType | undefined, seen: ReadonlySet<string>): number => {
@@ -69,8 +68,7 @@ export function checkFieldWeights(
     return total;
   };
 
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-  const total = weigh(operation.selectionSet, root ?? undefined, new Set());
+  const total = weigh(operation.selectionSet, root, new Set());
   if (total > maxCost) throw new QueryLimitError('maxCost', `Query Cost limit of ${maxCost} exceeded, found ${total} (${[...rules].join('; ')}): ask for fewer buckets, a shorter window or fewer aliases`);
   return total;
 }

@@ -29,9 +29,9 @@ import {
   type DocumentNode,
   type GraphQLInputType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
 } from 'graphql';
 import { isUuid } from '../../process/queries/pagination';
+import { selectedOperation } from './operation';
 
 export interface InputLimits {
   /** Longest string argument or input field, in characters. @default 10000 */
@@ -109,9 +109,7 @@ function checkValue(value: unknown, type: GraphQLInputType, field: string, limit
  * declares (by their declared type) and in the literal arguments of the whole document.
  */
 export function checkInputs(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined, limits: InputLimits): void {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  for (const definition of operation?.variableDefinitions ?? []) {
+  for (const definition of selectedOperation(schema, document, operationName)?.operation.variableDefinitions ?? []) {
     const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
     const name = definition.variable.name.value;
     if (type) checkValue(variables?.[name], type, `$${name}`, limits);
