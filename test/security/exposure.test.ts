@@ -103,6 +103,8 @@ describe('emulators in production', () => {
     let dataDir: string;
     beforeAll(async () => {
       await resetDatabase(db);
+      // The instance opens its own pool: on the embedded test database that must be the only session.
+      await db.close();
       dataDir = mkdtempSync(join(tmpdir(), 'junction-production-'));
       const config = loadConfig({ NODE_ENV: 'production', JUNCTION_MASTER_KEY: masterKey, DATABASE_URL: inject('databaseUrl'), HOST: '127.0.0.1', JUNCTION_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
       config.http.port = 0;

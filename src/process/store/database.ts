@@ -104,8 +104,8 @@ export function statementTimeout(ms: number | undefined): { statement_timeout?: 
 /**
  * The embedded server frees its one session asynchronously when a client disconnects, so a
  * connection opened right after another closed can be dropped ("Connection terminated
- * unexpectedly"). On that route the first connect is retried briefly; anywhere else a failure
- * to connect is reported at once.
+ * unexpectedly", or "read ECONNRESET"). On that route the first connect is retried briefly;
+ * anywhere else a failure to connect is reported at once.
  */
 async function initialize(dataSource: DataSource, singleSession: boolean): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -113,7 +113,8 @@ async function initialize(dataSource: DataSource, singleSession: boolean): Promi
       await dataSource.initialize();
       return;
     } catch (err) {
-      const dropped = err instanceof Error && /Connection terminated unexpectedly/.test(err.message);
+      // The drop shows as either, depending on whether the socket was read from yet.
+      const dropped = err instanceof Error && /Connection terminated unexpectedly|read ECONNRESET/.test(err.message);
       if (!singleSession || !dropped || attempt >= 10) throw err;
       await new Promise((r) => setTimeout(r, 100 * attempt));
     }
