@@ -92,9 +92,9 @@ describe('emulators in production', () => {
   const masterKey = generateMasterKey();
 
   it('are off unless asked for, and on when asked for explicitly', () => {
-    expect(loadConfig({ NODE_ENV: 'production', JUNCTION_MASTER_KEY: masterKey }).emulators).toEqual({ mode: 'none', crms: [] });
-    expect(loadConfig({ NODE_ENV: 'production', JUNCTION_MASTER_KEY: masterKey, JUNCTION_EMULATORS: 'hubspot' }).emulators).toEqual({ mode: 'start', crms: ['hubspot'] });
-    expect(loadConfig({}).emulators).toEqual({ mode: 'start', crms: ['salesforce', 'hubspot', 'dynamics'] });
+    expect(loadConfig({ NODE_ENV: 'production', JUNCTION_MASTER_KEY: masterKey }).emulators).toMatchObject({ mode: 'none', crms: [] });
+    expect(loadConfig({ NODE_ENV: 'production', JUNCTION_MASTER_KEY: masterKey, JUNCTION_EMULATORS: 'hubspot' }).emulators).toMatchObject({ mode: 'start', crms: ['hubspot'] });
+    expect(loadConfig({}).emulators).toMatchObject({ mode: 'start', crms: ['salesforce', 'hubspot', 'dynamics'] });
     expect(loadConfig({ NODE_ENV: 'test' }).emulators.mode).toBe('start');
   });
 
