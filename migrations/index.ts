@@ -13,6 +13,7 @@ import { ContactsListingIndex1732700000019 } from './1732700000019-contacts-list
 import { ConnectionLifecycle1732700000020 } from './1732700000020-connection-lifecycle';
 import { KnownState1732700000021 } from './1732700000021-known-state';
 import { SyncBlocks1732700000022 } from './1732700000022-sync-blocks';
+import { HealthWindowIndexes1732700000024 } from './1732700000024-health-window-indexes';
 import { KeyExpiryAndFailureCounts1732700000025 } from './1732700000025-key-expiry-and-failure-counts';
 
 /** Every migration, in order. Listed explicitly so builds and tests need no glob loading. */
@@ -32,5 +33,6 @@ export const MIGRATIONS = [
   ConnectionLifecycle1732700000020,
   KnownState1732700000021,
   SyncBlocks1732700000022,
+  HealthWindowIndexes1732700000024,
   KeyExpiryAndFailureCounts1732700000025,
 ];

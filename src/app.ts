@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger';
 import { ApiKeyService } from './process/access';
 import { ConnectionService } from './process/connections/connection.service';
 import { CredentialsCipher, generateMasterKey } from './process/security/credentials-cipher';
+import { openApiPool } from './process/store/api-pool';
 import { openDatabase, type Database } from './process/store/database';
 import { attachQuarantineEvents } from './process/quality/quarantine-events';
 import { securityOptionsFrom } from './experience/security/from-config';
@@ -62,7 +63,12 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
   try {
     mkdirSync(config.dataDir, { recursive: true });
     const cipher = new CredentialsCipher(config.masterKey ?? localMasterKey(config.dataDir));
-    const database = await openDatabase({ url: config.database.url, embeddedDir: config.database.embeddedDir, singleSession: overrides.singleSessionDatabase });
+    const database = await openDatabase({
+      url: config.database.url,
+      embeddedDir: config.database.embeddedDir,
+      singleSession: overrides.singleSessionDatabase,
+      statementTimeoutMs: config.database.statementTimeoutMs.sync,
+    });
     onClose('database', () => database.close());
     const db = database.dataSource;
     const bus = createJunctionPubSub(config.redisUrl, logger);
@@ -85,7 +91,10 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
     let url: string | undefined;
     if (config.role.api) {
       const webhooks = new WebhookService(db, cipher, syncRuns);
-      const server: JunctionHttpServer = await createHttpServer({ env: config.env, dataSource: db, connections, syncRuns, apiKeys, webhooks, pubSub: bus.pubSub, logger,
+      // API reads and record commands on their own pool with the API statement timeout (api-pool.ts).
+      const apiPool = await openApiPool(database, { statementTimeoutMs: config.database.statementTimeoutMs.api });
+      onClose('api pool', () => apiPool.close());
+      const server: JunctionHttpServer = await createHttpServer({ env: config.env, dataSource: apiPool.dataSource, connections, syncRuns, apiKeys, webhooks, pubSub: bus.pubSub, logger,
         audit: new AuditService(db, connections),
         security: securityOptionsFrom(config) });
       const bound = await server.listen(config.http.port, config.http.host);

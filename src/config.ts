@@ -57,12 +57,14 @@ const envSchema = z
       .regex(/^(?:[0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'JUNCTION_NEW_MASTER_KEY must be 32 bytes as 64 hex characters or base64')
       .optional(),
     JUNCTION_ROLE: z.enum(['api', 'worker', 'all'], 'JUNCTION_ROLE must be one of api, worker, all').default('all'),
+    // Unset: all emulators outside production, none in production (their connections use the public sandbox secret).
     JUNCTION_EMULATORS: z
       .string()
-      .default('all')
+      .optional()
+      .transform((v) => v ?? '')
       .transform((v) => v.trim().toLowerCase())
       .refine(
-        (v) => ['all', 'none', 'external'].includes(v) || v.split(',').every((p) => (CRMS as readonly string[]).includes(p.trim())),
+        (v) => ['', 'all', 'none', 'external'].includes(v) || v.split(',').every((p) => (CRMS as readonly string[]).includes(p.trim())),
         `JUNCTION_EMULATORS must be all, none, external or a list of ${CRMS.join(', ')}`,
       ),
     JUNCTION_EMULATOR_PORTS: z.enum(['fixed', 'free'], 'JUNCTION_EMULATOR_PORTS must be fixed or free').default('fixed'),
@@ -96,6 +98,12 @@ const envSchema = z
     JUNCTION_CRM_HOSTS_DYNAMICS: hostList('JUNCTION_CRM_HOSTS_DYNAMICS').optional(),
     JUNCTION_CRM_ALLOW_LOOPBACK: z.enum(['true', 'false'], 'JUNCTION_CRM_ALLOW_LOOPBACK must be true or false').optional(),
     JUNCTION_REQUEST_TIMEOUT_MS: intFrom('JUNCTION_REQUEST_TIMEOUT_MS', 1000, 600_000).default(30_000),
+    /** 0 turns a statement timeout off. */
+    JUNCTION_API_STATEMENT_TIMEOUT_MS: intFrom('JUNCTION_API_STATEMENT_TIMEOUT_MS', 0, 3_600_000).default(5_000),
+    JUNCTION_SYNC_STATEMENT_TIMEOUT_MS: intFrom('JUNCTION_SYNC_STATEMENT_TIMEOUT_MS', 0, 86_400_000).default(0),
+    JUNCTION_WS_MAX_SUBSCRIPTIONS: intFrom('JUNCTION_WS_MAX_SUBSCRIPTIONS', 1, 100_000).default(25),
+    JUNCTION_WS_MAX_SOCKETS_PER_KEY: intFrom('JUNCTION_WS_MAX_SOCKETS_PER_KEY', 1, 100_000).default(20),
+    JUNCTION_METRICS_KEY: z.string().min(24, 'JUNCTION_METRICS_KEY must be at least 24 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent').default('info'),
   })
   .superRefine((env, ctx) => {
@@ -108,7 +116,8 @@ const envSchema = z
 export interface JunctionConfig {
   env: 'development' | 'production' | 'test';
   http: { port: number; host: string };
-  database: { url?: string; embeddedDir: string };
+  /** `statementTimeoutMs`: per statement, 0 for none; the API's on its own pool (src/process/store/api-pool.ts). */
+  database: { url?: string; embeddedDir: string; statementTimeoutMs: { api: number; sync: number } };
   redisUrl?: string;
   adminKey?: string;
   masterKey?: string;
@@ -131,6 +140,10 @@ export interface JunctionConfig {
     requestTimeoutMs: number;
     /** Hosts each CRM's credentials may go to (unset: the CRM's own host family) and whether loopback may. */
     crmHosts: CrmHostPolicy;
+    /** graphql-ws: operations open on one socket, and sockets open under one API key. */
+    subscriptions: { maxPerSocket: number; maxSocketsPerKey: number };
+    /** Bearer key for /metrics from anywhere but loopback; without one, only loopback may scrape. */
+    metricsKey?: string;
   };
   /** Where alerts are POSTed, signed with HMAC-SHA256 of the body under the secret. */
   alertWebhook?: { url: string; secret: string };
@@ -152,13 +165,17 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
   }
   const e = parsed.data;
-  const emulatorsMode = e.JUNCTION_EMULATORS === 'none' ? 'none' : e.JUNCTION_EMULATORS === 'external' ? 'external' : 'start';
-  const crms =
-    e.JUNCTION_EMULATORS === 'all' || emulatorsMode !== 'start' ? [...CRMS] : (e.JUNCTION_EMULATORS.split(',').map((p) => p.trim()) as EmulatorName[]);
+  const emulators = e.JUNCTION_EMULATORS || (e.NODE_ENV === 'production' ? 'none' : 'all');
+  const emulatorsMode = emulators === 'none' ? 'none' : emulators === 'external' ? 'external' : 'start';
+  const crms = emulators === 'all' || emulatorsMode !== 'start' ? [...CRMS] : (emulators.split(',').map((p) => p.trim()) as EmulatorName[]);
   return {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST },
-    database: { url: e.DATABASE_URL, embeddedDir: `${e.JUNCTION_DATA_DIR}/pgdata` },
+    database: {
+      url: e.DATABASE_URL,
+      embeddedDir: `${e.JUNCTION_DATA_DIR}/pgdata`,
+      statementTimeoutMs: { api: e.JUNCTION_API_STATEMENT_TIMEOUT_MS, sync: e.JUNCTION_SYNC_STATEMENT_TIMEOUT_MS },
+    },
     redisUrl: e.REDIS_URL,
     adminKey: e.JUNCTION_ADMIN_KEY,
     masterKey: e.JUNCTION_MASTER_KEY,
@@ -184,6 +201,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
         // Loopback is for the emulators: allowed outside production, and in production only while emulators are configured.
         allowLoopback: e.JUNCTION_CRM_ALLOW_LOOPBACK ? e.JUNCTION_CRM_ALLOW_LOOPBACK === 'true' : e.NODE_ENV !== 'production' || emulatorsMode !== 'none',
       },
+      subscriptions: { maxPerSocket: e.JUNCTION_WS_MAX_SUBSCRIPTIONS, maxSocketsPerKey: e.JUNCTION_WS_MAX_SOCKETS_PER_KEY },
+      metricsKey: e.JUNCTION_METRICS_KEY,
     },
     alertWebhook: e.JUNCTION_ALERT_WEBHOOK_URL && e.JUNCTION_ALERT_WEBHOOK_SECRET ? { url: e.JUNCTION_ALERT_WEBHOOK_URL, secret: e.JUNCTION_ALERT_WEBHOOK_SECRET } : undefined,
   };

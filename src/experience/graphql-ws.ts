@@ -13,9 +13,10 @@ import type { Authenticator } from './auth/authenticate';
 import { CAN, isAllowed } from './auth/roles';
 import { createContext, type ExperienceServices } from './context';
 import { sharedResultSubscribe } from './monitoring/shared-subscription-results';
+import { SubscriptionLimitError } from './security/errors';
 import { formatSecureError } from './security/format-error';
 import type { QueryGuards } from './security/query-limits';
-import type { SocketRegistry } from './security/socket-registry';
+import type { SocketRegistry, SubscriptionLimits } from './security/socket-registry';
 
 /** Same bound as the HTTP body limit: a bigger message closes the socket (1009) unread. */
 export const WS_MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -33,10 +34,13 @@ export interface GraphqlWsOptions {
   sockets: SocketRegistry;
   /** The client's address (X-Forwarded-For only behind a trusted proxy); the peer's by default. */
   clientAddress?: (req: IncomingMessage) => string | undefined;
+  /** Operations open at once on one socket, and sockets open at once under one key. */
+  limits: SubscriptionLimits;
 }
 
+
 export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise<void> } {
-  const { httpServer, schema, services, authenticator, logger, guards, sockets } = options;
+  const { httpServer, schema, services, authenticator, logger, guards, sockets, limits } = options;
   const clientAddress = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: WS_MAX_PAYLOAD_BYTES });
   const principals = new WeakMap<object, Principal>();
@@ -63,13 +67,21 @@ export function attachGraphqlWs(options: GraphqlWsOptions): { dispose(): Promise
           ctx.extra.socket.close(WS_CLOSE.FORBIDDEN, 'Forbidden');
           return false;
         }
-        principals.set(ctx, outcome.principal);
         const { id } = outcome.principal;
+        // Each socket holds memory for its subscriptions: one key may not open them without end.
+        if (sockets.count(id) >= limits.maxSocketsPerKey) {
+          logger.warn({ keyId: id, remote, limit: limits.maxSocketsPerKey }, 'subscription socket refused: too many sockets for the key');
+          ctx.extra.socket.close(WS_CLOSE.TOO_MANY_REQUESTS, `Too many open sockets for this API key (limit ${limits.maxSocketsPerKey})`);
+          return false;
+        }
+        principals.set(ctx, outcome.principal);
         sockets.add(id, ctx.extra.socket);
         ctx.extra.socket.once('close', () => sockets.remove(id, ctx.extra.socket));
         return true;
       },
-      onSubscribe: (_ctx, _id, payload) => guards.guardWsOperation(payload),
+      // The operation being subscribed is already counted in ctx.subscriptions.
+      onSubscribe: (ctx, _id, payload) =>
+        Object.keys(ctx.subscriptions).length > limits.maxPerSocket ? [new SubscriptionLimitError(limits.maxPerSocket)] : guards.guardWsOperation(payload),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatSecureError(e.toJSON(), e, logger)),
       context(ctx) {
         return createContext(services, principals.get(ctx) ?? null, {

@@ -106,6 +106,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
     guards: security.guards,
     sockets: security.sockets,
     clientAddress: security.clientAddress.of,
+    limits: security.options.subscriptions,
   });
 
   // Hot queries run as compiled plans (graphql-jit); Apollo's parsing, validation, plugins and error formatting stay.
@@ -136,7 +137,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
 
   app.use(...security.middleware);
   app.use(healthRoutes(dataSource, logger));
-  app.use(metricsRoutes(dataSource, logger));
+  app.use(metricsRoutes(dataSource, logger, { key: security.options.metricsKey }));
   app.use(dashboardRoutes(logger));
   if (options.webhooks) app.use(webhookRoutes(options.webhooks, logger));
   app.use(

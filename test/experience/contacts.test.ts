@@ -238,8 +238,10 @@ describe('Contact', () => {
     const unknown = await gql<{ contact: unknown }>(h.url, CONTACT, { id: '00000000-0000-4000-8000-000000000000' }, viewer);
     expect(unknown.body.errors).toBeUndefined();
     expect(unknown.body.data!.contact).toBeNull();
+    // Not an id at all is the caller's mistake, refused before it runs (security/input-guard.ts).
     const garbage = await gql<{ contact: unknown }>(h.url, CONTACT, { id: 'not-an-id' }, viewer);
-    expect(garbage.body.data!.contact).toBeNull();
+    expect(garbage.status).toBe(400);
+    expect(codes(garbage)).toEqual(['BAD_USER_INPUT']);
     const lead = await gql<{ contact: { mergedFrom: string[] } }>(h.url, CONTACT, { id: ids.lead }, viewer);
     expect(lead.body.data!.contact.mergedFrom).toEqual([]);
   });

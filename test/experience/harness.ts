@@ -25,7 +25,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(db: Database, overrides: Partial<HttpServerOptions> & { redisUrl?: string } = {}): Promise<Harness> {
+/** `listenHost`: where the server listens (default loopback only); `url` always points at loopback. */
+export async function startHarness(db: Database, overrides: Partial<HttpServerOptions> & { redisUrl?: string; listenHost?: string } = {}): Promise<Harness> {
   const logLines: string[] = [];
   const logger = createLogger('info', new Writable({ write: (chunk, _enc, cb) => (logLines.push(String(chunk)), cb()) }));
   const bundle = createJunctionPubSub(overrides.redisUrl);
@@ -41,7 +42,8 @@ export async function startHarness(db: Database, overrides: Partial<HttpServerOp
     logger,
     ...overrides,
   });
-  const { url } = await server.listen(0, '127.0.0.1');
+  const { port } = await server.listen(0, overrides.listenHost ?? '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
   const keys = new Map<Role, string>();
   return {
     server,

@@ -83,11 +83,11 @@ describe('TriggerSync, SyncRun, SyncRuns', () => {
     await db.dataSource.query(`UPDATE sync_runs SET status = 'SUCCEEDED', finished_at = now() WHERE id = $1`, [active]);
   });
 
-  it('answers NOT_FOUND for a connection that does not exist', async () => {
-    for (const connectionId of ['00000000-0000-4000-8000-000000000000', 'nope']) {
-      const res = await gql(h.url, TRIGGER, { connectionId, mode: 'INCREMENTAL' }, operator);
-      expect(codes(res)).toEqual(['NOT_FOUND']);
-    }
+  it('answers NOT_FOUND for a connection that does not exist, BAD_USER_INPUT for one that cannot', async () => {
+    const missing = await gql(h.url, TRIGGER, { connectionId: '00000000-0000-4000-8000-000000000000', mode: 'INCREMENTAL' }, operator);
+    expect(codes(missing)).toEqual(['NOT_FOUND']);
+    const malformed = await gql(h.url, TRIGGER, { connectionId: 'nope', mode: 'INCREMENTAL' }, operator);
+    expect(codes(malformed)).toEqual(['BAD_USER_INPUT']);
   });
 
   it('summarizes a dry run per operation and lists its changes only when asked', async () => {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { QueryInputError } from '../../process/queries/pagination';
+import { isStatementCancelled } from '../../process/store/api-pool';
 
 export class BadUserInputError extends GraphQLError {
   declare readonly extensions: { code: 'BAD_USER_INPUT'; field?: string };
@@ -78,12 +79,33 @@ export function formatClientError(formatted: GraphQLFormattedError, error: unkno
   if (original instanceof QueryInputError) {
     return { message: original.message, ...where, extensions: { code: 'BAD_USER_INPUT', field: original.field } };
   }
+  if (isStatementCancelled(original)) {
+    // The caller's values stay out of the log: a timed-out search is the caller's text.
+    const correlationId = randomUUID();
+    logger.warn({ correlationId, path: formatted.path }, 'a statement was cancelled by the statement timeout');
+    return {
+      message: `The database took too long on this request and cancelled it (correlation id ${correlationId}): narrow it — a filter, a smaller page or a shorter window — and try again`,
+      ...where,
+      extensions: { code: 'QUERY_TIMEOUT', correlationId },
+    };
+  }
   const code = formatted.extensions?.code;
   if (original instanceof GraphQLError && typeof code === 'string' && CLIENT_CODES.has(code)) {
     const { stacktrace: _stack, http: _http, ...extensions } = formatted.extensions ?? {};
     return { message: formatted.message, ...where, extensions };
   }
   const correlationId = randomUUID();
-  logger.error({ err: original, correlationId, path: formatted.path }, 'unexpected error while serving GraphQL');
+  logger.error({ err: withoutParameters(original), correlationId, path: formatted.path }, 'unexpected error while serving GraphQL');
   return { message: `Internal server error (correlation id ${correlationId})`, ...where, extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId } };
+}
+
+/**
+ * A failed statement's error carries its parameters (TypeORM's QueryFailedError): the
+ * caller's values — search terms, record fields, credentials. The log keeps the SQL and the
+ * cause, not the values.
+ */
+function withoutParameters(err: unknown): unknown {
+  if (!(err instanceof Error) || !('parameters' in err)) return err;
+  const { parameters: _values, ...rest } = err as Error & Record<string, unknown>;
+  return { ...rest, type: err.name, message: err.message, stack: err.stack };
 }

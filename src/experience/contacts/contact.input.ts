@@ -1,10 +1,10 @@
 import { Field, ID, InputType } from 'type-graphql';
-import type { LifecycleStage } from '../../process/queries';
+import { MAX_SEARCH_LENGTH, type LifecycleStage } from '../../process/queries';
 import { LifecycleStageEnum } from '../common/enums';
 
 @InputType({ description: 'Every given condition must hold.' })
 export class ContactFilter {
-  @Field(() => String, { nullable: true, description: 'Case-insensitive part of the email or name; % and _ match themselves.' })
+  @Field(() => String, { nullable: true, description: `Case-insensitive part of the email or name; % and _ match themselves. At most ${MAX_SEARCH_LENGTH} characters (trimmed).` })
   search?: string | null;
   @Field(() => String, { nullable: true, description: 'Exact email (compared lower-cased).' }) email?: string | null;
   @Field(() => LifecycleStageEnum, { nullable: true }) lifecycleStage?: LifecycleStage | null;

@@ -27,3 +27,11 @@ export class QueryLimitError extends GraphQLError {
     super(message, { extensions: { code, limit, ...(limit === 'maxPageSize' ? { field: 'first' } : {}), http: { status: 400 } } });
   }
 }
+
+/** graphql-ws: a socket asked for more operations at once than `maxPerSocket` allows. */
+export class SubscriptionLimitError extends GraphQLError {
+  declare readonly extensions: { code: 'TOO_MANY_SUBSCRIPTIONS'; limit: number };
+  constructor(limit: number) {
+    super(`This socket has ${limit} operations open already, the limit: complete one, or open another socket`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', limit } });
+  }
+}

@@ -7,8 +7,8 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { formatClientError } from '../common/errors';
-import { QueryLimitError, TooManyRequestsError } from './errors';
-import { NulCharacterError } from './input-guard';
+import { QueryLimitError, SubscriptionLimitError, TooManyRequestsError } from './errors';
+import { InputError } from './input-guard';
 
 function originalOf(error: unknown): unknown {
   if (error instanceof GraphQLError && error.originalError) return originalOf(error.originalError);
@@ -17,7 +17,7 @@ function originalOf(error: unknown): unknown {
 
 export function formatSecureError(formatted: GraphQLFormattedError, error: unknown, logger: Logger): GraphQLFormattedError {
   const original = originalOf(error);
-  if (original instanceof TooManyRequestsError || original instanceof QueryLimitError || original instanceof NulCharacterError) {
+  if (original instanceof TooManyRequestsError || original instanceof QueryLimitError || original instanceof InputError || original instanceof SubscriptionLimitError) {
     const extensions: Record<string, unknown> = { ...original.extensions };
     delete extensions.http;
     return { message: original.message, ...(formatted.path ? { path: formatted.path } : {}), extensions };

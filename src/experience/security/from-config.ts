@@ -11,5 +11,7 @@ export function securityOptionsFrom(config: Pick<JunctionConfig, 'security'>): P
     authThrottle: s.authThrottle,
     trustedProxies: s.trustedProxies,
     http: { ...DEFAULT_HTTP_HARDENING, corsOrigins: s.corsOrigins, requestTimeoutMs: s.requestTimeoutMs },
+    subscriptions: s.subscriptions,
+    metricsKey: s.metricsKey,
   };
 }

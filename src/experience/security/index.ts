@@ -11,7 +11,7 @@ import { createApiKeyAdmin, type ApiKeyAdmin } from '../access/api-key-admin';
 import { clientAddress, type ClientAddress } from './client-address';
 import { DEFAULT_HTTP_HARDENING, securityMiddleware, type HttpHardening } from './http-hardening';
 import { createQueryGuards, DEFAULT_QUERY_LIMITS, type QueryGuards, type QueryLimits } from './query-limits';
-import { SocketRegistry } from './socket-registry';
+import { DEFAULT_SUBSCRIPTION_LIMITS, SocketRegistry, type SubscriptionLimits } from './socket-registry';
 
 export { applyServerTimeouts } from './http-hardening';
 export { formatSecureError } from './format-error';
@@ -25,6 +25,10 @@ export interface SecurityOptions {
   http: HttpHardening;
   /** How often open sockets are checked for keys revoked on another instance. */
   socketSweepMs: number;
+  /** graphql-ws: operations per socket and sockets per key. */
+  subscriptions: SubscriptionLimits;
+  /** Bearer key for /metrics from beyond loopback; without it only loopback may scrape. */
+  metricsKey?: string;
 }
 
 export const DEFAULT_SECURITY: SecurityOptions = {
@@ -33,6 +37,7 @@ export const DEFAULT_SECURITY: SecurityOptions = {
   trustedProxies: [],
   http: DEFAULT_HTTP_HARDENING,
   socketSweepMs: 15_000,
+  subscriptions: DEFAULT_SUBSCRIPTION_LIMITS,
 };
 
 export interface Security {
@@ -60,6 +65,7 @@ export function createSecurity(
     ...overrides,
     queryLimits: { ...DEFAULT_QUERY_LIMITS, ...overrides.queryLimits },
     http: { ...DEFAULT_HTTP_HARDENING, ...overrides.http },
+    subscriptions: { ...DEFAULT_SUBSCRIPTION_LIMITS, ...overrides.subscriptions },
   };
   const sockets = new SocketRegistry();
   const { create, revoke, list, revokedAmong } = apiKeys;

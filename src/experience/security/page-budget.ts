@@ -5,9 +5,10 @@
  * every `first:` multiplies what is below it, with variable values as sent, and a query
  * over `maxRecords` — or any `first:` over the page size — is refused before it runs.
  */
-import { getNamedType, isObjectType, Kind, type DocumentNode, type ValidationRule, type FragmentDefinitionNode, type GraphQLNamedType, type GraphQLSchema, type SelectionSetNode, type ValueNode } from 'graphql';
+import { getNamedType, isObjectType, Kind, type DocumentNode, type ValidationRule, type GraphQLNamedType, type GraphQLSchema, type SelectionSetNode, type ValueNode } from 'graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../process/queries/pagination';
 import { QueryLimitError } from './errors';
+import { selectedOperation } from './operation';
 
 export interface PageBudget {
   maxRecords: number;
@@ -24,11 +25,9 @@ export function checkPageBudget(
   variables: Record<string, unknown> | null | undefined,
   budget: PageBudget,
 ): number {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
-  if (!operation) return 0;
+  const selected = selectedOperation(schema, document, operationName);
+  if (!selected) return 0;
+  const { operation, fragments, root } = selected;
 
   const pageOf = (value: ValueNode | undefined, field: string): number => {
     const raw = value === undefined ? undefined : value.kind === Kind.VARIABLE ? variables?.[value.name.value] : value.kind === Kind.INT ? Number(value.value) : undefined;
@@ -63,8 +62,7 @@ export function checkPageBudget(
     return total;
   };
 
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-  const estimate = records(operation.selectionSet, root ?? undefined, new Set());
+  const estimate = records(operation.selectionSet, root, new Set());
   if (estimate > budget.maxRecords)
     throw new QueryLimitError(
       'maxRecords',

@@ -10,7 +10,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { checkPageBudget, DEFAULT_PAGE_BUDGET, pageSizeRule } from './page-budget';
 import { QueryLimitError } from './errors';
-import { NulCharacterError, rejectNulCharacters } from './input-guard';
+import { checkFieldWeights } from './field-weights';
+import { checkInputs, DEFAULT_INPUT_LIMITS, InputError, type InputLimits } from './input-guard';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -22,6 +23,8 @@ export interface QueryLimits {
   maxPageSize: number;
   /** Rows a query may ask for through nested pages (product of `first:` values). */
   maxRecords: number;
+  /** Argument values: string lengths, JSON shape, NUL characters, ids (input-guard.ts). */
+  input: InputLimits;
 }
 
 /** Roomy for every contract operation (the deepest, Companies, is 7 levels), tight for abuse. */
@@ -33,6 +36,7 @@ export const DEFAULT_QUERY_LIMITS: QueryLimits = {
   maxTokens: 10_000,
   maxPageSize: DEFAULT_PAGE_BUDGET.maxPageSize,
   maxRecords: DEFAULT_PAGE_BUDGET.maxRecords,
+  input: DEFAULT_INPUT_LIMITS,
 };
 
 export interface QueryGuards {
@@ -55,12 +59,17 @@ export function createQueryGuards(schema: GraphQLSchema, limits: QueryLimits, op
     blockFieldSuggestion: { enabled: !options.introspection },
   }).protect();
   const budget = { maxPageSize: limits.maxPageSize, maxRecords: limits.maxRecords };
+  // What needs the variables' values: page sizes, weighted fields and the arguments themselves.
+  const checkWithValues = (document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined): void => {
+    checkPageBudget(schema, document, operationName, variables, budget);
+    checkFieldWeights(schema, document, operationName, variables, limits.maxCost);
+    checkInputs(schema, document, operationName, variables, limits.input);
+  };
   const pageBudgetPlugin: ApolloServerPlugin = {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operationName, request }) {
-          checkPageBudget(schema, document, operationName, request.variables, budget);
-          rejectNulCharacters(document, request.variables);
+          checkWithValues(document, operationName, request.variables);
         },
       };
     },
@@ -82,10 +91,9 @@ export function createQueryGuards(schema: GraphQLSchema, limits: QueryLimits, op
       const errors = validate(schema, document, wsRules);
       if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
       try {
-        checkPageBudget(schema, document, payload.operationName, payload.variables, budget);
-        rejectNulCharacters(document, payload.variables);
+        checkWithValues(document, payload.operationName, payload.variables);
       } catch (err) {
-        if (err instanceof QueryLimitError || err instanceof NulCharacterError) return [err];
+        if (err instanceof QueryLimitError || err instanceof InputError) return [err];
         throw err;
       }
       return { schema, document, operationName: payload.operationName, variableValues: payload.variables };

@@ -9,6 +9,16 @@ export interface ClosableSocket {
 
 export const WS_CLOSE_REVOKED = 4403;
 
+/** What one client may hold open: every subscription keeps an execution and its buffers in memory. */
+export interface SubscriptionLimits {
+  /** Operations open at once on one socket. @default 25 */
+  maxPerSocket: number;
+  /** Sockets open at once under one API key (on this instance). @default 20 */
+  maxSocketsPerKey: number;
+}
+
+export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = { maxPerSocket: 25, maxSocketsPerKey: 20 };
+
 export class SocketRegistry {
   private byKey = new Map<string, Set<ClosableSocket>>();
 

@@ -4,11 +4,17 @@
  */
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
+import { isUuid } from '../../process/queries/pagination';
 import type { WebhookService } from '../../process/sync/webhook.service';
 
 export function webhookRoutes(webhooks: Pick<WebhookService, 'receive'>, logger: Logger): Router {
   const router = express.Router();
   router.post('/webhooks/:connectionId', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
+    // Connection ids are UUIDs: anything else is the sender's mistake, never a database cast error.
+    if (!isUuid(String(req.params.connectionId))) {
+      res.status(400).json({ error: 'not a connection id' });
+      return;
+    }
     const url = `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`;
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]));
     try {

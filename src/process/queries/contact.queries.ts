@@ -5,14 +5,17 @@
  */
 import type { DataSource } from 'typeorm';
 import type { ContactEntity, FieldProvenanceEntity } from '../store/entities';
-import { decodeCursor, isUuid, likePattern, pageSize, sortAtSql, toPage, type Page, type PageArgs, type SortKey } from './pagination';
+import { decodeCursor, isUuid, likePattern, pageSize, QueryInputError, sortAtSql, toPage, type Page, type PageArgs, type SortKey } from './pagination';
 import { mapContact, mapProvenance, type Row } from './row-mappers';
 import { SqlParams } from './sql';
 
 export type LifecycleStage = 'LEAD' | 'CONTACT';
 
+/** Longest search term, trimmed: a name or an email fits; a longer one is refused rather than scanned. */
+export const MAX_SEARCH_LENGTH = 200;
+
 export interface ContactFilter {
-  /** Case-insensitive substring of email, first, last or full name; wildcards are literal. */
+  /** Case-insensitive substring of email, first, last or full name; wildcards are literal; at most MAX_SEARCH_LENGTH characters. */
   search?: string | null;
   email?: string | null;
   lifecycleStage?: LifecycleStage | null;
@@ -129,10 +132,15 @@ export class ContactQueries {
   private where(sql: SqlParams, filter: ContactFilter, after: SortKey | null): string | null {
     const clauses = ['c.merged_into IS NULL'];
     if (!filter.includeDeleted) clauses.push('c.deleted_at IS NULL');
-    if (filter.search) {
-      const p = sql.param(likePattern(filter.search.trim()));
+    const search = filter.search?.trim();
+    if (search) {
+      if (search.length > MAX_SEARCH_LENGTH)
+        throw new QueryInputError('search', `search is ${search.length} characters long (trimmed): at most ${MAX_SEARCH_LENGTH}`);
+      // lower() LIKE a pattern lowered once: ILIKE lowers the pattern again for every row it
+      // compares, so its cost grew with rows × pattern length (the same matches either way).
+      const p = `lower(${sql.param(likePattern(search))})`;
       clauses.push(
-        `(c.email ILIKE ${p} OR c.first_name ILIKE ${p} OR c.last_name ILIKE ${p} OR concat_ws(' ', c.first_name, c.last_name) ILIKE ${p})`,
+        `(lower(c.email) LIKE ${p} OR lower(c.first_name) LIKE ${p} OR lower(c.last_name) LIKE ${p} OR lower(concat_ws(' ', c.first_name, c.last_name)) LIKE ${p})`,
       );
     }
     // Emails are stored normalized (lower-cased, trimmed), so the filter is normalized too.

@@ -13,7 +13,7 @@ export * from './pagination';
 export type { ConnectionView } from './row-mappers';
 export { CompanyQueries, type CompanyFilter } from './company.queries';
 export { ConnectionQueries } from './connection.queries';
-export { ContactQueries, type ContactFilter, type LifecycleStage } from './contact.queries';
+export { ContactQueries, MAX_SEARCH_LENGTH, type ContactFilter, type LifecycleStage } from './contact.queries';
 export { SourceLinkQueries } from './source-link.queries';
 export { SyncRunQueries, type SyncRunFilter } from './sync-run.queries';
 

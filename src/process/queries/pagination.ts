@@ -57,12 +57,23 @@ export function decodeCursor(cursor: string | null | undefined): SortKey | null 
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 2) {
       const [at, id] = parsed as unknown[];
-      if (typeof at === 'string' && typeof id === 'string' && isUuid(id) && !Number.isNaN(Date.parse(at))) return { at, id };
+      if (typeof at === 'string' && typeof id === 'string' && isUuid(id) && isCursorTime(at)) return { at, id };
     }
   } catch {
     // fall through: any undecodable cursor is the caller's mistake, reported below
   }
   throw new QueryInputError('after', '`after` is not a cursor this API issued');
+}
+
+/** Exactly what `sortAtSql` writes. Date.parse takes far more ("1", 31 February, year 275760) than PostgreSQL does. */
+const CURSOR_TIME = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+function isCursorTime(at: string): boolean {
+  const m = CURSOR_TIME.exec(at);
+  if (!m || m[1] === '0000') return false;
+  // A real instant: JavaScript rolls 31 February over to March, so the round trip tells.
+  const parsed = new Date(`${at.slice(0, 23)}Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 19) === at.slice(0, 19);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

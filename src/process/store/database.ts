@@ -19,6 +19,11 @@ export interface DatabaseOptions {
   singleSession?: boolean;
   /** false: a new embedded directory runs initdb itself rather than copying the template (embedded-template.ts). */
   template?: boolean;
+  /**
+   * Per statement, in every session of the pool (PostgreSQL only: PGlite ignores it, see
+   * api-pool.ts). Unset or 0: none. It bounds migrations at start-up too.
+   */
+  statementTimeoutMs?: number;
 }
 
 export interface Database {
@@ -57,19 +62,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const embedded = options.url ? undefined : await startEmbeddedPostgres(options.embeddedDir, { template: options.template });
   const url = options.url ?? embedded!.url;
   const single = Boolean(embedded) || options.singleSession === true;
-  const dataSource = new DataSource({
-    type: 'postgres',
+  // Embedded PGlite has one session: a second pooled connection would interleave statements.
+  // Waiting for it is bounded so a deadlock becomes an error, but generously: a busy machine's
+  // page transaction can hold the session for seconds.
+  const dataSource = postgresDataSource(
     url,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
-    synchronize: false,
-    migrationsTransactionMode: 'each',
-    installExtensions: false,
-    // Embedded PGlite has one session: a second pooled connection would interleave statements.
-    // Waiting for it is bounded so a deadlock becomes an error, but generously: a busy machine's
-    // page transaction can hold the session for seconds.
-    extra: single ? { max: 1, connectionTimeoutMillis: 10_000 } : { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 },
-  });
+    single ? { max: 1, connectionTimeoutMillis: 10_000 } : { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000, ...statementTimeout(options.statementTimeoutMs) },
+  );
   await initialize(dataSource, single);
   await dataSource.runMigrations();
   return {
@@ -83,11 +82,30 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
 }
 
+/** TypeORM over the pg driver; `extra` is the pg Pool's configuration. */
+export function postgresDataSource(url: string, extra: Record<string, unknown>): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsTransactionMode: 'each',
+    installExtensions: false,
+    extra,
+  });
+}
+
+/** pg sends `statement_timeout` as a startup parameter: set for the session's life, no statement spent on it. */
+export function statementTimeout(ms: number | undefined): { statement_timeout?: number } {
+  return ms && ms > 0 ? { statement_timeout: ms } : {};
+}
+
 /**
  * The embedded server frees its one session asynchronously when a client disconnects, so a
  * connection opened right after another closed can be dropped ("Connection terminated
- * unexpectedly"). On that route the first connect is retried briefly; anywhere else a failure
- * to connect is reported at once.
+ * unexpectedly", or "read ECONNRESET"). On that route the first connect is retried briefly;
+ * anywhere else a failure to connect is reported at once.
  */
 async function initialize(dataSource: DataSource, singleSession: boolean): Promise<void> {
   for (let attempt = 1; ; attempt++) {
@@ -95,7 +113,8 @@ async function initialize(dataSource: DataSource, singleSession: boolean): Promi
       await dataSource.initialize();
       return;
     } catch (err) {
-      const dropped = err instanceof Error && /Connection terminated unexpectedly/.test(err.message);
+      // The drop shows as either, depending on whether the socket was read from yet.
+      const dropped = err instanceof Error && /Connection terminated unexpectedly|read ECONNRESET/.test(err.message);
       if (!singleSession || !dropped || attempt >= 10) throw err;
       await new Promise((r) => setTimeout(r, 100 * attempt));
     }
