@@ -57,12 +57,12 @@ const update = (id: string, input: Record<string, unknown>, key = admin) => gql<
 const row = async (id: string) => (await sql<Record<string, unknown>>(`SELECT * FROM connections WHERE id = $1`, [id]))[0]!;
 
 describe('reading and creating', () => {
-  it('reads one connection with every contract field; unknown ids answer null', async () => {
+  it('reads one connection with every contract field; unknown ids answer null, malformed ones BAD_USER_INPUT', async () => {
     const c = await read(sf);
     expect(c).toMatchObject({ id: sf, name: 'SALESFORCE test', kind: 'SALESFORCE', status: 'UNKNOWN', statusReason: null, enabled: true, circuit: 'CLOSED', refreshTokenExpiresAt: null, deletedAt: null });
     expect(c!.settings).toEqual({ rateLimit: null, deletePropagation: null, bulkIngestThreshold: null, schemaCheckIntervalMs: null, credentialsExpireAt: null });
     expect(await read(randomUUID())).toBeNull();
-    expect(await read('not-a-uuid')).toBeNull();
+    expect(codes(await gql(api.url, CONNECTION, { id: 'not-a-uuid' }, viewer))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('is UNKNOWN until a test passes, then HEALTHY', async () => {
@@ -109,10 +109,10 @@ describe('updateConnection', () => {
     expect(res.body.errors![0]!.message).toMatch(/deletePropagation/);
   });
 
-  it('refuses a name another connection has with CONFLICT, and an unknown id with NOT_FOUND', async () => {
+  it('refuses a name another connection has with CONFLICT, an unknown id with NOT_FOUND and a malformed one with BAD_USER_INPUT', async () => {
     expect(codes(await update(sf, { name: 'HUBSPOT test' }))).toEqual(['CONFLICT']);
     expect(codes(await update(randomUUID(), { name: 'x' }))).toEqual(['NOT_FOUND']);
-    expect(codes(await update('nope', { name: 'x' }))).toEqual(['NOT_FOUND']);
+    expect(codes(await update('nope', { name: 'x' }))).toEqual(['BAD_USER_INPUT']);
   });
 
   it('is for administrators only', async () => {

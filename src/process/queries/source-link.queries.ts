@@ -32,7 +32,7 @@ export class SourceLinkQueries {
     const valid = recordIds.filter(isUuid);
     if (valid.length === 0) return { links, connections: [] };
     const rows = (await this.db.query(
-      `SELECT s.id, s.record_kind, s.record_id, s.connection_id, s.remote_type, s.remote_id, s.remote_updated_at, s.last_synced_at, s.content_hash, ${CONNECTION_SELECT}
+      `SELECT s.id, s.record_kind, s.record_id, s.connection_id, s.remote_type, s.remote_id, s.remote_updated_at, s.last_synced_at, s.content_hash, s.detached_at, ${CONNECTION_SELECT}
        FROM source_links s JOIN connections c ON c.id = s.connection_id
        WHERE s.record_id = ANY($1::uuid[]) ORDER BY s.record_id, s.connection_id, s.remote_type, s.remote_id`,
       [valid],
