@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config';
 import { CredentialsCipher } from '../src/process/security/credentials-cipher';
 import { openDatabase } from '../src/process/store/database';
-import { WebhookService } from '../src/process/sync/webhook.service';
+import { WebhookService } from '../src/process/sync/runs/webhook.service';
 
 async function main(): Promise<void> {
   const [connectionId, publicBaseUrl, ...rest] = process.argv.slice(2);

@@ -20,11 +20,11 @@ import { RecordCommands } from './process/records/record-commands';
 import { RunQueue } from './process/jobs/run-queue';
 import { AuditService } from './process/audit/audit.service';
 import { startMonitoring } from './process/health/start-monitoring';
-import { rebaselineConnection } from './process/sync/rebaseline';
-import { SyncEngine } from './process/sync/sync-engine';
-import { SyncRunService } from './process/sync/sync-run.service';
-import { SyncWorker } from './process/sync/sync-worker';
-import { WebhookService } from './process/sync/webhook.service';
+import { rebaselineConnection } from './process/sync/runs/rebaseline';
+import { SyncEngine } from './process/sync/runs/sync-engine';
+import { SyncRunService } from './process/sync/runs/sync-run.service';
+import { SyncWorker } from './process/sync/runs/sync-worker';
+import { WebhookService } from './process/sync/runs/webhook.service';
 import { crmModule, startEmulators, type AdapterOptions, type CrmKind, type RunningEmulator } from './system';
 
 export interface StartOverrides {

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger';
 import { ApiKeyService } from '../../src/process/access';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
-import { SyncRunService } from '../../src/process/sync/sync-run.service';
+import { SyncRunService } from '../../src/process/sync/runs/sync-run.service';
 
 export interface BenchServer {
   server: JunctionHttpServer;

@@ -8,9 +8,9 @@ import { ConnectionService } from '../../src/process/connections/connection.serv
 import { NO_EVENTS, type EventBus } from '../../src/process/events';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import type { SyncRunEntity } from '../../src/process/store/entities';
-import { SyncEngine } from '../../src/process/sync/sync-engine';
-import { runOf, SyncRunService } from '../../src/process/sync/sync-run.service';
-import { SyncWorker } from '../../src/process/sync/sync-worker';
+import { SyncEngine } from '../../src/process/sync/runs/sync-engine';
+import { runOf, SyncRunService } from '../../src/process/sync/runs/sync-run.service';
+import { SyncWorker } from '../../src/process/sync/runs/sync-worker';
 import { startEmulators, type CrmKind, type RunningEmulator } from '../../src/system';
 import type { DemoPerson } from '../../src/system/demo-data/people';
 import { createBenchDatabase, REDIS_URL, type BenchDatabase } from './db';

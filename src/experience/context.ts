@@ -7,7 +7,7 @@ import type { ErrorLogQueries } from '../process/health/error-log';
 import type { ReadQueries } from '../process/queries';
 import type { DataQualityServices } from '../process/quality/data-quality-services';
 import type { RecordCommands } from '../process/records/record-commands';
-import type { SyncRunService } from '../process/sync/sync-run.service';
+import type { SyncRunService } from '../process/sync/runs/sync-run.service';
 import { createLoaders, type Loaders } from './loaders';
 import type { MonitoringServices } from './monitoring/monitoring.services';
 

@@ -11,7 +11,7 @@ import { ApiKeyService, type Role } from '../../src/process/access';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import type { Database } from '../../src/process/store/database';
-import { SyncRunService } from '../../src/process/sync/sync-run.service';
+import { SyncRunService } from '../../src/process/sync/runs/sync-run.service';
 
 export interface Harness {
   server: JunctionHttpServer;

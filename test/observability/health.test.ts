@@ -10,9 +10,9 @@ import { ConnectionService } from '../../src/process/connections/connection.serv
 import { startMonitoring } from '../../src/process/health/start-monitoring';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import type { Database } from '../../src/process/store/database';
-import { SyncEngine } from '../../src/process/sync/sync-engine';
-import { SyncRunService } from '../../src/process/sync/sync-run.service';
-import { SyncWorker } from '../../src/process/sync/sync-worker';
+import { SyncEngine } from '../../src/process/sync/runs/sync-engine';
+import { SyncRunService } from '../../src/process/sync/runs/sync-run.service';
+import { SyncWorker } from '../../src/process/sync/runs/sync-worker';
 import { startEmulators } from '../../src/system';
 import { codes, gql, insertConnection, startHarness, type Harness } from '../experience/harness';
 import { openTestDatabase, resetDatabase } from '../support/database';

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubspotContactMapper } from '../../src/process/mapping/hubspot/contact.mapper';
 import type { Database } from '../../src/process/store/database';
-import { applyInboundPage } from '../../src/process/sync/inbound';
+import { applyInboundPage } from '../../src/process/sync/inbound/inbound';
 import { PartnerUpserts } from '../../src/process/partner/upsert-contacts';
 import { openTestDatabase, resetDatabase } from '../support/database';
 import { restoreDefaultRules } from './support/rules';

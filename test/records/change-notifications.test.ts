@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { CredentialsCipher } from '../../src/process/security/credentials-cipher';
-import { WebhookService } from '../../src/process/sync/webhook.service';
+import { WebhookService } from '../../src/process/sync/runs/webhook.service';
 import { webhookKey, type CrmKind } from '../../src/system';
 import { startHarness, type Harness } from '../experience/harness';
 import { waitFor } from '../support/junction-process';

@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebhookService } from '../../src/process/sync/webhook.service';
+import { WebhookService } from '../../src/process/sync/runs/webhook.service';
 import { startHarness, type Harness } from '../experience/harness';
 import { waitFor } from '../support/junction-process';
 import { SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';

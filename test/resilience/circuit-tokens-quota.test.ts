@@ -4,7 +4,7 @@
  * the Connections GraphQL query shows it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOf } from '../../src/process/sync/sync-run.service';
+import { runOf } from '../../src/process/sync/runs/sync-run.service';
 import type { CrmKind } from '../../src/system';
 import { gql, startHarness, type Harness } from '../experience/harness';
 import { startResilienceHarness, type ResilienceHarness } from './harness';

@@ -14,7 +14,7 @@ import { CredentialsCipher, generateMasterKey } from '../../src/process/security
 import { NO_EVENTS } from '../../src/process/events';
 import { RunQueue } from '../../src/process/jobs/run-queue';
 import type { Database } from '../../src/process/store/database';
-import { SyncRunService } from '../../src/process/sync/sync-run.service';
+import { SyncRunService } from '../../src/process/sync/runs/sync-run.service';
 import { demoPeople, startEmulators, type RunningEmulator } from '../../src/system';
 import { openTestDatabase, resetDatabase } from '../support/database';
 import { startJunctionProcess, waitFor, type JunctionProcess } from '../support/junction-process';

@@ -9,8 +9,8 @@ import { ConnectionService } from '../../src/process/connections/connection.serv
 import { NO_EVENTS } from '../../src/process/events';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import type { Database } from '../../src/process/store/database';
-import { SyncRunService } from '../../src/process/sync/sync-run.service';
-import { WebhookService } from '../../src/process/sync/webhook.service';
+import { SyncRunService } from '../../src/process/sync/runs/sync-run.service';
+import { WebhookService } from '../../src/process/sync/runs/webhook.service';
 import { codes, gql, insertContact, startHarness, type Harness } from '../experience/harness';
 import { openTestDatabase, resetDatabase } from '../support/database';
 import { expectNoSecretsInLogs } from './log-audit';

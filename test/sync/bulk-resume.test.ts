@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_EVENTS } from '../../src/process/events';
-import { SyncEngine } from '../../src/process/sync/sync-engine';
-import { runOf } from '../../src/process/sync/sync-run.service';
-import { SyncWorker } from '../../src/process/sync/sync-worker';
+import { SyncEngine } from '../../src/process/sync/runs/sync-engine';
+import { runOf } from '../../src/process/sync/runs/sync-run.service';
+import { SyncWorker } from '../../src/process/sync/runs/sync-worker';
 import type { RunningEmulator } from '../../src/system';
 import type { SyncHarness } from '../support/sync-harness';
 import { seededHubspotSource } from './support';

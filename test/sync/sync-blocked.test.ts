@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertService } from '../../src/process/alerts/alert.service';
 import { NO_EVENTS } from '../../src/process/events';
 import { mappingVersion } from '../../src/process/mapping/registry';
-import { runOf } from '../../src/process/sync/sync-run.service';
+import { runOf } from '../../src/process/sync/runs/sync-run.service';
 import { SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import { emulatorRecords, hubspotUpdate } from './support';
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mappingVersion } from '../../src/process/mapping/registry';
-import { runOf } from '../../src/process/sync/sync-run.service';
+import { runOf } from '../../src/process/sync/runs/sync-run.service';
 import type { CrmKind } from '../../src/system';
 import { SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import { salesforceCreate } from './support';

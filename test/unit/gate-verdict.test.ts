@@ -1,6 +1,6 @@
 /** The test-batch gate's decisions, table by table (src/process/sync/gate-verdict.ts): systemic faults stop a run, a record's own never does. */
 import { describe, expect, it } from 'vitest';
-import { batchVerdict, firstWritesVerdict, readErrorVerdict, type WriteAnswer } from '../../src/process/sync/gate-verdict';
+import { batchVerdict, firstWritesVerdict, readErrorVerdict, type WriteAnswer } from '../../src/process/sync/runs/gate-verdict';
 import { SystemError } from '../../src/system';
 
 describe('batchVerdict', () => {

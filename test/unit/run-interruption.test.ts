@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunInterrupted, untilInterrupted } from '../../src/process/sync/run-interruption';
+import { RunInterrupted, untilInterrupted } from '../../src/process/sync/runs/run-interruption';
 
 /** A vendor read: pages after a delay each; records whether it was ended (`return`) and how far it got. */
 function vendorRead(pages: number, delayMs: number) {

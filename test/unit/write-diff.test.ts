@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutboundSnapshot } from '../../src/process/mapping/field-map';
 import { mapperFor } from '../../src/process/mapping/registry';
 import { changedFields, newRecordFields } from '../../src/process/mapping/write-diff';
-import { knownAfterWrite, knownFromRead } from '../../src/process/sync/known-state';
+import { knownAfterWrite, knownFromRead } from '../../src/process/sync/inbound/known-state';
 
 const hubspot = mapperFor('HUBSPOT', 'contacts');
 const sfContact = mapperFor('SALESFORCE', 'Contact');

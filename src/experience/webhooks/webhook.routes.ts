@@ -5,7 +5,7 @@
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { isUuid } from '../../process/queries/pagination';
-import type { WebhookService } from '../../process/sync/webhook.service';
+import type { WebhookService } from '../../process/sync/runs/webhook.service';
 
 export function webhookRoutes(webhooks: Pick<WebhookService, 'receive'>, logger: Logger): Router {
   const router = express.Router();

@@ -4,7 +4,7 @@
  * settings. Each problem names the input field, so the API can say which one is wrong.
  */
 import { crmModule, type ConnectionCredentials, type CrmKind } from '../../system';
-import { DELETE_PROPAGATION, type DeletePropagation } from '../sync/outbound-deletes';
+import { DELETE_PROPAGATION, type DeletePropagation } from '../sync/outbound/outbound-deletes';
 
 /** A value the connection cannot take; `field` is the input's path (`settings.rateLimit.requests`). */
 export class ConnectionInputError extends Error {

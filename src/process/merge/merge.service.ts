@@ -6,7 +6,7 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { CONTACT_FIELDS } from '../model';
-import { columnsFor, enqueueOutbound } from '../sync/record-store';
+import { columnsFor, enqueueOutbound } from '../store/record-store';
 import { restoreSnapshot, takeSnapshot, type MergeSnapshot } from './merge-snapshot';
 
 export type MergeResult = { ok: true; masterId: string; mergedIds: string[]; mergeId: string } | { ok: false; error: 'NOT_FOUND' | 'INVALID'; message: string };

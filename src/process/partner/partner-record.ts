@@ -13,7 +13,7 @@ import { normalizeCompanyName, normalizeContact } from '../normalize/contact-nor
 import { loadResolutionRules } from '../quality/field-owners';
 import { evaluateRules, uniqueContext, type ValidationRule } from '../quality/rules';
 import { resolveFields } from '../resolve/field-resolver';
-import { enqueueOutbound, findOrCreateCompanyByName, insertRecord, loadProvenance, loadRecord, nonNull, recordProvenance, updateRecord } from '../sync/record-store';
+import { enqueueOutbound, findOrCreateCompanyByName, insertRecord, loadProvenance, loadRecord, nonNull, recordProvenance, updateRecord } from '../store/record-store';
 
 export type UpsertOutcome = 'CREATED' | 'UPDATED' | 'MERGED' | 'QUARANTINED' | 'REJECTED';
 

@@ -10,9 +10,9 @@ import type { CrmKind, RemoteFields } from '../../system';
 import { mapperFor } from '../mapping/registry';
 import type { RecordMapper } from '../mapping/field-map';
 import type { RecordIssue } from '../model';
-import { knownFromRead } from '../sync/known-state';
-import { enqueueOutbound, setKnownState } from '../sync/record-store';
-import { applyInboundRecord } from '../sync/inbound';
+import { knownFromRead } from '../sync/inbound/known-state';
+import { enqueueOutbound, setKnownState } from '../store/record-store';
+import { applyInboundRecord } from '../sync/inbound/inbound';
 import { loadResolutionRules } from './field-owners';
 import { publishQuarantineChanged, type QuarantineChange } from './quarantine-events';
 

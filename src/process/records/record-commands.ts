@@ -6,7 +6,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { COMPANY_FIELDS, CONTACT_FIELDS, type RecordKind } from '../model';
-import { enqueueOutbound } from '../sync/record-store';
+import { enqueueOutbound } from '../store/record-store';
 
 export const DELETE_GRACE_DAYS = 30;
 const DAY_MS = 86_400_000;

@@ -12,7 +12,7 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { RecordKind, UnifiedValue } from '../../model';
-import { columnsFor, CUSTOM_PREFIX } from '../../sync/record-store';
+import { columnsFor, CUSTOM_PREFIX } from '../../store/record-store';
 import type { RuleContext, ValidationRule } from './rule-types';
 
 type Values = Partial<Record<string, UnifiedValue>>;

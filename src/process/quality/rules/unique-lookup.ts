@@ -10,7 +10,7 @@
  */
 import type { EntityManager } from 'typeorm';
 import type { RecordKind, UnifiedValue } from '../../model';
-import { columnsFor, CUSTOM_PREFIX } from '../../sync/record-store';
+import { columnsFor, CUSTOM_PREFIX } from '../../store/record-store';
 import type { RuleContext, ValidationRule } from './rule-types';
 
 export async function uniqueContext(

@@ -5,24 +5,24 @@
  * and the page goes on.
  */
 import type { EntityManager } from 'typeorm';
-import type { RemoteRecord } from '../../system';
-import type { RecordMapper } from '../mapping/field-map';
-import type { CompanyRef, MappedRecord, RecordIssue, RecordKind, UnifiedValue } from '../model';
-import type { PlannedChange } from '../store/entities';
-import { withoutNul } from '../normalize/text-safety';
-import { companyKey, normalizeCompanyName, normalizeRecord } from '../normalize/contact-normalizer';
-import { proposeDuplicatesForMany } from '../matching/duplicate-candidates';
-import { publishQuarantineChanged } from '../quality/quarantine-events';
-import { evaluateRules, loadRules, PageUniqueness, type ValidationRule } from '../quality/rules';
-import { quarantineRecord } from '../quality/quarantine.repository';
-import { logError } from '../health/error-log';
-import { contentHash } from '../resolve/content-hash';
-import { resolveFields, type Resolution, type ResolutionRules } from '../resolve/field-resolver';
+import type { RemoteRecord } from '../../../system';
+import type { RecordMapper } from '../../mapping/field-map';
+import type { CompanyRef, MappedRecord, RecordIssue, RecordKind, UnifiedValue } from '../../model';
+import type { PlannedChange } from '../../store/entities';
+import { withoutNul } from '../../normalize/text-safety';
+import { companyKey, normalizeCompanyName, normalizeRecord } from '../../normalize/contact-normalizer';
+import { proposeDuplicatesForMany } from '../../matching/duplicate-candidates';
+import { publishQuarantineChanged } from '../../quality/quarantine-events';
+import { evaluateRules, loadRules, PageUniqueness, type ValidationRule } from '../../quality/rules';
+import { quarantineRecord } from '../../quality/quarantine.repository';
+import { logError } from '../../health/error-log';
+import { contentHash } from '../../resolve/content-hash';
+import { resolveFields, type Resolution, type ResolutionRules } from '../../resolve/field-resolver';
 import { loadLinks, PageIndex, type LinkRow, type PageKeys } from './page-index';
 import { knownFromRead } from './known-state';
 import { PageWriter } from './page-writer';
-import type { PlannedOperation } from './planned-changes';
-import { nonNull } from './record-store';
+import type { PlannedOperation } from '../runs/planned-changes';
+import { nonNull } from '../../store/record-store';
 
 export interface InboundContext {
   connectionId: string;

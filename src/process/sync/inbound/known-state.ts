@@ -4,7 +4,7 @@
  * (mapping/write-diff.ts). Fields without a value are left out: an absent field holds nothing,
  * and a field Junction never saw is never written as a null.
  */
-import type { RemoteFields } from '../../system';
+import type { RemoteFields } from '../../../system';
 
 export type KnownState = RemoteFields;
 

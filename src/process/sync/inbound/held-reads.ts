@@ -7,7 +7,7 @@
  * read, and the full pass replays those pages and goes on from the same read. Only
  * incremental reads are held: a BULK full pass reads by export, not by listChanged.
  */
-import type { ChangePage } from '../../system';
+import type { ChangePage } from '../../../system';
 
 interface HeldRead {
   pages: ChangePage[];

@@ -14,13 +14,13 @@
  * one per 200), in batches of one job each; results are recorded the same way.
  */
 import type { DataSource } from 'typeorm';
-import { crmModule, SystemError, type SystemAdapter, type WriteResult } from '../../system';
-import type { RecordKind } from '../model';
-import type { ConnectionEntity } from '../store/entities';
+import { crmModule, SystemError, type SystemAdapter, type WriteResult } from '../../../system';
+import type { RecordKind } from '../../model';
+import type { ConnectionEntity } from '../../store/entities';
 import { prepareBatch, type OutboxRow, type Pending, type PreparedBatch } from './outbound-batch';
 import { keepRefusedQueued, sendFirstWrites, type FirstWrites, type Sent } from './outbound-first-writes';
 import { recordCallFailure, recordResults, type Answered, type DeliveryOutcome } from './outbound-results';
-import { throwIfInterrupted } from './run-interruption';
+import { throwIfInterrupted } from '../runs/run-interruption';
 
 export type { DeliveryOutcome } from './outbound-results';
 

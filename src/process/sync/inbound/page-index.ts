@@ -6,12 +6,12 @@
  * would have been in the store.
  */
 import type { EntityManager } from 'typeorm';
-import type { RecordKind, UnifiedValue } from '../model';
-import { EXACT_KEYS } from '../matching/exact-match';
-import { companyKey } from '../normalize/contact-normalizer';
-import type { Provenance } from '../resolve/field-resolver';
-import { lockKeys } from '../store/key-locks';
-import { loadRecords, type StoredRecord } from './record-store';
+import type { RecordKind, UnifiedValue } from '../../model';
+import { EXACT_KEYS } from '../../matching/exact-match';
+import { companyKey } from '../../normalize/contact-normalizer';
+import type { Provenance } from '../../resolve/field-resolver';
+import { lockKeys } from '../../store/key-locks';
+import { loadRecords, type StoredRecord } from '../../store/record-store';
 
 type Queryable = Pick<EntityManager, 'query'>;
 

@@ -17,8 +17,8 @@
  * The flag is not a mapped field, so it is neither read back nor part of the content hash:
  * a flagged record read back is Junction's own write (no echo), never a delete.
  */
-import { crmModule } from '../../system';
-import type { ConnectionEntity } from '../store/entities';
+import { crmModule } from '../../../system';
+import type { ConnectionEntity } from '../../store/entities';
 
 export const DELETE_PROPAGATION = ['FLAG', 'ARCHIVE', 'NONE'] as const;
 export type DeletePropagation = (typeof DELETE_PROPAGATION)[number];

@@ -27,13 +27,13 @@
  * the org no longer has is one).
  */
 import type { DataSource } from 'typeorm';
-import { SystemError, type RemoteRecord, type SystemAdapter } from '../../system';
-import { logError } from '../health/error-log';
-import { SCHEMA_DRIFT_CODE } from '../health/health-snapshot';
-import type { RecordMapper } from '../mapping/field-map';
-import { mappersFor } from '../mapping/registry';
-import { blocksObject, missingFields, type SchemaDrift } from '../mapping/schema-drift';
-import type { ConnectionEntity } from '../store/entities';
+import { SystemError, type RemoteRecord, type SystemAdapter } from '../../../system';
+import { logError } from '../../health/error-log';
+import { SCHEMA_DRIFT_CODE } from '../../health/health-snapshot';
+import type { RecordMapper } from '../../mapping/field-map';
+import { mappersFor } from '../../mapping/registry';
+import { blocksObject, missingFields, type SchemaDrift } from '../../mapping/schema-drift';
+import type { ConnectionEntity } from '../../store/entities';
 
 const DRIFT_REASON_PREFIX = 'schema drift:';
 export const DEFAULT_SCHEMA_CHECK_INTERVAL_MS = 5 * 60_000;

@@ -8,9 +8,9 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { EntityManager } from 'typeorm';
-import type { RecordKind, UnifiedValue } from '../model';
-import { resolveQuarantined } from '../quality/quarantine.repository';
-import { columnsFor, splitCustom, upsertLinks, type LinkWrite } from './record-store';
+import type { RecordKind, UnifiedValue } from '../../model';
+import { resolveQuarantined } from '../../quality/quarantine.repository';
+import { columnsFor, splitCustom, upsertLinks, type LinkWrite } from '../../store/record-store';
 
 type Queryable = Pick<EntityManager, 'query'>;
 

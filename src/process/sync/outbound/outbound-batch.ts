@@ -9,15 +9,15 @@
  * gets the whole record once, as before.
  */
 import type { EntityManager } from 'typeorm';
-import type { OutboundRecord, RemoteFields } from '../../system';
-import { mapperFor, mappingProfile } from '../mapping/registry';
-import type { OutboundSnapshot } from '../mapping/field-map';
-import { changedFields, newRecordFields } from '../mapping/write-diff';
-import type { RecordKind } from '../model';
-import type { ConnectionEntity } from '../store/entities';
-import type { KnownState } from './known-state';
+import type { OutboundRecord, RemoteFields } from '../../../system';
+import { mapperFor, mappingProfile } from '../../mapping/registry';
+import type { OutboundSnapshot } from '../../mapping/field-map';
+import { changedFields, newRecordFields } from '../../mapping/write-diff';
+import type { RecordKind } from '../../model';
+import type { ConnectionEntity } from '../../store/entities';
+import type { KnownState } from '../inbound/known-state';
 import { deletePlanFor } from './outbound-deletes';
-import { loadRecords } from './record-store';
+import { loadRecords } from '../../store/record-store';
 
 export interface OutboxRow {
   id: string;

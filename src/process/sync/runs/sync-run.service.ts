@@ -1,10 +1,10 @@
 /** Sync-run commands and lookups: what the API triggers and reads. */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { EventBus } from '../events';
-import { TOPICS } from '../events';
-import { RunQueue } from '../jobs/run-queue';
-import { SyncRunEntity, type SyncMode } from '../store/entities';
+import type { EventBus } from '../../events';
+import { TOPICS } from '../../events';
+import { RunQueue } from '../../jobs/run-queue';
+import { SyncRunEntity, type SyncMode } from '../../store/entities';
 
 /**
  * What a trigger did: queued the run, found the same run (mode and dry-run flag) already

@@ -2,7 +2,7 @@
  * A dry run's plan (sync-engine.ts): one entry per record read, with what the real run would
  * do to it. Read back as a whole, as its changes only, or as counts per operation.
  */
-import type { PlannedChange } from '../store/entities';
+import type { PlannedChange } from '../../store/entities';
 
 /** What a real run would do with a record: store it, leave it (nothing changed), quarantine it, mark it deleted. */
 export const PLANNED_OPERATIONS = ['APPLY', 'NONE', 'QUARANTINE', 'SOFT_DELETE'] as const;

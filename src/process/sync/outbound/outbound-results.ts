@@ -4,14 +4,14 @@
  * error-log entry per failed record (failures are the exception, and each names its record).
  */
 import type { DataSource } from 'typeorm';
-import type { WriteResult } from '../../system';
-import { logError } from '../health/error-log';
-import { mapperFor } from '../mapping/registry';
-import { contentHash } from '../resolve/content-hash';
-import type { ConnectionEntity } from '../store/entities';
-import { knownAfterWrite } from './known-state';
+import type { WriteResult } from '../../../system';
+import { logError } from '../../health/error-log';
+import { mapperFor } from '../../mapping/registry';
+import { contentHash } from '../../resolve/content-hash';
+import type { ConnectionEntity } from '../../store/entities';
+import { knownAfterWrite } from '../inbound/known-state';
 import type { Pending } from './outbound-batch';
-import { upsertLinks, type LinkWrite } from './record-store';
+import { upsertLinks, type LinkWrite } from '../../store/record-store';
 
 /** Errors worth retrying on a later run; anything else is final for that record. */
 const TRANSIENT = new Set(['TIMEOUT', 'NETWORK', 'SERVER', 'RATE_LIMIT']);

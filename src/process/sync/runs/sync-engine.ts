@@ -6,23 +6,23 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
-import { attemptsOf, SystemError, type ChangePage, type RemoteRecord, type SystemAdapter } from '../../system';
-import { pauseConnection, quotaResumeAt } from '../connections/connection-pause';
-import { recordProven } from '../connections/connection-status';
-import type { ConnectionService } from '../connections/connection.service';
-import { TOPICS, type EventBus } from '../events';
-import { logError } from '../health/error-log';
-import { mappersFor } from '../mapping/registry';
-import type { RecordMapper } from '../mapping/field-map';
-import { SyncRunEntity, type ConnectionEntity, type PlannedChange } from '../store/entities';
-import { clearBulkCheckpoints, forgetBulkCheckpoint, loadBulkStart, saveBulkCheckpoint } from './bulk-checkpoint';
-import { applyInboundPage, type PageOutcome } from './inbound';
-import { deliverOutbox } from './outbound';
-import { HeldReads } from './held-reads';
+import { attemptsOf, SystemError, type ChangePage, type RemoteRecord, type SystemAdapter } from '../../../system';
+import { pauseConnection, quotaResumeAt } from '../../connections/connection-pause';
+import { recordProven } from '../../connections/connection-status';
+import type { ConnectionService } from '../../connections/connection.service';
+import { TOPICS, type EventBus } from '../../events';
+import { logError } from '../../health/error-log';
+import { mappersFor } from '../../mapping/registry';
+import type { RecordMapper } from '../../mapping/field-map';
+import { SyncRunEntity, type ConnectionEntity, type PlannedChange } from '../../store/entities';
+import { clearBulkCheckpoints, forgetBulkCheckpoint, loadBulkStart, saveBulkCheckpoint } from '../inbound/bulk-checkpoint';
+import { applyInboundPage, type PageOutcome } from '../inbound/inbound';
+import { deliverOutbox } from '../outbound/outbound';
+import { HeldReads } from '../inbound/held-reads';
 import { gateFullRun, recordPassingTestBatch, testBatchPassed } from './run-gate';
-import { forgetDescribes, SchemaWatch } from './schema-check';
+import { forgetDescribes, SchemaWatch } from '../schema-watch/schema-check';
 import { RunInterrupted, throwIfInterrupted, untilInterrupted } from './run-interruption';
-import { PlannerStatistics } from '../store/planner-statistics';
+import { PlannerStatistics } from '../../store/planner-statistics';
 
 const TEST_BATCH_SIZE = 10;
 /** Records applied per transaction (see applyPage). */

@@ -4,9 +4,9 @@
  * the backstop, so a lost notification delays a change, never loses it.
  */
 import { IsNull, type DataSource } from 'typeorm';
-import { crmModule, webhookKey, type ConnectionCredentials, type WebhookReply, type WebhookRequest } from '../../system';
-import type { CredentialsCipher } from '../security/credentials-cipher';
-import { ConnectionEntity } from '../store/entities';
+import { crmModule, webhookKey, type ConnectionCredentials, type WebhookReply, type WebhookRequest } from '../../../system';
+import type { CredentialsCipher } from '../../security/credentials-cipher';
+import { ConnectionEntity } from '../../store/entities';
 import type { SyncRunService } from './sync-run.service';
 
 /**

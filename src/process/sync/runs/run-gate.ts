@@ -43,11 +43,11 @@
  * — a passing explicit TEST_BATCH proves reads only.
  */
 import type { DataSource } from 'typeorm';
-import { logError } from '../health/error-log';
-import { mappingVersion } from '../mapping/registry';
-import type { ConnectionEntity, SyncRunEntity } from '../store/entities';
+import { logError } from '../../health/error-log';
+import { mappingVersion } from '../../mapping/registry';
+import type { ConnectionEntity, SyncRunEntity } from '../../store/entities';
 import { batchVerdict, firstWritesVerdict, readErrorVerdict, type Verdict } from './gate-verdict';
-import type { FirstWrites, Sent } from './outbound-first-writes';
+import type { FirstWrites, Sent } from '../outbound/outbound-first-writes';
 import { blockOf, clearBlock, recordBlock, type BlockedRecord } from './sync-blocks';
 
 export interface TestBatchTotals {

@@ -6,8 +6,8 @@
  * failed record), so fixing the cause delivers it.
  */
 import type { DataSource } from 'typeorm';
-import type { RecordKind } from '../model';
-import type { ConnectionEntity } from '../store/entities';
+import type { RecordKind } from '../../model';
+import type { ConnectionEntity } from '../../store/entities';
 import type { PreparedBatch } from './outbound-batch';
 import { recordCallFailure, recordResults, type Answered, type DeliveryOutcome } from './outbound-results';
 

@@ -7,7 +7,7 @@ import type { EntityManager } from 'typeorm';
 import type { RecordKind, UnifiedValue } from '../model';
 import { companyKey } from '../normalize/contact-normalizer';
 import type { Provenance } from '../resolve/field-resolver';
-import { lockKeys } from '../store/key-locks';
+import { lockKeys } from './key-locks';
 
 type Queryable = Pick<EntityManager, 'query'>;
 

@@ -10,12 +10,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { ErrorClass } from '../../system';
-import { resumeDueConnections } from '../connections/connection-pause';
-import { logError } from '../health/error-log';
-import { HOUSEKEEPING_INTERVAL_MS, pruneExpired } from '../jobs/housekeeping';
-import { DEAD_RUN_QUEUE, HOUSEKEEPING_QUEUE, RUN_QUEUE, SCHEDULE_QUEUE, type DeadRunJob, type RunQueue } from '../jobs/run-queue';
-import { DEFAULT_RUN_RETRY, errorClassOf, runFate, type RunFate, type RunRetrySettings } from '../jobs/run-retry';
+import type { ErrorClass } from '../../../system';
+import { resumeDueConnections } from '../../connections/connection-pause';
+import { logError } from '../../health/error-log';
+import { HOUSEKEEPING_INTERVAL_MS, pruneExpired } from '../../jobs/housekeeping';
+import { DEAD_RUN_QUEUE, HOUSEKEEPING_QUEUE, RUN_QUEUE, SCHEDULE_QUEUE, type DeadRunJob, type RunQueue } from '../../jobs/run-queue';
+import { DEFAULT_RUN_RETRY, errorClassOf, runFate, type RunFate, type RunRetrySettings } from '../../jobs/run-retry';
 import type { SyncEngine } from './sync-engine';
 import type { SyncRunService } from './sync-run.service';
 

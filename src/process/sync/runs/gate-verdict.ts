@@ -3,7 +3,7 @@
  * test batch read, from an error that stopped it, and from a CRM's answers to a gated run's
  * first writes. Each answers null (the run goes on) or the block's cause with its reason.
  */
-import { SystemError, type ErrorClass } from '../../system';
+import { SystemError, type ErrorClass } from '../../../system';
 import type { BlockCause } from './sync-blocks';
 
 export interface Verdict {
