@@ -8,7 +8,7 @@ import { bulkExport } from './bulk-export';
 import { bulkUpsertRecords } from './bulk-ingest';
 import { SalesforceRest } from './client';
 import { SALESFORCE_DESCRIPTOR } from './descriptor';
-import { listChanged } from './list-changed';
+import { listChanged } from './changes';
 import { Describe, Limits, parseWire } from './types';
 import { archiveRecords, upsertRecords } from './writes';
 

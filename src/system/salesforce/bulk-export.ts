@@ -9,7 +9,7 @@ import { SystemError } from '../errors';
 import type { BulkOptions, BulkPage } from '../system-api';
 import type { SalesforceRest } from './client';
 import { BULK_RESULTS_PAGE } from './descriptor';
-import { assertApiName, selectList, toRemoteRecord } from './records';
+import { assertApiName, selectList, toRemoteRecord } from './normalize';
 import { BulkJobInfo, Describe, parseWire } from './types';
 
 const POLL_START_MS = 200;

@@ -18,7 +18,7 @@ import type { OutboundRecord, RemoteValue, WriteResult } from '../system-api';
 import { waitForJob } from './bulk-export';
 import type { SalesforceRest } from './client';
 import { SALESFORCE_DESCRIPTOR } from './descriptor';
-import { assertApiName } from './records';
+import { assertApiName } from './normalize';
 import { BulkJobInfo, parseWire } from './types';
 import { classifyCode } from './wire';
 import { writable } from './writes';

@@ -8,7 +8,7 @@ import { SystemError } from '../errors';
 import type { OutboundRecord, RemoteFields, WriteResult } from '../system-api';
 import type { SalesforceRest } from './client';
 import { SALESFORCE_DESCRIPTOR } from './descriptor';
-import { assertApiName } from './records';
+import { assertApiName } from './normalize';
 import { parseWire, SaveResults, type SaveResultT } from './types';
 import { classifyCode } from './wire';
 

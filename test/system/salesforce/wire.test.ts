@@ -1,7 +1,7 @@
 /** The adapter's pure parts: error classification, usage headers, cursors and the change query. */
 import { describe, expect, it } from 'vitest';
-import { changesSoql } from '../../../src/system/salesforce/list-changed';
-import { decodeCursor, encodeCursor, selectList, toRemoteRecord } from '../../../src/system/salesforce/records';
+import { changesSoql } from '../../../src/system/salesforce/changes';
+import { decodeCursor, encodeCursor, selectList, toRemoteRecord } from '../../../src/system/salesforce/normalize';
 import { classifyCode, classifyFailure, usageFromHeaders } from '../../../src/system/salesforce/wire';
 
 describe('classifyFailure', () => {

@@ -9,7 +9,7 @@ import { SystemError } from '../errors';
 import type { ChangePage, ListOptions } from '../system-api';
 import type { SalesforceRest } from './client';
 import { QUERY_BATCH } from './descriptor';
-import { assertApiName, decodeCursor, encodeCursor, selectList, soqlDateTime, soqlString, toRemoteRecord, type ChangeCursor } from './records';
+import { assertApiName, decodeCursor, encodeCursor, selectList, soqlDateTime, soqlString, toRemoteRecord, type ChangeCursor } from './normalize';
 import { parseWire, QueryResult } from './types';
 
 export function changesSoql(remoteType: string, fields: string[], after: ChangeCursor | undefined): string {
