@@ -33,7 +33,11 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted during a running sync (needs init
   const sql = async <T>(text: string, params: unknown[] = []) => (await db.dataSource.query(text, params)) as T[];
   /** While the database restarts, a probe's query may fail: that is "not yet", not an error. */
   const orNull = <T>(probe: () => Promise<T>) => probe().catch(() => null);
-  const readyz = async () => (await fetch(`${junction!.url}/readyz`)).status;
+  // A reused keep-alive socket the server just closed resets once; a second failure is real.
+  const readyz = async () => {
+    const probe = async () => (await fetch(`${junction!.url}/readyz`)).status;
+    return probe().catch(probe);
+  };
   const targetRecords = async () => {
     const all: Array<{ Email?: string; Junction_Id__c?: string }> = [];
     for (const object of ['Lead', 'Contact']) all.push(...((await (await fetch(`${target.url}/_emulator/records/${object}`)).json()) as typeof all));

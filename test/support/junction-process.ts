@@ -32,6 +32,17 @@ export async function freePort(): Promise<number> {
 
 /** Starts `src/main.ts` with the given environment (nothing inherited but PATH and HOME). */
 export async function startJunctionProcess(env: Record<string, string>, adminKey: string, readyTimeoutMs = 90_000): Promise<JunctionProcess> {
+  // A free port can be taken by another process between freePort() and the child's listen: then try another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, adminKey, readyTimeoutMs);
+    } catch (err) {
+      if (env.PORT || attempt >= 3 || !/EADDRINUSE/.test(String(err))) throw err;
+    }
+  }
+}
+
+async function startOnce(env: Record<string, string>, adminKey: string, readyTimeoutMs: number): Promise<JunctionProcess> {
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, ['-r', './scripts/register.cjs', 'src/main.ts'], {
     cwd: ROOT,
