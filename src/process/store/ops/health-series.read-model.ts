@@ -11,10 +11,10 @@ export interface HealthPoint {
 
 /**
  * `buckets` buckets of `step` ms. Bucket g (0 = newest) ends at `now − g·step` and holds what
- * finished in (its end − step, its end]. Each table is read once, by its time index over the whole window, and grouped by
- * bucket: the cost follows the rows in the window, not buckets × table size (a subquery per
- * bucket scanned both tables 200 times over: 448 s for 500,000 runs and deliveries without
- * indexes; this pass, 3.7 s on the same rows and a loaded machine, then less with float math).
+ * finished in (its end − step, its end]. Each table is read once, by its time index over the
+ * whole window, and grouped by bucket: the cost follows the rows in the window, not buckets ×
+ * table size (a subquery per bucket scanned both tables 200 times over: 448 s for 500,000 runs
+ * and deliveries without indexes; this pass, 3.7 s on the same rows and a loaded machine, then less with float math).
  */
 export async function readHealthSeries(db: Queryable, now: Date, step: number, buckets: number): Promise<HealthPoint[]> {
   const since = new Date(now.getTime() - step * buckets);
