@@ -10,8 +10,20 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { isUuid } from '../queries/pagination';
-import type { ApiKeyEntity, Role } from '../store/entities';
+import type { Role } from '../store/entities';
+import {
+  findLiveApiKey,
+  insertApiKey,
+  insertApiKeyUnlessKnown,
+  listApiKeys,
+  liveAdminKeyExists,
+  lockAdminBootstrap,
+  markApiKeyUsed,
+  revokeApiKey,
+  revokedApiKeysAmong,
+  type StoredApiKey,
+} from '../store/ops/api-key.repository';
+import { isUuid } from '../store/read-models/pagination';
 
 export type { Role } from '../store/entities';
 export const ROLES: readonly Role[] = ['VIEWER', 'PARTNER', 'OPERATOR', 'ADMIN'];
@@ -25,7 +37,7 @@ export interface Principal {
 export interface CreatedApiKey {
   /** The plaintext key: returned once, never stored. */
   key: string;
-  apiKey: Omit<ApiKeyEntity, 'keyHash'>;
+  apiKey: StoredApiKey;
 }
 
 const KEY_PREFIX = 'jk_';
@@ -70,18 +82,12 @@ export class ApiKeyService {
   /** `expiresAt`: the key is refused from then on, like a revoked one (none: it lives until revoked). */
   async create(name: string, role: Role, expiresAt: Date | null = null): Promise<CreatedApiKey> {
     const key = generateApiKey();
-    const rows = (await this.db.query(
-      `INSERT INTO api_keys (name, role, prefix, key_hash, expires_at) VALUES ($1, $2, $3, $4, $5)
-       RETURNING ${KEY_COLUMNS}`,
-      [name, role, visibleKeyPrefix(key), hashApiKey(key), expiresAt],
-    )) as KeyRow[];
-    return { key, apiKey: toApiKey(rows[0]!) };
+    return { key, apiKey: await insertApiKey(this.db, { name, role, prefix: visibleKeyPrefix(key), keyHash: hashApiKey(key), expiresAt }) };
   }
 
   /** Every key, newest first, as stored: never the key, only its visible prefix. */
-  async list(): Promise<Array<Omit<ApiKeyEntity, 'keyHash'>>> {
-    const rows = (await this.db.query(`SELECT ${KEY_COLUMNS} FROM api_keys ORDER BY created_at DESC, id`)) as KeyRow[];
-    return rows.map(toApiKey);
+  async list(): Promise<StoredApiKey[]> {
+    return listApiKeys(this.db);
   }
 
   /** The principal a key stands for, or null when it is unknown, revoked or expired. */
@@ -90,27 +96,18 @@ export class ApiKeyService {
     const hash = hashApiKey(key);
     const cached = this.verified.get(hash);
     if (cached && cached.until > Date.now()) return cached.principal;
-    const rows = (await this.db.query(
-      `SELECT id, role, last_used_at, expires_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
-      [hash],
-    )) as Array<{ id: string; role: Role; last_used_at: Date | null; expires_at: Date | null }>;
-    const row = rows[0];
+    const row = await findLiveApiKey(this.db, hash);
     if (!row) {
       this.verified.delete(hash);
       return null;
     }
-    if (!row.last_used_at || Date.now() - row.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS) {
-      // Conditional in SQL too, so concurrent requests and instances write it once a minute.
-      await this.db.query(
-        `UPDATE api_keys SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-        [row.id],
-      );
-    }
+    // The store's write is conditional too, so concurrent requests and instances write it once a minute.
+    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) await markApiKeyUsed(this.db, row.id);
     const principal: Principal = { id: row.id, role: row.role };
     if (this.ttlMs > 0) {
       if (this.verified.size >= MAX_CACHED_KEYS) this.verified.clear();
       // Never trusted past its expiry, however fresh the verification.
-      const until = Math.min(Date.now() + this.ttlMs, row.expires_at?.getTime() ?? Infinity);
+      const until = Math.min(Date.now() + this.ttlMs, row.expiresAt?.getTime() ?? Infinity);
       this.verified.set(hash, { principal, until });
     }
     return principal;
@@ -124,26 +121,18 @@ export class ApiKeyService {
   }
 
   /** Revokes a key; returns it, or null when no such key exists. Revoking twice keeps the first time. */
-  async revoke(id: string): Promise<Omit<ApiKeyEntity, 'keyHash'> | null> {
+  async revoke(id: string): Promise<StoredApiKey | null> {
     if (!isUuid(id)) return null;
-    // TypeORM answers an UPDATE on PostgreSQL with [rows, affectedCount].
-    const [rows] = (await this.db.query(
-      `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1
-       RETURNING ${KEY_COLUMNS}`,
-      [id],
-    )) as [KeyRow[], number];
+    const revoked = await revokeApiKey(this.db, id);
     this.forget([id]);
-    return rows[0] ? toApiKey(rows[0]) : null;
+    return revoked;
   }
 
   /** Of the given key ids, those revoked or expired by now (lets open sockets on every instance notice). */
   async revokedAmong(ids: readonly string[]): Promise<string[]> {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];
-    const rows = (await this.db.query(`SELECT id FROM api_keys WHERE id = ANY($1::uuid[]) AND (revoked_at IS NOT NULL OR expires_at <= now())`, [valid])) as Array<{
-      id: string;
-    }>;
-    const revoked = rows.map((r) => r.id);
+    const revoked = await revokedApiKeysAmong(this.db, valid);
     this.forget(revoked);
     return revoked;
   }
@@ -157,49 +146,15 @@ export class ApiKeyService {
    */
   async ensureBootstrapAdmin(configuredKey: string | undefined): Promise<{ generatedKey: string | undefined }> {
     return this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('junction.bootstrap-admin'))`);
+      await lockAdminBootstrap(tx);
       if (configuredKey) {
-        await tx.query(
-          `INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ('bootstrap admin (JUNCTION_ADMIN_KEY)', 'ADMIN', $1, $2)
-           ON CONFLICT (key_hash) DO NOTHING`,
-          [configuredKey.slice(0, VISIBLE_PREFIX_LENGTH), hashApiKey(configuredKey)],
-        );
+        await insertApiKeyUnlessKnown(tx, { name: 'bootstrap admin (JUNCTION_ADMIN_KEY)', role: 'ADMIN', prefix: visibleKeyPrefix(configuredKey), keyHash: hashApiKey(configuredKey) });
         return { generatedKey: undefined };
       }
-      const admins = (await tx.query(
-        `SELECT 1 FROM api_keys WHERE role = 'ADMIN' AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) LIMIT 1`,
-      )) as unknown[];
-      if (admins.length > 0) return { generatedKey: undefined };
+      if (await liveAdminKeyExists(tx)) return { generatedKey: undefined };
       const key = generateApiKey();
-      await tx.query(`INSERT INTO api_keys (name, role, prefix, key_hash) VALUES ('bootstrap admin', 'ADMIN', $1, $2)`, [
-        key.slice(0, VISIBLE_PREFIX_LENGTH),
-        hashApiKey(key),
-      ]);
+      await insertApiKey(tx, { name: 'bootstrap admin', role: 'ADMIN', prefix: visibleKeyPrefix(key), keyHash: hashApiKey(key) });
       return { generatedKey: key };
     });
   }
 }
-
-const KEY_COLUMNS = 'id, name, role, prefix, created_at, last_used_at, revoked_at, expires_at';
-
-interface KeyRow {
-  id: string;
-  name: string;
-  role: Role;
-  prefix: string;
-  created_at: Date;
-  last_used_at: Date | null;
-  revoked_at: Date | null;
-  expires_at: Date | null;
-}
-
-const toApiKey = (r: KeyRow): Omit<ApiKeyEntity, 'keyHash'> => ({
-  id: r.id,
-  name: r.name,
-  role: r.role,
-  prefix: r.prefix,
-  createdAt: r.created_at,
-  lastUsedAt: r.last_used_at,
-  revokedAt: r.revoked_at,
-  expiresAt: r.expires_at,
-});

@@ -1,6 +1,7 @@
 /** The quarterly audit: every section gathered at one `now`, plus the plan derived from them. */
 import type { DataSource } from 'typeorm';
 import type { ConnectionService } from '../connections/connection.service';
+import { countActiveAlerts } from '../store/ops/alert.repository';
 import { reviewAccess, tokensByExpiry, type AccessReview, type TokenExpiry } from './access-review';
 import { auditPlan, type PlanItem } from './audit-plan';
 import { measureDataQuality, type DataQuality } from './data-quality';
@@ -29,7 +30,7 @@ export class AuditService {
     const discrepancies = await reconcileAll(this.db, this.connections);
     const access = await reviewAccess(this.db, now);
     const tokens = await tokensByExpiry(this.db);
-    const [{ n: activeAlerts }] = (await this.db.query(`SELECT count(*)::int AS n FROM alerts WHERE resolved_at IS NULL`)) as Array<{ n: number }>;
-    return { generatedAt: now, dataQuality, discrepancies, access, tokens, activeAlerts: activeAlerts!, plan: auditPlan({ now, dataQuality, discrepancies, access, tokens, activeAlerts: activeAlerts! }) };
+    const activeAlerts = await countActiveAlerts(this.db);
+    return { generatedAt: now, dataQuality, discrepancies, access, tokens, activeAlerts, plan: auditPlan({ now, dataQuality, discrepancies, access, tokens, activeAlerts }) };
   }
 }

@@ -4,13 +4,14 @@
  * a record deleted with no delete event, a field changed without its modification stamp
  * moving, a record never pulled.
  */
-import type { DataSource } from 'typeorm';
 import type { SystemAdapter } from '../../system';
 import type { ConnectionService } from '../connections/connection.service';
 import { mappersFor } from '../mapping/registry';
 import type { ContactField, UnifiedValue } from '../model';
 import { normalizeContact } from '../normalize/contact-normalizer';
 import type { ConnectionEntity } from '../store/entities';
+import { linkedRecords, quarantinedRemoteIds } from '../store/ops/reconciliation.read-model';
+import type { Queryable } from '../store/queryable';
 
 export type DiscrepancyKind = 'MISSING_REMOTELY' | 'MISSING_LOCALLY' | 'FIELD_MISMATCH';
 
@@ -41,12 +42,9 @@ export interface ConnectionDiscrepancies {
 const MAX_EXAMPLES = 50;
 /** Contact fields compared; ones a mapper does not read are skipped for that CRM. */
 const COMPARED: ContactField[] = ['email', 'firstName', 'lastName', 'phone', 'title', 'city', 'state', 'country', 'postalCode'];
-const COLUMN: Partial<Record<ContactField, string>> = { email: 'email', firstName: 'first_name', lastName: 'last_name', phone: 'phone', title: 'title', city: 'city', state: 'state', country: 'country', postalCode: 'postal_code' };
-
-interface LinkRow { remote_id: string; record_id: string; alive: boolean; pending: boolean; [column: string]: unknown }
 
 /** `adapter` is a factory: opening the credentials can fail too, and that belongs in the report. */
-export async function reconcileConnection(db: DataSource, connection: ConnectionEntity, adapterOf: () => SystemAdapter): Promise<ConnectionDiscrepancies> {
+export async function reconcileConnection(db: Queryable, connection: ConnectionEntity, adapterOf: () => SystemAdapter): Promise<ConnectionDiscrepancies> {
   const out: ConnectionDiscrepancies = { connectionId: connection.id, connectionName: connection.name, missingRemotely: 0, missingLocally: 0, fieldMismatches: 0, examples: [], error: null };
   const note = (e: DiscrepancyExample) => out.examples.length < MAX_EXAMPLES && out.examples.push(e);
   let adapter: SystemAdapter;
@@ -58,10 +56,8 @@ export async function reconcileConnection(db: DataSource, connection: Connection
   }
   try {
     for (const mapper of mappersFor(connection)) {
-      const links = await loadLinks(db, connection.id, mapper.remoteType, mapper.kind);
-      const quarantined = new Set(
-        ((await db.query(`SELECT remote_id FROM quarantine WHERE connection_id = $1 AND remote_type = $2 AND status = 'PENDING' AND remote_id IS NOT NULL`, [connection.id, mapper.remoteType])) as Array<{ remote_id: string }>).map((r) => r.remote_id),
-      );
+      const links = await linkedRecords(db, connection.id, mapper.remoteType, mapper.kind);
+      const quarantined = await quarantinedRemoteIds(db, connection.id, mapper.remoteType);
       const seen = new Set<string>();
       for await (const page of adapter.bulkExport(mapper.remoteType, { fields: mapper.remoteFields })) {
         for (const remote of page.records) {
@@ -83,10 +79,10 @@ export async function reconcileConnection(db: DataSource, connection: Connection
           for (const field of COMPARED) {
             if (!(field in record.values)) continue;
             const crm = values[field] ?? null;
-            const store = (link[COLUMN[field]!] as string | null) ?? null;
+            const store = link.values[field] ?? null;
             if (crm !== store) {
               out.fieldMismatches++;
-              note({ kind: 'FIELD_MISMATCH', remoteType: mapper.remoteType, remoteId: remote.remoteId, recordId: link.record_id, field, store, crm });
+              note({ kind: 'FIELD_MISMATCH', remoteType: mapper.remoteType, remoteId: remote.remoteId, recordId: link.recordId, field, store, crm });
             }
           }
         }
@@ -94,7 +90,7 @@ export async function reconcileConnection(db: DataSource, connection: Connection
       for (const [remoteId, link] of links) {
         if (seen.has(remoteId) || !link.alive) continue;
         out.missingRemotely++;
-        note({ kind: 'MISSING_REMOTELY', remoteType: mapper.remoteType, remoteId, recordId: link.record_id });
+        note({ kind: 'MISSING_REMOTELY', remoteType: mapper.remoteType, remoteId, recordId: link.recordId });
       }
     }
   } catch (err) {
@@ -103,21 +99,7 @@ export async function reconcileConnection(db: DataSource, connection: Connection
   return out;
 }
 
-async function loadLinks(db: DataSource, connectionId: string, remoteType: string, kind: 'CONTACT' | 'COMPANY'): Promise<Map<string, LinkRow>> {
-  const table = kind === 'CONTACT' ? 'contacts' : 'companies';
-  const extra = kind === 'CONTACT' ? ', r.email, r.first_name, r.last_name, r.phone, r.title, r.city, r.state, r.country, r.postal_code' : '';
-  const aliveClause = kind === 'CONTACT' ? 'r.deleted_at IS NULL AND r.merged_into IS NULL' : 'r.deleted_at IS NULL';
-  const rows = (await db.query(
-    `SELECT l.remote_id, l.record_id, (r.id IS NOT NULL AND ${aliveClause}) AS alive,
-            EXISTS (SELECT 1 FROM outbox o WHERE o.connection_id = l.connection_id AND o.record_id = l.record_id AND o.delivered_at IS NULL) AS pending ${extra}
-     FROM source_links l LEFT JOIN ${table} r ON r.id = l.record_id
-     WHERE l.connection_id = $1 AND l.remote_type = $2 AND l.record_kind = $3`,
-    [connectionId, remoteType, kind],
-  )) as LinkRow[];
-  return new Map(rows.map((r) => [r.remote_id, r]));
-}
-
-export async function reconcileAll(db: DataSource, connections: Pick<ConnectionService, 'list' | 'adapterFor'>): Promise<ConnectionDiscrepancies[]> {
+export async function reconcileAll(db: Queryable, connections: Pick<ConnectionService, 'list' | 'adapterFor'>): Promise<ConnectionDiscrepancies[]> {
   const out: ConnectionDiscrepancies[] = [];
   // One CRM at a time: each export is paged and rate-limited by its own adapter.
   for (const c of await connections.list()) if (c.enabled) out.push(await reconcileConnection(db, c, () => connections.adapterFor(c)));

@@ -1,151 +1,21 @@
-/**
- * The facts health and alerting are computed from, read from the store in a handful of
- * aggregate queries over a window ending at `now` (a parameter, so tests control the clock).
- */
-import type { DataSource } from 'typeorm';
-import type { CircuitState, ConnectionStatus, SyncRunStatus } from '../store/entities';
+/** The facts health and alerting are computed from, over a window ending at `now` (a parameter, so tests control the clock). */
+import { readHealthFacts, type ConnectionFacts, type Latency } from '../store/ops/health-snapshot.read-model';
+import type { Queryable } from '../store/queryable';
 
-/** Error code that marks a schema drift (a mapped field vanished or changed type in a CRM). */
-export const SCHEMA_DRIFT_CODE = 'SCHEMA_DRIFT';
-
-export interface ConnectionFacts {
-  id: string;
-  name: string;
-  kind: string;
-  status: ConnectionStatus;
-  circuit: CircuitState;
-  enabled: boolean;
-  createdAt: Date;
-  /** The access token's expiry: refreshed automatically, so shown but not alerted on. */
-  tokenExpiresAt: Date | null;
-  /**
-   * When the credentials themselves stop working (a client secret, refresh token or key
-   * with a rotation date), from the connection's `settings.credentialsExpireAt`.
-   */
-  credentialsExpireAt: Date | null;
-  /** When the CRM refused the credentials; null when it has not, or a token was issued since. */
-  credentialsRefusedAt: Date | null;
-  /** Why the connection's status is what it is (a refusal names its fix). */
-  statusReason: string | null;
-  lastSuccessfulSyncAt: Date | null;
-  apiUsed: number | null;
-  apiLimit: number | null;
-  lastRunStatus: SyncRunStatus | null;
-  runs: { finished: number; succeeded: number; failed: number };
-  records: { processed: number; failed: number; quarantined: number };
-  latency: { p50Ms: number | null; p95Ms: number | null; deliveries: number };
-  errorsByClass: Array<{ errorClass: string; count: number }>;
-  quarantineSize: number;
-  schemaDriftSeenAt: Date | null;
-  /** What stops the connection's sync until someone acts (sync/run-gate.ts), if anything. */
-  syncBlock: SyncBlockFact | null;
-}
-
-export interface SyncBlockFact {
-  cause: string;
-  reason: string;
-  records: Array<{ type: string; id: string | null; problem: string }>;
-  blockedAt: Date;
-}
+export { SCHEMA_DRIFT_CODE, type ConnectionFacts, type SyncBlockFact } from '../store/ops/health-snapshot.read-model';
 
 export interface HealthSnapshot {
   at: Date;
   windowMs: number;
   connections: ConnectionFacts[];
   /** Over every connection's deliveries, not an average of averages. */
-  latency: { p50Ms: number | null; p95Ms: number | null; deliveries: number };
+  latency: Latency;
   /** Pending records with no connection (partner upserts) count towards the total too. */
   quarantineSize: number;
 }
 
-interface ConnectionRow {
-  id: string; name: string; kind: string; status: ConnectionStatus; circuit: CircuitState; enabled: boolean; created_at: Date;
-  token_expires_at: Date | null; credentials_expire_at: Date | null; credentials_refused_at: Date | null; status_reason: string | null; last_successful_sync_at: Date | null; api_used: number | null; api_limit: number | null;
-  last_status: SyncRunStatus | null; finished: number; succeeded: number; failed: number; processed: number; records_failed: number;
-  quarantined: number; quarantine_size: number; drift_at: Date | null;
-  block: { cause: string; reason: string; records: SyncBlockFact['records']; blocked_at: string } | null;
-}
-
-export async function loadHealthSnapshot(db: DataSource, now: Date, windowMs: number): Promise<HealthSnapshot> {
-  const since = new Date(now.getTime() - windowMs);
-  // Four independent statements, sent together: a HealthChanged delivery waits for all of them.
-  const [rows, latency, errors, [{ n: orphanQuarantine }]] = (await Promise.all([
-    db.query(
-    `SELECT c.id, c.name, c.kind, c.status, c.status_reason, c.circuit, c.enabled, c.created_at, c.token_expires_at, c.credentials_refused_at, c.last_successful_sync_at, c.api_used,
-       CASE WHEN jsonb_typeof(c.settings->'credentialsExpireAt') = 'string' AND c.settings->>'credentialsExpireAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
-            THEN (c.settings->>'credentialsExpireAt')::timestamptz END AS credentials_expire_at, c.api_limit,
-       (SELECT status FROM sync_runs s WHERE s.connection_id = c.id AND s.finished_at IS NOT NULL AND NOT s.dry_run AND s.finished_at <= $2
-         ORDER BY s.finished_at DESC LIMIT 1) AS last_status,
-       r.finished, r.succeeded, r.failed, r.processed, r.records_failed, r.quarantined,
-       (SELECT count(*)::int FROM quarantine q WHERE q.connection_id = c.id AND q.status = 'PENDING') AS quarantine_size,
-       (SELECT max(last_seen_at) FROM sync_errors e WHERE e.connection_id = c.id AND e.code = '${SCHEMA_DRIFT_CODE}') AS drift_at,
-       (SELECT jsonb_build_object('cause', b.cause, 'reason', b.reason, 'records', b.records, 'blocked_at', b.blocked_at) FROM sync_blocks b WHERE b.connection_id = c.id) AS block
-     FROM connections c
-     CROSS JOIN LATERAL (
-       SELECT count(*)::int AS finished,
-              count(*) FILTER (WHERE status = 'SUCCEEDED')::int AS succeeded,
-              count(*) FILTER (WHERE status IN ('FAILED','INTERRUPTED'))::int AS failed,
-              coalesce(sum(records_read + records_written), 0)::int AS processed,
-              coalesce(sum(records_failed), 0)::int AS records_failed,
-              coalesce(sum(records_quarantined), 0)::int AS quarantined
-       FROM sync_runs s WHERE s.connection_id = c.id AND NOT s.dry_run AND s.finished_at > $1 AND s.finished_at <= $2
-     ) r
-     WHERE c.deleted_at IS NULL
-     ORDER BY c.name`,
-    [since, now],
-    ),
-    loadLatency(db, since, now),
-    db.query(
-      `SELECT connection_id, error_class, sum(occurrences)::int AS n FROM sync_errors
-       WHERE last_seen_at > $1 AND last_seen_at <= $2 GROUP BY 1, 2 ORDER BY 3 DESC`,
-      [since, now],
-    ),
-    db.query(`SELECT count(*)::int AS n FROM quarantine WHERE status = 'PENDING' AND connection_id IS NULL`),
-  ])) as [ConnectionRow[], Awaited<ReturnType<typeof loadLatency>>, Array<{ connection_id: string | null; error_class: string; n: number }>, Array<{ n: number }>];
-  const connections = rows.map((r): ConnectionFacts => ({
-    id: r.id,
-    name: r.name,
-    kind: r.kind,
-    status: r.status,
-    circuit: r.circuit,
-    enabled: r.enabled,
-    createdAt: r.created_at,
-    tokenExpiresAt: r.token_expires_at,
-    credentialsExpireAt: r.credentials_expire_at,
-    credentialsRefusedAt: r.credentials_refused_at,
-    statusReason: r.status_reason,
-    lastSuccessfulSyncAt: r.last_successful_sync_at,
-    apiUsed: r.api_used,
-    apiLimit: r.api_limit,
-    lastRunStatus: r.last_status,
-    runs: { finished: r.finished, succeeded: r.succeeded, failed: r.failed },
-    records: { processed: r.processed, failed: r.records_failed, quarantined: r.quarantined },
-    latency: latency.byConnection.get(r.id) ?? { p50Ms: null, p95Ms: null, deliveries: 0 },
-    errorsByClass: errors.filter((e) => e.connection_id === r.id).map((e) => ({ errorClass: e.error_class, count: e.n })),
-    quarantineSize: r.quarantine_size,
-    schemaDriftSeenAt: r.drift_at,
-    syncBlock: r.block ? { cause: r.block.cause, reason: r.block.reason, records: r.block.records, blockedAt: new Date(r.block.blocked_at) } : null,
-  }));
-  const quarantineSize = orphanQuarantine! + connections.reduce((n, c) => n + c.quarantineSize, 0);
-  return { at: now, windowMs, connections, latency: latency.overall, quarantineSize };
-}
-
-type Latency = HealthSnapshot['latency'];
-
-/** p50/p95 of outbox delivered_at − source_changed_at, per target connection and overall. */
-async function loadLatency(db: DataSource, since: Date, now: Date): Promise<{ overall: Latency; byConnection: Map<string, Latency> }> {
-  const rows = (await db.query(
-    `SELECT connection_id, grouping(connection_id) AS total,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY ms) AS p95, count(*)::int AS n
-     FROM (SELECT connection_id, greatest(0, extract(epoch FROM delivered_at - source_changed_at) * 1000)::float8 AS ms
-           FROM outbox WHERE delivered_at > $1 AND delivered_at <= $2 AND source_changed_at IS NOT NULL) d
-     GROUP BY GROUPING SETS ((connection_id), ())`,
-    [since, now],
-  )) as Array<{ connection_id: string | null; total: number; p50: number | null; p95: number | null; n: number }>;
-  const toLatency = (r: (typeof rows)[number]): Latency => ({ p50Ms: r.p50 === null ? null : Math.round(r.p50), p95Ms: r.p95 === null ? null : Math.round(r.p95), deliveries: r.n });
-  const overallRow = rows.find((r) => Number(r.total) === 1);
-  return {
-    overall: overallRow ? toLatency(overallRow) : { p50Ms: null, p95Ms: null, deliveries: 0 },
-    byConnection: new Map(rows.filter((r) => Number(r.total) === 0 && r.connection_id).map((r) => [r.connection_id!, toLatency(r)])),
-  };
+export async function loadHealthSnapshot(db: Queryable, now: Date, windowMs: number): Promise<HealthSnapshot> {
+  const facts = await readHealthFacts(db, new Date(now.getTime() - windowMs), now);
+  const quarantineSize = facts.unassignedQuarantine + facts.connections.reduce((n, c) => n + c.quarantineSize, 0);
+  return { at: now, windowMs, connections: facts.connections, latency: facts.latency, quarantineSize };
 }

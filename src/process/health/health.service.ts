@@ -1,5 +1,6 @@
 /** What the API asks of health: a report over a window and a time series for charts. */
 import type { DataSource } from 'typeorm';
+import { firstRunFinishedBetween } from '../store/ops/health-series.read-model';
 import { healthReport, type HealthReport } from './health-report';
 import { loadHealthSeries, type HealthPoint } from './health-series';
 import { loadHealthSnapshot } from './health-snapshot';
@@ -22,10 +23,7 @@ export class HealthService {
    */
   async series(windowMs: number, buckets: number): Promise<HealthPoint[]> {
     const now = this.clock();
-    const [{ first }] = (await this.db.query(`SELECT min(finished_at) AS first FROM sync_runs WHERE NOT dry_run AND finished_at > $1 AND finished_at <= $2`, [
-      new Date(now.getTime() - windowMs),
-      now,
-    ])) as Array<{ first: Date | null }>;
+    const first = await firstRunFinishedBetween(this.db, new Date(now.getTime() - windowMs), now);
     const span = first ? Math.min(windowMs, Math.max(MIN_SERIES_SPAN_MS, now.getTime() - first.getTime() + 60_000)) : windowMs;
     return loadHealthSeries(this.db, now, span, buckets);
   }

@@ -4,7 +4,7 @@
  */
 import { collectDefaultMetrics, Registry, type Metric, type MetricObjectWithValues, type MetricType, type MetricValue } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { LATENCY_BUCKETS, loadStoreMetrics, type StoreMetricsSnapshot } from './store-metrics';
+import { LATENCY_BUCKETS, loadStoreMetrics, type StoreMetricsSnapshot } from '../store/ops/store-metrics.read-model';
 
 type Values = Array<MetricValue<string> & { metricName?: string }>;
 

@@ -1,9 +1,2 @@
-/** Positional parameters for hand-written SQL: `sql.param(v)` returns `$n` and remembers v. */
-export class SqlParams {
-  readonly values: unknown[] = [];
-
-  param(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
+/** SqlParams moved to the store's read models; this path stays for the modules that still import it here. */
+export { SqlParams } from '../store/read-models/sql';

@@ -5,6 +5,7 @@
  * rotation can simply be run again.
  */
 import type { DataSource } from 'typeorm';
+import { lockSealedCredentials, replaceSealedCredentials } from '../store/ops/credential-rotation.repository';
 import { CredentialsCipher } from './credentials-cipher';
 
 export interface RotationResult {
@@ -20,21 +21,21 @@ export async function rotateMasterKey(db: DataSource, oldKey: string, newKey: st
   const oldCipher = new CredentialsCipher(oldKey);
   const newCipher = new CredentialsCipher(newKey);
   return db.transaction(async (tx) => {
-    // A deleted connection's credentials are erased: there is nothing to re-seal.
-    const rows = (await tx.query(`SELECT id, name, credentials_sealed FROM connections WHERE deleted_at IS NULL ORDER BY id FOR UPDATE`)) as Array<{ id: string; name: string; credentials_sealed: string }>;
+    // Live connections only: a deleted connection's credentials are erased.
+    const rows = await lockSealedCredentials(tx);
     let rotated = 0;
     let alreadyRotated = 0;
     for (const row of rows) {
-      const plain = openWith(oldCipher, row.credentials_sealed);
+      const plain = openWith(oldCipher, row.sealed);
       if (plain === undefined) {
-        if (openWith(newCipher, row.credentials_sealed) !== undefined) {
+        if (openWith(newCipher, row.sealed) !== undefined) {
           alreadyRotated++;
           continue;
         }
         // Names the connection, never the key or the credentials.
-        throw new RotationError(`the credentials of connection "${row.name}" (${row.id}) open with neither the old nor the new key; nothing was changed`);
+        throw new RotationError(`the credentials of connection "${row.connectionName}" (${row.connectionId}) open with neither the old nor the new key; nothing was changed`);
       }
-      await tx.query(`UPDATE connections SET credentials_sealed = $2, updated_at = now() WHERE id = $1`, [row.id, newCipher.encrypt(plain)]);
+      await replaceSealedCredentials(tx, row.connectionId, newCipher.encrypt(plain));
       rotated++;
     }
     return { rotated, alreadyRotated };

@@ -3,8 +3,8 @@
  * syncs keep updating rows — and batched look-ups for DataLoaders. Contacts merged into
  * another (merged_into set) are never listed: their master stands for them.
  */
-import type { DataSource } from 'typeorm';
-import type { ContactEntity, FieldProvenanceEntity } from '../store/entities';
+import type { ContactEntity, FieldProvenanceEntity } from '../entities';
+import type { Queryable } from '../queryable';
 import { decodeCursor, isUuid, likePattern, pageSize, QueryInputError, sortAtSql, toPage, type Page, type PageArgs, type SortKey } from './pagination';
 import { mapContact, mapProvenance, type Row } from './row-mappers';
 import { SqlParams } from './sql';
@@ -27,8 +27,8 @@ export interface ContactFilter {
 
 const SORT_AT = sortAtSql('c.created_at');
 
-export class ContactQueries {
-  constructor(private db: DataSource) {}
+export class ContactReadModel {
+  constructor(private db: Queryable) {}
 
   async page(args: PageArgs, filter: ContactFilter = {}): Promise<Page<ContactEntity>> {
     const size = pageSize(args.first);

@@ -1,6 +1,6 @@
 /** Sync runs, newest first, optionally of one connection. */
-import type { DataSource } from 'typeorm';
-import type { SyncRunEntity } from '../store/entities';
+import type { SyncRunEntity } from '../entities';
+import type { Queryable } from '../queryable';
 import { decodeCursor, isUuid, pageSize, sortAtSql, toPage, type Page, type PageArgs } from './pagination';
 import { mapSyncRun, type Row } from './row-mappers';
 import { SqlParams } from './sql';
@@ -9,8 +9,8 @@ export interface SyncRunFilter {
   connectionId?: string | null;
 }
 
-export class SyncRunQueries {
-  constructor(private db: DataSource) {}
+export class SyncRunReadModel {
+  constructor(private db: Queryable) {}
 
   async page(args: PageArgs, filter: SyncRunFilter = {}): Promise<Page<SyncRunEntity>> {
     const size = pageSize(args.first);

@@ -1,7 +1,7 @@
 /** Which CRM records feed each unified record: batched for DataLoaders. */
-import type { DataSource } from 'typeorm';
-import type { SourceLinkEntity } from '../store/entities';
-import { CONNECTION_VIEW_COLUMNS } from './connection.queries';
+import type { SourceLinkEntity } from '../entities';
+import type { Queryable } from '../queryable';
+import { CONNECTION_VIEW_COLUMNS } from './connection.read-model';
 import { isUuid } from './pagination';
 import { mapConnection, mapSourceLink, type ConnectionView, type Row } from './row-mappers';
 
@@ -15,8 +15,8 @@ export interface SourceLinksWithConnections {
   connections: ConnectionView[];
 }
 
-export class SourceLinkQueries {
-  constructor(private db: DataSource) {}
+export class SourceLinkReadModel {
+  constructor(private db: Queryable) {}
 
   /** Source links per record id (contacts and companies share the id space: uuids). */
   async byRecordIds(recordIds: readonly string[]): Promise<Map<string, SourceLinkEntity[]>> {

@@ -1,5 +1,5 @@
 /** Connections as reads see them (no sealed credentials), listed or batched by id. */
-import type { DataSource } from 'typeorm';
+import type { Queryable } from '../queryable';
 import { isUuid } from './pagination';
 import { mapConnection, type ConnectionView, type Row } from './row-mappers';
 
@@ -10,8 +10,8 @@ export const CONNECTION_VIEW_COLUMNS = [
 ] as const;
 const COLUMNS = CONNECTION_VIEW_COLUMNS.join(', ');
 
-export class ConnectionQueries {
-  constructor(private db: DataSource) {}
+export class ConnectionReadModel {
+  constructor(private db: Queryable) {}
 
   /** Live connections; a deleted one is a tombstone, found by id only (provenance still names it). */
   async list(): Promise<ConnectionView[]> {

@@ -1,6 +1,6 @@
 /** Read side of unified companies: keyset pages and batched look-ups by id. */
-import type { DataSource } from 'typeorm';
-import type { CompanyEntity } from '../store/entities';
+import type { CompanyEntity } from '../entities';
+import type { Queryable } from '../queryable';
 import { decodeCursor, isUuid, pageSize, sortAtSql, toPage, type Page, type PageArgs } from './pagination';
 import { mapCompany, type Row } from './row-mappers';
 import { SqlParams } from './sql';
@@ -9,8 +9,8 @@ export interface CompanyFilter {
   includeDeleted?: boolean | null;
 }
 
-export class CompanyQueries {
-  constructor(private db: DataSource) {}
+export class CompanyReadModel {
+  constructor(private db: Queryable) {}
 
   async page(args: PageArgs, filter: CompanyFilter = {}): Promise<Page<CompanyEntity>> {
     const size = pageSize(args.first);

@@ -10,7 +10,7 @@ import type {
   FieldProvenanceEntity,
   SourceLinkEntity,
   SyncRunEntity,
-} from '../store/entities';
+} from '../entities';
 
 export type Row = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
  * cluster-wide totals (runs, records, errors and API calls are rows every worker writes),
  * so a scrape of any one instance is complete and counters survive restarts.
  */
-import type { DataSource } from 'typeorm';
+import type { Queryable } from '../queryable';
 
 /** Latency buckets in seconds: from sub-second webhooks to hour-long backlogs. */
 export const LATENCY_BUCKETS = [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600];
@@ -16,7 +16,7 @@ export interface StoreMetricsSnapshot {
   latency: Array<{ connection: string; buckets: number[]; sumSeconds: number; count: number }>;
 }
 
-export async function loadStoreMetrics(db: DataSource): Promise<StoreMetricsSnapshot> {
+export async function loadStoreMetrics(db: Queryable): Promise<StoreMetricsSnapshot> {
   const runs = (await db.query(
     `SELECT c.name AS connection, s.status, count(*)::int AS runs, sum(records_read)::int AS read, sum(records_written)::int AS written,
             sum(records_failed)::int AS failed, sum(records_quarantined)::int AS quarantined, sum(api_calls)::int AS api_calls
