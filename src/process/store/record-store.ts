@@ -147,7 +147,7 @@ export async function recordProvenance(m: EntityManager, id: string, values: Rec
 }
 
 /** Queues delivery of a record to every other enabled connection, in the same transaction. */
-export async function enqueueOutbound(m: EntityManager, kind: RecordKind, id: string, exceptConnectionId: string | null, sourceChangedAt: Date | null = null): Promise<void> {
+export async function enqueueOutbound(m: Queryable, kind: RecordKind, id: string, exceptConnectionId: string | null, sourceChangedAt: Date | null = null): Promise<void> {
   // A pending row keeps its earliest source time, so latency counts from the first unsent change.
   await m.query(
     `INSERT INTO outbox (connection_id, record_kind, record_id, source_changed_at)
