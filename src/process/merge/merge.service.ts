@@ -7,7 +7,8 @@
 import type { DataSource } from 'typeorm';
 import { CONTACT_FIELDS } from '../model';
 import type { Queryable } from '../store/queryable';
-import { columnsFor, enqueueOutbound } from '../store/record-store';
+import { enqueueOutbound } from '../store/records/outbox-enqueue.repository';
+import { columnsFor } from '../store/records/record-columns';
 import { fieldChangeTimes, setContactCompany, takeFieldFrom, uniteVerifiedFields } from '../store/records/merge-fill.repository';
 import { restoreSnapshot, takeSnapshot } from '../store/records/merge-snapshot.repository';
 import {

@@ -6,7 +6,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { COMPANY_FIELDS, CONTACT_FIELDS, type RecordKind } from '../model';
-import { enqueueOutbound } from '../store/record-store';
+import { enqueueOutbound } from '../store/records/outbox-enqueue.repository';
 import { deletedAtOf, purgeContactsDeletedBefore, setFieldVerified, softDeleteContact, undeleteContact, type ContactState } from '../store/records/contact-state.repository';
 import { clearFieldOwner, connectionExists, setFieldOwner } from '../store/records/field-owner.repository';
 

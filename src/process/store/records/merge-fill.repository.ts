@@ -1,7 +1,7 @@
 /**
  * What a merge writes onto its master besides the merge itself: a value it lacked (copied with
  * its provenance from the donor duplicate), a company, and the union of verified fields. The
- * column comes from columnsFor('CONTACT') (record-store.ts), a fixed list — never from input.
+ * column comes from columnsFor('CONTACT') (record-columns.ts), a fixed list — never from input.
  */
 import type { Queryable } from '../queryable';
 
