@@ -3,9 +3,10 @@
  * canonical LinkedIn URL — from any CRM, or another record of the same CRM — is the same
  * person. Keys are tried in that order; the oldest live contact wins.
  */
-import type { EntityManager } from 'typeorm';
 import type { ContactField, UnifiedValue } from '../model';
+import { firstContactByExactKeys } from '../store/matching/exact-key.repository';
 import { lockKeys } from '../store/key-locks';
+import type { Queryable } from '../store/queryable';
 
 export const EXACT_KEYS = [
   ['email', 'email'],
@@ -18,20 +19,11 @@ export interface ExactMatch {
   matchedOn: ContactField;
 }
 
-type Queryable = Pick<EntityManager, 'query'>;
-
 export async function matchContactExactly(m: Queryable, values: Partial<Record<ContactField, UnifiedValue>>, excludeId?: string): Promise<ExactMatch | undefined> {
   const keys = EXACT_KEYS.filter(([f]) => values[f]);
   if (!keys.length) return undefined;
   // Serializes concurrent ingests of one person across instances (see key-locks.ts).
   await lockKeys(m, 'contact', keys.map(([f]) => `${f}:${values[f]}`));
-  // One statement for every key; the earlier key in EXACT_KEYS wins, then the oldest contact.
-  const rank = keys.map(([, column], i) => `WHEN ${column} = $${i + 2} THEN ${i}`).join(' ');
-  const where = keys.map(([, column], i) => `${column} = $${i + 2}`).join(' OR ');
-  const rows = (await m.query(
-    `SELECT id, CASE ${rank} END AS k FROM contacts WHERE merged_into IS NULL AND id IS DISTINCT FROM $1 AND (${where}) ORDER BY k, created_at, id LIMIT 1`,
-    [excludeId ?? null, ...keys.map(([f]) => values[f])],
-  )) as Array<{ id: string; k: number }>;
-  const hit = rows[0];
-  return hit ? { id: hit.id, matchedOn: keys[hit.k]![0] } : undefined;
+  const hit = await firstContactByExactKeys(m, keys.map(([f, column]) => ({ column, value: values[f] })), excludeId);
+  return hit ? { id: hit.id, matchedOn: keys[hit.keyIndex]![0] } : undefined;
 }

@@ -1,9 +1,10 @@
 /**
  * What a merge changes, captured whole before it happens — every involved contact row (all
  * columns, whatever later migrations add), their field provenance, their source links and
- * their duplicate candidates — and put back exactly by an undo.
+ * their duplicate candidates — and put back exactly by an undo. Stored as jsonb in `merges`
+ * (merge.repository.ts), run inside the merge's (or the undo's) transaction.
  */
-import type { EntityManager } from 'typeorm';
+import type { Queryable } from '../queryable';
 
 export interface MergeSnapshot {
   contacts: Array<Record<string, unknown>>;
@@ -11,8 +12,6 @@ export interface MergeSnapshot {
   links: Array<Record<string, unknown>>;
   candidates: Array<Record<string, unknown>>;
 }
-
-type Queryable = Pick<EntityManager, 'query'>;
 
 export async function takeSnapshot(m: Queryable, ids: string[]): Promise<MergeSnapshot> {
   const json = async (sql: string) => ((await m.query(sql, [ids])) as Array<{ j: Record<string, unknown> }>).map((r) => r.j);

@@ -1,0 +1,23 @@
+/**
+ * Which connection owns a field of a record kind (table field_owners, one row per kind and
+ * field): its changes win over the latest-change rule. No row: the latest change wins.
+ */
+import type { RecordKind } from '../../model';
+import type { Queryable } from '../queryable';
+
+export async function connectionExists(m: Queryable, connectionId: string): Promise<boolean> {
+  const exists = (await m.query(`SELECT 1 FROM connections WHERE id = $1`, [connectionId])) as unknown[];
+  return exists.length > 0;
+}
+
+export async function setFieldOwner(m: Queryable, kind: RecordKind, field: string, ownerConnectionId: string): Promise<void> {
+  await m.query(
+    `INSERT INTO field_owners (record_kind, field, owner_connection_id) VALUES ($1, $2, $3)
+         ON CONFLICT (record_kind, field) DO UPDATE SET owner_connection_id = EXCLUDED.owner_connection_id`,
+    [kind, field, ownerConnectionId],
+  );
+}
+
+export async function clearFieldOwner(m: Queryable, kind: RecordKind, field: string): Promise<void> {
+  await m.query(`DELETE FROM field_owners WHERE record_kind = $1 AND field = $2`, [kind, field]);
+}
