@@ -19,6 +19,7 @@ export type { RuleInput } from '../../store/quality/validation-rule.repository';
 
 let cache: { stamp: string; rules: ValidationRule[] } | undefined;
 
+/** Only `query`: the sync pipeline loads rules with its own `Pick<EntityManager, 'query'>`. */
 type Q = Pick<Queryable, 'query'>;
 
 export async function loadRules(m: Q): Promise<ValidationRule[]> {

@@ -10,6 +10,7 @@ import type { RecordKind, UnifiedValue } from '../../model';
 import type { Queryable } from '../queryable';
 import { columnsFor, CUSTOM_PREFIX } from '../record-store';
 
+/** Only `query`: the sync pipeline calls these with its own `Pick<EntityManager, 'query'>`. */
 type Q = Pick<Queryable, 'query'>;
 type Values = Partial<Record<string, UnifiedValue>>;
 

@@ -25,6 +25,7 @@ export interface RuleInput {
   enabled: boolean;
 }
 
+/** Only `query`: the sync pipeline calls these with its own `Pick<EntityManager, 'query'>`. */
 type Q = Pick<Queryable, 'query'>;
 
 /** Changes whenever a rule is added, removed or edited. */
