@@ -94,7 +94,7 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
       // API reads and record commands on their own pool with the API statement timeout (api-pool.ts).
       const apiPool = await openApiPool(database, { statementTimeoutMs: config.database.statementTimeoutMs.api });
       onClose('api pool', () => apiPool.close());
-      const server: JunctionHttpServer = await createHttpServer({ env: config.env, dataSource: apiPool.dataSource, connections, syncRuns, apiKeys, webhooks, pubSub: bus.pubSub, logger,
+      const server: JunctionHttpServer = await createHttpServer({ env: config.env, dataSource: apiPool.dataSource, connections, syncRuns, apiKeys, webhooks, pubSub: bus.pubSub, events: bus.events, logger,
         audit: new AuditService(db, connections),
         security: securityOptionsFrom(config) });
       const bound = await server.listen(config.http.port, config.http.host);

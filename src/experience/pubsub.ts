@@ -54,7 +54,8 @@ export function createJunctionPubSub(redisUrl?: string, logger?: Logger): Juncti
   };
 }
 
-function eventBusOver(pubSub: JunctionPubSub): EventBus {
+/** The process tier's EventBus over a pub/sub: what it publishes reaches this pub/sub's subscribers. */
+export function eventBusOver(pubSub: JunctionPubSub): EventBus {
   return {
     publish(topic, payload) {
       (pubSub.publish as (topic: Topic, payload: unknown) => void)(topic, payload);

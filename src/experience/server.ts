@@ -13,6 +13,7 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import type { EventBus } from '../process/events';
 import { AuthFailureCounter, AuthFailureStore, type ApiKeyService, type AuthFailureReport } from '../process/access';
 import { ErrorLogQueries } from '../process/health/error-log';
 import { createReadQueries } from '../process/queries';
@@ -31,7 +32,7 @@ import { requestLogPlugin } from './monitoring/request-log.plugin';
 import { createMonitoringServices, type MonitoringServices } from './monitoring/monitoring.services';
 import { healthRoutes } from './health.routes';
 import { webhookRoutes } from './webhooks/webhook.routes';
-import type { JunctionPubSub } from './pubsub';
+import { eventBusOver, type JunctionPubSub } from './pubsub';
 import { buildJunctionSchema } from './schema';
 import { applyServerTimeouts, createSecurity, formatSecureError, TooManyRequestsError, type SecurityOptions } from './security';
 
@@ -50,6 +51,8 @@ export interface HttpServerOptions {
   /** Query limits, bad-key throttle, CORS origins, timeouts (src/experience/security). */
   security?: Partial<SecurityOptions>;
   pubSub: JunctionPubSub;
+  /** Where the API's commands announce events (quarantine changes). @default a bus over `pubSub` */
+  events?: EventBus;
   logger: Logger;
   /** Failed authentications; pass one to read the count elsewhere (audit, dashboard). */
   authFailures?: AuthFailureCounter;
@@ -81,7 +84,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
     connections: options.connections,
     records: options.records ?? new RecordCommands(dataSource),
     syncRuns: options.syncRuns,
-    quality: createDataQualityServices(dataSource),
+    quality: createDataQualityServices(dataSource, options.events ?? eventBusOver(options.pubSub)),
     apiKeys: options.apiKeys,
     monitoring: createMonitoringServices(dataSource, options.audit),
     errorLog: new ErrorLogQueries(dataSource),

@@ -2,7 +2,6 @@
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { attachQuarantineEvents } from '../../src/process/quality/quarantine-events';
 import type { Database } from '../../src/process/store/database';
 import { openTestDatabase, resetDatabase } from '../support/database';
 import { restoreDefaultRules } from './support/rules';
@@ -18,7 +17,6 @@ beforeAll(async () => {
   await resetDatabase(db);
   await restoreDefaultRules(db.dataSource);
   h = await startHarness(db);
-  attachQuarantineEvents(h.bundle.events);
   operator = await h.keyFor('OPERATOR');
   partner = await h.keyFor('PARTNER');
 }, 30_000);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hubspotContactMapper } from '../../src/process/mapping/hubspot/contact.mapper';
 import type { Database } from '../../src/process/store/database';
 import { applyInboundPage } from '../../src/process/sync/inbound/inbound';
+import { NO_EVENTS } from '../../src/process/events';
 import { PartnerUpserts } from '../../src/process/partner/upsert-contacts';
 import { openTestDatabase, resetDatabase } from '../support/database';
 import { restoreDefaultRules } from './support/rules';
@@ -56,7 +57,7 @@ describe('no random record crashes the pipeline', () => {
   }, 60_000);
 
   it('each partner record gets exactly one outcome, and the batch never throws', async () => {
-    const partner = new PartnerUpserts(db.dataSource);
+    const partner = new PartnerUpserts(db.dataSource, NO_EVENTS);
     const input = fc.record({ email: messyText, firstName: messyText, lastName: messyText, phone: messyText, state: messyText, country: messyText, postalCode: messyText, lifecycleStage: messyText, companyName: messyText }, { requiredKeys: [] });
     let k = 0;
     await fc.assert(

@@ -14,6 +14,7 @@ import type { Client as HubSpotClient } from '@hubspot/api-client';
 import type { DynamicsWebApi } from 'dynamics-web-api';
 import type { Connection } from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NO_EVENTS } from '../../src/process/events';
 import { QuarantineService } from '../../src/process/quality/quarantine.service';
 import { syncUntilQuiet } from '../scenarios/support';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
@@ -294,7 +295,7 @@ describe('a quarantine fix', () => {
       id: string;
     }>;
     expect(entry, 'the bad phone is quarantined').toBeDefined();
-    const fixed = await new QuarantineService(h.db.dataSource).retry(entry!.id, { phone: '+1 212 555 0100' });
+    const fixed = await new QuarantineService(h.db.dataSource, NO_EVENTS).retry(entry!.id, { phone: '+1 212 555 0100' });
     expect(fixed).toMatchObject({ ok: true, entry: { status: 'RESOLVED' } });
     await startRequestLog(h, 'HUBSPOT');
     await syncUntilQuiet(h);

@@ -7,7 +7,8 @@ import type { JunctionContext } from '../context';
 import { asClientErrors } from './connection-errors';
 import { CreateConnectionInput } from './connection.input';
 import { Connection, toConnection } from './connection.type';
-import { ConnectionCustomFields, CustomFieldInput } from './custom-field.types';
+import { ConnectionCustomFields } from './connection-custom-fields.type';
+import { CustomFieldInput } from './custom-field.input';
 
 @Resolver(() => Connection)
 export class ConnectionResolver {

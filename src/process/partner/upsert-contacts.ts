@@ -1,13 +1,15 @@
 /**
  * upsertContacts for partner systems (SPEC §4): up to 1,000 records applied per record in one
- * transaction, with an idempotency key. The key row is claimed with INSERT … ON CONFLICT on
- * its primary key inside the same transaction, so a concurrent call with the same key waits
- * for the first to commit and then replays its answer — it never applies the batch twice.
+ * transaction, with an idempotency key. The key is claimed inside the same transaction
+ * (idempotency-key.repository.ts), so a concurrent call with the same key waits for the
+ * first to commit and then replays its answer — it never applies the batch twice.
  */
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import type { EventBus } from '../events';
 import { publishQuarantineChanged } from '../quality/quarantine-events';
-import { quarantineRecord } from '../quality/quarantine.repository';
+import { quarantineRecord } from '../store/quality/quarantine.repository';
+import { claimIdempotencyKey, priorUseOfKey, saveKeyResponse } from '../store/partner/idempotency-key.repository';
 import { loadRules } from '../quality/rules';
 import { withoutNul } from '../normalize/text-safety';
 import { applyPartnerRecord, type PartnerContact, type UpsertOutcome } from './partner-record';
@@ -35,7 +37,11 @@ function requestHash(input: PartnerContact[]): string {
 }
 
 export class PartnerUpserts {
-  constructor(private db: DataSource) {}
+  /** @param events where quarantined records are announced; supplied at wiring time. */
+  constructor(
+    private db: DataSource,
+    private events: EventBus,
+  ) {}
 
   /** `scope` (the caller's API key id) keeps one partner's keys from replaying another's. */
   async upsert(input: PartnerContact[], idempotencyKey: string, scope: string): Promise<UpsertContactsResult> {
@@ -47,10 +53,9 @@ export class PartnerUpserts {
     input = withoutNul(input);
     const quarantined: Array<{ id: string; issues: RecordIssue[] }> = [];
     const result = await this.db.transaction(async (m): Promise<UpsertContactsResult> => {
-      const claimed = (await m.query(`INSERT INTO idempotency_keys (key, request_hash) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING RETURNING key`, [key, hash])) as unknown[];
-      if (!claimed.length) {
-        const [prior] = (await m.query(`SELECT request_hash, response FROM idempotency_keys WHERE key = $1`, [key])) as Array<{ request_hash: string; response: { results: UpsertItemResult[] } | null }>;
-        if (!prior || prior.request_hash !== hash || !prior.response)
+      if (!(await claimIdempotencyKey(m, key, hash))) {
+        const prior = await priorUseOfKey<{ results: UpsertItemResult[] }>(m, key);
+        if (!prior || prior.requestHash !== hash || !prior.response)
           return { ok: false, error: 'KEY_REUSED', field: 'idempotencyKey', message: 'this idempotencyKey was used with a different input' };
         return { ok: true, replayed: true, results: prior.response.results };
       }
@@ -65,10 +70,10 @@ export class PartnerUpserts {
         }
         results.push({ index, outcome: r.outcome, contactId: r.contactId, email: r.email, issues: r.issues });
       }
-      await m.query(`UPDATE idempotency_keys SET response = $2 WHERE key = $1`, [key, JSON.stringify({ results })]);
+      await saveKeyResponse(m, key, { results });
       return { ok: true, replayed: false, results };
     });
-    for (const q of quarantined) publishQuarantineChanged({ id: q.id, status: 'PENDING', remoteId: null, issues: q.issues });
+    for (const q of quarantined) publishQuarantineChanged({ id: q.id, status: 'PENDING', remoteId: null, issues: q.issues }, this.events);
     return result;
   }
 }

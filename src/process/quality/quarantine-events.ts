@@ -1,13 +1,16 @@
 /**
- * Where quarantine changes are announced (TOPICS.QUARANTINE_CHANGED). The composition root
- * attaches the real bus once; the pipeline, deep inside a sync page, publishes through it
- * without every caller having to thread a bus through. Until attached, events go nowhere.
+ * Where quarantine changes are announced (TOPICS.QUARANTINE_CHANGED). The operator's
+ * commands and partner upserts are given their bus at wiring time and pass it here. Only the
+ * inbound sync pipeline (sync/inbound/inbound.ts) still publishes through the bus the
+ * composition root attaches once, until its context carries one: that default is the last
+ * module-level bus, and goes when inbound passes its own. Until attached, its events go nowhere.
  */
 import { NO_EVENTS, TOPICS, type EventBus } from '../events';
 import type { RecordIssue } from '../model';
 
 let bus: EventBus = NO_EVENTS;
 
+/** For the inbound sync pipeline only (see above). */
 export function attachQuarantineEvents(events: EventBus): void {
   bus = events;
 }

@@ -6,26 +6,18 @@
  * counting the record's own contact or the same person (a contact sharing an email, phone or
  * LinkedIn URL; a company sharing the domain).
  *
+ * The holders come from store/quality/unique-value.repository.ts.
+ *
  * Use: `load` with the page's normalized values; `context(values, ownId)` per record for
  * evaluateRules; `applied(recordId, values)` after a record is inserted or updated, with the
  * record's values as they now are.
  */
-import type { EntityManager } from 'typeorm';
 import type { RecordKind, UnifiedValue } from '../../model';
-import { columnsFor, CUSTOM_PREFIX } from '../../store/record-store';
+import type { Queryable } from '../../store/queryable';
+import { holdersOf, SAMENESS, storesField } from '../../store/quality/unique-value.repository';
 import type { RuleContext, ValidationRule } from './rule-types';
 
 type Values = Partial<Record<string, UnifiedValue>>;
-
-/** The keys that make two records the same person (or company). */
-const SAMENESS: Record<RecordKind, Array<[field: string, column: string]>> = {
-  CONTACT: [
-    ['email', 'email'],
-    ['phone', 'phone'],
-    ['linkedinUrl', 'linkedin_url'],
-  ],
-  COMPANY: [['domain', 'domain']],
-};
 
 export class PageUniqueness {
   /** field → value → holder id → the holder's sameness keys. */
@@ -38,21 +30,13 @@ export class PageUniqueness {
     for (const f of fields) this.holders.set(f, new Map());
   }
 
-  static async load(m: Pick<EntityManager, 'query'>, rules: readonly ValidationRule[], kind: RecordKind, page: readonly Values[]): Promise<PageUniqueness> {
-    const fields = [...new Set(rules.filter((r) => r.enabled && r.rule === 'UNIQUE' && r.recordKind === kind).map((r) => r.field))].filter((f) => valueSql(kind, f));
+  static async load(m: Pick<Queryable, 'query'>, rules: readonly ValidationRule[], kind: RecordKind, page: readonly Values[]): Promise<PageUniqueness> {
+    const fields = [...new Set(rules.filter((r) => r.enabled && r.rule === 'UNIQUE' && r.recordKind === kind).map((r) => r.field))].filter((f) => storesField(kind, f));
     const out = new PageUniqueness(kind, fields);
-    const table = kind === 'CONTACT' ? 'contacts' : 'companies';
-    const live = kind === 'CONTACT' ? 'merged_into IS NULL' : 'deleted_at IS NULL';
-    const keyColumns = SAMENESS[kind].map(([field, column]) => `${column} AS "${field}"`).join(', ');
     for (const field of fields) {
       const wanted = [...new Set(page.map((v) => v[field]).filter((v): v is string => !!v))];
       if (!wanted.length) continue;
-      const value = valueSql(kind, field)!;
-      const params = field.startsWith(CUSTOM_PREFIX) ? [wanted, field.slice(CUSTOM_PREFIX.length)] : [wanted];
-      const rows = (await m.query(`SELECT id, ${value} AS v, ${keyColumns} FROM ${table} WHERE ${value} = ANY($1::text[]) AND ${live}`, params)) as Array<
-        { id: string; v: string } & Values
-      >;
-      for (const { id, v, ...keys } of rows) out.hold(field, v, id, keys);
+      for (const { id, v, ...keys } of await holdersOf(m, kind, field, wanted)) out.hold(field, v, id, keys);
     }
     return out;
   }
@@ -88,10 +72,4 @@ export class PageUniqueness {
   private samePerson(a: Values, b: Values): boolean {
     return SAMENESS[this.kind].some(([field]) => !!a[field] && a[field] === b[field]);
   }
-}
-
-/** The SQL for a record's value of a unified field: its column, or its entry in `custom` (the key is parameter $2). */
-function valueSql(kind: RecordKind, field: string): string | undefined {
-  if (field.startsWith(CUSTOM_PREFIX)) return `(custom ->> $2::text)`;
-  return columnsFor(kind)[field];
 }

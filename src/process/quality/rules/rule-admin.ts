@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { isUuid } from '../../queries/pagination';
 import type { RecordKind } from '../../model';
 import { compileRulePattern } from './rule-pattern';
-import { listRules, setRuleEnabled, upsertRule, type RuleInput } from './rule-store';
+import { listRules, setRuleEnabled, upsertRule, type RuleInput } from './rule-cache';
 import { FORMATS, RULE_TYPES, type ValidationRule } from './rule-types';
 
 /**

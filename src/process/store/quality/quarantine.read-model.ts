@@ -1,18 +1,18 @@
 /** The quarantine queue for the API: newest first, any status, optionally of one connection. */
-import type { DataSource } from 'typeorm';
-import { decodeCursor, isUuid, pageSize, sortAtSql, toPage, type Page, type PageArgs } from '../queries/pagination';
-import { SqlParams } from '../queries/sql';
-import { toQuarantineEntry, type QuarantineEntry } from './quarantine.service';
+import type { Queryable } from '../queryable';
+import { decodeCursor, isUuid, pageSize, sortAtSql, toPage, type Page, type PageArgs } from '../read-models/pagination';
+import { SqlParams } from '../read-models/sql';
+import { toQuarantineEntry, type QuarantineEntry, type QuarantineRow } from './quarantine.repository';
 
 export interface QuarantineFilter {
   connectionId?: string | null;
   status?: QuarantineEntry['status'] | null;
 }
 
-type Row = Parameters<typeof toQuarantineEntry>[0] & { sort_at: string };
+type Row = QuarantineRow & { sort_at: string };
 
-export class QuarantineQueries {
-  constructor(private db: DataSource) {}
+export class QuarantineReadModel {
+  constructor(private db: Queryable) {}
 
   async page(args: PageArgs, filter: QuarantineFilter = {}): Promise<Page<QuarantineEntry>> {
     const size = pageSize(args.first);

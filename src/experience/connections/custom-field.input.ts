@@ -1,6 +1,4 @@
-import { Field, InputType, ObjectType } from 'type-graphql';
-import { Connection } from './connection.type';
-import { CustomField } from './custom-field.type';
+import { Field, InputType } from 'type-graphql';
 
 @InputType({
   description:
@@ -16,10 +14,4 @@ export class CustomFieldInput {
   @Field(() => String, { nullable: true, description: 'Unified key (letters, digits, underscores): makes the field mapped, synced both ways.' }) key?:
     string | null;
   @Field(() => Boolean, { nullable: true, description: 'Mapped fields only: true reads the vendor field but never writes it.' }) readOnly?: boolean | null;
-}
-
-@ObjectType()
-export class ConnectionCustomFields {
-  @Field(() => Connection) connection!: Connection;
-  @Field(() => [CustomField]) fields!: CustomField[];
 }
