@@ -2,7 +2,7 @@
 import type { RecordKind } from '../model';
 import type { ResolutionRules } from '../resolve/field-resolver';
 import type { Queryable } from '../store/queryable';
-import { fieldOwners } from '../store/quality/field-owner.repository';
+import { fieldOwners } from '../store/records/field-owner.repository';
 
 export async function loadResolutionRules(m: Pick<Queryable, 'query'>, kind: RecordKind): Promise<ResolutionRules> {
   return { owners: await fieldOwners(m, kind), verified: new Set<string>() };

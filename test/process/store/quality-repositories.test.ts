@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../../src/process/store/database';
 import { claimIdempotencyKey, priorUseOfKey, saveKeyResponse } from '../../../src/process/store/partner/idempotency-key.repository';
-import { fieldOwners } from '../../../src/process/store/quality/field-owner.repository';
+import { fieldOwners } from '../../../src/process/store/records/field-owner.repository';
 import {
   discardQuarantineEntry,
   linkedRecordId,

@@ -1,6 +1,7 @@
 /**
  * Which connection owns a field of a record kind (table field_owners, one row per kind and
- * field): its changes win over the latest-change rule. No row: the latest change wins.
+ * field, SPEC §3 conflict resolution): its changes win over the latest-change rule. No row:
+ * the latest change wins.
  */
 import type { RecordKind } from '../../model';
 import type { Queryable } from '../queryable';
@@ -20,4 +21,10 @@ export async function setFieldOwner(m: Queryable, kind: RecordKind, field: strin
 
 export async function clearFieldOwner(m: Queryable, kind: RecordKind, field: string): Promise<void> {
   await m.query(`DELETE FROM field_owners WHERE record_kind = $1 AND field = $2`, [kind, field]);
+}
+
+/** field → owning connection id (null: no owner). */
+export async function fieldOwners(m: Pick<Queryable, 'query'>, kind: RecordKind): Promise<Map<string, string | null>> {
+  const rows = (await m.query(`SELECT field, owner_connection_id FROM field_owners WHERE record_kind = $1`, [kind])) as Array<{ field: string; owner_connection_id: string | null }>;
+  return new Map(rows.map((r) => [r.field, r.owner_connection_id]));
 }
