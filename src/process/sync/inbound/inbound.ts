@@ -111,7 +111,7 @@ async function applyRecords(
   const prepared: Prepared[] = [];
   const deletes: Array<{ recordId: string; remoteId: string; at: Date }> = [];
   for (const given of records) {
-    const record = { ...given, fields: withoutNul(given.fields) };
+    const record = { ...given, fields: withoutNul(given.fields), malformed: withoutNul(given.malformed) };
     const link = links.get(record.remoteId);
     const early = prepare(record, link, ctx.mapper);
     if (early === 'unchanged') results.set(given, 'unchanged');
@@ -142,8 +142,8 @@ async function applyRecords(
 
 /** The checks that need no store: malformed, deleted, unchanged (Junction's own write read back), then map and normalize. */
 function prepare(record: RemoteRecord, link: InboundLink | undefined, mapper: RecordMapper): 'unchanged' | 'deleted' | { failure: RecordIssue } | Omit<Prepared, 'record' | 'given'> {
-  const malformed = record.fields.__malformed;
-  if (!record.remoteId || malformed) return { failure: { field: 'record', rule: 'DATA_FORMAT', message: `malformed ${mapper.remoteType} record: ${String(malformed ?? 'no id')}` } };
+  const malformed = record.malformed;
+  if (!record.remoteId || malformed) return { failure: { field: 'record', rule: 'DATA_FORMAT', message: `malformed ${mapper.remoteType} record: ${malformed ?? 'no id'}` } };
   if (record.deleted) return 'deleted';
   const hash = contentHash(record.fields, mapper.remoteFields);
   // The same content Junction last exchanged with this CRM: its own write read back, or no change.
@@ -280,7 +280,8 @@ async function quarantine(m: EntityManager, ctx: InboundContext, record: RemoteR
     recordKind: ctx.mapper.kind,
     remoteType: ctx.mapper.remoteType,
     remoteId: record.remoteId || null,
-    payload: { ...record.fields, __remoteType: record.remoteType, __modifiedAt: record.modifiedAt },
+    // The adapter's note on a malformed record is kept beside the fields, as `__malformed`, like the record's type and stamp.
+    payload: { ...record.fields, ...(record.malformed === undefined ? {} : { __malformed: record.malformed }), __remoteType: record.remoteType, __modifiedAt: record.modifiedAt },
     issues,
   });
   if (entry.discarded) return 'quarantined';

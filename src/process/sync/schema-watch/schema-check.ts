@@ -139,7 +139,7 @@ export class SchemaWatch {
       this.settled.add(type);
       return true;
     }
-    const live = records.filter((r) => !r.deleted && r.fields.__malformed === undefined);
+    const live = records.filter((r) => !r.deleted && r.malformed === undefined);
     if (!live.length) return true;
     const absent = mapper.remoteFields.some((f) => !live.some((r) => Object.hasOwn(r.fields, f)));
     if (!absent) {
