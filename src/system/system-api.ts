@@ -28,6 +28,12 @@ export interface RemoteRecord {
   /** True when the vendor reports the record deleted or archived. */
   deleted: boolean;
   fields: RemoteFields;
+  /**
+   * Set when the record could not be normalized (no id, no parseable stamp, a non-scalar
+   * value): what is wrong with it. Such a record is still yielded, so the process tier
+   * quarantines it instead of losing it; its id, stamp and fields are not to be trusted.
+   */
+  malformed?: string;
 }
 
 export interface ChangePage {

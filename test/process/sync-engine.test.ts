@@ -89,12 +89,17 @@ describe('two-way sync between Salesforce and HubSpot', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.recordsQuarantined).toBe(2);
     expect(await count(h, `SELECT count(*) n FROM contacts WHERE email = 'alan.turing@bletchley.example.com'`)).toBe(1);
-    const q = (await h.db.dataSource.query(`SELECT remote_id, issues FROM quarantine WHERE status = 'PENDING' ORDER BY remote_id NULLS FIRST`)) as Array<{
+    const q = (await h.db.dataSource.query(`SELECT remote_id, issues, payload FROM quarantine WHERE status = 'PENDING' ORDER BY remote_id NULLS FIRST`)) as Array<{
       remote_id: string | null;
-      issues: Array<{ rule: string; field: string }>;
+      issues: Array<{ rule: string; field: string; message: string }>;
+      payload: Record<string, unknown>;
     }>;
     expect(q.map((r) => r.remote_id)).toEqual([null, '003000000000BADAAA']);
     expect(q[0]!.issues.map((i) => i.rule)).toEqual(['DATA_FORMAT']);
+    // The adapter's note says what is wrong, in the issue and beside the payload's fields.
+    expect(q[0]!.issues[0]!.message).toMatch(/^malformed Contact record: record has no Id/);
+    expect(q[0]!.payload).toMatchObject({ LastName: 'Row', __malformed: expect.stringMatching(/^record has no Id/) });
+    expect(q[1]!.payload).not.toHaveProperty('__malformed');
     expect(q[1]!.issues.map((i) => `${i.field}:${i.rule}`).sort()).toEqual(['email:FORMAT', 'lastName:REQUIRED']);
     expect(await count(h, `SELECT count(*) n FROM sync_errors WHERE error_class = 'VALIDATION'`)).toBe(1);
     expect(await count(h, `SELECT count(*) n FROM sync_errors WHERE error_class = 'DATA_FORMAT'`)).toBe(1);

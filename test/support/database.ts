@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/process/store/database';
 
 /** Tables holding data (not migrations or migration-seeded reference rows). */
@@ -34,4 +34,22 @@ export async function resetDatabase(db: Database): Promise<void> {
   // pg-boss's jobs belong to the test that queued them: a schedule slot an earlier file took
   // (one tick per interval) would otherwise keep this file's worker from scheduling at all.
   await db.dataSource.query(`DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN TRUNCATE pgboss.job, pgboss.archive; END IF; END $$`);
+}
+
+/**
+ * A test file's database: opened before its tests (and handed to `use`), emptied before each
+ * test, closed after the file.
+ */
+export function useTestDatabase(use: (db: Database) => void): void {
+  let db: Database | undefined;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    use(db);
+  });
+  beforeEach(async () => {
+    await resetDatabase(db!);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
 }

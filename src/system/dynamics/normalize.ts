@@ -1,6 +1,6 @@
 /**
  * Dataverse rows → RemoteRecord. A row that cannot be normalized (no key, unparseable
- * `modifiedon`, a non-scalar column) is still yielded, flagged with `fields.__malformed`,
+ * `modifiedon`, a non-scalar column) is still yielded, flagged with `malformed`,
  * so the process tier quarantines it instead of losing it.
  */
 import type { RemoteFields, RemoteRecord } from '../system-api';
@@ -36,9 +36,10 @@ export function normalizeRow(set: SyncedEntitySet, row: WireRow, now: number): N
   }
   const stamp = stampMs(row.modifiedon);
   if (stamp === undefined) problems.push(`unparseable modifiedon: ${JSON.stringify(row.modifiedon ?? null)}`);
-  if (problems.length) fields.__malformed = problems.join('; ');
   const modifiedAt = stamp === undefined ? NO_STAMP : new Date(stamp).toISOString();
-  return { record: { remoteType: set, remoteId, modifiedAt, deleted: false, fields }, stamp: problems.length ? undefined : stamp };
+  const record: RemoteRecord = { remoteType: set, remoteId, modifiedAt, deleted: false, fields };
+  if (problems.length) record.malformed = problems.join('; ');
+  return { record, stamp: problems.length ? undefined : stamp };
 }
 
 /**
@@ -47,7 +48,7 @@ export function normalizeRow(set: SyncedEntitySet, row: WireRow, now: number): N
  */
 function deletedRecord(set: SyncedEntitySet, row: WireRow, now: number): Normalized {
   const remoteId = typeof row.id === 'string' ? row.id : '';
-  const fields: RemoteFields = { __stampSynthetic: true };
-  if (remoteId === '') fields.__malformed = '$deletedEntity row has no id';
-  return { record: { remoteType: set, remoteId, modifiedAt: new Date(now).toISOString(), deleted: true, fields }, stamp: now };
+  const record: RemoteRecord = { remoteType: set, remoteId, modifiedAt: new Date(now).toISOString(), deleted: true, fields: { __stampSynthetic: true } };
+  if (remoteId === '') record.malformed = '$deletedEntity row has no id';
+  return { record, stamp: now };
 }

@@ -75,7 +75,7 @@ export async function* listChanges(client: HubspotClient, object: HubspotObject,
       const n = normalize(object, stampProperty, wire, false);
       if (n.stamp === undefined) {
         // No usable stamp: deliver once per run for quarantine; it cannot move a cursor.
-        const key = n.record.remoteId || JSON.stringify(n.record.fields);
+        const key = n.record.remoteId || JSON.stringify([n.record.fields, n.record.malformed]);
         if (!deliveredMalformed.has(key)) deliver(n);
         deliveredMalformed.add(key);
         continue;

@@ -1,7 +1,7 @@
 /**
  * HubSpot records → RemoteRecord. A record that cannot be normalized (no id, no
  * parseable modification stamp, a non-scalar property) is still yielded, flagged with
- * `fields.__malformed`, so the process tier quarantines it instead of losing it.
+ * `malformed`, so the process tier quarantines it instead of losing it.
  */
 import type { RemoteFields, RemoteRecord } from '../system-api';
 import type { WireRecord } from './types';
@@ -38,7 +38,8 @@ export function normalize(remoteType: string, stampProperty: string, wire: WireR
   const rawStamp = deleted ? (wire.archivedAt ?? wire.updatedAt) : (wire.properties[stampProperty] ?? wire.updatedAt);
   const stamp = stampMs(rawStamp);
   if (stamp === undefined) problems.push(`unparseable ${deleted ? 'archivedAt' : stampProperty}: ${JSON.stringify(rawStamp ?? null)}`);
-  if (problems.length) fields.__malformed = problems.join('; ');
   const modifiedAt = stamp === undefined ? NO_STAMP : new Date(stamp).toISOString();
-  return { record: { remoteType, remoteId, modifiedAt, deleted, fields }, stamp: problems.length ? undefined : stamp };
+  const record: RemoteRecord = { remoteType, remoteId, modifiedAt, deleted, fields };
+  if (problems.length) record.malformed = problems.join('; ');
+  return { record, stamp: problems.length ? undefined : stamp };
 }

@@ -35,7 +35,7 @@ export async function* listChanged(rest: SalesforceRest, remoteType: string, cur
     const result = parseWire(QueryResult, answer.body, 'query result');
     const records = result.records.map((row) => toRemoteRecord(remoteType, row));
     // Malformed rows are yielded but never move the cursor: their position is unknown.
-    for (const r of records) if (!r.fields.__malformed) position = { stamp: r.modifiedAt, id: r.remoteId };
+    for (const r of records) if (!r.malformed) position = { stamp: r.modifiedAt, id: r.remoteId };
     if (records.length) yield { records, cursor: position ? encodeCursor(position) : (cursor ?? '') };
     if (result.done || !result.nextRecordsUrl) return;
     path = result.nextRecordsUrl;

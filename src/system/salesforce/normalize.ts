@@ -1,6 +1,6 @@
 /**
  * From Salesforce rows to RemoteRecords, plus the SOQL pieces the adapter writes. A row
- * that cannot be normalized is kept and flagged (`fields.__malformed`) so the process tier
+ * that cannot be normalized is kept and flagged (`malformed`) so the process tier
  * can quarantine it; listing never drops or crashes on it.
  */
 import { SystemError } from '../errors';
@@ -34,13 +34,13 @@ export function toRemoteRecord(remoteType: string, row: Record<string, unknown>)
   const problems: string[] = [];
   if (!id) problems.push('record has no Id');
   if (!stamp) problems.push(`unparseable SystemModstamp: ${JSON.stringify(row.SystemModstamp ?? null)}`);
-  if (problems.length) fields.__malformed = problems.join('; ');
   return {
     remoteType,
     remoteId: id,
     modifiedAt: stamp ?? String(row.SystemModstamp ?? ''),
     deleted: row.IsDeleted === true || row.IsDeleted === 'true',
     fields,
+    ...(problems.length ? { malformed: problems.join('; ') } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * idle keys, failed authentications, credential expiries, links under reconciliation,
  * active alerts). Each is run against rows placed on its edges, on PostgreSQL and PGlite.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reviewAccess, tokensByExpiry } from '../../../src/process/audit/access-review';
 import { measureDataQuality } from '../../../src/process/audit/data-quality';
 import { HealthService } from '../../../src/process/health/health.service';
@@ -13,23 +13,13 @@ import { countActiveAlerts } from '../../../src/process/store/ops/alert.reposito
 import { pendingQuarantine } from '../../../src/process/store/ops/quarantine-preview.read-model';
 import { linkedRecords, quarantinedRemoteIds } from '../../../src/process/store/ops/reconciliation.read-model';
 import { insertCompany, insertConnection, insertContact } from '../../experience/harness';
-import { openTestDatabase, resetDatabase } from '../../support/database';
+import { useTestDatabase } from '../../support/database';
 
 let db: Database;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-
-beforeEach(async () => {
-  await resetDatabase(db);
-});
-
-afterAll(async () => {
-  await db?.close();
-});
+useTestDatabase((opened) => (db = opened));
 
 const sql = (text: string, params: unknown[] = []) => db.dataSource.query(text, params);
 

@@ -84,9 +84,9 @@ describe('listChanged', () => {
     await admin(emu, 'POST', 'records/contacts', { lastname: 'NoKey', modifiedon: 'yesterday' });
     const records = (await collect(adapter.listChanged('contacts', null, { fields: FIELDS }))).flatMap((p) => p.records);
     expect(records).toHaveLength(2);
-    const bad = records.find((r) => r.fields.__malformed);
+    const bad = records.find((r) => r.malformed);
     expect(bad?.remoteId).toBe('');
-    expect(String(bad?.fields.__malformed)).toMatch(/no contactid.*unparseable modifiedon/);
+    expect(String(bad?.malformed)).toMatch(/no contactid.*unparseable modifiedon/);
   });
 
   it('rejects an unknown entity set as VALIDATION', async () => {

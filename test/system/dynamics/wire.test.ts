@@ -37,7 +37,7 @@ describe('cursors and rows', () => {
   it('normalizes whole-second Z stamps to milliseconds and drops OData annotations', () => {
     const n = normalizeRow('contacts', { '@odata.etag': 'W/"5"', contactid: 'abc', modifiedon: '2026-01-02T03:04:05Z', lastname: 'X' }, 0);
     expect(n.record).toEqual({ remoteType: 'contacts', remoteId: 'abc', modifiedAt: '2026-01-02T03:04:05.000Z', deleted: false, fields: { contactid: 'abc', modifiedon: '2026-01-02T03:04:05Z', lastname: 'X' } });
-    expect(normalizeRow('contacts', { contactid: 'abc', modifiedon: '2026-01-02', nested: { a: 1 } }, 0).record.fields.__malformed).toMatch(/nested.*modifiedon/);
+    expect(normalizeRow('contacts', { contactid: 'abc', modifiedon: '2026-01-02', nested: { a: 1 } }, 0).record.malformed).toMatch(/nested.*modifiedon/);
   });
 });
 

@@ -109,11 +109,11 @@ describe('listChanged', () => {
     const records = pages.flatMap((p) => p.records);
     expect(records).toHaveLength(5);
     const odd = records.find((r) => r.remoteId === '9001')!;
-    expect(odd.fields.__malformed).toMatch(/unparseable lastmodifieddate/);
+    expect(odd.malformed).toMatch(/unparseable lastmodifieddate/);
     const noId = records.find((r) => r.fields.email === 'noid@example.com')!;
     expect(noId.remoteId).toBe('');
-    expect(noId.fields.__malformed).toMatch(/no id/);
-    expect(records.filter((r) => r.fields.__malformed === undefined)).toHaveLength(3);
+    expect(noId.malformed).toMatch(/no id/);
+    expect(records.filter((r) => r.malformed === undefined)).toHaveLength(3);
   });
 
   it('reads past the 10,000-result search cap without a single 400', { timeout: 30_000 }, async () => {

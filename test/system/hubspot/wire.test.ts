@@ -99,7 +99,7 @@ describe('normalize', () => {
     const { record, stamp } = normalize('contacts', 'lastmodifieddate', parseRecord({ properties: { lastmodifieddate: 'soon', nested: { a: 1 } } }));
     expect(stamp).toBeUndefined();
     expect(record.remoteId).toBe('');
-    expect(record.fields.__malformed).toBe('record has no id; property nested is not a scalar value; unparseable lastmodifieddate: "soon"');
+    expect(record.malformed).toBe('record has no id; property nested is not a scalar value; unparseable lastmodifieddate: "soon"');
     expect(record.fields).not.toHaveProperty('nested');
   });
 });

@@ -69,9 +69,9 @@ describe('listChanged', () => {
     expect(records).toHaveLength(3);
     const byName = Object.fromEntries(records.map((r) => [String(r.fields.LastName), r]));
     expect(byName.NoId!.remoteId).toBe('');
-    expect(byName.NoId!.fields.__malformed).toMatch(/no Id/);
-    expect(byName.BadStamp!.fields.__malformed).toMatch(/SystemModstamp/);
-    expect(byName.Good!.fields.__malformed).toBeUndefined();
+    expect(byName.NoId!.malformed).toMatch(/no Id/);
+    expect(byName.BadStamp!.malformed).toMatch(/SystemModstamp/);
+    expect(byName.Good!.malformed).toBeUndefined();
     // The cursor only ever points at a well-formed record.
     expect(pages.at(-1)!.cursor).toContain(good[0]!.remoteId!);
   });

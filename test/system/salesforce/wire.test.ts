@@ -70,6 +70,6 @@ describe('usage and cursors', () => {
     const bad = toRemoteRecord('Lead', { IsDeleted: true, SystemModstamp: 12 });
     expect(bad.remoteId).toBe('');
     expect(bad.deleted).toBe(true);
-    expect(bad.fields.__malformed).toBe('record has no Id; unparseable SystemModstamp: 12');
+    expect(bad.malformed).toBe('record has no Id; unparseable SystemModstamp: 12');
   });
 });

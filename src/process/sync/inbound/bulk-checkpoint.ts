@@ -1,22 +1,21 @@
 /**
  * Where an unfinished BULK read of one object stopped, kept in `sync_cursors` under the key
- * `bulk:<remoteType>` beside the object's incremental cursor. Each applied page commits its
- * adapter resume token in the page's own transaction (a finished object keeps a `done`
- * mark, so a resumed run does not read it again); the run that completes the whole bulk
- * read removes them all when it ends. So checkpoints are only ever left by a BULK run that
- * stopped short, and the next BULK run of the connection continues from them, while a BULK
- * run after a completed one starts fresh.
+ * `bulk:<remoteType>` beside the object's incremental cursor (stored by
+ * store/pages/bulk-checkpoint.repository.ts). Each applied page commits its adapter resume
+ * token in the page's own transaction (a finished object keeps a `done` mark, so a resumed
+ * run does not read it again); the run that completes the whole bulk read removes them all
+ * when it ends. So checkpoints are only ever left by a BULK run that stopped short, and the
+ * next BULK run of the connection continues from them, while a BULK run after a completed
+ * one starts fresh.
  *
  * A checkpoint holds a fingerprint of the fields it was read with: after a mapping change
  * the resumed pages would lack the new fields, so it is ignored. So is one older than a day:
  * its vendor state (a Salesforce query job) may be gone, and a full read is the safe answer.
  */
 import { createHash } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import * as checkpoints from '../../store/pages/bulk-checkpoint.repository';
+import type { Queryable } from '../../store/queryable';
 
-type Queryable = Pick<EntityManager, 'query'>;
-
-const PREFIX = 'bulk:';
 const MAX_AGE_HOURS = 24;
 
 interface Stored {
@@ -28,7 +27,6 @@ interface Stored {
 /** What a BULK read of the object should do: read from the start, resume after a token, or nothing (already read). */
 export type BulkStart = { kind: 'FRESH' } | { kind: 'RESUME'; token: string } | { kind: 'DONE' };
 
-const keyOf = (remoteType: string) => `${PREFIX}${remoteType}`;
 const fingerprint = (fields: string[]) =>
   createHash('sha256')
     .update([...fields].sort().join('\n'))
@@ -36,11 +34,7 @@ const fingerprint = (fields: string[]) =>
     .slice(0, 16);
 
 export async function loadBulkStart(q: Queryable, connectionId: string, remoteType: string, fields: string[]): Promise<BulkStart> {
-  const rows = (await q.query(
-    `SELECT cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type = $2 AND updated_at > now() - make_interval(hours => $3)`,
-    [connectionId, keyOf(remoteType), MAX_AGE_HOURS],
-  )) as Array<{ cursor: string }>;
-  const stored = parse(rows[0]?.cursor);
+  const stored = parse(await checkpoints.readBulkCheckpoint(q, connectionId, remoteType, MAX_AGE_HOURS));
   if (!stored || stored.fields !== fingerprint(fields)) return { kind: 'FRESH' };
   return stored.resume === null ? { kind: 'DONE' } : { kind: 'RESUME', token: stored.resume };
 }
@@ -48,20 +42,16 @@ export async function loadBulkStart(q: Queryable, connectionId: string, remoteTy
 /** Commits where the read stands after a page (`resume` undefined: the object is read to the end). */
 export async function saveBulkCheckpoint(q: Queryable, connectionId: string, remoteType: string, fields: string[], resume: string | undefined): Promise<void> {
   const stored: Stored = { fields: fingerprint(fields), resume: resume ?? null };
-  await q.query(
-    `INSERT INTO sync_cursors (connection_id, remote_type, cursor) VALUES ($1, $2, $3)
-     ON CONFLICT (connection_id, remote_type) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
-    [connectionId, keyOf(remoteType), JSON.stringify(stored)],
-  );
+  await checkpoints.writeBulkCheckpoint(q, connectionId, remoteType, JSON.stringify(stored));
 }
 
 export async function forgetBulkCheckpoint(q: Queryable, connectionId: string, remoteType: string): Promise<void> {
-  await q.query(`DELETE FROM sync_cursors WHERE connection_id = $1 AND remote_type = $2`, [connectionId, keyOf(remoteType)]);
+  await checkpoints.deleteBulkCheckpoint(q, connectionId, remoteType);
 }
 
 /** The bulk read is complete: the next BULK run starts fresh. */
 export async function clearBulkCheckpoints(q: Queryable, connectionId: string): Promise<void> {
-  await q.query(`DELETE FROM sync_cursors WHERE connection_id = $1 AND starts_with(remote_type, $2)`, [connectionId, PREFIX]);
+  await checkpoints.deleteBulkCheckpoints(q, connectionId);
 }
 
 function parse(text: string | undefined): Stored | undefined {

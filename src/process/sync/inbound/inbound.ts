@@ -18,10 +18,11 @@ import { quarantineRecord } from '../../quality/quarantine.repository';
 import { logError } from '../../health/error-log';
 import { contentHash } from '../../resolve/content-hash';
 import { resolveFields, type Resolution, type ResolutionRules } from '../../resolve/field-resolver';
-import { loadLinks, PageIndex, type LinkRow, type PageKeys } from './page-index';
+import { PageIndex, type PageKeys } from './page-index';
 import { knownFromRead } from './known-state';
 import { PageWriter } from './page-writer';
 import type { PlannedOperation } from '../runs/planned-changes';
+import { linksByRemoteId, moveLinkToConverted, unlinkRemoteIds, type InboundLink } from '../../store/pages/source-link.repository';
 import { nonNull } from '../../store/record-store';
 
 export interface InboundContext {
@@ -63,7 +64,7 @@ interface Prepared {
   /** The record as the adapter gave it (results are reported against it). */
   given: RemoteRecord;
   record: RemoteRecord;
-  link: LinkRow | undefined;
+  link: InboundLink | undefined;
   hash: string;
   mapped: MappedRecord;
   normalized: MappedRecord;
@@ -105,22 +106,22 @@ async function applyRecords(
   changes?: Map<RemoteRecord, Record<string, UnifiedValue>>,
 ): Promise<Array<[RemoteRecord, RecordResult]>> {
   const ctx = { ...given, validationRules: given.validationRules ?? (await loadRules(m)) };
-  const links = await loadLinks(m, ctx.connectionId, ctx.mapper.remoteType, records.map((r) => r.remoteId).filter(Boolean));
+  const links = await linksByRemoteId(m, ctx.connectionId, ctx.mapper.remoteType, records.map((r) => r.remoteId).filter(Boolean));
   const results = new Map<RemoteRecord, RecordResult>();
   const prepared: Prepared[] = [];
   const deletes: Array<{ recordId: string; remoteId: string; at: Date }> = [];
   for (const given of records) {
-    const record = { ...given, fields: withoutNul(given.fields) };
+    const record = { ...given, fields: withoutNul(given.fields), malformed: withoutNul(given.malformed) };
     const link = links.get(record.remoteId);
     const early = prepare(record, link, ctx.mapper);
     if (early === 'unchanged') results.set(given, 'unchanged');
     else if (early === 'deleted') {
       results.set(given, link ? 'deleted' : 'unchanged');
-      if (link) deletes.push({ recordId: link.record_id, remoteId: record.remoteId, at: new Date(record.modifiedAt) });
+      if (link) deletes.push({ recordId: link.recordId, remoteId: record.remoteId, at: new Date(record.modifiedAt) });
     } else if ('failure' in early) results.set(given, await quarantine(m, ctx, record, [early.failure]));
     else prepared.push({ ...early, record, given });
   }
-  const linkedIds = [...prepared.flatMap((p) => (p.link ? [p.link.record_id] : [])), ...deletes.map((d) => d.recordId)];
+  const linkedIds = [...prepared.flatMap((p) => (p.link ? [p.link.recordId] : [])), ...deletes.map((d) => d.recordId)];
   const index = await PageIndex.load(m, ctx.connectionId, ctx.mapper.kind, pageKeys(prepared), linkedIds);
   const rules = ctx.validationRules ?? [];
   const hasUnique = rules.some((r) => r.enabled && r.rule === 'UNIQUE' && r.recordKind === ctx.mapper.kind);
@@ -135,18 +136,18 @@ async function applyRecords(
   await flush(run);
   // The CRM's own record is gone (deleted or archived there): so is its link, and a restore writes the record there anew.
   if (deletes.length)
-    await m.query(`DELETE FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3)`, [ctx.connectionId, ctx.mapper.remoteType, deletes.map((d) => d.remoteId)]);
+    await unlinkRemoteIds(m, ctx.connectionId, ctx.mapper.remoteType, deletes.map((d) => d.remoteId));
   return records.map((r) => [r, results.get(r)!]);
 }
 
 /** The checks that need no store: malformed, deleted, unchanged (Junction's own write read back), then map and normalize. */
-function prepare(record: RemoteRecord, link: LinkRow | undefined, mapper: RecordMapper): 'unchanged' | 'deleted' | { failure: RecordIssue } | Omit<Prepared, 'record' | 'given'> {
-  const malformed = record.fields.__malformed;
-  if (!record.remoteId || malformed) return { failure: { field: 'record', rule: 'DATA_FORMAT', message: `malformed ${mapper.remoteType} record: ${String(malformed ?? 'no id')}` } };
+function prepare(record: RemoteRecord, link: InboundLink | undefined, mapper: RecordMapper): 'unchanged' | 'deleted' | { failure: RecordIssue } | Omit<Prepared, 'record' | 'given'> {
+  const malformed = record.malformed;
+  if (!record.remoteId || malformed) return { failure: { field: 'record', rule: 'DATA_FORMAT', message: `malformed ${mapper.remoteType} record: ${malformed ?? 'no id'}` } };
   if (record.deleted) return 'deleted';
   const hash = contentHash(record.fields, mapper.remoteFields);
   // The same content Junction last exchanged with this CRM: its own write read back, or no change.
-  if (link && link.content_hash === hash) return 'unchanged';
+  if (link && link.contentHash === hash) return 'unchanged';
   const unified = mapSafely(mapper, record);
   if ('failure' in unified) return unified;
   const normalized = normalizeRecord(unified.record);
@@ -174,7 +175,7 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
   const { m, ctx, index, writer } = run;
   const { record, link, normalized, mapped } = p;
   const rules = ctx.validationRules ?? [];
-  const unique = run.unique?.context(normalized.values, link?.record_id ?? null) ?? {};
+  const unique = run.unique?.context(normalized.values, link?.recordId ?? null) ?? {};
   const ruleIssues = evaluateRules({ kind: normalized.kind, values: normalized.values, hasCompany: normalized.kind === 'CONTACT' && !!normalized.company }, rules, unique);
   const allIssues = [...p.issues, ...ruleIssues];
   if (allIssues.length) return quarantine(m, ctx, record, allIssues);
@@ -182,7 +183,7 @@ async function applyPrepared(run: PageRun, p: Prepared): Promise<RecordResult> {
   const changedAt = new Date(record.modifiedAt);
   const values = normalized.values as Record<string, UnifiedValue>;
   const companyId = normalized.kind === 'CONTACT' && normalized.company ? resolveCompany(run, normalized.company) : undefined;
-  let recordId = link?.record_id ?? (normalized.kind === 'CONTACT' ? index.matchContact(values) : index.matchCompany(values.domain ?? null, values.name ?? null));
+  let recordId = link?.recordId ?? (normalized.kind === 'CONTACT' ? index.matchContact(values) : index.matchCompany(values.domain ?? null, values.name ?? null));
   let changed = false;
   if (!recordId) {
     recordId = writer.insert(mapped.kind, values, { companyId, nameKey: mapped.kind === 'COMPANY' ? companyKey(values.name ?? null) : undefined });
@@ -254,13 +255,8 @@ function mapSafely(mapper: RecordMapper, record: RemoteRecord): ReturnType<Recor
  * record keeps no link, so reading it again (a bulk export) never re-attaches it.
  */
 async function followConversion(m: EntityManager, ctx: InboundContext, fromRemoteId: string, to: { remoteType: string; remoteId: string }, recordId: string, changedAt: Date): Promise<void> {
-  await m.query(`DELETE FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = $3`, [ctx.connectionId, ctx.mapper.remoteType, fromRemoteId]);
   // When the new record was read first it is linked already (matched by its keys); that link stands.
-  await m.query(
-    `INSERT INTO source_links (record_kind, record_id, connection_id, remote_type, remote_id, remote_updated_at, content_hash)
-     VALUES ('CONTACT', $1, $2, $3, $4, $5, NULL) ON CONFLICT (connection_id, remote_type, remote_id) DO NOTHING`,
-    [recordId, ctx.connectionId, to.remoteType, to.remoteId, changedAt],
-  );
+  await moveLinkToConverted(m, ctx.connectionId, { remoteType: ctx.mapper.remoteType, remoteId: fromRemoteId }, to, recordId, changedAt);
 }
 
 /** A company referenced by a linked record, or known by name (found by its name key, else created and queued). */
@@ -284,7 +280,8 @@ async function quarantine(m: EntityManager, ctx: InboundContext, record: RemoteR
     recordKind: ctx.mapper.kind,
     remoteType: ctx.mapper.remoteType,
     remoteId: record.remoteId || null,
-    payload: { ...record.fields, __remoteType: record.remoteType, __modifiedAt: record.modifiedAt },
+    // The adapter's note on a malformed record is kept beside the fields, as `__malformed`, like the record's type and stamp.
+    payload: { ...record.fields, ...(record.malformed === undefined ? {} : { __malformed: record.malformed }), __remoteType: record.remoteType, __modifiedAt: record.modifiedAt },
     issues,
   });
   if (entry.discarded) return 'quarantined';

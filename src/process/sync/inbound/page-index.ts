@@ -5,21 +5,16 @@
  * appears twice in one page, or a company named by two contacts, is found in the page as it
  * would have been in the store.
  */
-import type { EntityManager } from 'typeorm';
 import type { RecordKind, UnifiedValue } from '../../model';
 import { EXACT_KEYS } from '../../matching/exact-match';
 import { companyKey } from '../../normalize/contact-normalizer';
 import type { Provenance } from '../../resolve/field-resolver';
 import { lockKeys } from '../../store/key-locks';
+import { provenanceOfRecords } from '../../store/pages/field-provenance.repository';
+import { companiesByKeys, contactsByExactKeys } from '../../store/pages/record-match.repository';
+import { linksByRemoteId } from '../../store/pages/source-link.repository';
+import type { Queryable } from '../../store/queryable';
 import { loadRecords, type StoredRecord } from '../../store/record-store';
-
-type Queryable = Pick<EntityManager, 'query'>;
-
-export interface LinkRow {
-  remote_id: string;
-  record_id: string;
-  content_hash: string | null;
-}
 
 export interface PageKeys {
   /** Exact-key values of contacts that have no link yet (email, phone, LinkedIn URL). */
@@ -29,15 +24,6 @@ export interface PageKeys {
   companyDomains: UnifiedValue[];
   /** Companies referenced by their remote id in this CRM. */
   companyRefs: Array<{ remoteType: string; remoteId: string }>;
-}
-
-export async function loadLinks(m: Queryable, connectionId: string, remoteType: string, remoteIds: string[]): Promise<Map<string, LinkRow>> {
-  const rows = (await m.query(`SELECT remote_id, record_id, content_hash FROM source_links WHERE connection_id = $1 AND remote_type = $2 AND remote_id = ANY($3)`, [
-    connectionId,
-    remoteType,
-    remoteIds,
-  ])) as LinkRow[];
-  return new Map(rows.map((l) => [l.remote_id, l]));
 }
 
 export class PageIndex {
@@ -63,15 +49,7 @@ export class PageIndex {
     await index.loadCompanyRefs(m, keys.companyRefs);
     const ids = [...new Set([...linkedIds, ...(kind === 'CONTACT' ? matchedContacts : matchedCompanies)])];
     for (const [id, r] of await loadRecords(m, kind, ids)) index.records.set(id, { ...r, kind });
-    const rows = ids.length
-      ? ((await m.query(`SELECT record_id, field, connection_id, changed_at FROM field_provenance WHERE record_id = ANY($1)`, [ids])) as Array<{
-          record_id: string;
-          field: string;
-          connection_id: string | null;
-          changed_at: Date;
-        }>)
-      : [];
-    for (const r of rows) index.provenanceFor(r.record_id).set(r.field, { connectionId: r.connection_id, changedAt: new Date(r.changed_at) });
+    for (const p of await provenanceOfRecords(m, ids)) index.provenanceFor(p.recordId).set(p.field, { connectionId: p.connectionId, changedAt: p.changedAt });
     return index;
   }
 
@@ -81,11 +59,9 @@ export class PageIndex {
     if (!all.length) return [];
     // Serializes concurrent ingests of one person across instances (see key-locks.ts).
     await lockKeys(m, 'contact', all);
-    const where = EXACT_KEYS.map(([, column], i) => `${column} = ANY($${i + 1})`).join(' OR ');
-    const select = EXACT_KEYS.map(([f, column]) => `${column} AS "${f}"`).join(', ');
-    const rows = (await m.query(`SELECT id, ${select} FROM contacts WHERE merged_into IS NULL AND (${where}) ORDER BY created_at, id`, wanted)) as Array<Record<string, string | null>>;
-    for (const row of rows) this.addContact(row.id!, row);
-    return rows.map((r) => r.id!);
+    const rows = await contactsByExactKeys(m, wanted);
+    for (const row of rows) this.addContact(row.id, row);
+    return rows.map((r) => r.id);
   }
 
   private async loadCompanies(m: Queryable, keys: PageKeys): Promise<string[]> {
@@ -93,11 +69,8 @@ export class PageIndex {
     const domains = [...new Set(keys.companyDomains.filter((d): d is string => !!d))];
     if (!nameKeys.length && !domains.length) return [];
     await lockKeys(m, 'company', [...nameKeys, ...domains]);
-    const rows = (await m.query(
-      `SELECT id, name_key, domain FROM companies WHERE deleted_at IS NULL AND (name_key = ANY($1) OR domain = ANY($2)) ORDER BY created_at, id`,
-      [nameKeys, domains],
-    )) as Array<{ id: string; name_key: string | null; domain: string | null }>;
-    for (const r of rows) this.addCompany(r.id, r.name_key, r.domain);
+    const rows = await companiesByKeys(m, nameKeys, domains);
+    for (const r of rows) this.addCompany(r.id, r.nameKey, r.domain);
     return rows.map((r) => r.id);
   }
 
@@ -114,7 +87,7 @@ export class PageIndex {
       idsByType.set(r.remoteType, (idsByType.get(r.remoteType) ?? new Set()).add(r.remoteId));
     }
     for (const [remoteType, ids] of idsByType)
-      for (const link of (await loadLinks(m, this.connectionId, remoteType, [...ids])).values()) this.companyRefs.set(`${remoteType}|${link.remote_id}`, link.record_id);
+      for (const link of (await linksByRemoteId(m, this.connectionId, remoteType, [...ids])).values()) this.companyRefs.set(`${remoteType}|${link.remoteId}`, link.recordId);
   }
 
   /** The contact already known by one of these keys: earlier keys first (email, phone, LinkedIn), then the oldest. */

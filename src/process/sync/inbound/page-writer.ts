@@ -7,12 +7,14 @@
  * which `INSERT … ON CONFLICT DO UPDATE` requires.
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { EntityManager } from 'typeorm';
 import type { RecordKind, UnifiedValue } from '../../model';
 import { resolveQuarantined } from '../../quality/quarantine.repository';
-import { columnsFor, splitCustom, upsertLinks, type LinkWrite } from '../../store/record-store';
-
-type Queryable = Pick<EntityManager, 'query'>;
+import { writeProvenance, type ProvenanceWrite } from '../../store/pages/field-provenance.repository';
+import { enqueueFor, enqueueForOthers, type Enqueue } from '../../store/pages/outbox.repository';
+import { insertRecords, softDeleteRecords, updateRecords } from '../../store/pages/page-records.repository';
+import { recordRejections, type Rejection } from '../../store/pages/rejected-change.repository';
+import type { Queryable } from '../../store/queryable';
+import { upsertLinks, type LinkWrite } from '../../store/record-store';
 
 interface RecordWrite {
   kind: RecordKind;
@@ -22,33 +24,17 @@ interface RecordWrite {
   nameKey?: string | null;
 }
 
-export interface RejectedWrite {
+export interface RejectedWrite extends Rejection {
   kind: RecordKind;
-  recordId: string;
-  field: string;
-  value: UnifiedValue;
-  reason: string;
-  changedAt: Date;
 }
-
-interface OutboxWrite {
-  kind: RecordKind;
-  recordId: string;
-  /** The connection the change came from (not written back to), or null for every connection. */
-  except: string | null;
-  changedAt: Date | null;
-}
-
-const DEFAULTS: Partial<Record<string, string>> = { lifecycleStage: 'CONTACT' };
-const TABLE: Record<RecordKind, string> = { CONTACT: 'contacts', COMPANY: 'companies' };
 
 export class PageWriter {
   private inserts = new Map<string, RecordWrite>();
   private updates = new Map<string, RecordWrite>();
   private deletes = new Map<string, { kind: RecordKind; at: Date }>();
-  private provenance = new Map<string, { recordId: string; field: string; value: UnifiedValue; connectionId: string | null; changedAt: Date }>();
+  private provenance = new Map<string, ProvenanceWrite>();
   private links = new Map<string, LinkWrite>();
-  private outbox = new Map<string, OutboxWrite>();
+  private outbox = new Map<string, Enqueue>();
   private rejected = new Map<string, RejectedWrite>();
   private resolved = new Set<string>();
   private newContacts: string[] = [];
@@ -139,53 +125,18 @@ export class PageWriter {
 
   private async writeInserts(m: Queryable, kind: RecordKind): Promise<void> {
     const rows = [...this.inserts].filter(([, w]) => w.kind === kind);
-    if (!rows.length) return;
-    const fields = Object.entries(columnsFor(kind));
-    const cols = fields.map(([, c]) => c);
-    const exprs = fields.map(([f]) => (DEFAULTS[f] && kind === 'CONTACT' ? `coalesce(x.v->>'${f}', '${DEFAULTS[f]}')` : `x.v->>'${f}'`));
-    const [extraCol, extraExpr] = kind === 'CONTACT' ? ['company_id', 'x.extra::uuid'] : ['name_key', 'x.extra'];
-    // clock_timestamp(): rows keep the page's order, so "the oldest contact wins" stays deterministic.
-    await m.query(
-      `INSERT INTO ${TABLE[kind]} (id, ${cols.join(', ')}, ${extraCol}, custom, created_at)
-       SELECT x.id, ${exprs.join(', ')}, ${extraExpr}, x.custom, clock_timestamp()
-       FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS x(id, v, extra, custom, n) ORDER BY x.n`,
-      [
-        rows.map(([id]) => id),
-        rows.map(([, w]) => JSON.stringify(splitCustom(w.values).columns)),
-        rows.map(([, w]) => (kind === 'CONTACT' ? w.companyId : w.nameKey) ?? null),
-        rows.map(([, w]) => JSON.stringify(splitCustom(w.values).custom)),
-      ],
-    );
+    if (rows.length) await insertRecords(m, kind, rows.map(([id, w]) => ({ id, ...w })));
   }
 
   private async writeUpdates(m: Queryable, kind: RecordKind): Promise<void> {
     const rows = [...this.updates].filter(([, w]) => w.kind === kind);
-    if (!rows.length) return;
-    const sets = Object.entries(columnsFor(kind)).map(([f, c]) => `${c} = CASE WHEN x.v ? '${f}' THEN x.v->>'${f}' ELSE t.${c} END`);
-    const extraCol = kind === 'CONTACT' ? 'company_id' : 'name_key';
-    const extraExpr = kind === 'CONTACT' ? 'x.extra::uuid' : 'x.extra';
-    await m.query(
-      `UPDATE ${TABLE[kind]} t SET ${sets.join(', ')}, ${extraCol} = CASE WHEN x.set_extra THEN ${extraExpr} ELSE t.${extraCol} END,
-         custom = t.custom || x.custom, updated_at = now()
-       FROM unnest($1::uuid[], $2::jsonb[], $3::bool[], $4::text[], $5::jsonb[]) AS x(id, v, set_extra, extra, custom) WHERE t.id = x.id`,
-      [
-        rows.map(([id]) => id),
-        rows.map(([, w]) => JSON.stringify(splitCustom(w.values).columns)),
-        rows.map(([, w]) => (kind === 'CONTACT' ? w.companyId : w.nameKey) !== undefined),
-        rows.map(([, w]) => (kind === 'CONTACT' ? w.companyId : w.nameKey) ?? null),
-        rows.map(([, w]) => JSON.stringify(splitCustom(w.values).custom)),
-      ],
-    );
+    if (rows.length) await updateRecords(m, kind, rows.map(([id, w]) => ({ id, ...w })));
   }
 
   private async writeDeletes(m: Queryable): Promise<void> {
     for (const kind of ['CONTACT', 'COMPANY'] as const) {
       const rows = [...this.deletes].filter(([, d]) => d.kind === kind);
-      if (!rows.length) continue;
-      await m.query(
-        `UPDATE ${TABLE[kind]} t SET deleted_at = coalesce(t.deleted_at, x.at), updated_at = now() FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, at) WHERE t.id = x.id`,
-        [rows.map(([id]) => id), rows.map(([, d]) => d.at)],
-      );
+      if (rows.length) await softDeleteRecords(m, kind, rows.map(([id, d]) => ({ id, at: d.at })));
     }
   }
 
@@ -194,17 +145,8 @@ export class PageWriter {
     const all = [...this.provenance.values()];
     const fresh = all.filter((r) => this.inserts.has(r.recordId));
     const changed = all.filter((r) => !this.inserts.has(r.recordId));
-    for (const [rows, onConflict] of [
-      [fresh, ''],
-      [changed, 'ON CONFLICT (record_id, field) DO UPDATE SET value = EXCLUDED.value, connection_id = EXCLUDED.connection_id, changed_at = EXCLUDED.changed_at'],
-    ] as const) {
-      if (!rows.length) continue;
-      await m.query(
-        `INSERT INTO field_provenance (record_id, field, value, connection_id, changed_at)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::uuid[], $5::timestamptz[]) ${onConflict}`,
-        [rows.map((r) => r.recordId), rows.map((r) => r.field), rows.map((r) => JSON.stringify(r.value ?? null)), rows.map((r) => r.connectionId), rows.map((r) => r.changedAt)],
-      );
-    }
+    if (fresh.length) await writeProvenance(m, fresh, true);
+    if (changed.length) await writeProvenance(m, changed, false);
   }
 
   private async writeLinks(m: Queryable): Promise<void> {
@@ -213,14 +155,7 @@ export class PageWriter {
 
   private async writeOutbox(m: Queryable): Promise<void> {
     const rows = [...this.outbox.values()];
-    if (!rows.length) return;
-    await m.query(
-      `INSERT INTO outbox (connection_id, record_kind, record_id, source_changed_at)
-       SELECT c.id, x.kind, x.record_id, x.at FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::timestamptz[]) AS x(kind, record_id, except_id, at)
-       JOIN connections c ON c.enabled AND c.id IS DISTINCT FROM x.except_id
-       ON CONFLICT (connection_id, record_kind, record_id) WHERE delivered_at IS NULL DO NOTHING`,
-      [rows.map((r) => r.kind), rows.map((r) => r.recordId), rows.map((r) => r.except), rows.map((r) => r.changedAt)],
-    );
+    if (rows.length) await enqueueForOthers(m, rows);
   }
 
   /**
@@ -232,22 +167,9 @@ export class PageWriter {
   private async writeRejected(m: Queryable): Promise<void> {
     const rows = [...this.rejected.values()];
     if (!rows.length) return;
-    const result = (await m.query(
-      `INSERT INTO rejected_changes (record_id, field, connection_id, value, reason, changed_at)
-       SELECT x.record_id, x.field, $1, x.value, x.reason, x.at FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::text[], $6::timestamptz[]) AS x(record_id, field, value, reason, at)
-       ON CONFLICT (record_id, field, connection_id) DO UPDATE SET value = EXCLUDED.value, reason = EXCLUDED.reason, changed_at = EXCLUDED.changed_at, recorded_at = now()
-       WHERE rejected_changes.value IS DISTINCT FROM EXCLUDED.value
-       RETURNING record_id`,
-      [this.connectionId, rows.map((r) => r.recordId), rows.map((r) => r.field), rows.map((r) => JSON.stringify(r.value ?? null)), rows.map((r) => r.reason), rows.map((r) => r.changedAt)],
-    )) as [Array<{ record_id: string }>, number] | Array<{ record_id: string }>;
-    const fresh = new Set(((Array.isArray(result[0]) ? result[0] : result) as Array<{ record_id: string }>).map((r) => r.record_id));
+    const fresh = await recordRejections(m, this.connectionId, rows);
     const back = [...new Map(rows.filter((r) => fresh.has(r.recordId)).map((r) => [r.recordId, r.kind])).entries()];
-    if (!back.length) return;
-    await m.query(
-      `INSERT INTO outbox (connection_id, record_kind, record_id) SELECT $1, x.kind, x.id FROM unnest($2::text[], $3::uuid[]) AS x(kind, id)
-       ON CONFLICT (connection_id, record_kind, record_id) WHERE delivered_at IS NULL DO NOTHING`,
-      [this.connectionId, back.map(([, kind]) => kind), back.map(([id]) => id)],
-    );
+    if (back.length) await enqueueFor(m, this.connectionId, back.map(([recordId, kind]) => ({ kind, recordId })));
   }
 
   private async writeResolved(m: Queryable): Promise<Array<{ id: string; remoteId: string }>> {

@@ -8,7 +8,6 @@
  * record with nothing to change is not written at all. A link older than known states (NULL)
  * gets the whole record once, as before.
  */
-import type { EntityManager } from 'typeorm';
 import type { OutboundRecord, RemoteFields } from '../../../system';
 import { mapperFor, mappingProfile } from '../../mapping/registry';
 import type { OutboundSnapshot } from '../../mapping/field-map';
@@ -17,13 +16,10 @@ import type { RecordKind } from '../../model';
 import type { ConnectionEntity } from '../../store/entities';
 import type { KnownState } from '../inbound/known-state';
 import { deletePlanFor } from './outbound-deletes';
+import type { OutboxEntry } from '../../store/pages/outbox.repository';
+import { linksByRecordId } from '../../store/pages/source-link.repository';
+import type { Queryable } from '../../store/queryable';
 import { loadRecords } from '../../store/record-store';
-
-export interface OutboxRow {
-  id: string;
-  record_kind: RecordKind;
-  record_id: string;
-}
 
 export interface Pending {
   outboxId: string;
@@ -38,43 +34,27 @@ export interface Pending {
 }
 
 export interface PreparedBatch {
-  rows: OutboxRow[];
+  rows: OutboxEntry[];
   writes: Pending[];
   /** Outbox rows with nothing to write (the record is gone, or deleted and not propagated here). */
   skipped: string[];
 }
 
-interface LinkRow {
-  record_id: string;
-  remote_type: string;
-  remote_id: string;
-  known_state?: KnownState | null;
-}
-
-async function linksOf(m: EntityManager, connectionId: string, recordIds: string[], withKnown = false): Promise<Map<string, LinkRow>> {
-  if (!recordIds.length) return new Map();
-  const rows = (await m.query(
-    `SELECT record_id, remote_type, remote_id${withKnown ? ', known_state' : ''} FROM source_links WHERE connection_id = $1 AND record_id = ANY($2)`,
-    [connectionId, recordIds],
-  )) as LinkRow[];
-  return new Map(rows.map((l) => [l.record_id, l]));
-}
-
-export async function prepareBatch(m: EntityManager, connection: ConnectionEntity, kind: RecordKind, rows: OutboxRow[]): Promise<PreparedBatch> {
+export async function prepareBatch(m: Queryable, connection: ConnectionEntity, kind: RecordKind, rows: OutboxEntry[]): Promise<PreparedBatch> {
   const profile = mappingProfile(connection.kind);
   const deletes = deletePlanFor(connection);
-  const recordIds = rows.map((r) => r.record_id);
+  const recordIds = rows.map((r) => r.recordId);
   const records = await loadRecords(m, kind, recordIds);
-  const links = await linksOf(m, connection.id, recordIds, true);
+  const links = await linksByRecordId(m, connection.id, recordIds, true);
   const companyIds = [...new Set([...records.values()].map((r) => r.companyId).filter((id): id is string => !!id))];
   const companies = await loadRecords(m, 'COMPANY', companyIds);
-  const companyLinks = await linksOf(m, connection.id, companyIds);
+  const companyLinks = await linksByRecordId(m, connection.id, companyIds);
 
   const writes: Pending[] = [];
   const skipped: string[] = [];
   for (const row of rows) {
-    const stored = records.get(row.record_id);
-    const link = links.get(row.record_id);
+    const stored = records.get(row.recordId);
+    const link = links.get(row.recordId);
     // Deleted records are never hard-deleted elsewhere (SPEC §3); one this CRM never had is not sent at all.
     if (!stored || (stored.deletedAt && (deletes.action === 'NONE' || !link))) {
       skipped.push(row.id);
@@ -84,21 +64,21 @@ export async function prepareBatch(m: EntityManager, connection: ConnectionEntit
       writes.push({
         outboxId: row.id,
         kind,
-        recordId: row.record_id,
-        remoteType: link!.remote_type,
-        record: { remoteId: link!.remote_id, junctionId: row.record_id, fields: {} },
+        recordId: row.recordId,
+        remoteType: link!.remoteType,
+        record: { remoteId: link!.remoteId, junctionId: row.recordId, fields: {} },
         archive: true,
-        known: link!.known_state ?? null,
+        known: link!.known,
       });
       continue;
     }
     const snapshot: OutboundSnapshot = { values: stored.values };
     if (kind === 'CONTACT' && stored.companyId) {
-      snapshot.company = { name: companies.get(stored.companyId)?.values.name ?? null, remoteId: companyLinks.get(stored.companyId)?.remote_id };
+      snapshot.company = { name: companies.get(stored.companyId)?.values.name ?? null, remoteId: companyLinks.get(stored.companyId)?.remoteId };
     }
-    const remoteType = link?.remote_type ?? profile.createAs(kind, snapshot);
+    const remoteType = link?.remoteType ?? profile.createAs(kind, snapshot);
     const mapper = mapperFor(connection, remoteType);
-    const known = link?.known_state ?? null;
+    const known = link?.known ?? null;
     const fields: RemoteFields = !link ? newRecordFields(mapper, snapshot) : known ? changedFields(mapper, snapshot, known) : mapper.toRemote(snapshot);
     const deleted = stored.deletedAt !== null;
     // The flag is set on every new record (so a CRM's "not deleted" filter finds it), and on a
@@ -112,9 +92,9 @@ export async function prepareBatch(m: EntityManager, connection: ConnectionEntit
     writes.push({
       outboxId: row.id,
       kind,
-      recordId: row.record_id,
+      recordId: row.recordId,
       remoteType,
-      record: { remoteId: link?.remote_id, junctionId: row.record_id, fields },
+      record: { remoteId: link?.remoteId, junctionId: row.recordId, fields },
       known,
     });
   }

@@ -11,6 +11,7 @@ import { contentHash } from '../../resolve/content-hash';
 import type { ConnectionEntity } from '../../store/entities';
 import { knownAfterWrite } from '../inbound/known-state';
 import type { Pending } from './outbound-batch';
+import { markAttempted, markDelivered, markFailed } from '../../store/pages/outbox.repository';
 import { upsertLinks, type LinkWrite } from '../../store/record-store';
 
 /** Errors worth retrying on a later run; anything else is final for that record. */
@@ -51,17 +52,16 @@ export async function recordResults(db: DataSource, connection: ConnectionEntity
         });
       }
       await upsertLinks(m, connection.id, [...links.values()]);
-      await m.query(`UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`, [ok.map((a) => a.pending.outboxId)]);
+      await markDelivered(m, ok.map((a) => a.pending.outboxId));
     }
     if (!failed.length) return;
-    await m.query(
-      `UPDATE outbox o SET attempts = o.attempts + 1, last_error = x.err, delivered_at = CASE WHEN x.final THEN now() ELSE NULL END
-       FROM unnest($1::bigint[], $2::text[], $3::boolean[]) AS x(id, err, final) WHERE o.id = x.id`,
-      [
-        failed.map((a) => a.pending.outboxId),
-        failed.map((a) => a.result?.error?.message ?? 'no result for this record'),
-        failed.map((a) => !TRANSIENT.has(a.result?.error?.errorClass ?? 'UNKNOWN')),
-      ],
+    await markFailed(
+      m,
+      failed.map((a) => ({
+        id: a.pending.outboxId,
+        error: a.result?.error?.message ?? 'no result for this record',
+        final: !TRANSIENT.has(a.result?.error?.errorClass ?? 'UNKNOWN'),
+      })),
     );
     for (const { pending: p, result: r } of failed) {
       await logError(m, {
@@ -80,5 +80,5 @@ export async function recordResults(db: DataSource, connection: ConnectionEntity
 
 /** A whole call failed (network, quota, auth): its records stay queued for the next run. */
 export async function recordCallFailure(db: DataSource, pending: Pending[], message: string): Promise<void> {
-  await db.query(`UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, [pending.map((p) => p.outboxId), message]);
+  await markAttempted(db, pending.map((p) => p.outboxId), message);
 }

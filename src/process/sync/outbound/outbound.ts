@@ -17,7 +17,8 @@ import type { DataSource } from 'typeorm';
 import { crmModule, SystemError, type SystemAdapter, type WriteResult } from '../../../system';
 import type { RecordKind } from '../../model';
 import type { ConnectionEntity } from '../../store/entities';
-import { prepareBatch, type OutboxRow, type Pending, type PreparedBatch } from './outbound-batch';
+import { markNothingToWrite, pendingAfter, pendingExceeds } from '../../store/pages/outbox.repository';
+import { prepareBatch, type Pending, type PreparedBatch } from './outbound-batch';
 import { keepRefusedQueued, sendFirstWrites, type FirstWrites, type Sent } from './outbound-first-writes';
 import { recordCallFailure, recordResults, type Answered, type DeliveryOutcome } from './outbound-results';
 import { throwIfInterrupted } from '../runs/run-interruption';
@@ -98,7 +99,7 @@ async function recordSent(db: DataSource, connection: ConnectionEntity, runId: s
   outcome.written += r.written;
   outcome.failed += r.failed;
   for (const f of sent.failures) await recordCallFailure(db, f.pending, f.error instanceof SystemError ? f.error.message : String(f.error));
-  if (skipped.length) await db.query(`UPDATE outbox SET delivered_at = now(), last_error = 'nothing to write' WHERE id = ANY($1::bigint[])`, [skipped]);
+  if (skipped.length) await markNothingToWrite(db, skipped);
   const stop = sent.failures[0]?.error;
   if (stop) throw stop;
 }
@@ -109,18 +110,11 @@ async function useBulk(db: DataSource, connection: ConnectionEntity, adapter: Sy
   const setting = connection.settings?.bulkIngestThreshold;
   const threshold = typeof setting === 'number' && Number.isInteger(setting) && setting >= 0 ? setting : adapter.bulkIngestThreshold;
   if (threshold === undefined) return false;
-  const rows = (await db.query(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM outbox WHERE connection_id = $1 AND record_kind = $2 AND delivered_at IS NULL LIMIT $3) x`,
-    [connection.id, kind, threshold + 1],
-  )) as Array<{ n: number }>;
-  return rows[0]!.n > threshold;
+  return pendingExceeds(db, connection.id, kind, threshold);
 }
 
 async function loadBatch(db: DataSource, connection: ConnectionEntity, kind: RecordKind, afterId: string, size: number): Promise<PreparedBatch | undefined> {
-  const rows = (await db.query(
-    `SELECT id, record_kind, record_id FROM outbox WHERE connection_id = $1 AND record_kind = $2 AND delivered_at IS NULL AND id > $3 ORDER BY id LIMIT ${size}`,
-    [connection.id, kind, afterId],
-  )) as OutboxRow[];
+  const rows = await pendingAfter(db, connection.id, kind, afterId, size);
   if (!rows.length) return undefined;
   return prepareBatch(db.manager, connection, kind, rows);
 }

@@ -34,8 +34,7 @@ import type { RecordMapper } from '../../mapping/field-map';
 import { mappersFor } from '../../mapping/registry';
 import { blocksObject, missingFields, type SchemaDrift } from '../../mapping/schema-drift';
 import type { ConnectionEntity } from '../../store/entities';
-
-const DRIFT_REASON_PREFIX = 'schema drift:';
+import { clearSchemaDrift, DRIFT_REASON_PREFIX, markSchemaDrift, saveOrgFeatures } from '../../store/schema/connection-schema.repository';
 export const DEFAULT_SCHEMA_CHECK_INTERVAL_MS = 5 * 60_000;
 
 // Field lists read before writes, per connection and object, in this process.
@@ -140,7 +139,7 @@ export class SchemaWatch {
       this.settled.add(type);
       return true;
     }
-    const live = records.filter((r) => !r.deleted && r.fields.__malformed === undefined);
+    const live = records.filter((r) => !r.deleted && r.malformed === undefined);
     if (!live.length) return true;
     const absent = mapper.remoteFields.some((f) => !live.some((r) => Object.hasOwn(r.fields, f)));
     if (!absent) {
@@ -226,7 +225,7 @@ export class SchemaWatch {
   /** Records the drift on the connection (row and entity): DEGRADED while any remains, HEALTHY again once a drift-only degradation is gone. */
   private async save(): Promise<void> {
     if (this.learned) {
-      await this.db.query(`UPDATE connections SET org_features = $2 WHERE id = $1`, [this.connection.id, JSON.stringify(this.connection.orgFeatures)]);
+      await saveOrgFeatures(this.db, this.connection.id, this.connection.orgFeatures);
       this.learned = false;
     }
     const drift = this.drift;
@@ -236,19 +235,7 @@ export class SchemaWatch {
         .map(([type, fields]) => fields.map((f) => `${type}.${f}`).join(', '))
         .join(', ')} missing from the CRM's describe${this.blocked.size ? `; not syncing ${[...this.blocked].join(', ')}` : ''}`;
       // A paused connection stays paused (its pause says why); otherwise it is DEGRADED for this reason.
-      await this.db.query(
-        `UPDATE connections SET schema_drift = $2, status = CASE WHEN status = 'PAUSED' THEN status ELSE 'DEGRADED' END,
-           status_reason = CASE WHEN status = 'PAUSED' THEN status_reason ELSE $3 END, updated_at = now() WHERE id = $1`,
-        [this.connection.id, JSON.stringify(drift), reason.slice(0, 500)],
-      );
-    } else if (this.wasDrifted) {
-      await this.db.query(
-        `UPDATE connections SET schema_drift = '{}'::jsonb,
-           status = CASE WHEN status = 'DEGRADED' AND status_reason LIKE '${DRIFT_REASON_PREFIX}%' THEN 'HEALTHY' ELSE status END,
-           status_reason = CASE WHEN status = 'DEGRADED' AND status_reason LIKE '${DRIFT_REASON_PREFIX}%' THEN NULL ELSE status_reason END,
-           updated_at = now() WHERE id = $1`,
-        [this.connection.id],
-      );
-    }
+      await markSchemaDrift(this.db, this.connection.id, drift, reason);
+    } else if (this.wasDrifted) await clearSchemaDrift(this.db, this.connection.id);
   }
 }
