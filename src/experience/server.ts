@@ -12,7 +12,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
+import type { StoreHandle } from '../process/store/readiness';
 import { AuthFailureCounter, AuthFailureStore, type ApiKeyService, type AuthFailureReport } from '../process/access';
 import { ErrorLogQueries } from '../process/health/error-log';
 import { createReadQueries } from '../process/queries';
@@ -38,7 +38,7 @@ import { applyServerTimeouts, createSecurity, formatSecureError, TooManyRequests
 export interface HttpServerOptions {
   /** `production` turns introspection off. */
   env: 'development' | 'production' | 'test';
-  dataSource: DataSource;
+  dataSource: StoreHandle;
   connections: ConnectionCommands;
   /** Receives CRM change notifications at /webhooks/:connectionId when given. */
   webhooks?: Pick<WebhookService, 'receive'>;

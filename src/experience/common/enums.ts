@@ -5,7 +5,7 @@
 import { registerEnumType } from 'type-graphql';
 import { ROLES, type Role } from '../../process/access';
 import { CRM_KINDS, ERROR_CLASSES, type CrmKind, type ErrorClass } from '../../process/queries/vocabulary';
-import { CONNECTION_STATUSES, type CircuitState, type ConnectionStatus, type RecordKind, type SyncMode, type SyncRunStatus } from '../../process/store/entities';
+import { CONNECTION_STATUSES, type CircuitState, type ConnectionStatus, type RecordKind, type SyncMode, type SyncRunStatus } from '../../process/stored';
 import { DELETE_PROPAGATION, type DeletePropagation } from '../../process/sync/outbound/outbound-deletes';
 import type { LifecycleStage } from '../../process/queries';
 

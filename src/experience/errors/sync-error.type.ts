@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { ErrorClass } from '../../process/queries';
-import type { SyncErrorEntity } from '../../process/store/entities';
+import type { StoredSyncError } from '../../process/stored';
 import { ErrorClassEnum } from '../common/enums';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar } from '../common/scalars';
@@ -24,7 +24,7 @@ export class SyncError {
 @ObjectType()
 export class SyncErrorConnection extends RelayConnectionType('SyncError', SyncError) {}
 
-export function toSyncError(e: SyncErrorEntity): SyncError {
+export function toSyncError(e: StoredSyncError): SyncError {
   return {
     id: e.id,
     errorClass: e.errorClass as ErrorClass,

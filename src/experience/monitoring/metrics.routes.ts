@@ -8,7 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
+import type { StoreHandle } from '../../process/store/readiness';
 import { createMetricsRegistry } from '../../process/metrics/metrics-registry';
 
 export interface MetricsAccess {
@@ -32,7 +32,7 @@ function presentsKey(req: Request, key: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function metricsRoutes(db: DataSource, logger: Logger, access: MetricsAccess = {}): Router {
+export function metricsRoutes(db: StoreHandle, logger: Logger, access: MetricsAccess = {}): Router {
   const registry = createMetricsRegistry(db);
   const router = Router();
   router.get('/metrics', async (req, res) => {

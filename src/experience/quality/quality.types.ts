@@ -2,7 +2,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { UpsertOutcome } from '../../process/partner/partner-record';
 import { RULE_TYPES, type RuleType } from '../../process/quality/rules';
-import type { RecordKind } from '../../process/store/entities';
+import type { RecordKind } from '../../process/stored';
 import { RecordKindEnum } from '../common/enums';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';

@@ -1,6 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isUuid } from '../../process/queries/pagination';
-import type { SyncMode } from '../../process/store/entities';
+import type { SyncMode } from '../../process/stored';
 import { changesOnly, plannedCounts } from '../../process/sync/runs/planned-changes';
 import { CAN } from '../auth/roles';
 import { SyncModeEnum } from '../common/enums';
