@@ -1,7 +1,7 @@
 /** Liveness and readiness for load balancers and orchestrators (SPEC §4). */
 import { Router } from 'express';
 import type { Logger } from 'pino';
-import { storeReadiness, type StoreHandle } from '../process/store/readiness';
+import { type StoreHandle, storeReadiness } from '../process';
 
 export function healthRoutes(store: StoreHandle, logger: Logger): Router {
   const router = Router();

@@ -4,8 +4,7 @@
  * as a page of one (SPEC §4).
  */
 import DataLoader from 'dataloader';
-import type { ConnectionView, Page, ReadQueries } from '../process/queries';
-import type { StoredCompany, StoredContact, StoredFieldProvenance, StoredSourceLink } from '../process/stored';
+import type { ConnectionView, Page, ReadQueries, StoredCompany, StoredContact, StoredFieldProvenance, StoredSourceLink } from '../process';
 
 export interface CompanyContactsKey {
   companyId: string;

@@ -1,6 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { LifecycleStage } from '../../process/queries';
-import type { StoredContact } from '../../process/stored';
+import type { LifecycleStage, StoredContact } from '../../process';
 import { LifecycleStageEnum } from '../common/enums';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';

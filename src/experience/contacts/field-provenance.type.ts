@@ -1,5 +1,5 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import type { StoredFieldProvenance, RejectedChange as RejectedChangeRow } from '../../process/stored';
+import type { RejectedChange as RejectedChangeRow, StoredFieldProvenance } from '../../process';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';
 
 export enum RejectionReason {

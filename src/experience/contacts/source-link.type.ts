@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { RecordKind, StoredSourceLink } from '../../process/stored';
+import type { RecordKind, StoredSourceLink } from '../../process';
 import { RecordKindEnum } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 import type { Connection } from '../connections/connection.type';

@@ -1,6 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import type { ErrorClass } from '../../process/queries';
-import type { StoredSyncError } from '../../process/stored';
+import type { ErrorClass, StoredSyncError } from '../../process';
 import { ErrorClassEnum } from '../common/enums';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar } from '../common/scalars';

@@ -1,6 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { ALERT_KINDS, ALERT_SEVERITIES, type AlertKind, type AlertSeverity } from '../../process/alerts/alert-rules';
-import type { AlertRow } from '../../process/alerts/alert.service';
+import { ALERT_KINDS, ALERT_SEVERITIES, type AlertKind, type AlertRow, type AlertSeverity } from '../../process';
 import { DateTimeScalar } from '../common/scalars';
 
 export const AlertKindEnum = Object.fromEntries(ALERT_KINDS.map((k) => [k, k])) as { [K in AlertKind]: K };

@@ -8,8 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
-import type { StoreHandle } from '../../process/store/readiness';
-import { createMetricsRegistry } from '../../process/metrics/metrics-registry';
+import { createMetricsRegistry, type StoreHandle } from '../../process';
 
 export interface MetricsAccess {
   /** The bearer key scrapers beyond loopback present (JUNCTION_METRICS_KEY). */

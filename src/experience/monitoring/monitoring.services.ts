@@ -1,9 +1,5 @@
 /** What the monitoring resolvers read: health reports and alerts (raising is the worker's job). */
-import type { StoreHandle } from '../../process/store/readiness';
-import { AlertService } from '../../process/alerts/alert.service';
-import type { AuditService } from '../../process/audit/audit.service';
-import { NO_EVENTS } from '../../process/events';
-import { HealthService } from '../../process/health/health.service';
+import { AlertService, type AuditService, HealthService, NO_EVENTS, type StoreHandle } from '../../process';
 
 export interface MonitoringServices {
   health: Pick<HealthService, 'report' | 'series'>;

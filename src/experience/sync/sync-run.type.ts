@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { PlannedChange as PlannedChangeRow, SyncMode, StoredSyncRun, SyncRunStatus } from '../../process/stored';
+import type { PlannedChange as PlannedChangeRow, StoredSyncRun, SyncMode, SyncRunStatus } from '../../process';
 import { SyncModeEnum, SyncRunStatusEnum } from '../common/enums';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar, JSONScalar, toDate } from '../common/scalars';
