@@ -13,7 +13,8 @@ export type { QuarantineEntry } from './quality/quarantine.service';
 export type { SyncRunService } from './sync/runs/sync-run.service';
 export type { UpsertOutcome } from './partner/partner-record';
 export type { WebhookService } from './sync/runs/webhook.service';
-export { ALERT_KINDS, ALERT_SEVERITIES, type AlertKind, type AlertSeverity } from './alerts/alert-rules';
+export { ALERT_CHANNELS, ALERT_KINDS, ALERT_SEVERITIES, type AlertChannel, type AlertKind, type AlertSeverity, THRESHOLD_UNIT } from './alerts/alert-rules';
+export { AlertRuleInputError } from './alerts/alert-rule-input';
 export { CRM_KINDS, type CrmKind, ERROR_CLASSES, type ErrorClass } from './queries/vocabulary';
 export { CUSTOM_KEY_PREFIX, CustomFieldConfigError, type CustomFieldSpec, unifiedKeyOf } from './mapping/custom-fields';
 export { ConnectionBusyError } from './connections/connection-delete';
@@ -30,7 +31,7 @@ export { createDataQualityServices, type DataQualityServices } from './quality/d
 export { createMetricsRegistry } from './metrics/metrics-registry';
 export { isStatementCancelled } from './store/api-pool';
 export { pendingQuarantine } from './health/quarantine-preview';
-export { type AlertRow, AlertService } from './alerts/alert.service';
+export { type AlertRow, type AlertRuleView, AlertService } from './alerts/alert.service';
 export { type ApiKeyService, AuthFailureCounter, type AuthFailureReason, type AuthFailureReport, AuthFailureStore, AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE, type Principal, type Role, ROLES, visibleKeyPrefix } from './access';
 export { type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type PlannedChange, type RecordKind, type RejectedChange, type StoredCompany, type StoredContact, type StoredFieldProvenance, type StoredSourceLink, type StoredSyncError, type StoredSyncRun, type SyncMode, type SyncRunStatus } from './stored';
 export { type CommandOutcome, RecordCommands } from './records/record-commands';

@@ -3,7 +3,7 @@ import { AlertService, type AuditService, HealthService, NO_EVENTS, type StoreHa
 
 export interface MonitoringServices {
   health: Pick<HealthService, 'report' | 'series'>;
-  alerts: Pick<AlertService, 'list' | 'byId'>;
+  alerts: Pick<AlertService, 'list' | 'byId' | 'listRules' | 'updateRule' | 'removeOverride'>;
   /** For the read-only monitoring queries that are plain SQL. */
   db: StoreHandle;
   /** Absent when the server was built without a connection service that can read CRMs. */

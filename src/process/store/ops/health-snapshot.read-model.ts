@@ -37,6 +37,8 @@ export interface ConnectionFacts {
   latency: { p50Ms: number | null; p95Ms: number | null; deliveries: number };
   errorsByClass: Array<{ errorClass: string; count: number }>;
   quarantineSize: number;
+  /** When the oldest entry still pending in quarantine arrived; null with none pending. */
+  oldestQuarantinedAt: Date | null;
   schemaDriftSeenAt: Date | null;
   /** What stops the connection's sync until someone acts (sync/run-gate.ts), if anything. */
   syncBlock: SyncBlockFact | null;
@@ -68,7 +70,7 @@ interface ConnectionRow {
   id: string; name: string; kind: string; status: ConnectionStatus; circuit: CircuitState; enabled: boolean; created_at: Date;
   token_expires_at: Date | null; credentials_expire_at: Date | null; credentials_refused_at: Date | null; status_reason: string | null; last_successful_sync_at: Date | null; api_used: number | null; api_limit: number | null;
   last_status: SyncRunStatus | null; finished: number; succeeded: number; failed: number; processed: number; records_failed: number;
-  quarantined: number; quarantine_size: number; drift_at: Date | null;
+  quarantined: number; quarantine_size: number; quarantine_oldest: Date | null; drift_at: Date | null;
   block: { cause: string; reason: string; records: SyncBlockFact['records']; blocked_at: string } | null;
 }
 
@@ -82,7 +84,7 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
        (SELECT status FROM sync_runs s WHERE s.connection_id = c.id AND s.finished_at IS NOT NULL AND NOT s.dry_run AND s.finished_at <= $2
          ORDER BY s.finished_at DESC LIMIT 1) AS last_status,
        r.finished, r.succeeded, r.failed, r.processed, r.records_failed, r.quarantined,
-       (SELECT count(*)::int FROM quarantine q WHERE q.connection_id = c.id AND q.status = 'PENDING') AS quarantine_size,
+       q.quarantine_size, q.quarantine_oldest,
        (SELECT max(last_seen_at) FROM sync_errors e WHERE e.connection_id = c.id AND e.code = '${SCHEMA_DRIFT_CODE}') AS drift_at,
        (SELECT jsonb_build_object('cause', b.cause, 'reason', b.reason, 'records', b.records, 'blocked_at', b.blocked_at) FROM sync_blocks b WHERE b.connection_id = c.id) AS block
      FROM connections c
@@ -95,6 +97,9 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
               coalesce(sum(records_quarantined), 0)::int AS quarantined
        FROM sync_runs s WHERE s.connection_id = c.id AND NOT s.dry_run AND s.finished_at > $1 AND s.finished_at <= $2
      ) r
+     CROSS JOIN LATERAL (
+       SELECT count(*)::int AS quarantine_size, min(created_at) AS quarantine_oldest FROM quarantine q WHERE q.connection_id = c.id AND q.status = 'PENDING'
+     ) q
      WHERE c.deleted_at IS NULL
      ORDER BY c.name`,
     [since, now],
@@ -128,6 +133,7 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
     latency: latency.byConnection.get(r.id) ?? { p50Ms: null, p95Ms: null, deliveries: 0 },
     errorsByClass: errors.filter((e) => e.connection_id === r.id).map((e) => ({ errorClass: e.error_class, count: e.n })),
     quarantineSize: r.quarantine_size,
+    oldestQuarantinedAt: r.quarantine_oldest,
     schemaDriftSeenAt: r.drift_at,
     syncBlock: r.block ? { cause: r.block.cause, reason: r.block.reason, records: r.block.records, blockedAt: new Date(r.block.blocked_at) } : null,
   }));
