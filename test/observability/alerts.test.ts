@@ -213,6 +213,25 @@ describe('alert rules', () => {
     });
   }
 
+  it('an interrupted run (a stop, a crash) is no failure: no failure-rate or success-rate alert, the connection stays HEALTHY', async () => {
+    const id = await insertConnection(db.dataSource, { last_successful_sync_at: t0, created_at: at(-DAY), status: 'HEALTHY' });
+    try {
+      // Stopped mid-run, then resumed to the end by the next start.
+      await db.dataSource.query(
+        `INSERT INTO sync_runs (connection_id, mode, status, started_at, finished_at, records_read) VALUES
+           ($1, 'BULK', 'INTERRUPTED', $2, $2, 500), ($1, 'BULK', 'SUCCEEDED', $3, $3, 1000)`,
+        [id, at(-20 * MIN), at(-5 * MIN)],
+      );
+      const { raised } = await alerts.evaluate(t0);
+      expect(raised.filter((a) => a.connectionId === id)).toEqual([]);
+      const health = await gql<{ health: { connections: Array<{ connection: { id: string }; status: string; successRate: number }> } }>(
+        h.url, `{ health(window: "1h") { connections { connection { id } status successRate } } }`, {}, viewer);
+      expect(health.body.data!.health.connections.find((c) => c.connection.id === id)).toMatchObject({ status: 'HEALTHY', successRate: 1 });
+    } finally {
+      await db.dataSource.query(`DELETE FROM connections WHERE id = $1`, [id]);
+    }
+  });
+
   it('a paused connection raises no dead-man alert; disabled rules raise nothing', async () => {
     const id = await insertConnection(db.dataSource, { enabled: false, created_at: at(-DAY), circuit: 'OPEN' });
     try {
