@@ -40,6 +40,8 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: vendorInternals, message: 'Only src/system reads vendor wire types: import from src/system (its index) instead.' },
+        { group: ['**/process/**', '!**/process/index'], message: 'src/experience uses the process tier through its public face only: import from src/process (its index).' },
+        { group: ['typeorm', 'typeorm/*', 'pg', 'pg-boss'], message: 'src/experience never touches the store: ask a process service.' },
       ] }],
     },
   },

@@ -107,7 +107,7 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
       const workerId = randomUUID();
       const log = (level: 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => logger[level](data ?? {}, msg);
       // Health checks and alert rules run beside the worker, where runs finish.
-      const monitoring = startMonitoring({ db, events: bus.events, webhook: config.alertWebhook, log, connections });
+      const monitoring = startMonitoring({ db, events: bus.events, webhook: config.alertWebhook, slackUrl: config.alertSlackUrl, log, connections });
       onClose('health monitor', () => monitoring.close());
       const engine = new SyncEngine({ db, connections, events: monitoring.events, workerId, log });
       worker = new SyncWorker(db, engine, syncRuns, { workerId, intervalMs: config.syncIntervalMs, log });

@@ -73,6 +73,7 @@ const envSchema = z
     JUNCTION_DATA_DIR: z.string().min(1).default('.junction'),
     JUNCTION_ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'JUNCTION_ALERT_WEBHOOK_URL must be an http(s) URL' }).optional(),
     JUNCTION_ALERT_WEBHOOK_SECRET: z.string().min(16, 'JUNCTION_ALERT_WEBHOOK_SECRET must be at least 16 characters').optional(),
+    JUNCTION_ALERT_SLACK_URL: z.url({ protocol: /^https?$/, error: 'JUNCTION_ALERT_SLACK_URL must be an http(s) URL (a Slack-compatible incoming webhook)' }).optional(),
     JUNCTION_CORS_ORIGINS: z
       .string()
       .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
@@ -147,6 +148,8 @@ export interface JunctionConfig {
   };
   /** Where alerts are POSTed, signed with HMAC-SHA256 of the body under the secret. */
   alertWebhook?: { url: string; secret: string };
+  /** A Slack-compatible incoming webhook alerts are posted to as text (the URL is the secret: never logged). */
+  alertSlackUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -205,5 +208,6 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       metricsKey: e.JUNCTION_METRICS_KEY,
     },
     alertWebhook: e.JUNCTION_ALERT_WEBHOOK_URL && e.JUNCTION_ALERT_WEBHOOK_SECRET ? { url: e.JUNCTION_ALERT_WEBHOOK_URL, secret: e.JUNCTION_ALERT_WEBHOOK_SECRET } : undefined,
+    alertSlackUrl: e.JUNCTION_ALERT_SLACK_URL,
   };
 }

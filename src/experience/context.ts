@@ -1,13 +1,7 @@
 /** What every resolver receives: the caller, per-request loaders and the services. */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ApiKeyService, Principal } from '../process/access';
-import type { ConnectionService } from '../process/connections/connection.service';
-import type { ErrorLogQueries } from '../process/health/error-log';
-import type { ReadQueries } from '../process/queries';
-import type { DataQualityServices } from '../process/quality/data-quality-services';
-import type { RecordCommands } from '../process/records/record-commands';
-import type { SyncRunService } from '../process/sync/runs/sync-run.service';
+import type { ApiKeyService, ConnectionService, DataQualityServices, ErrorLogQueries, Principal, ReadQueries, RecordCommands, SyncRunService } from '../process';
 import { createLoaders, type Loaders } from './loaders';
 import type { MonitoringServices } from './monitoring/monitoring.services';
 

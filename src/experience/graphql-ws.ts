@@ -8,7 +8,7 @@ import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import type { Principal } from '../process/access';
+import type { Principal } from '../process';
 import type { Authenticator } from './auth/authenticate';
 import { CAN, isAllowed } from './auth/roles';
 import { createContext, type ExperienceServices } from './context';

@@ -1,9 +1,9 @@
 /** Liveness and readiness for load balancers and orchestrators (SPEC §4). */
 import { Router } from 'express';
-import type { DataSource } from 'typeorm';
 import type { Logger } from 'pino';
+import { type StoreHandle, storeReadiness } from '../process';
 
-export function healthRoutes(dataSource: DataSource, logger: Logger): Router {
+export function healthRoutes(store: StoreHandle, logger: Logger): Router {
   const router = Router();
   // Alive: the process answers. Deliberately touches nothing else.
   router.get('/healthz', (_req, res) => {
@@ -12,8 +12,7 @@ export function healthRoutes(dataSource: DataSource, logger: Logger): Router {
   // Ready: the database answers and every migration this build knows has been applied.
   router.get('/readyz', async (_req, res) => {
     try {
-      await dataSource.query('SELECT 1');
-      if (await dataSource.showMigrations()) {
+      if ((await storeReadiness(store)) === 'migrations pending') {
         res.status(503).json({ status: 'unavailable', reason: 'migrations pending' });
         return;
       }

@@ -4,8 +4,7 @@
  * as a page of one (SPEC §4).
  */
 import DataLoader from 'dataloader';
-import type { ConnectionView, Page, ReadQueries } from '../process/queries';
-import type { CompanyEntity, ContactEntity, FieldProvenanceEntity, SourceLinkEntity } from '../process/store/entities';
+import type { ConnectionView, Page, ReadQueries, StoredCompany, StoredContact, StoredFieldProvenance, StoredSourceLink } from '../process';
 
 export interface CompanyContactsKey {
   companyId: string;
@@ -13,14 +12,14 @@ export interface CompanyContactsKey {
 }
 
 export interface Loaders {
-  companyById: DataLoader<string, CompanyEntity | null>;
-  contactById: DataLoader<string, ContactEntity | null>;
+  companyById: DataLoader<string, StoredCompany | null>;
+  contactById: DataLoader<string, StoredContact | null>;
   connectionById: DataLoader<string, ConnectionView | null>;
-  sourcesByRecordId: DataLoader<string, SourceLinkEntity[]>;
-  provenanceByRecordId: DataLoader<string, FieldProvenanceEntity[]>;
+  sourcesByRecordId: DataLoader<string, StoredSourceLink[]>;
+  provenanceByRecordId: DataLoader<string, StoredFieldProvenance[]>;
   mergedFromByMasterId: DataLoader<string, string[]>;
   /** First page of a company's contacts; keys with the same `first` share one statement. */
-  contactsOfCompany: DataLoader<CompanyContactsKey, Page<ContactEntity>, string>;
+  contactsOfCompany: DataLoader<CompanyContactsKey, Page<StoredContact>, string>;
   contactCountByCompany: DataLoader<string, number>;
 }
 
@@ -65,7 +64,7 @@ export function createLoaders(queries: ReadQueries, options: { cache: boolean } 
       async (keys: readonly CompanyContactsKey[]) => {
         // One statement per distinct page size (in practice one: the same field in one query).
         const sizes = [...new Set(keys.map((k) => k.first ?? null))];
-        const pages = new Map<string, Page<ContactEntity>>();
+        const pages = new Map<string, Page<StoredContact>>();
         for (const first of sizes) {
           const ids = keys.filter((k) => (k.first ?? null) === first).map((k) => k.companyId);
           for (const [companyId, page] of await queries.contacts.firstPageOfCompanies(ids, first)) pages.set(`${companyId}:${first}`, page);

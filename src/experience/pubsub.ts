@@ -9,7 +9,7 @@ import { setMaxListeners } from 'node:events';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { EventBus, EventPayloads, Topic } from '../process/events';
+import type { EventBus, EventPayloads, Topic } from '../process';
 import { createLocalFirstEventTarget } from './local-first-event-target';
 
 /** Topic → payload. Over Redis, payloads arrive as parsed JSON (dates as strings). */

@@ -18,6 +18,7 @@ import { SourceLinkResolver } from './contacts/source-link.resolver';
 import { AlertConnectionResolver, ConnectionHealthResolver, CredentialExpiryConnectionResolver, DiscrepancyConnectionResolver } from './monitoring/connection-field.resolver';
 import { MonitoringSubscriptionResolver } from './monitoring/monitoring-subscriptions.resolver';
 import { MonitoringResolver } from './monitoring/monitoring.resolver';
+import { AlertRulesResolver } from './monitoring/alert-rules.resolver';
 import { AuditResolver } from './monitoring/audit.resolver';
 import { QuarantinePreviewResolver } from './monitoring/quarantine-preview.resolver';
 import type { JunctionPubSub } from './pubsub';
@@ -51,6 +52,7 @@ export async function buildJunctionSchema(pubSub: JunctionPubSub): Promise<Graph
       UpsertContactsResolver,
       ApiKeyResolver,
       MonitoringResolver,
+      AlertRulesResolver,
       MonitoringSubscriptionResolver,
       ConnectionHealthResolver,
       AlertConnectionResolver,

@@ -12,15 +12,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import type { EventBus } from '../process/events';
-import { AuthFailureCounter, AuthFailureStore, type ApiKeyService, type AuthFailureReport } from '../process/access';
-import { ErrorLogQueries } from '../process/health/error-log';
-import { createReadQueries } from '../process/queries';
-import { createDataQualityServices } from '../process/quality/data-quality-services';
-import { RecordCommands } from '../process/records/record-commands';
-import type { SyncRunService } from '../process/sync/runs/sync-run.service';
-import type { WebhookService } from '../process/sync/runs/webhook.service';
+import { type ApiKeyService, AuthFailureCounter, type AuthFailureReport, AuthFailureStore, createDataQualityServices, createReadQueries, ErrorLogQueries, type EventBus, RecordCommands, type StoreHandle, type SyncRunService, type WebhookService } from '../process';
 import { createAuthenticator } from './auth/authenticate';
 import { UnauthenticatedError } from './common/errors';
 import { createContext, type ConnectionCommands, type ExperienceServices, type JunctionContext } from './context';
@@ -39,7 +31,7 @@ import { applyServerTimeouts, createSecurity, formatSecureError, TooManyRequests
 export interface HttpServerOptions {
   /** `production` turns introspection off. */
   env: 'development' | 'production' | 'test';
-  dataSource: DataSource;
+  dataSource: StoreHandle;
   connections: ConnectionCommands;
   /** Receives CRM change notifications at /webhooks/:connectionId when given. */
   webhooks?: Pick<WebhookService, 'receive'>;

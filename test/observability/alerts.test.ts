@@ -124,7 +124,54 @@ const CASES: Case[] = [
     // The drift alert stays 24 h after the drift was last seen.
     clear: async () => at(24 * HOUR),
   },
+  {
+    kind: 'SYNC_LATENCY',
+    severity: 'WARNING',
+    // 20 deliveries in the last hour, each 10 min after its source change: p95 10 min > 5.
+    setup: (id) => insertDeliveries(id, 20, 10 * MIN),
+    clear: async () => at(2 * HOUR),
+  },
+  {
+    kind: 'QUARANTINE_BACKLOG',
+    severity: 'WARNING',
+    setup: async (id) => {
+      await db.dataSource.query(
+        `INSERT INTO quarantine (connection_id, record_kind, remote_type, remote_id, payload, issues, created_at) VALUES ($1, 'CONTACT', 'Contact', 'q-1', '{}', '[]', $2)`,
+        [id, at(-8 * DAY)],
+      );
+    },
+    clear: async (id) => (await db.dataSource.query(`UPDATE quarantine SET status = 'RESOLVED' WHERE connection_id = $1`, [id]), at(MIN)),
+  },
+  {
+    kind: 'SUCCESS_RATE_WARNING',
+    severity: 'WARNING',
+    // 97 of 100 runs succeeded, 3 partial (nothing failed outright: no FAILURE_RATE).
+    setup: (id) => insertRuns(id, 100, 3),
+    clear: async () => at(2 * HOUR),
+  },
+  {
+    kind: 'SUCCESS_RATE_CRITICAL',
+    severity: 'CRITICAL',
+    setup: (id) => insertRuns(id, 10, 1),
+    clear: async () => at(2 * HOUR),
+  },
 ];
+
+async function insertDeliveries(connectionId: string, n: number, lagMs: number): Promise<void> {
+  await db.dataSource.query(
+    `INSERT INTO outbox (connection_id, record_kind, record_id, source_changed_at, delivered_at)
+     SELECT $1, 'CONTACT', gen_random_uuid(), $2::timestamptz - $3 * interval '1 millisecond', $2 FROM generate_series(1, $4)`,
+    [connectionId, at(-5 * MIN), lagMs, n],
+  );
+}
+
+async function insertRuns(connectionId: string, n: number, partial: number): Promise<void> {
+  await db.dataSource.query(
+    `INSERT INTO sync_runs (connection_id, mode, status, started_at, finished_at, records_read)
+     SELECT $1, 'INCREMENTAL', CASE WHEN g <= $3 THEN 'PARTIAL' ELSE 'SUCCEEDED' END, $2, $2, 10 FROM generate_series(1, $4) g`,
+    [connectionId, at(-10 * MIN), partial, n],
+  );
+}
 
 describe('alert rules', () => {
   for (const c of CASES) {
@@ -165,6 +212,25 @@ describe('alert rules', () => {
       }
     });
   }
+
+  it('an interrupted run (a stop, a crash) is no failure: no failure-rate or success-rate alert, the connection stays HEALTHY', async () => {
+    const id = await insertConnection(db.dataSource, { last_successful_sync_at: t0, created_at: at(-DAY), status: 'HEALTHY' });
+    try {
+      // Stopped mid-run, then resumed to the end by the next start.
+      await db.dataSource.query(
+        `INSERT INTO sync_runs (connection_id, mode, status, started_at, finished_at, records_read) VALUES
+           ($1, 'BULK', 'INTERRUPTED', $2, $2, 500), ($1, 'BULK', 'SUCCEEDED', $3, $3, 1000)`,
+        [id, at(-20 * MIN), at(-5 * MIN)],
+      );
+      const { raised } = await alerts.evaluate(t0);
+      expect(raised.filter((a) => a.connectionId === id)).toEqual([]);
+      const health = await gql<{ health: { connections: Array<{ connection: { id: string }; status: string; successRate: number }> } }>(
+        h.url, `{ health(window: "1h") { connections { connection { id } status successRate } } }`, {}, viewer);
+      expect(health.body.data!.health.connections.find((c) => c.connection.id === id)).toMatchObject({ status: 'HEALTHY', successRate: 1 });
+    } finally {
+      await db.dataSource.query(`DELETE FROM connections WHERE id = $1`, [id]);
+    }
+  });
 
   it('a paused connection raises no dead-man alert; disabled rules raise nothing', async () => {
     const id = await insertConnection(db.dataSource, { enabled: false, created_at: at(-DAY), circuit: 'OPEN' });

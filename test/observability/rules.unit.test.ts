@@ -1,6 +1,7 @@
 /** The pure parts, table by table: windows, connection status, alert rules at their edges, the audit plan. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, evaluateAlerts } from '../../src/process/alerts/alert-rules';
+import { evaluateAlerts } from '../../src/process/alerts/alert-checks';
+import { DEFAULT_RULES, ruleSet } from '../../src/process/alerts/alert-rules';
 import { auditPlan, type PlanInputs } from '../../src/process/audit/audit-plan';
 import { connectionHealth, healthReport } from '../../src/process/health/health-report';
 import type { ConnectionFacts, HealthSnapshot } from '../../src/process/health/health-snapshot';
@@ -14,13 +15,13 @@ function facts(patch: Partial<ConnectionFacts> = {}): ConnectionFacts {
     id: 'c1', name: 'sf', kind: 'SALESFORCE', status: 'HEALTHY', circuit: 'CLOSED', enabled: true, createdAt: new Date(NOW.getTime() - 86_400_000),
     tokenExpiresAt: null, credentialsExpireAt: null, credentialsRefusedAt: null, statusReason: null, lastSuccessfulSyncAt: NOW, apiUsed: null, apiLimit: null, lastRunStatus: 'SUCCEEDED',
     runs: { finished: 100, succeeded: 100, failed: 0 }, records: { processed: 1000, failed: 0, quarantined: 0 },
-    latency: { p50Ms: null, p95Ms: null, deliveries: 0 }, errorsByClass: [], quarantineSize: 0, schemaDriftSeenAt: null,
+    latency: { p50Ms: null, p95Ms: null, deliveries: 0 }, errorsByClass: [], quarantineSize: 0, oldestQuarantinedAt: null, schemaDriftSeenAt: null,
     syncBlock: null,
     ...patch,
   };
 }
 const snapshot = (...connections: ConnectionFacts[]): HealthSnapshot => ({ at: NOW, windowMs: 3_600_000, connections, latency: { p50Ms: null, p95Ms: null, deliveries: 0 }, quarantineSize: 0 });
-const kinds = (c: ConnectionFacts) => evaluateAlerts(snapshot(c), DEFAULT_RULES, NOW).map((a) => a.kind).sort();
+const kinds = (c: ConnectionFacts) => evaluateAlerts(snapshot(c), ruleSet(DEFAULT_RULES), NOW).map((a) => a.kind).sort();
 
 describe('parseWindow', () => {
   it.each([
@@ -74,13 +75,33 @@ describe('alert rules at their edges', () => {
     ['paused: no failure-rate or dead-man alert', { enabled: false, lastSuccessfulSyncAt: null, runs: { finished: 10, succeeded: 0, failed: 10 } }, []],
     ['credentials refused', { status: 'FAILING', credentialsRefusedAt: NOW }, ['CREDENTIALS']],
     ['credentials refused, paused by a person: the alert stays', { status: 'PAUSED', credentialsRefusedAt: NOW }, ['CREDENTIALS']],
+    ['97 % of runs succeeded, the rest partial: the warning band', { runs: { finished: 100, succeeded: 97, failed: 0 } }, ['SUCCESS_RATE_WARNING']],
+    ['95 % of runs succeeded: still the warning band', { runs: { finished: 100, succeeded: 95, failed: 0 } }, ['SUCCESS_RATE_WARNING']],
+    ['90 % of runs succeeded: the critical band speaks alone', { runs: { finished: 100, succeeded: 90, failed: 10 } }, ['FAILURE_RATE', 'SUCCESS_RATE_CRITICAL']],
+    ['p95 latency exactly 5 min: not above', { latency: { p50Ms: 60_000, p95Ms: 5 * MIN, deliveries: 40 } }, []],
+    ['p95 latency 6 min', { latency: { p50Ms: 60_000, p95Ms: 6 * MIN, deliveries: 40 } }, ['SYNC_LATENCY']],
+    ['quarantined 6 days ago', { quarantineSize: 3, oldestQuarantinedAt: new Date(NOW.getTime() - 6 * 86_400_000) }, []],
+    ['quarantined 8 days ago', { quarantineSize: 3, oldestQuarantinedAt: new Date(NOW.getTime() - 8 * 86_400_000) }, ['QUARANTINE_BACKLOG']],
+    ['paused: no success-rate or latency alert', { enabled: false, runs: { finished: 10, succeeded: 5, failed: 0 }, latency: { p50Ms: 0, p95Ms: 60 * MIN, deliveries: 3 } }, []],
   ])('%s → %j', (_name, patch, expected) => expect(kinds(facts(patch))).toEqual(expected));
 
   it('uses configured thresholds and one dedupe key per rule and connection', () => {
     const rules = { ...DEFAULT_RULES, API_USAGE: { ...DEFAULT_RULES.API_USAGE, threshold: 0.9 } };
-    expect(evaluateAlerts(snapshot(facts({ apiUsed: 800, apiLimit: 1000 })), rules, NOW)).toEqual([]);
-    const [alert] = evaluateAlerts(snapshot(facts({ circuit: 'OPEN' })), DEFAULT_RULES, NOW);
+    expect(evaluateAlerts(snapshot(facts({ apiUsed: 800, apiLimit: 1000 })), ruleSet(rules), NOW)).toEqual([]);
+    const [alert] = evaluateAlerts(snapshot(facts({ circuit: 'OPEN' })), ruleSet(DEFAULT_RULES), NOW);
     expect(alert).toMatchObject({ kind: 'CIRCUIT_OPEN', dedupeKey: 'CIRCUIT_OPEN:c1', connectionId: 'c1', severity: 'CRITICAL' });
+  });
+
+  it("a connection's override wins over the global rule, and measures over its own window", () => {
+    const slow = facts({ latency: { p50Ms: 0, p95Ms: 6 * MIN, deliveries: 10 } });
+    const lenient = ruleSet(DEFAULT_RULES, new Map([['c1', { SYNC_LATENCY: { ...DEFAULT_RULES.SYNC_LATENCY, threshold: 10, channels: [] } }]]));
+    expect(evaluateAlerts(snapshot(slow), lenient, NOW)).toEqual([]);
+    expect(evaluateAlerts(snapshot(slow, facts({ id: 'c2', latency: slow.latency })), lenient, NOW).map((a) => a.connectionId)).toEqual(['c2']);
+    // Over its 24 h window the same connection's runs look worse than over the last hour.
+    const daily = ruleSet(DEFAULT_RULES, new Map([['c1', { SUCCESS_RATE_CRITICAL: { ...DEFAULT_RULES.SUCCESS_RATE_CRITICAL, windowMinutes: 1440 } }]]));
+    const day = new Map([[1440, snapshot(facts({ runs: { finished: 100, succeeded: 80, failed: 0 } }))]]);
+    const [alert] = evaluateAlerts(snapshot(facts()), daily, NOW, day);
+    expect(alert).toMatchObject({ kind: 'SUCCESS_RATE_CRITICAL', connectionId: 'c1', message: expect.stringContaining('in the last 1440 min') });
   });
 });
 

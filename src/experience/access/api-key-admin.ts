@@ -5,7 +5,7 @@
  * The services object (context.ts) is shared by every area; this area adds its own member
  * by declaration merging instead of widening the shared interface for everyone.
  */
-import type { ApiKeyService } from '../../process/access';
+import type { ApiKeyService } from '../../process';
 import type { SocketRegistry } from '../security/socket-registry';
 
 export interface ApiKeyAdmin {

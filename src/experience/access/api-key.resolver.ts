@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { ROLES, type Role } from '../../process/access';
+import { type Role, ROLES } from '../../process';
 import { CAN } from '../auth/roles';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { RoleEnum } from '../common/enums';

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { Role } from '../../process/access';
+import type { Role } from '../../process';
 import { RoleEnum } from '../common/enums';
 
 @ObjectType({ description: 'The API key making the request.' })

@@ -3,7 +3,7 @@
  * UNAUTHENTICATED (no key) apart from FORBIDDEN (a key whose role is too low).
  */
 import type { AuthCheckerFn } from 'type-graphql';
-import type { Role } from '../../process/access';
+import type { Role } from '../../process';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 import type { JunctionContext } from '../context';
 import { isAllowed } from './roles';

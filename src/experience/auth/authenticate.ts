@@ -11,8 +11,7 @@
  * is not a valid key. (Keys are 256-bit random, so the throttle bounds the noise and the work
  * of a flood rather than the odds of a guess.)
  */
-import type { AuthFailureCounter, AuthFailureReason, AuthThrottle, Principal } from '../../process/access';
-import { visibleKeyPrefix, type ApiKeyService } from '../../process/access';
+import { type ApiKeyService, type AuthFailureCounter, type AuthFailureReason, type AuthThrottle, type Principal, visibleKeyPrefix } from '../../process';
 
 export type AuthOutcome =
   | { ok: true; principal: Principal | null }

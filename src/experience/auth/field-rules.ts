@@ -13,7 +13,7 @@
  * null then propagates to its nearest nullable parent, as GraphQL's rules say.
  */
 import { defaultFieldResolver, isObjectType, type GraphQLSchema } from 'graphql';
-import type { Role } from '../../process/access';
+import type { Role } from '../../process';
 import type { JunctionContext } from '../context';
 import { requireRoles } from './auth-checker';
 import { CAN } from './roles';

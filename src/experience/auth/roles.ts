@@ -4,7 +4,7 @@
  * fields that name it (contacts and companies reads, and later upsertContacts). ADMIN gets
  * everything.
  */
-import type { Role } from '../../process/access';
+import type { Role } from '../../process';
 
 const LADDER: Partial<Record<Role, number>> = { VIEWER: 1, OPERATOR: 2, ADMIN: 3 };
 

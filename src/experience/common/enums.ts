@@ -3,11 +3,7 @@
  * the schema cannot drift from what the store and adapters use.
  */
 import { registerEnumType } from 'type-graphql';
-import { ROLES, type Role } from '../../process/access';
-import { CRM_KINDS, ERROR_CLASSES, type CrmKind, type ErrorClass } from '../../process/queries/vocabulary';
-import { CONNECTION_STATUSES, type CircuitState, type ConnectionStatus, type RecordKind, type SyncMode, type SyncRunStatus } from '../../process/store/entities';
-import { DELETE_PROPAGATION, type DeletePropagation } from '../../process/sync/outbound/outbound-deletes';
-import type { LifecycleStage } from '../../process/queries';
+import { type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, CRM_KINDS, type CrmKind, DELETE_PROPAGATION, type DeletePropagation, ERROR_CLASSES, type ErrorClass, type LifecycleStage, type RecordKind, type Role, ROLES, type SyncMode, type SyncRunStatus } from '../../process';
 
 /** `{ A: 'A', B: 'B' }` from a list of values: type-graphql registers enum objects. */
 function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {

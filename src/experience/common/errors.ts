@@ -7,8 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { QueryInputError } from '../../process/queries/pagination';
-import { isStatementCancelled } from '../../process/store/api-pool';
+import { isStatementCancelled, QueryInputError } from '../../process';
 
 export class BadUserInputError extends GraphQLError {
   declare readonly extensions: { code: 'BAD_USER_INPUT'; field?: string };

@@ -1,5 +1,5 @@
 import { ArgsType, Field, Int } from 'type-graphql';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../process/queries/pagination';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../process';
 
 @ArgsType()
 export class PageArgs {

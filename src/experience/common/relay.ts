@@ -4,7 +4,7 @@
  * statement runs only when a client selects it.
  */
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import type { Page } from '../../process/queries';
+import type { Page } from '../../process';
 
 @ObjectType({ description: 'Relay page information. Pages only move forward (`first`/`after`).', simpleResolvers: true })
 export class PageInfo {

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { CompanyEntity } from '../../process/store/entities';
+import type { StoredCompany } from '../../process';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';
 
@@ -18,7 +18,7 @@ export class Company {
 @ObjectType()
 export class CompanyConnection extends RelayConnectionType('Company', Company) {}
 
-export const toCompany = (c: CompanyEntity): Company => ({
+export const toCompany = (c: StoredCompany): Company => ({
   id: c.id,
   name: c.name,
   domain: c.domain,

@@ -1,6 +1,5 @@
 /** The connection commands' expected refusals, as the client errors they are (STYLE.md §6). */
-import { ConnectionBusyError } from '../../process/connections/connection-delete';
-import { ConnectionInputError, ConnectionNameTakenError } from '../../process/connections/connection-input';
+import { ConnectionBusyError, ConnectionInputError, ConnectionNameTakenError } from '../../process';
 import { BadUserInputError, ConflictError } from '../common/errors';
 
 export async function asClientErrors<T>(work: () => Promise<T>): Promise<T> {

@@ -3,8 +3,7 @@
  * pause and resume it, delete it. Reading one is ConnectionResolver's.
  */
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import type { UpdateConnectionInput as UpdateCommand } from '../../process/connections/connection.service';
-import { isUuid } from '../../process/queries/pagination';
+import { isUuid, type UpdateConnectionInput as UpdateCommand } from '../../process';
 import { CAN } from '../auth/roles';
 import { NotFoundError } from '../common/errors';
 import type { JunctionContext } from '../context';

@@ -1,7 +1,6 @@
 /** A connection's operator settings as the API reads and changes them (stored in `connections.settings`). */
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
-import { settingsOf } from '../../process/connections/connection-input';
-import type { DeletePropagation } from '../../process/sync/outbound/outbound-deletes';
+import { type DeletePropagation, settingsOf } from '../../process';
 import { DeletePropagationEnum } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Field, ID, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
-import type { ErrorClass } from '../../process/queries/vocabulary';
+import type { ErrorClass } from '../../process';
 import { CAN } from '../auth/roles';
 import { ErrorClassEnum } from '../common/enums';
 import { NotFoundError } from '../common/errors';

@@ -1,5 +1,5 @@
 import { Field, InputType } from 'type-graphql';
-import type { CrmKind } from '../../process/queries';
+import type { CrmKind } from '../../process';
 import { CrmKindEnum } from '../common/enums';
 import { ConnectionSettingsInput } from './connection-settings.types';
 

@@ -1,6 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import { CustomFieldConfigError } from '../../process/mapping/custom-fields';
-import { supportedCrmKinds } from '../../process/queries';
+import { CustomFieldConfigError, supportedCrmKinds } from '../../process';
 import { CAN } from '../auth/roles';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import type { JunctionContext } from '../context';

@@ -1,6 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { ConnectionView, CrmKind } from '../../process/queries';
-import type { CircuitState, ConnectionStatus } from '../../process/store/entities';
+import type { CircuitState, ConnectionStatus, ConnectionView, CrmKind } from '../../process';
 import { CircuitStateEnum, ConnectionStatusEnum, CrmKindEnum } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 import { ConnectionSettings, toConnectionSettings } from './connection-settings.types';

@@ -1,6 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { CUSTOM_KEY_PREFIX, unifiedKeyOf, type CustomFieldSpec } from '../../process/mapping/custom-fields';
-import type { CrmKind } from '../../process/queries';
+import { type CrmKind, CUSTOM_KEY_PREFIX, type CustomFieldSpec, unifiedKeyOf } from '../../process';
 
 @ObjectType({ description: 'A custom field as a connection maps it.', simpleResolvers: true })
 export class CustomField {

@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { MAX_SEARCH_LENGTH, type LifecycleStage } from '../../process/queries';
+import { type LifecycleStage, MAX_SEARCH_LENGTH } from '../../process';
 import { LifecycleStageEnum } from '../common/enums';
 
 @InputType({ description: 'Every given condition must hold.' })

@@ -1,6 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { LifecycleStage } from '../../process/queries';
-import type { ContactEntity } from '../../process/store/entities';
+import type { LifecycleStage, StoredContact } from '../../process';
 import { LifecycleStageEnum } from '../common/enums';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';
@@ -37,7 +36,7 @@ export class Contact {
 @ObjectType()
 export class ContactConnection extends RelayConnectionType('Contact', Contact) {}
 
-export const toContact = (c: ContactEntity): Contact => ({
+export const toContact = (c: StoredContact): Contact => ({
   id: c.id,
   email: c.email,
   firstName: c.firstName,

@@ -1,5 +1,5 @@
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import type { FieldProvenanceEntity, RejectedChange as RejectedChangeRow } from '../../process/store/entities';
+import type { RejectedChange as RejectedChangeRow, StoredFieldProvenance } from '../../process';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';
 
 export enum RejectionReason {
@@ -32,7 +32,7 @@ export class FieldProvenance {
   rejected!: RejectedChange[];
 }
 
-export const toFieldProvenance = (p: FieldProvenanceEntity): FieldProvenance => ({
+export const toFieldProvenance = (p: StoredFieldProvenance): FieldProvenance => ({
   field: p.field,
   value: p.value,
   changedAt: p.changedAt,

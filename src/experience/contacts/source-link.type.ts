@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType } from 'type-graphql';
-import type { RecordKind, SourceLinkEntity } from '../../process/store/entities';
+import type { RecordKind, StoredSourceLink } from '../../process';
 import { RecordKindEnum } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 import type { Connection } from '../connections/connection.type';
@@ -19,7 +19,7 @@ export class SourceLink {
   preloadedConnection?: Connection;
 }
 
-export const toSourceLink = (s: SourceLinkEntity): SourceLink => ({
+export const toSourceLink = (s: StoredSourceLink): SourceLink => ({
   id: s.id,
   recordKind: s.recordKind,
   remoteType: s.remoteType,

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import type { ErrorClass } from '../../process/queries';
+import type { ErrorClass } from '../../process';
 import { CAN } from '../auth/roles';
 import { ErrorClassEnum } from '../common/enums';
 import { PageArgs } from '../common/page.args';

@@ -1,6 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import type { ErrorClass } from '../../process/queries';
-import type { SyncErrorEntity } from '../../process/store/entities';
+import type { ErrorClass, StoredSyncError } from '../../process';
 import { ErrorClassEnum } from '../common/enums';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar } from '../common/scalars';
@@ -24,7 +23,7 @@ export class SyncError {
 @ObjectType()
 export class SyncErrorConnection extends RelayConnectionType('SyncError', SyncError) {}
 
-export function toSyncError(e: SyncErrorEntity): SyncError {
+export function toSyncError(e: StoredSyncError): SyncError {
   return {
     id: e.id,
     errorClass: e.errorClass as ErrorClass,

@@ -1,6 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { ALERT_KINDS, ALERT_SEVERITIES, type AlertKind, type AlertSeverity } from '../../process/alerts/alert-rules';
-import type { AlertRow } from '../../process/alerts/alert.service';
+import { ALERT_KINDS, ALERT_SEVERITIES, type AlertKind, type AlertRow, type AlertSeverity } from '../../process';
 import { DateTimeScalar } from '../common/scalars';
 
 export const AlertKindEnum = Object.fromEntries(ALERT_KINDS.map((k) => [k, k])) as { [K in AlertKind]: K };
@@ -20,6 +19,10 @@ registerEnumType(AlertKindEnum, {
         "The test-batch gate stopped the connection's sync for a systemic reason (refused access, an unreadable mapping, most of the batch quarantined, or most first writes refused); the message says why and lists the records. Resolved once a later run passes.",
     },
     CREDENTIALS: { description: "The CRM refused the connection's credentials; resolved once a token is issued again (updateConnection with new ones)." },
+    SYNC_LATENCY: { description: 'p95 minutes from a change in its source CRM to its delivery to this connection above the threshold over the window (default 5 min over 1 h).' },
+    QUARANTINE_BACKLOG: { description: "A record has waited in the connection's quarantine longer than the threshold in days (default 7)." },
+    SUCCESS_RATE_WARNING: { description: 'Run success rate below the threshold over the window (default 99 % over 1 h); quiet while SUCCESS_RATE_CRITICAL fires.' },
+    SUCCESS_RATE_CRITICAL: { description: 'Run success rate below the threshold over the window (default 95 % over 1 h).' },
   },
 });
 registerEnumType(AlertSeverityEnum, { name: 'AlertSeverity' });

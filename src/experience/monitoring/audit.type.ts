@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import type { AuditReport as AuditReportData } from '../../process/audit/audit.service';
+import type { AuditReport as AuditReportData } from '../../process';
 import { ApiKey } from '../access/api-key.type';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';
 

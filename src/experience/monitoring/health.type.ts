@@ -1,8 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { ConnectionHealth as ConnectionHealthReport, HealthReport } from '../../process/health/health-report';
-import type { HealthPoint as HealthPointReport } from '../../process/health/health-series';
-import { ERROR_CLASSES, type ErrorClass } from '../../process/queries';
-import type { CircuitState, ConnectionStatus } from '../../process/store/entities';
+import { type CircuitState, type ConnectionHealth as ConnectionHealthReport, type ConnectionStatus, ERROR_CLASSES, type ErrorClass, type HealthPoint as HealthPointReport, type HealthReport } from '../../process';
 import { CircuitStateEnum, ConnectionStatusEnum, ErrorClassEnum } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 import type { Connection } from '../connections/connection.type';

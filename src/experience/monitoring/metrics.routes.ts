@@ -8,8 +8,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
-import { createMetricsRegistry } from '../../process/metrics/metrics-registry';
+import { createMetricsRegistry, type StoreHandle } from '../../process';
 
 export interface MetricsAccess {
   /** The bearer key scrapers beyond loopback present (JUNCTION_METRICS_KEY). */
@@ -32,7 +31,7 @@ function presentsKey(req: Request, key: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function metricsRoutes(db: DataSource, logger: Logger, access: MetricsAccess = {}): Router {
+export function metricsRoutes(db: StoreHandle, logger: Logger, access: MetricsAccess = {}): Router {
   const registry = createMetricsRegistry(db);
   const router = Router();
   router.get('/metrics', async (req, res) => {

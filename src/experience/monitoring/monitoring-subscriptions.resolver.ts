@@ -1,6 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
-import { TOPICS, type EventPayloads } from '../../process/events';
-import { DEFAULT_WINDOW, parseWindow } from '../../process/health/window';
+import { DEFAULT_WINDOW, type EventPayloads, parseWindow, TOPICS } from '../../process';
 import { CAN } from '../auth/roles';
 import { NotFoundError } from '../common/errors';
 import type { JunctionContext } from '../context';

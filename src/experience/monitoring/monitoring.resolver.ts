@@ -1,9 +1,8 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
-import { DEFAULT_WINDOW, parseWindow } from '../../process/health/window';
+import { type AlertKind, DEFAULT_WINDOW, parseWindow } from '../../process';
 import { CAN } from '../auth/roles';
 import { BadUserInputError } from '../common/errors';
 import type { JunctionContext } from '../context';
-import type { AlertKind } from '../../process/alerts/alert-rules';
 import { Alert, AlertKindEnum, toAlert } from './alert.type';
 import { Health, HealthPoint, toHealth, toHealthPoint } from './health.type';
 

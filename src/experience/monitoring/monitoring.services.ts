@@ -1,19 +1,15 @@
 /** What the monitoring resolvers read: health reports and alerts (raising is the worker's job). */
-import type { DataSource } from 'typeorm';
-import { AlertService } from '../../process/alerts/alert.service';
-import type { AuditService } from '../../process/audit/audit.service';
-import { NO_EVENTS } from '../../process/events';
-import { HealthService } from '../../process/health/health.service';
+import { AlertService, type AuditService, HealthService, NO_EVENTS, type StoreHandle } from '../../process';
 
 export interface MonitoringServices {
   health: Pick<HealthService, 'report' | 'series'>;
-  alerts: Pick<AlertService, 'list' | 'byId'>;
+  alerts: Pick<AlertService, 'list' | 'byId' | 'listRules' | 'updateRule' | 'removeOverride'>;
   /** For the read-only monitoring queries that are plain SQL. */
-  db: DataSource;
+  db: StoreHandle;
   /** Absent when the server was built without a connection service that can read CRMs. */
   audit?: Pick<AuditService, 'report'>;
 }
 
-export function createMonitoringServices(db: DataSource, audit?: Pick<AuditService, 'report'>): MonitoringServices {
+export function createMonitoringServices(db: StoreHandle, audit?: Pick<AuditService, 'report'>): MonitoringServices {
   return { health: new HealthService(db), alerts: new AlertService({ db, events: NO_EVENTS }), db, audit };
 }

@@ -3,7 +3,7 @@
  * Quarantine contract operation, with retry and discard, is the full API.
  */
 import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { pendingQuarantine } from '../../process/health/quarantine-preview';
+import { pendingQuarantine } from '../../process';
 import { CAN } from '../auth/roles';
 import { BadUserInputError } from '../common/errors';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';

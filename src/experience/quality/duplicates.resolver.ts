@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { isUuid } from '../../process/queries/pagination';
+import { isUuid } from '../../process';
 import { CAN } from '../auth/roles';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { PageArgs } from '../common/page.args';

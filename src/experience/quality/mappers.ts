@@ -1,6 +1,4 @@
-import type { DuplicateCandidate as CandidateRow } from '../../process/matching/duplicate-candidate.queries';
-import type { QuarantineEntry as EntryRow } from '../../process/quality/quarantine.service';
-import type { ValidationRule as RuleRow } from '../../process/quality/rules';
+import type { DuplicateCandidate as CandidateRow, QuarantineEntry as EntryRow, ValidationRule as RuleRow } from '../../process';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors';
 import type { DuplicateCandidate, QuarantineEntry, ValidationRule } from './quality.types';
 

@@ -1,8 +1,6 @@
 /** GraphQL types of the data-quality area: rules, quarantine, duplicates, partner upserts. */
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { UpsertOutcome } from '../../process/partner/partner-record';
-import { RULE_TYPES, type RuleType } from '../../process/quality/rules';
-import type { RecordKind } from '../../process/store/entities';
+import { type RecordKind, RULE_TYPES, type RuleType, type UpsertOutcome } from '../../process';
 import { RecordKindEnum } from '../common/enums';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';

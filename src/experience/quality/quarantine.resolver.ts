@@ -1,7 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { TOPICS } from '../../process/events';
-import type { QuarantineChange as ChangePayload } from '../../process/quality/quarantine-events';
-import { isUuid } from '../../process/queries/pagination';
+import { type QuarantineChange as ChangePayload, isUuid, TOPICS } from '../../process';
 import { CAN } from '../auth/roles';
 import { BadUserInputError, NotFoundError } from '../common/errors';
 import { PageArgs } from '../common/page.args';

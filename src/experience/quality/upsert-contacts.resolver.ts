@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { MAX_BATCH } from '../../process/partner/upsert-contacts';
+import { MAX_BATCH } from '../../process';
 import { BadUserInputError, ConflictError, UnauthenticatedError } from '../common/errors';
 import { Contact, toContact } from '../contacts/contact.type';
 import type { JunctionContext } from '../context';

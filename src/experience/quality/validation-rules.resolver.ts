@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { RecordKind } from '../../process/store/entities';
+import type { RecordKind } from '../../process';
 import { CAN } from '../auth/roles';
 import { RecordKindEnum } from '../common/enums';
 import { BadUserInputError } from '../common/errors';

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import type { RecordKind } from '../../process/store/entities';
+import type { RecordKind } from '../../process';
 import { RecordKindEnum } from '../common/enums';
 
 @ObjectType({ description: 'One connection made authoritative for a field: the others never overwrite it.' })

@@ -4,8 +4,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import type { CommandOutcome } from '../../process/records/record-commands';
-import type { RecordKind } from '../../process/store/entities';
+import type { CommandOutcome, RecordKind } from '../../process';
 import { CAN } from '../auth/roles';
 import { RecordKindEnum } from '../common/enums';
 import { BadUserInputError, ConflictError, NotFoundError } from '../common/errors';

@@ -6,7 +6,7 @@
  * weights of one operation (aliases and fragments add up) must stay within the cost limit.
  */
 import { getArgumentValues, getNamedType, isObjectType, Kind, type DocumentNode, type GraphQLNamedType, type GraphQLSchema, type SelectionSetNode } from 'graphql';
-import { parseWindow } from '../../process/health/window';
+import { parseWindow } from '../../process';
 import { QueryLimitError } from './errors';
 import { selectedOperation } from './operation';
 

@@ -6,7 +6,7 @@
 import type { RequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import { AuthThrottle, DEFAULT_AUTH_THROTTLE, type ApiKeyService, type AuthThrottleOptions } from '../../process/access';
+import { type ApiKeyService, AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE } from '../../process';
 import { createApiKeyAdmin, type ApiKeyAdmin } from '../access/api-key-admin';
 import { clientAddress, type ClientAddress } from './client-address';
 import { DEFAULT_HTTP_HARDENING, securityMiddleware, type HttpHardening } from './http-hardening';

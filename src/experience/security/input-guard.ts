@@ -30,7 +30,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { isUuid } from '../../process/queries/pagination';
+import { isUuid } from '../../process';
 import { selectedOperation } from './operation';
 
 export interface InputLimits {

@@ -6,7 +6,7 @@
  * over `maxRecords` — or any `first:` over the page size — is refused before it runs.
  */
 import { getNamedType, isObjectType, Kind, type DocumentNode, type ValidationRule, type GraphQLNamedType, type GraphQLSchema, type SelectionSetNode, type ValueNode } from 'graphql';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../process/queries/pagination';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../process';
 import { QueryLimitError } from './errors';
 import { selectedOperation } from './operation';
 

@@ -1,5 +1,5 @@
 import { Arg, Authorized, ID, Resolver, Root, Subscription, type SubscriptionHandlerData } from 'type-graphql';
-import { TOPICS } from '../../process/events';
+import { TOPICS } from '../../process';
 import { CAN } from '../auth/roles';
 import { SyncRun, toSyncRun, type SyncRunPayload } from './sync-run.type';
 

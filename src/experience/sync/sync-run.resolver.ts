@@ -1,7 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { isUuid } from '../../process/queries/pagination';
-import type { SyncMode } from '../../process/store/entities';
-import { changesOnly, plannedCounts } from '../../process/sync/runs/planned-changes';
+import { changesOnly, isUuid, plannedCounts, type SyncMode } from '../../process';
 import { CAN } from '../auth/roles';
 import { SyncModeEnum } from '../common/enums';
 import { ConflictError, NotFoundError } from '../common/errors';

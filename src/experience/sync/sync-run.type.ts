@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { PlannedChange as PlannedChangeRow, SyncMode, SyncRunEntity, SyncRunStatus } from '../../process/store/entities';
+import type { PlannedChange as PlannedChangeRow, StoredSyncRun, SyncMode, SyncRunStatus } from '../../process';
 import { SyncModeEnum, SyncRunStatusEnum } from '../common/enums';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar, JSONScalar, toDate } from '../common/scalars';
@@ -42,8 +42,8 @@ export class SyncRun {
 @ObjectType()
 export class SyncRunConnection extends RelayConnectionType('SyncRun', SyncRun) {}
 
-/** A SyncRunEntity as it arrives through Redis: JSON, so dates are ISO strings. */
-export type SyncRunPayload = SyncRunEntity | { [K in keyof SyncRunEntity]: SyncRunEntity[K] extends Date | null ? string | Date | null : SyncRunEntity[K] };
+/** A StoredSyncRun as it arrives through Redis: JSON, so dates are ISO strings. */
+export type SyncRunPayload = StoredSyncRun | { [K in keyof StoredSyncRun]: StoredSyncRun[K] extends Date | null ? string | Date | null : StoredSyncRun[K] };
 
 /** Maps a stored run — or a pub/sub payload of one, in-process or through Redis — to the API shape. */
 export function toSyncRun(r: SyncRunPayload): SyncRun {

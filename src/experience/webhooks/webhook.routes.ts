@@ -4,8 +4,7 @@
  */
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
-import { isUuid } from '../../process/queries/pagination';
-import type { WebhookService } from '../../process/sync/runs/webhook.service';
+import { isUuid, type WebhookService } from '../../process';
 
 export function webhookRoutes(webhooks: Pick<WebhookService, 'receive'>, logger: Logger): Router {
   const router = express.Router();

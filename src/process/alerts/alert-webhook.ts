@@ -1,7 +1,9 @@
 /**
  * Delivers alert events to a configured webhook: a JSON body signed with HMAC-SHA256
  * (`x-junction-signature: sha256=<hex>` over the exact body bytes), retried with
- * exponential backoff so a receiver that is briefly down still gets every event.
+ * exponential backoff so a receiver that is briefly down still gets every event. The Slack
+ * channel is the same delivery with a Slack-compatible incoming-webhook body ({ text }):
+ * unsigned, because such a URL is itself the secret.
  */
 import { createHmac } from 'node:crypto';
 
@@ -9,7 +11,8 @@ export const SIGNATURE_HEADER = 'x-junction-signature';
 
 export interface WebhookOptions {
   url: string;
-  secret: string;
+  /** Signs each body; absent for a Slack incoming webhook, whose URL is the secret. */
+  secret?: string;
   /** @default 5 */
   attempts?: number;
   /** First wait; doubles each retry. @default 500 */
@@ -31,14 +34,14 @@ export class AlertWebhook {
 
   /** Fire and forget, but tracked so `close()` can wait for what is still being sent. */
   send(event: string, payload: Record<string, unknown>): void {
-    const p = this.deliver(event, JSON.stringify({ event, ...payload })).finally(() => this.inFlight.delete(p));
+    const p = this.deliver(event, this.render(event, payload)).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }
 
   /** Resolves true once a 2xx answer came back, false after the last attempt failed. */
   async deliver(event: string, body: string): Promise<boolean> {
     const { url, secret, attempts = 5, baseDelayMs = 500, timeoutMs = 10_000, log } = this.options;
-    const headers = { 'content-type': 'application/json', 'x-junction-event': event, [SIGNATURE_HEADER]: signBody(body, secret) };
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-junction-event': event, ...(secret ? { [SIGNATURE_HEADER]: signBody(body, secret) } : {}) };
     for (let attempt = 1; attempt <= attempts && !this.closed; attempt++) {
       let reason: string;
       try {
@@ -56,9 +59,25 @@ export class AlertWebhook {
     return false;
   }
 
+  protected render(event: string, payload: Record<string, unknown>): string {
+    return JSON.stringify({ event, ...payload });
+  }
+
   async close(): Promise<void> {
     // Give deliveries under way a moment, then stop retrying.
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 2000))]);
     this.closed = true;
+  }
+}
+
+/** Slack's (and Mattermost's, Teams' legacy) incoming-webhook body: one line a person reads in a channel. */
+export class SlackWebhook extends AlertWebhook {
+  constructor(options: Omit<WebhookOptions, 'secret'>) {
+    super(options);
+  }
+
+  protected override render(event: string, payload: Record<string, unknown>): string {
+    const state = event === 'alert.resolved' ? 'Resolved' : 'Alert';
+    return JSON.stringify({ text: `[${state} · ${String(payload.severity)} · ${String(payload.kind)}] ${String(payload.message)}` });
   }
 }

@@ -56,7 +56,7 @@ function statusOf(c: ConnectionFacts, successRate: number | null): ConnectionSta
   // Refused credentials need a person whatever else holds: a pause does not hide them.
   if (c.enabled && c.credentialsRefusedAt) return 'FAILING';
   if (!c.enabled || c.status === 'PAUSED') return 'PAUSED';
-  if (c.circuit === 'OPEN' || c.status === 'FAILING' || c.lastRunStatus === 'FAILED' || c.lastRunStatus === 'INTERRUPTED') return 'FAILING';
+  if (c.circuit === 'OPEN' || c.status === 'FAILING' || c.lastRunStatus === 'FAILED') return 'FAILING';
   if (c.circuit === 'HALF_OPEN' || c.status === 'DEGRADED' || c.lastRunStatus === 'PARTIAL' || (successRate !== null && successRate < DEGRADED_BELOW)) return 'DEGRADED';
   return c.status === 'UNKNOWN' ? 'UNKNOWN' : 'HEALTHY';
 }

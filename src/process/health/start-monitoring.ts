@@ -1,6 +1,6 @@
 /** Wires the health monitor, the alert service and the optional signed webhook together. */
 import type { DataSource } from 'typeorm';
-import { AlertWebhook } from '../alerts/alert-webhook';
+import { AlertWebhook, SlackWebhook } from '../alerts/alert-webhook';
 import { AlertService } from '../alerts/alert.service';
 import type { ConnectionService } from '../connections/connection.service';
 import type { EventBus } from '../events';
@@ -20,6 +20,8 @@ export interface MonitoringOptions {
   db: DataSource;
   events: EventBus;
   webhook?: { url: string; secret: string };
+  /** A Slack-compatible incoming webhook, for rules whose channels name SLACK. */
+  slackUrl?: string;
   intervalMs?: number;
   clock?: () => Date;
   log?: Log;
@@ -30,7 +32,8 @@ export interface MonitoringOptions {
 export function startMonitoring(options: MonitoringOptions): RunningMonitoring {
   const { db, events, log } = options;
   const webhook = options.webhook ? new AlertWebhook({ ...options.webhook, log }) : undefined;
-  const alerts = new AlertService({ db, events, webhook, log });
+  const slack = options.slackUrl ? new SlackWebhook({ url: options.slackUrl, log }) : undefined;
+  const alerts = new AlertService({ db, events, webhook, slack, log });
   const monitor = new HealthMonitor({ db, events, alerts, log, clock: options.clock, intervalMs: options.intervalMs ?? 10_000 });
   monitor.start();
   const unwatch = options.connections?.onChange(() => void monitor.check());
@@ -41,7 +44,7 @@ export function startMonitoring(options: MonitoringOptions): RunningMonitoring {
     async close() {
       unwatch?.();
       await monitor.stop();
-      await webhook?.close();
+      await Promise.all([webhook?.close(), slack?.close()]);
     },
   };
 }

@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { StoredCompany } from '../../stored';
 
 @Entity('companies')
-export class CompanyEntity {
+export class CompanyEntity implements StoredCompany {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('text', { nullable: true }) name!: string | null;
   /** Name without legal suffixes, punctuation or case: what two CRMs' spellings share. */

@@ -1,9 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** UNKNOWN: nothing (a test or a run) has proven the connection yet. */
-export type ConnectionStatus = 'UNKNOWN' | 'HEALTHY' | 'DEGRADED' | 'FAILING' | 'PAUSED';
-export const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['UNKNOWN', 'HEALTHY', 'DEGRADED', 'FAILING', 'PAUSED'];
-export type CircuitState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+import type { CircuitState, ConnectionStatus } from '../../stored';
+
+export { CONNECTION_STATUSES, type CircuitState, type ConnectionStatus } from '../../stored';
 
 @Entity('connections')
 export class ConnectionEntity {

@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { StoredContact } from '../../stored';
 
 @Entity('contacts')
-export class ContactEntity {
+export class ContactEntity implements StoredContact {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('text', { nullable: true }) email!: string | null;
   @Column('text', { name: 'first_name', nullable: true }) firstName!: string | null;

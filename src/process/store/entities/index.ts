@@ -40,4 +40,3 @@ export const ENTITIES = [
   AuthFailureEntity,
   DuplicateCandidateEntity,
 ];
-export type { RejectedChange } from './misc.entities';

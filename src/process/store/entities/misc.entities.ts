@@ -1,5 +1,8 @@
 /** Smaller tables, kept together: each is a handful of columns. */
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
+import type { StoredFieldProvenance, RejectedChange } from '../../stored';
+
+export type { RejectedChange } from '../../stored';
 
 @Entity('field_owners')
 export class FieldOwnerEntity {
@@ -9,7 +12,7 @@ export class FieldOwnerEntity {
 }
 
 @Entity('field_provenance')
-export class FieldProvenanceEntity {
+export class FieldProvenanceEntity implements StoredFieldProvenance {
   @PrimaryColumn('uuid', { name: 'record_id' }) recordId!: string;
   @PrimaryColumn('text') field!: string;
   @Column('jsonb', { nullable: true }) value!: unknown;
@@ -17,14 +20,6 @@ export class FieldProvenanceEntity {
   @Column('timestamptz', { name: 'changed_at' }) changedAt!: Date;
   /** Changes to this field a sync refused (verified, or owned by another connection); read with the provenance. */
   rejected?: RejectedChange[];
-}
-
-/** A change a sync refused, kept so it is visible (table rejected_changes). */
-export interface RejectedChange {
-  value: unknown;
-  connectionId: string;
-  reason: 'VERIFIED' | 'OWNED_ELSEWHERE' | 'OLDER';
-  changedAt: Date;
 }
 
 @Entity('validation_rules')

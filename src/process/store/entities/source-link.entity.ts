@@ -1,10 +1,11 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { RecordKind, StoredSourceLink } from '../../stored';
 
-export type RecordKind = 'CONTACT' | 'COMPANY';
+export type { RecordKind } from '../../stored';
 
 /** One record in one CRM, linked to the unified record it feeds. */
 @Entity('source_links')
-export class SourceLinkEntity {
+export class SourceLinkEntity implements StoredSourceLink {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('text', { name: 'record_kind' }) recordKind!: RecordKind;
   @Column('uuid', { name: 'record_id' }) recordId!: string;

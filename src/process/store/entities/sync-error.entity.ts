@@ -1,8 +1,9 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { StoredSyncError } from '../../stored';
 
 /** One cause is one row: repeats bump occurrences and add record ids. */
 @Entity('sync_errors')
-export class SyncErrorEntity {
+export class SyncErrorEntity implements StoredSyncError {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid', { name: 'connection_id', nullable: true }) connectionId!: string | null;
   @Column('uuid', { name: 'run_id', nullable: true }) runId!: string | null;

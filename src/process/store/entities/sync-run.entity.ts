@@ -1,16 +1,10 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { PlannedChange, SyncMode, StoredSyncRun, SyncRunStatus } from '../../stored';
 
-export type SyncMode = 'INCREMENTAL' | 'BULK' | 'TEST_BATCH';
-export type SyncRunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'INTERRUPTED';
-
-export interface PlannedChange {
-  remoteId: string;
-  operation: string;
-  fields: Record<string, unknown>;
-}
+export type { PlannedChange, SyncMode, SyncRunStatus } from '../../stored';
 
 @Entity('sync_runs')
-export class SyncRunEntity {
+export class SyncRunEntity implements StoredSyncRun {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid', { name: 'connection_id' }) connectionId!: string;
   @Column('text') mode!: SyncMode;

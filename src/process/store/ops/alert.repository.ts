@@ -1,5 +1,5 @@
 /**
- * Alerts and their rule settings as stored (tables alerts, alert_rules). One active alert per
+ * Alerts as stored (table alerts; their rules: alert-rule.repository.ts). One active alert per
  * dedupe key (a partial unique index): raising a condition already raised is a no-op, across
  * every instance.
  */
@@ -16,23 +16,10 @@ export interface AlertRow {
   resolvedAt: Date | null;
 }
 
-/** A rule's stored settings; kinds are as stored (the service keeps the ones it knows). */
-export interface StoredAlertRule {
-  kind: string;
-  enabled: boolean;
-  threshold: number;
-  severity: string;
-}
-
 export type NewAlert = Pick<AlertRow, 'kind' | 'severity' | 'connectionId' | 'dedupeKey' | 'message'>;
 
 interface Row { id: string; kind: string; severity: string; connection_id: string | null; dedupe_key: string; message: string; raised_at: Date; resolved_at: Date | null }
 const toAlert = (r: Row): AlertRow => ({ id: r.id, kind: r.kind, severity: r.severity, connectionId: r.connection_id, dedupeKey: r.dedupe_key, message: r.message, raisedAt: r.raised_at, resolvedAt: r.resolved_at });
-
-export async function loadAlertRules(db: Queryable): Promise<StoredAlertRule[]> {
-  const rows = (await db.query(`SELECT kind, enabled, threshold, severity FROM alert_rules`)) as Array<{ kind: string; enabled: boolean; threshold: number; severity: string }>;
-  return rows.map((r) => ({ kind: r.kind, enabled: r.enabled, threshold: Number(r.threshold), severity: r.severity }));
-}
 
 /** The alert as raised at `at`, or null when one with its dedupe key is active already. */
 export async function raiseAlert(db: Queryable, a: NewAlert, at: Date): Promise<AlertRow | null> {

@@ -2,6 +2,11 @@
  * The facts health and alerting are computed from, read in four aggregate statements over a
  * window (since, now] — `now` a parameter, so tests control the clock. The statements are
  * tuned: change them only against a measurement.
+ *
+ * An INTERRUPTED run (a stop, a crash, a deploy) is no verdict on the connection: the next
+ * start resumes it from its checkpoint. It counts neither as finished nor as failed, so a
+ * Ctrl-C raises no FAILURE_RATE; a worker that keeps dying is the dead man's switch's to find
+ * (NO_RECENT_SYNC).
  */
 import type { CircuitState, ConnectionStatus, SyncRunStatus } from '../entities';
 import type { Queryable } from '../queryable';
@@ -37,6 +42,8 @@ export interface ConnectionFacts {
   latency: { p50Ms: number | null; p95Ms: number | null; deliveries: number };
   errorsByClass: Array<{ errorClass: string; count: number }>;
   quarantineSize: number;
+  /** When the oldest entry still pending in quarantine arrived; null with none pending. */
+  oldestQuarantinedAt: Date | null;
   schemaDriftSeenAt: Date | null;
   /** What stops the connection's sync until someone acts (sync/run-gate.ts), if anything. */
   syncBlock: SyncBlockFact | null;
@@ -68,7 +75,7 @@ interface ConnectionRow {
   id: string; name: string; kind: string; status: ConnectionStatus; circuit: CircuitState; enabled: boolean; created_at: Date;
   token_expires_at: Date | null; credentials_expire_at: Date | null; credentials_refused_at: Date | null; status_reason: string | null; last_successful_sync_at: Date | null; api_used: number | null; api_limit: number | null;
   last_status: SyncRunStatus | null; finished: number; succeeded: number; failed: number; processed: number; records_failed: number;
-  quarantined: number; quarantine_size: number; drift_at: Date | null;
+  quarantined: number; quarantine_size: number; quarantine_oldest: Date | null; drift_at: Date | null;
   block: { cause: string; reason: string; records: SyncBlockFact['records']; blocked_at: string } | null;
 }
 
@@ -79,22 +86,25 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
     `SELECT c.id, c.name, c.kind, c.status, c.status_reason, c.circuit, c.enabled, c.created_at, c.token_expires_at, c.credentials_refused_at, c.last_successful_sync_at, c.api_used,
        CASE WHEN jsonb_typeof(c.settings->'credentialsExpireAt') = 'string' AND c.settings->>'credentialsExpireAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
             THEN (c.settings->>'credentialsExpireAt')::timestamptz END AS credentials_expire_at, c.api_limit,
-       (SELECT status FROM sync_runs s WHERE s.connection_id = c.id AND s.finished_at IS NOT NULL AND NOT s.dry_run AND s.finished_at <= $2
+       (SELECT status FROM sync_runs s WHERE s.connection_id = c.id AND s.finished_at IS NOT NULL AND NOT s.dry_run AND s.status <> 'INTERRUPTED' AND s.finished_at <= $2
          ORDER BY s.finished_at DESC LIMIT 1) AS last_status,
        r.finished, r.succeeded, r.failed, r.processed, r.records_failed, r.quarantined,
-       (SELECT count(*)::int FROM quarantine q WHERE q.connection_id = c.id AND q.status = 'PENDING') AS quarantine_size,
+       q.quarantine_size, q.quarantine_oldest,
        (SELECT max(last_seen_at) FROM sync_errors e WHERE e.connection_id = c.id AND e.code = '${SCHEMA_DRIFT_CODE}') AS drift_at,
        (SELECT jsonb_build_object('cause', b.cause, 'reason', b.reason, 'records', b.records, 'blocked_at', b.blocked_at) FROM sync_blocks b WHERE b.connection_id = c.id) AS block
      FROM connections c
      CROSS JOIN LATERAL (
        SELECT count(*)::int AS finished,
               count(*) FILTER (WHERE status = 'SUCCEEDED')::int AS succeeded,
-              count(*) FILTER (WHERE status IN ('FAILED','INTERRUPTED'))::int AS failed,
+              count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
               coalesce(sum(records_read + records_written), 0)::int AS processed,
               coalesce(sum(records_failed), 0)::int AS records_failed,
               coalesce(sum(records_quarantined), 0)::int AS quarantined
-       FROM sync_runs s WHERE s.connection_id = c.id AND NOT s.dry_run AND s.finished_at > $1 AND s.finished_at <= $2
+       FROM sync_runs s WHERE s.connection_id = c.id AND NOT s.dry_run AND s.status <> 'INTERRUPTED' AND s.finished_at > $1 AND s.finished_at <= $2
      ) r
+     CROSS JOIN LATERAL (
+       SELECT count(*)::int AS quarantine_size, min(created_at) AS quarantine_oldest FROM quarantine q WHERE q.connection_id = c.id AND q.status = 'PENDING'
+     ) q
      WHERE c.deleted_at IS NULL
      ORDER BY c.name`,
     [since, now],
@@ -128,6 +138,7 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
     latency: latency.byConnection.get(r.id) ?? { p50Ms: null, p95Ms: null, deliveries: 0 },
     errorsByClass: errors.filter((e) => e.connection_id === r.id).map((e) => ({ errorClass: e.error_class, count: e.n })),
     quarantineSize: r.quarantine_size,
+    oldestQuarantinedAt: r.quarantine_oldest,
     schemaDriftSeenAt: r.drift_at,
     syncBlock: r.block ? { cause: r.block.cause, reason: r.block.reason, records: r.block.records, blockedAt: new Date(r.block.blocked_at) } : null,
   }));

@@ -1,0 +1,40 @@
+/**
+ * The process tier's public face: everything the experience tier (the API) may use of it.
+ * Lint enforces that src/experience imports nothing else from src/process, and never TypeORM.
+ * Services, the store's plain shapes (stored.ts) and read models the API serves; no entities.
+ */
+export type { AuditReport, AuditService } from './audit/audit.service';
+export type { ConnectionHealth, HealthReport } from './health/health-report';
+export type { ConnectionService, UpdateConnectionInput } from './connections/connection.service';
+export type { DuplicateCandidate } from './matching/duplicate-candidate.queries';
+export type { HealthPoint } from './health/health-series';
+export type { QuarantineChange } from './quality/quarantine-events';
+export type { QuarantineEntry } from './quality/quarantine.service';
+export type { SyncRunService } from './sync/runs/sync-run.service';
+export type { UpsertOutcome } from './partner/partner-record';
+export type { WebhookService } from './sync/runs/webhook.service';
+export { ALERT_CHANNELS, ALERT_KINDS, ALERT_SEVERITIES, type AlertChannel, type AlertKind, type AlertSeverity, THRESHOLD_UNIT } from './alerts/alert-rules';
+export { AlertRuleInputError } from './alerts/alert-rule-input';
+export { CRM_KINDS, type CrmKind, ERROR_CLASSES, type ErrorClass } from './queries/vocabulary';
+export { CUSTOM_KEY_PREFIX, CustomFieldConfigError, type CustomFieldSpec, unifiedKeyOf } from './mapping/custom-fields';
+export { ConnectionBusyError } from './connections/connection-delete';
+export { ConnectionInputError, ConnectionNameTakenError, settingsOf } from './connections/connection-input';
+export { DEFAULT_PAGE_SIZE, isUuid, MAX_PAGE_SIZE, QueryInputError } from './queries/pagination';
+export { DEFAULT_WINDOW, parseWindow } from './health/window';
+export { DELETE_PROPAGATION, type DeletePropagation } from './sync/outbound/outbound-deletes';
+export { ErrorLogQueries } from './health/error-log';
+export { HealthService } from './health/health.service';
+export { MAX_BATCH } from './partner/upsert-contacts';
+export { RULE_TYPES, type RuleType, type ValidationRule } from './quality/rules';
+export { changesOnly, plannedCounts } from './sync/runs/planned-changes';
+export { createDataQualityServices, type DataQualityServices } from './quality/data-quality-services';
+export { createMetricsRegistry } from './metrics/metrics-registry';
+export { isStatementCancelled } from './store/api-pool';
+export { pendingQuarantine } from './health/quarantine-preview';
+export { type AlertRow, type AlertRuleView, AlertService } from './alerts/alert.service';
+export { type ApiKeyService, AuthFailureCounter, type AuthFailureReason, type AuthFailureReport, AuthFailureStore, AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE, type Principal, type Role, ROLES, visibleKeyPrefix } from './access';
+export { type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type PlannedChange, type RecordKind, type RejectedChange, type StoredCompany, type StoredContact, type StoredFieldProvenance, type StoredSourceLink, type StoredSyncError, type StoredSyncRun, type SyncMode, type SyncRunStatus } from './stored';
+export { type CommandOutcome, RecordCommands } from './records/record-commands';
+export { type ConnectionView, createReadQueries, type LifecycleStage, MAX_SEARCH_LENGTH, type Page, type ReadQueries, supportedCrmKinds } from './queries';
+export { type EventBus, type EventPayloads, NO_EVENTS, type Topic, TOPICS } from './events';
+export { type StoreHandle, storeReadiness } from './store/readiness';

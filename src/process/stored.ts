@@ -1,0 +1,130 @@
+/**
+ * What the store holds, as the tiers above it see it: plain shapes, no TypeORM. The entities
+ * under store/entities implement these (so a column the API reads can't drift from them), and
+ * the experience tier speaks only these.
+ */
+import type { RecordKind } from './model';
+
+export type { RecordKind };
+
+/** UNKNOWN: nothing (a test or a run) has proven the connection yet. */
+export type ConnectionStatus = 'UNKNOWN' | 'HEALTHY' | 'DEGRADED' | 'FAILING' | 'PAUSED';
+export const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['UNKNOWN', 'HEALTHY', 'DEGRADED', 'FAILING', 'PAUSED'];
+export type CircuitState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
+
+export type SyncMode = 'INCREMENTAL' | 'BULK' | 'TEST_BATCH';
+export type SyncRunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'INTERRUPTED';
+
+/** One change a dry run would make in a CRM. */
+export interface PlannedChange {
+  remoteId: string;
+  operation: string;
+  fields: Record<string, unknown>;
+}
+
+/** A unified contact, as stored. */
+export interface StoredContact {
+  id: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  title: string | null;
+  linkedinUrl: string | null;
+  city: string | null;
+  state: string | null;
+  country: string | null;
+  postalCode: string | null;
+  lifecycleStage: string;
+  companyId: string | null;
+  custom: Record<string, unknown>;
+  verifiedFields: string[];
+  mergedInto: string | null;
+  deletedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A unified company, as stored. */
+export interface StoredCompany {
+  id: string;
+  name: string | null;
+  nameKey: string | null;
+  domain: string | null;
+  country: string | null;
+  custom: Record<string, unknown>;
+  deletedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One record in one CRM, linked to the unified record it feeds. */
+export interface StoredSourceLink {
+  id: string;
+  recordKind: RecordKind;
+  recordId: string;
+  connectionId: string;
+  remoteType: string;
+  remoteId: string;
+  remoteUpdatedAt: Date | null;
+  lastSyncedAt: Date;
+  contentHash: string | null;
+  detachedAt: Date | null;
+}
+
+/** A change a sync refused, kept so it is visible (table rejected_changes). */
+export interface RejectedChange {
+  value: unknown;
+  connectionId: string;
+  reason: 'VERIFIED' | 'OWNED_ELSEWHERE' | 'OLDER';
+  changedAt: Date;
+}
+
+/** Where a field's current value came from, and the changes to it a sync refused. */
+export interface StoredFieldProvenance {
+  recordId: string;
+  field: string;
+  value: unknown;
+  connectionId: string | null;
+  changedAt: Date;
+  rejected?: RejectedChange[];
+}
+
+/** A sync run and its counts. */
+export interface StoredSyncRun {
+  id: string;
+  connectionId: string;
+  mode: SyncMode;
+  status: SyncRunStatus;
+  dryRun: boolean;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  heartbeatAt: Date | null;
+  workerId: string | null;
+  progress: number;
+  recordsRead: number;
+  recordsWritten: number;
+  recordsFailed: number;
+  recordsQuarantined: number;
+  apiCalls: number;
+  plannedChanges: PlannedChange[] | null;
+  error: string | null;
+  createdAt: Date;
+}
+
+/** One cause of sync failures: repeats bump occurrences and add record ids. */
+export interface StoredSyncError {
+  id: string;
+  connectionId: string | null;
+  runId: string | null;
+  fingerprint: string;
+  errorClass: string;
+  code: string;
+  message: string;
+  endpoint: string | null;
+  recordIds: string[];
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  occurrences: number;
+  attempts: number;
+}
