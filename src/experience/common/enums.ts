@@ -4,7 +4,7 @@
  */
 import { registerEnumType } from 'type-graphql';
 import { ROLES, type Role } from '../../process/access';
-import { CRM_KINDS, ERROR_CLASSES, type CrmKind, type ErrorClass } from '../../process/queries/vocabulary';
+import { ERROR_CLASSES, supportedCrmKinds, type CrmKind, type ErrorClass } from '../../process/queries/vocabulary';
 import { CONNECTION_STATUSES, type CircuitState, type ConnectionStatus, type RecordKind, type SyncMode, type SyncRunStatus } from '../../process/store/entities';
 import { DELETE_PROPAGATION, type DeletePropagation } from '../../process/sync/outbound/outbound-deletes';
 import type { LifecycleStage } from '../../process/queries';
@@ -14,7 +14,11 @@ function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
   return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 }
 
-export const CrmKindEnum = enumOf<CrmKind>(CRM_KINDS);
+/** The registered CRMs; refreshed whenever a schema is built, so a CRM registered since is in it. */
+export const CrmKindEnum = enumOf<CrmKind>(supportedCrmKinds());
+export function refreshCrmKindEnum(): void {
+  Object.assign(CrmKindEnum, enumOf<CrmKind>(supportedCrmKinds()));
+}
 export const ConnectionStatusEnum = enumOf<ConnectionStatus>(CONNECTION_STATUSES);
 export const DeletePropagationEnum = enumOf<DeletePropagation>(DELETE_PROPAGATION);
 export const CircuitStateEnum = enumOf<CircuitState>(['CLOSED', 'OPEN', 'HALF_OPEN']);

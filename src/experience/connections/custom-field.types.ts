@@ -1,4 +1,5 @@
 import { Field, InputType, ObjectType } from 'type-graphql';
+import { syncedObjects } from '../common/crm-docs';
 import { Connection } from './connection.type';
 import { CustomField } from './custom-field.type';
 
@@ -8,8 +9,7 @@ import { CustomField } from './custom-field.type';
 })
 export class CustomFieldInput {
   @Field({
-    description:
-      'The vendor object as Junction syncs it: Salesforce `Contact`, `Lead`, `Account`; HubSpot `contacts`, `companies`; Dynamics `contacts`, `accounts`.',
+    description: `The vendor object as Junction syncs it: ${syncedObjects()}.`,
   })
   object!: string;
   @Field({ description: 'The vendor API field name (`Employee_Badge__c`, `employee_badge`, `new_badge`).' }) remote!: string;
