@@ -25,6 +25,7 @@ const modules = new Map<CrmKind, CrmModule>();
 /** Makes a CRM module known under its descriptor's kind; a kind registers once. */
 export function registerCrm(module: CrmModule): void {
   const kind = module.descriptor.kind;
+  // The kind names a GraphQL enum value and an environment variable (JUNCTION_CRM_HOSTS_<KIND>).
   if (!/^[A-Z][A-Z0-9_]*$/.test(kind)) throw new Error(`a CRM kind is an upper-case name such as SALESFORCE, not ${kind}`);
   if (modules.has(kind)) throw new Error(`${kind} is registered already`);
   modules.set(kind, module);

@@ -24,6 +24,13 @@ describe('configuration from the registry', () => {
     expect(() => loadConfig({ [`JUNCTION_CRM_HOSTS_${registeredCrms()[0]}`]: 'not a host!' })).toThrow(new RegExp(`JUNCTION_CRM_HOSTS_${registeredCrms()[0]} must be a comma-separated list`));
   });
 
+  it("keeps every registered CRM's folder out of the other tiers' reach (the lint rule's vendor folders)", async () => {
+    const file = '../../eslint.config.mjs'; // a variable: the config has no type declarations
+    const config = ((await import(file)) as { default: Array<{ files?: string[]; rules?: Record<string, unknown> }> }).default;
+    const experience = JSON.stringify(config.find((c) => c.files?.includes('src/experience/**/*.ts'))!.rules);
+    for (const kind of registeredCrms()) expect(experience).toContain(`**/system/${kind.toLowerCase()}/**`);
+  });
+
   it('lists every registered CRM as an emulator, and refuses another name', () => {
     expect(loadConfig({}).emulators.crms).toEqual(registeredCrms().map((k) => k.toLowerCase()));
     expect(() => loadConfig({ JUNCTION_EMULATORS: 'salesforce,oracle' })).toThrow(`a list of ${registeredCrms().map((k) => k.toLowerCase()).join(', ')}`);

@@ -34,5 +34,6 @@ export function refreshTokenRule(): string {
 /** The CRMs that take a tenant, and what it is to them. */
 export function tenantIdRule(): string {
   const takers = supportedCrms().filter((d) => d.credentials.tenantId !== 'unsupported');
+  if (takers.length === 0) return 'Taken by no registered CRM.';
   return `${and(takers.map((d) => d.docs.name))} only: ${takers.map((d) => d.docs.tenantId ?? 'the tenant').join('; ')}.`;
 }

@@ -4,7 +4,7 @@
  * list of kinds, so a connection of a CRM this build no longer (or not yet) registers is found
  * here, before a run or the API meets it.
  */
-import { registeredCrms } from '../../system';
+import { isRegisteredCrm, registeredCrms } from '../../system';
 import { mappingProfileProblems } from '../mapping/registry';
 import { storedConnectionKinds } from '../store/connection-kinds.read-model';
 import type { Queryable } from '../store/queryable';
@@ -21,11 +21,10 @@ export class CrmRegistryError extends Error {
 }
 
 export async function checkCrmRegistry(db: Queryable): Promise<void> {
-  const registered: string[] = registeredCrms();
-  const unregistered = (await storedConnectionKinds(db)).filter((s) => !registered.includes(s.kind));
+  const unregistered = (await storedConnectionKinds(db)).filter((s) => !isRegisteredCrm(s.kind));
   const problems = [
     ...mappingProfileProblems(),
-    ...unregistered.map((s) => `stored connection(s) ${s.names.map((n) => JSON.stringify(n)).join(', ')} are of ${s.kind}, which is no registered CRM (registered: ${registered.join(', ')})`),
+    ...unregistered.map((s) => `stored connection(s) ${s.names.map((n) => JSON.stringify(n)).join(', ')} are of ${s.kind}, which is no registered CRM (registered: ${registeredCrms().join(', ')})`),
   ];
   if (problems.length > 0) throw new CrmRegistryError(problems, unregistered.map((s) => s.kind));
 }
