@@ -1,9 +1,17 @@
 // ESLint flat config. The layering rule lives here: imports flow experience → process → system,
 // and vendor wire types stay inside their CRM folder (SPEC §1).
+import { existsSync, readdirSync } from 'node:fs';
+import { URL } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const vendorInternals = ['**/system/salesforce/**', '**/system/hubspot/**', '**/system/dynamics/**', '**/system/emulator-kit/**', '**/system/transport/**'];
+// A CRM module is a folder of src/system with a descriptor (src/system/registry.ts lists them);
+// its wire types, like the shared emulator kit and transport, are the system tier's own.
+const systemDir = new URL('./src/system/', import.meta.url);
+const crmFolders = readdirSync(systemDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(new URL(`${d.name}/descriptor.ts`, systemDir)))
+  .map((d) => d.name);
+const vendorInternals = [...crmFolders, 'emulator-kit', 'transport'].map((folder) => `**/system/${folder}/**`);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.junction/**', 'coverage/**', 'artifacts/**', 'schema/**'] },

@@ -15,6 +15,7 @@ import { KnownState1732700000021 } from './1732700000021-known-state';
 import { SyncBlocks1732700000022 } from './1732700000022-sync-blocks';
 import { HealthWindowIndexes1732700000024 } from './1732700000024-health-window-indexes';
 import { KeyExpiryAndFailureCounts1732700000025 } from './1732700000025-key-expiry-and-failure-counts';
+import { ConnectionKindsFromRegistry1732700000026 } from './1732700000026-connection-kinds-from-registry';
 import { AlertRulesAsData1732700000030 } from './1732700000030-alert-rules-as-data';
 
 /** Every migration, in order. Listed explicitly so builds and tests need no glob loading. */
@@ -36,5 +37,6 @@ export const MIGRATIONS = [
   SyncBlocks1732700000022,
   HealthWindowIndexes1732700000024,
   KeyExpiryAndFailureCounts1732700000025,
+  ConnectionKindsFromRegistry1732700000026,
   AlertRulesAsData1732700000030,
 ];

@@ -11,6 +11,7 @@ import { createHttpServer, createJunctionPubSub, type JunctionHttpServer } from 
 import { createLogger, type Logger } from './logger';
 import { ApiKeyService } from './process/access';
 import { ConnectionService } from './process/connections/connection.service';
+import { checkCrmRegistry } from './process/connections/crm-registry-check';
 import { CredentialsCipher, generateMasterKey } from './process/security/credentials-cipher';
 import { openApiPool } from './process/store/api-pool';
 import { openDatabase, type Database } from './process/store/database';
@@ -71,6 +72,8 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
     });
     onClose('database', () => database.close());
     const db = database.dataSource;
+    // The registry is the one list of CRMs: a stored connection of another kind stops start-up here.
+    await checkCrmRegistry(db);
     const bus = createJunctionPubSub(config.redisUrl, logger);
     attachQuarantineEvents(bus.events);
     onClose('pub/sub', () => bus.close());

@@ -5,10 +5,11 @@
  */
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
-import { HOST_PATTERN, type CrmHostPolicy } from './system/transport/host-policy';
+import { HOST_PATTERN, registeredCrms, type CrmHostPolicy, type CrmKind } from './system';
 
-const CRMS = ['salesforce', 'hubspot', 'dynamics'] as const;
-export type EmulatorName = (typeof CRMS)[number];
+/** A registered CRM's kind in lower case, as JUNCTION_EMULATORS names it. */
+export type EmulatorName = Lowercase<CrmKind>;
+const emulatorNames = (): EmulatorName[] => registeredCrms().map((k) => k.toLowerCase() as EmulatorName);
 
 const intFrom = (name: string, min: number, max: number) =>
   z
@@ -63,10 +64,10 @@ const envSchema = z
       .optional()
       .transform((v) => v ?? '')
       .transform((v) => v.trim().toLowerCase())
-      .refine(
-        (v) => ['', 'all', 'none', 'external'].includes(v) || v.split(',').every((p) => (CRMS as readonly string[]).includes(p.trim())),
-        `JUNCTION_EMULATORS must be all, none, external or a list of ${CRMS.join(', ')}`,
-      ),
+      .superRefine((v, ctx) => {
+        if (['', 'all', 'none', 'external'].includes(v) || v.split(',').every((p) => (emulatorNames() as string[]).includes(p.trim()))) return;
+        ctx.addIssue({ code: 'custom', message: `JUNCTION_EMULATORS must be all, none, external or a list of ${emulatorNames().join(', ')}` });
+      }),
     JUNCTION_EMULATOR_PORTS: z.enum(['fixed', 'free'], 'JUNCTION_EMULATOR_PORTS must be fixed or free').default('fixed'),
     JUNCTION_SEED: intFrom('JUNCTION_SEED', 0, 1_000_000).default(200),
     JUNCTION_SYNC_INTERVAL_MS: intFrom('JUNCTION_SYNC_INTERVAL_MS', 500, 86_400_000).default(15_000),
@@ -94,9 +95,6 @@ const envSchema = z
     JUNCTION_MAX_QUERY_COST: intFrom('JUNCTION_MAX_QUERY_COST', 10, 1_000_000).default(5000),
     JUNCTION_MAX_QUERY_ALIASES: intFrom('JUNCTION_MAX_QUERY_ALIASES', 0, 1000).default(15),
     JUNCTION_MAX_QUERY_RECORDS: intFrom('JUNCTION_MAX_QUERY_RECORDS', 100, 10_000_000).default(20_000),
-    JUNCTION_CRM_HOSTS_SALESFORCE: hostList('JUNCTION_CRM_HOSTS_SALESFORCE').optional(),
-    JUNCTION_CRM_HOSTS_HUBSPOT: hostList('JUNCTION_CRM_HOSTS_HUBSPOT').optional(),
-    JUNCTION_CRM_HOSTS_DYNAMICS: hostList('JUNCTION_CRM_HOSTS_DYNAMICS').optional(),
     JUNCTION_CRM_ALLOW_LOOPBACK: z.enum(['true', 'false'], 'JUNCTION_CRM_ALLOW_LOOPBACK must be true or false').optional(),
     JUNCTION_REQUEST_TIMEOUT_MS: intFrom('JUNCTION_REQUEST_TIMEOUT_MS', 1000, 600_000).default(30_000),
     /** 0 turns a statement timeout off. */
@@ -113,6 +111,10 @@ const envSchema = z
     if (env.JUNCTION_ALERT_WEBHOOK_URL && !env.JUNCTION_ALERT_WEBHOOK_SECRET)
       ctx.addIssue({ code: 'custom', path: ['JUNCTION_ALERT_WEBHOOK_SECRET'], message: 'JUNCTION_ALERT_WEBHOOK_SECRET is required with JUNCTION_ALERT_WEBHOOK_URL (webhooks are signed)' });
   });
+
+/** JUNCTION_CRM_HOSTS_<KIND>, one for every registered CRM (src/system/registry.ts). */
+const CRM_HOSTS_PREFIX = 'JUNCTION_CRM_HOSTS_';
+const crmHostsSchema = () => z.object(Object.fromEntries(registeredCrms().map((kind) => [`${CRM_HOSTS_PREFIX}${kind}`, hostList(`${CRM_HOSTS_PREFIX}${kind}`).optional()])));
 
 export interface JunctionConfig {
   env: 'development' | 'production' | 'test';
@@ -164,13 +166,16 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   // Empty strings mean "unset", as in most deployment tools.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
+  const hostLists = crmHostsSchema().safeParse(cleaned);
+  if (!parsed.success || !hostLists.success) {
+    const issues = [...(parsed.error?.issues ?? []), ...(hostLists.error?.issues ?? [])];
+    throw new ConfigError(issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
   }
   const e = parsed.data;
+  const crmHosts = Object.entries(hostLists.data).flatMap(([name, hosts]) => (hosts ? [[name.slice(CRM_HOSTS_PREFIX.length), hosts] as const] : []));
   const emulators = e.JUNCTION_EMULATORS || (e.NODE_ENV === 'production' ? 'none' : 'all');
   const emulatorsMode = emulators === 'none' ? 'none' : emulators === 'external' ? 'external' : 'start';
-  const crms = emulators === 'all' || emulatorsMode !== 'start' ? [...CRMS] : (emulators.split(',').map((p) => p.trim()) as EmulatorName[]);
+  const crms = emulators === 'all' || emulatorsMode !== 'start' ? emulatorNames() : (emulators.split(',').map((p) => p.trim()) as EmulatorName[]);
   return {
     env: e.NODE_ENV,
     http: { port: e.PORT, host: e.HOST },
@@ -196,11 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
       queryLimits: { maxDepth: e.JUNCTION_MAX_QUERY_DEPTH, maxCost: e.JUNCTION_MAX_QUERY_COST, maxAliases: e.JUNCTION_MAX_QUERY_ALIASES, maxRecords: e.JUNCTION_MAX_QUERY_RECORDS },
       requestTimeoutMs: e.JUNCTION_REQUEST_TIMEOUT_MS,
       crmHosts: {
-        hosts: {
-          ...(e.JUNCTION_CRM_HOSTS_SALESFORCE ? { SALESFORCE: e.JUNCTION_CRM_HOSTS_SALESFORCE } : {}),
-          ...(e.JUNCTION_CRM_HOSTS_HUBSPOT ? { HUBSPOT: e.JUNCTION_CRM_HOSTS_HUBSPOT } : {}),
-          ...(e.JUNCTION_CRM_HOSTS_DYNAMICS ? { DYNAMICS: e.JUNCTION_CRM_HOSTS_DYNAMICS } : {}),
-        },
+        hosts: Object.fromEntries(crmHosts),
         // Loopback is for the emulators: allowed outside production, and in production only while emulators are configured.
         allowLoopback: e.JUNCTION_CRM_ALLOW_LOOPBACK ? e.JUNCTION_CRM_ALLOW_LOOPBACK === 'true' : e.NODE_ENV !== 'production' || emulatorsMode !== 'none',
       },

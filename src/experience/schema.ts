@@ -7,6 +7,7 @@ import { ViewerResolver } from './access/viewer.resolver';
 import { authChecker } from './auth/auth-checker';
 import { applyFieldRules } from './auth/field-rules';
 import { CompanyResolver } from './companies/company.resolver';
+import { refreshCrmKindEnum } from './common/enums';
 import { DateTimeScalar } from './common/scalars';
 import { ConnectionTestResolver } from './connections/connection-test.resolver';
 import { ConnectionLifecycleResolver } from './connections/connection-lifecycle.resolver';
@@ -31,6 +32,7 @@ import { SyncRunUpdatedResolver } from './sync/sync-run-updated.resolver';
 import { SyncRunResolver } from './sync/sync-run.resolver';
 
 export async function buildJunctionSchema(pubSub: JunctionPubSub): Promise<GraphQLSchema> {
+  refreshCrmKindEnum();
   const schema = await buildSchema({
     resolvers: [
       ConnectionResolver,

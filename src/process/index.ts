@@ -15,7 +15,6 @@ export type { UpsertOutcome } from './partner/partner-record';
 export type { WebhookService } from './sync/runs/webhook.service';
 export { ALERT_CHANNELS, ALERT_KINDS, ALERT_SEVERITIES, type AlertChannel, type AlertKind, type AlertSeverity, THRESHOLD_UNIT } from './alerts/alert-rules';
 export { AlertRuleInputError } from './alerts/alert-rule-input';
-export { CRM_KINDS, type CrmKind, ERROR_CLASSES, type ErrorClass } from './queries/vocabulary';
 export { CUSTOM_KEY_PREFIX, CustomFieldConfigError, type CustomFieldSpec, unifiedKeyOf } from './mapping/custom-fields';
 export { ConnectionBusyError } from './connections/connection-delete';
 export { ConnectionInputError, ConnectionNameTakenError, settingsOf } from './connections/connection-input';
@@ -35,6 +34,7 @@ export { type AlertRow, type AlertRuleView, AlertService } from './alerts/alert.
 export { type ApiKeyService, AuthFailureCounter, type AuthFailureReason, type AuthFailureReport, AuthFailureStore, AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE, type Principal, type Role, ROLES, visibleKeyPrefix } from './access';
 export { type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type PlannedChange, type RecordKind, type RejectedChange, type StoredCompany, type StoredContact, type StoredFieldProvenance, type StoredSourceLink, type StoredSyncError, type StoredSyncRun, type SyncMode, type SyncRunStatus } from './stored';
 export { type CommandOutcome, RecordCommands } from './records/record-commands';
-export { type ConnectionView, createReadQueries, type LifecycleStage, MAX_SEARCH_LENGTH, type Page, type ReadQueries, supportedCrmKinds } from './queries';
+export { type ConnectionView, createReadQueries, type CrmDescriptor, type LifecycleStage, MAX_SEARCH_LENGTH, type Page, type ReadQueries, supportedCrms } from './queries';
+export { type CrmKind, ERROR_CLASSES, type ErrorClass, supportedCrmKinds } from './queries/vocabulary';
 export { type EventBus, type EventPayloads, NO_EVENTS, type Topic, TOPICS } from './events';
 export { type StoreHandle, storeReadiness } from './store/readiness';

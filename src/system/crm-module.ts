@@ -18,6 +18,8 @@ export interface CrmDescriptor {
   archiveIsSoft: boolean;
   /** Which optional credential fields the CRM's token grants use (a connection's credentials are checked against it). */
   credentials: { refreshToken: CredentialFieldRule; tenantId: CredentialFieldRule };
+  /** How the API's documentation names the CRM, its company object, and what an optional credential field means to it. */
+  docs: { name: string; company: string; refreshToken?: string; tenantId?: string };
   /** The vendor's hosts credentials may be sent to (`*.` for every subdomain): the default host allow-list. */
   hostFamily: readonly string[];
 }

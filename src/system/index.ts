@@ -9,7 +9,7 @@ export { webhookKey } from './webhook-key';
 export { checkCrmBaseUrl, DEFAULT_CRM_HOST_POLICY, hostPolicyFor } from './crm-hosts';
 export { HOST_PATTERN } from './transport/host-policy';
 export { scrubVendorText } from './transport/vendor-text';
-export { crmModule, registeredCrms } from './registry';
+export { crmModule, isRegisteredCrm, registerCrm, registeredCrms } from './registry';
 export { HUBSPOT_LIFECYCLE_STAGES, lifecycleMovesForward, type HubspotLifecycleStage } from './hubspot/descriptor';
 export type { RunningEmulator } from './emulator-kit/running';
 export type { EmulatorStatsSnapshot } from './emulator-kit/stats';

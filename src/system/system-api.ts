@@ -6,14 +6,15 @@
  * without ever seeing a vendor's wire envelopes (those stay in `src/system/<crm>/types.ts`).
  */
 import type { ErrorClass } from './errors';
+import type { CrmKind } from './registry';
 import type { RetrySettings } from './transport/retry-policy';
 import type { CircuitChange, CircuitSettings, CircuitState } from './transport/circuit-breaker';
 import type { HostPolicy } from './transport/host-policy';
 
 export type { CircuitChange, CircuitSettings, CircuitState } from './transport/circuit-breaker';
 export type { CrmHostPolicy, HostPolicy } from './transport/host-policy';
-
-export type CrmKind = 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS';
+/** The CRMs are listed once, in the registry. */
+export type { CrmKind } from './registry';
 
 /** A field value as the vendor returned it; dates are ISO-8601 strings in UTC. */
 export type RemoteValue = string | number | boolean | null;
@@ -172,7 +173,7 @@ export interface ConnectionCredentials {
   clientId: string;
   clientSecret: string;
   refreshToken?: string;
-  /** Dynamics only: the Entra ID tenant. */
+  /** The Entra ID tenant, for CRMs whose descriptor takes one (`credentials.tenantId`). */
   tenantId?: string;
 }
 

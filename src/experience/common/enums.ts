@@ -3,14 +3,18 @@
  * the schema cannot drift from what the store and adapters use.
  */
 import { registerEnumType } from 'type-graphql';
-import { type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, CRM_KINDS, type CrmKind, DELETE_PROPAGATION, type DeletePropagation, ERROR_CLASSES, type ErrorClass, type LifecycleStage, type RecordKind, type Role, ROLES, type SyncMode, type SyncRunStatus } from '../../process';
+import { type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type CrmKind, DELETE_PROPAGATION, type DeletePropagation, ERROR_CLASSES, type ErrorClass, type LifecycleStage, type RecordKind, type Role, ROLES, supportedCrmKinds, type SyncMode, type SyncRunStatus } from '../../process';
 
 /** `{ A: 'A', B: 'B' }` from a list of values: type-graphql registers enum objects. */
 function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
   return Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K };
 }
 
-export const CrmKindEnum = enumOf<CrmKind>(CRM_KINDS);
+/** The registered CRMs; refreshed whenever a schema is built, so a CRM registered since is in it. */
+export const CrmKindEnum = enumOf<CrmKind>(supportedCrmKinds());
+export function refreshCrmKindEnum(): void {
+  Object.assign(CrmKindEnum, enumOf<CrmKind>(supportedCrmKinds()));
+}
 export const ConnectionStatusEnum = enumOf<ConnectionStatus>(CONNECTION_STATUSES);
 export const DeletePropagationEnum = enumOf<DeletePropagation>(DELETE_PROPAGATION);
 export const CircuitStateEnum = enumOf<CircuitState>(['CLOSED', 'OPEN', 'HALF_OPEN']);

@@ -1,9 +1,10 @@
 import { Field, ID, ObjectType } from 'type-graphql';
 import type { StoredCompany } from '../../process';
+import { companyObjects } from '../common/crm-docs';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';
 
-@ObjectType({ description: 'A unified company (Salesforce Account, HubSpot company, Dynamics account).', simpleResolvers: true })
+@ObjectType({ description: `A unified company (${companyObjects()}).`, simpleResolvers: true })
 export class Company {
   @Field(() => ID) id!: string;
   @Field(() => String, { nullable: true }) name!: string | null;

@@ -1,5 +1,6 @@
 import { Field, InputType } from 'type-graphql';
 import type { CrmKind } from '../../process';
+import { refreshTokenRule, tenantIdRule } from '../common/crm-docs';
 import { CrmKindEnum } from '../common/enums';
 import { ConnectionSettingsInput } from './connection-settings.types';
 
@@ -7,9 +8,9 @@ import { ConnectionSettingsInput } from './connection-settings.types';
 export class ConnectionCredentialsInput {
   @Field() clientId!: string;
   @Field() clientSecret!: string;
-  @Field(() => String, { nullable: true, description: 'Required for HubSpot; optional for Salesforce (else client credentials) and Dynamics (delegated access; else an application user).' })
+  @Field(() => String, { nullable: true, description: refreshTokenRule() })
   refreshToken?: string | null;
-  @Field(() => String, { nullable: true, description: 'Dynamics only: the Entra ID tenant.' }) tenantId?: string | null;
+  @Field(() => String, { nullable: true, description: tenantIdRule() }) tenantId?: string | null;
 }
 
 @InputType()

@@ -1,4 +1,5 @@
 import { Field, InputType } from 'type-graphql';
+import { syncedObjects } from '../common/crm-docs';
 
 @InputType({
   description:
@@ -6,8 +7,7 @@ import { Field, InputType } from 'type-graphql';
 })
 export class CustomFieldInput {
   @Field({
-    description:
-      'The vendor object as Junction syncs it: Salesforce `Contact`, `Lead`, `Account`; HubSpot `contacts`, `companies`; Dynamics `contacts`, `accounts`.',
+    description: `The vendor object as Junction syncs it: ${syncedObjects()}.`,
   })
   object!: string;
   @Field({ description: 'The vendor API field name (`Employee_Badge__c`, `employee_badge`, `new_badge`).' }) remote!: string;

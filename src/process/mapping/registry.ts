@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CrmKind } from '../../system';
+import { registeredCrms, type CrmKind } from '../../system';
 import { parseCustomFields, withCustomFields, type CustomFieldSpec } from './custom-fields';
 import { dynamicsProfile } from './dynamics';
 import type { CrmMappingProfile, RecordMapper } from './field-map';
@@ -7,11 +7,31 @@ import { hubspotProfile } from './hubspot';
 import { salesforceProfile } from './salesforce';
 import { withoutMissing, type SchemaDrift } from './schema-drift';
 
-const PROFILES: Partial<Record<CrmKind, CrmMappingProfile>> = {
+/** Each registered CRM's mapping profile, keyed by the kind the system registry lists it under: one line each. */
+const BUILT_IN: Record<CrmKind, CrmMappingProfile> = {
   SALESFORCE: salesforceProfile,
   HUBSPOT: hubspotProfile,
   DYNAMICS: dynamicsProfile,
 };
+
+const PROFILES = new Map<CrmKind, CrmMappingProfile>();
+
+/** Makes a CRM's mapping profile known beside its system module (a test's CRM registers both). */
+export function registerMappingProfile(kind: CrmKind, profile: CrmMappingProfile): void {
+  if (PROFILES.has(kind)) throw new Error(`${kind} has a mapping profile already`);
+  PROFILES.set(kind, profile);
+}
+
+for (const [kind, profile] of Object.entries(BUILT_IN)) registerMappingProfile(kind as CrmKind, profile);
+
+/** Why the mapping profiles do not match the registered CRMs (none when they do); start-up refuses to run on any. */
+export function mappingProfileProblems(): string[] {
+  const kinds = registeredCrms();
+  return [
+    ...kinds.filter((k) => !PROFILES.has(k)).map((k) => `the registered CRM ${k} has no mapping profile (src/process/mapping/registry.ts)`),
+    ...[...PROFILES.keys()].filter((k) => !kinds.includes(k)).map((k) => `a mapping profile names ${k}, which is no registered CRM (src/system/registry.ts)`),
+  ];
+}
 
 /** Whether a CRM org has each setting the mappers know (RecordMapper.orgFeatures), as its describes showed; an absent one is not known yet. */
 export type OrgFeatures = Record<string, boolean>;
@@ -25,7 +45,7 @@ export interface MappingConnection {
 }
 
 export function mappingProfile(crm: CrmKind): CrmMappingProfile {
-  const p = PROFILES[crm];
+  const p = PROFILES.get(crm);
   if (!p) throw new Error(`no mapping profile for ${crm}`);
   return p;
 }
@@ -45,7 +65,9 @@ const BUILT_MAX = 256;
  * mapped fields travel), minus the fields schema drift made missing.
  */
 export function mappersFor(connection: MappingConnection): RecordMapper[] {
-  const cacheKey = [connection.kind, connection.settings?.customFields ?? null, connection.schemaDrift ?? null, connection.orgFeatures ?? null].map((p) => JSON.stringify(p)).join('\n');
+  const cacheKey = [connection.kind, connection.settings?.customFields ?? null, connection.schemaDrift ?? null, connection.orgFeatures ?? null]
+    .map((p) => JSON.stringify(p))
+    .join('\n');
   const cached = built.get(cacheKey);
   if (cached) return cached;
   const custom = customFieldsOf(connection);
@@ -71,5 +93,8 @@ export function mapperFor(connection: MappingConnection | CrmKind, remoteType: s
  */
 export function mappingVersion(connection: MappingConnection): string {
   const shape = mappersFor({ kind: connection.kind, settings: connection.settings }).map((m) => [m.remoteType, m.kind, m.remoteFields]);
-  return createHash('sha256').update(JSON.stringify([connection.kind, shape, customFieldsOf(connection)])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify([connection.kind, shape, customFieldsOf(connection)]))
+    .digest('hex')
+    .slice(0, 16);
 }

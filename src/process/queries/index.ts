@@ -19,4 +19,4 @@ export {
   type ReadModels as ReadQueries,
   type SyncRunFilter,
 } from '../store/read-models';
-export { CRM_KINDS, ERROR_CLASSES, supportedCrmKinds, type CrmKind, type ErrorClass } from './vocabulary';
+export { ERROR_CLASSES, supportedCrmKinds, supportedCrms, type CrmDescriptor, type CrmKind, type ErrorClass } from './vocabulary';

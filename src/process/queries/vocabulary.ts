@@ -2,12 +2,12 @@
  * System-tier names the API shows (CRM kinds, error classes), re-exported so the
  * experience tier depends on the process tier only.
  */
-import { ERROR_CLASSES, registeredCrms, type CrmKind, type ErrorClass } from '../../system';
+import { crmModule, ERROR_CLASSES, registeredCrms, type CrmDescriptor, type CrmKind, type ErrorClass } from '../../system';
 
-export { ERROR_CLASSES, type CrmKind, type ErrorClass };
+export { ERROR_CLASSES, type CrmDescriptor, type CrmKind, type ErrorClass };
 
-/** Every CRM the model knows, whether or not an adapter is registered for it yet. */
-export const CRM_KINDS = ['SALESFORCE', 'HUBSPOT', 'DYNAMICS'] as const satisfies readonly CrmKind[];
-
-/** CRMs a connection can be created for right now: those with a registered adapter. */
+/** The registered CRMs (src/system/registry.ts), in listing order: what a connection can be made for. */
 export const supportedCrmKinds = (): CrmKind[] => registeredCrms();
+
+/** The registered CRMs' descriptors, in listing order (the API's documentation is written from them). */
+export const supportedCrms = (): CrmDescriptor[] => registeredCrms().map((kind) => crmModule(kind).descriptor);

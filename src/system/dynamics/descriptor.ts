@@ -17,6 +17,7 @@ export const DYNAMICS_DESCRIPTOR: CrmDescriptor = {
   archiveIsSoft: false,
   // A refresh token means delegated access; without one, an application user (client credentials). The tenant defaults to `organizations`.
   credentials: { refreshToken: 'optional', tenantId: 'optional' },
+  docs: { name: 'Dynamics', company: 'account', refreshToken: 'delegated access; else an application user', tenantId: 'the Entra ID tenant' },
   // Dataverse org URLs ({org}.crm[N].dynamics.com).
   hostFamily: ['*.dynamics.com'],
 };

@@ -16,6 +16,7 @@ export const HUBSPOT_DESCRIPTOR: CrmDescriptor = {
   archiveIsSoft: true,
   // The refresh-token grant is HubSpot's only OAuth grant for a connection (crm-wire.md §6.2 item 8).
   credentials: { refreshToken: 'required', tenantId: 'unsupported' },
+  docs: { name: 'HubSpot', company: 'company' },
   // The API and its OAuth token endpoint.
   hostFamily: ['api.hubapi.com'],
 };

@@ -14,6 +14,7 @@ export const SALESFORCE_DESCRIPTOR: CrmDescriptor = {
   archiveIsSoft: false,
   // Without a refresh token the connected app's client-credentials flow is used.
   credentials: { refreshToken: 'optional', tenantId: 'unsupported' },
+  docs: { name: 'Salesforce', company: 'Account', refreshToken: 'else client credentials' },
   // login/test.salesforce.com for tokens, *.my.salesforce.com and *.force.com for the org's instance_url.
   hostFamily: ['*.salesforce.com', '*.force.com'],
 };

@@ -3,7 +3,7 @@ import type { CrmModule } from '../crm-module';
 import { createSalesforceAdapter } from './adapter';
 import { SALESFORCE_DESCRIPTOR } from './descriptor';
 import { startSalesforceEmulator } from './emulator';
-import { salesforceOutboundMessages } from './outbound-messages';
+import { salesforceOutboundMessages } from './webhook-verifier';
 
 export const salesforce: CrmModule = {
   descriptor: SALESFORCE_DESCRIPTOR,

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
-import { OUTBOUND_ACK, salesforceOutboundMessages } from '../../../src/system/salesforce/outbound-messages';
+import { OUTBOUND_ACK, salesforceOutboundMessages } from '../../../src/system/salesforce/webhook-verifier';
 import { webhookKey } from '../../../src/system/webhook-key';
 import { waitFor } from '../../support/junction-process';
 import { connect, SANDBOX, startEmulator } from './support';

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { CrmKind } from '../../../system';
 
 import type { CircuitState, ConnectionStatus } from '../../stored';
 
@@ -8,7 +9,8 @@ export { CONNECTION_STATUSES, type CircuitState, type ConnectionStatus } from '.
 export class ConnectionEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('text') name!: string;
-  @Column('text') kind!: 'SALESFORCE' | 'HUBSPOT' | 'DYNAMICS';
+  /** A registered CRM: start-up refuses a stored kind the registry does not list (crm-registry-check.ts). */
+  @Column('text') kind!: CrmKind;
   @Column('text', { name: 'base_url' }) baseUrl!: string;
   @Column('text', { name: 'api_version' }) apiVersion!: string;
   /** AES-256-GCM sealed credentials; never decrypted outside the connection service. */

@@ -22,8 +22,8 @@ import {
 import { SALESFORCE_DESCRIPTOR, SESSION_LIFETIME_MS } from '../descriptor';
 import { BulkJobs } from './bulk-jobs';
 import { notFound, restError, SfHttpError } from './errors';
-import { tokenEndpoint } from './oauth';
-import { OutboundMessenger } from './outbound-messages';
+import { tokenEndpoint } from './routes-oauth';
+import { OutboundMessenger } from './webhooks';
 import type { Org, Route } from './org';
 import { bulkRoutes } from './routes-bulk';
 import { compositeRoutes } from './routes-composite';
