@@ -75,6 +75,18 @@ describe('alert rules at their edges', () => {
     ['paused: no failure-rate or dead-man alert', { enabled: false, lastSuccessfulSyncAt: null, runs: { finished: 10, succeeded: 0, failed: 10 } }, []],
     ['credentials refused', { status: 'FAILING', credentialsRefusedAt: NOW }, ['CREDENTIALS']],
     ['credentials refused, paused by a person: the alert stays', { status: 'PAUSED', credentialsRefusedAt: NOW }, ['CREDENTIALS']],
+    [
+      'credentials refused an hour ago: failed runs, no sync and the ACCESS block are its echoes, not alerts of their own',
+      {
+        status: 'FAILING',
+        credentialsRefusedAt: new Date(NOW.getTime() - 60 * MIN),
+        lastSuccessfulSyncAt: new Date(NOW.getTime() - 90 * MIN),
+        runs: { finished: 4, succeeded: 0, failed: 4 },
+        syncBlock: { cause: 'ACCESS', reason: 'the CRM refused the credentials', records: [], blockedAt: new Date(NOW.getTime() - 60 * MIN) },
+      },
+      ['CREDENTIALS'],
+    ],
+    ['a test batch blocked for its mapping is news even with credentials refused', { credentialsRefusedAt: NOW, syncBlock: { cause: 'MAPPING', reason: 'x', records: [], blockedAt: NOW } }, ['CREDENTIALS', 'SYNC_BLOCKED']],
     ['97 % of runs succeeded, the rest partial: the warning band', { runs: { finished: 100, succeeded: 97, failed: 0 } }, ['SUCCESS_RATE_WARNING']],
     ['95 % of runs succeeded: still the warning band', { runs: { finished: 100, succeeded: 95, failed: 0 } }, ['SUCCESS_RATE_WARNING']],
     ['90 % of runs succeeded: the critical band speaks alone', { runs: { finished: 100, succeeded: 90, failed: 10 } }, ['FAILURE_RATE', 'SUCCESS_RATE_CRITICAL']],

@@ -217,7 +217,7 @@ describe('a mapping that cannot read an object', () => {
 });
 
 describe('credentials the CRM refuses', () => {
-  it('stop the first run in its test batch and raise SYNC_BLOCKED saying so', async () => {
+  it('stop the first run in its test batch; the block is recorded, and the alert is CREDENTIALS alone (the ACCESS block is its echo)', async () => {
     const { id } = await h.connections.create({
       name: 'HubSpot with a wrong secret',
       kind: 'HUBSPOT',
@@ -232,7 +232,10 @@ describe('credentials the CRM refuses', () => {
     expect(block.reason).toMatch(/^the CRM refused Junction while reading the test batch/);
     expect(block.reason).not.toContain('not-the-secret');
     const { active } = await blockedAlerts(id);
-    expect(active).toHaveLength(1);
-    expect(active[0]!.message).toMatch(/\(ACCESS\): the CRM refused Junction while reading the test batch .*Records: none read$/);
+    expect(active).toEqual([]);
+    const credentials = (await alerts.list(true, ['CREDENTIALS'])).filter((a) => a.connectionId === id);
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]!.message).toMatch(/refused Junction's credentials .*updateConnection/);
+    expect(credentials[0]!.message).not.toContain('not-the-secret');
   });
 });

@@ -109,6 +109,16 @@ const DETAIL_OF: Partial<Record<AlertKind, (c: ConnectionFacts) => string | unde
 const SKIPPED_WHEN_PAUSED = new Set<AlertKind>(['FAILURE_RATE', 'NO_RECENT_SYNC', 'SYNC_LATENCY', 'SUCCESS_RATE_WARNING', 'SUCCESS_RATE_CRITICAL']);
 
 /**
+ * Refused credentials are the cause of everything a sync schedule shows afterwards (failed runs,
+ * no recent sync, a test batch blocked for ACCESS): the CREDENTIALS alert names the fix, and
+ * echoes of it would bury that one page-worthy line under four.
+ */
+function echoesRefusedCredentials(kind: AlertKind, c: ConnectionFacts): boolean {
+  if (!c.credentialsRefusedAt) return false;
+  return SKIPPED_WHEN_PAUSED.has(kind) || (kind === 'SYNC_BLOCKED' && c.syncBlock?.cause === 'ACCESS');
+}
+
+/**
  * `snapshot` is over the default window; `windows` holds one per other window a rule in force
  * asks for (keyed by minutes), so a rate is measured over its own rule's window.
  */
@@ -120,7 +130,7 @@ export function evaluateAlerts(snapshot: HealthSnapshot, rules: RuleSet, now: Da
     const other = (kind: AlertKind) => ruleFor(rules, kind, base.id);
     for (const kind of ALERT_KINDS) {
       const rule = other(kind);
-      if (!rule.enabled || (paused && SKIPPED_WHEN_PAUSED.has(kind))) continue;
+      if (!rule.enabled || (paused && SKIPPED_WHEN_PAUSED.has(kind)) || echoesRefusedCredentials(kind, base)) continue;
       const c = (rule.windowMinutes && factsIn.get(rule.windowMinutes)?.get(base.id)) || base;
       const message = CHECKS[kind]({ c, rule, now: now.getTime(), other });
       const detail = DETAIL_OF[kind]?.(c);
