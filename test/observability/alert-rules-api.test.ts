@@ -158,6 +158,22 @@ describe('alert rules through the API', () => {
     expect(codes(await update('00000000-0000-4000-8000-000000000000', { threshold: 0.5 }))).toEqual(['NOT_FOUND']);
   });
 
+  it('raises API_KEY_EXPIRING for a key a week from its expiry, with no connection, resolved once the key is revoked', async () => {
+    const key = await h.apiKeys.create('partner acme', 'PARTNER', new Date(t0.getTime() + 3 * 24 * 60 * MIN));
+    const mine = (a: { kind: string; message: string }) => a.kind === 'API_KEY_EXPIRING' && a.message.includes('"partner acme"');
+    const raised = (await alerts.evaluate(t0)).raised.filter(mine);
+    expect(raised).toEqual([expect.objectContaining({ connectionId: null, severity: 'WARNING' })]);
+    await h.apiKeys.revoke(key.apiKey.id);
+    expect((await alerts.evaluate(new Date(t0.getTime() + MIN))).resolved.map((a) => a.id)).toContain(raised[0]!.id);
+    // About Junction itself: no connection may override it.
+    const rule = await globalRule('API_KEY_EXPIRING');
+    const open = await insertConnection(db.dataSource);
+    const r = await update(rule.id, { connectionId: open, threshold: 3 });
+    expect(codes(r)).toEqual(['BAD_USER_INPUT']);
+    expect(r.body.errors![0]!.extensions).toMatchObject({ field: 'connectionId' });
+    await db.dataSource.query(`DELETE FROM connections WHERE id = $1`, [open]);
+  });
+
   it('delivers to the channels each rule names: Slack gets one line of text, a rule with none reaches neither', async () => {
     const rule = await globalRule('CIRCUIT_OPEN');
     const open = await insertConnection(db.dataSource, { circuit: 'OPEN', last_successful_sync_at: t0 });

@@ -104,6 +104,14 @@ describe('alert rules at their edges', () => {
     expect(alert).toMatchObject({ kind: 'CIRCUIT_OPEN', dedupeKey: 'CIRCUIT_OPEN:c1', connectionId: 'c1', severity: 'CRITICAL' });
   });
 
+  it('warns of an API key expiring within 7 days, and keeps warning once it expired until someone revokes it', () => {
+    const key = (days: number) => ({ id: 'k1', name: 'partner acme', role: 'PARTNER', expiresAt: new Date(NOW.getTime() + days * 86_400_000) });
+    const keyAlerts = (days: number) => evaluateAlerts({ ...snapshot(facts()), expiringKeys: [key(days)] }, ruleSet(DEFAULT_RULES), NOW);
+    expect(keyAlerts(8)).toEqual([]);
+    expect(keyAlerts(6)).toEqual([expect.objectContaining({ kind: 'API_KEY_EXPIRING', connectionId: null, dedupeKey: 'API_KEY_EXPIRING:k1', message: expect.stringContaining('"partner acme" (PARTNER) expires in 6.0 days') })]);
+    expect(keyAlerts(-1)[0]!.message).toMatch(/expired at .*refused/);
+  });
+
   it("a connection's override wins over the global rule, and measures over its own window", () => {
     const slow = facts({ latency: { p50Ms: 0, p95Ms: 6 * MIN, deliveries: 10 } });
     const lenient = ruleSet(DEFAULT_RULES, new Map([['c1', { SYNC_LATENCY: { ...DEFAULT_RULES.SYNC_LATENCY, threshold: 10, channels: [] } }]]));

@@ -23,6 +23,7 @@ registerEnumType(AlertKindEnum, {
     QUARANTINE_BACKLOG: { description: "A record has waited in the connection's quarantine longer than the threshold in days (default 7)." },
     SUCCESS_RATE_WARNING: { description: 'Run success rate below the threshold over the window (default 99 % over 1 h); quiet while SUCCESS_RATE_CRITICAL fires.' },
     SUCCESS_RATE_CRITICAL: { description: 'Run success rate below the threshold over the window (default 95 % over 1 h).' },
+    API_KEY_EXPIRING: { description: 'An API key expires within the threshold in days (default 7), or has expired and is not revoked yet; the alert has no connection.' },
   },
 });
 registerEnumType(AlertSeverityEnum, { name: 'AlertSeverity' });

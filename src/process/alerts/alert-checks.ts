@@ -4,8 +4,8 @@
  * right now.
  */
 import { connectionHealth } from '../health/health-report';
-import type { ConnectionFacts, HealthSnapshot, SyncBlockFact } from '../health/health-snapshot';
-import { ALERT_KINDS, DEFAULT_WINDOW_MINUTES, ruleFor, type AlertChannel, type AlertKind, type AlertRule, type AlertSeverity, type RuleSet } from './alert-rules';
+import type { ConnectionFacts, ExpiringKeyFact, HealthSnapshot, SyncBlockFact } from '../health/health-snapshot';
+import { ALERT_KINDS, DEFAULT_WINDOW_MINUTES, GLOBAL_KINDS, ruleFor, type AlertChannel, type AlertKind, type AlertRule, type AlertSeverity, type RuleSet } from './alert-rules';
 
 export interface DesiredAlert {
   kind: AlertKind;
@@ -78,7 +78,19 @@ const CHECKS: Record<AlertKind, Check> = {
     const rate = connectionHealth(c).successRate;
     return rate !== null && rate < rule.threshold ? successRate(c, rate, rule) : null;
   },
+  // Global: see keyExpiring.
+  API_KEY_EXPIRING: () => null,
 };
+
+/** An API key expiring within the threshold, or expired and not revoked yet (it is refused already: a partner is locked out). */
+function keyExpiring(k: ExpiringKeyFact, rule: AlertRule, now: number): string | null {
+  const left = k.expiresAt.getTime() - now;
+  if (left > rule.threshold * DAY) return null;
+  const key = `API key "${k.name}" (${k.role})`;
+  return left <= 0
+    ? `${key} expired at ${k.expiresAt.toISOString()}: requests with it are refused; create a new key and revoke this one`
+    : `${key} expires in ${(left / DAY).toFixed(1)} days (${k.expiresAt.toISOString()}): create its successor with createApiKey`;
+}
 
 const successRate = (c: ConnectionFacts, rate: number, rule: AlertRule) =>
   `${c.name}: ${pct(rate)} of ${c.runs.finished} runs succeeded ${per(rule)} (below ${pct(rule.threshold)})`;
@@ -129,6 +141,7 @@ export function evaluateAlerts(snapshot: HealthSnapshot, rules: RuleSet, now: Da
     const paused = !base.enabled || base.status === 'PAUSED';
     const other = (kind: AlertKind) => ruleFor(rules, kind, base.id);
     for (const kind of ALERT_KINDS) {
+      if (GLOBAL_KINDS.has(kind)) continue;
       const rule = other(kind);
       if (!rule.enabled || (paused && SKIPPED_WHEN_PAUSED.has(kind)) || echoesRefusedCredentials(kind, base)) continue;
       const c = (rule.windowMinutes && factsIn.get(rule.windowMinutes)?.get(base.id)) || base;
@@ -137,5 +150,11 @@ export function evaluateAlerts(snapshot: HealthSnapshot, rules: RuleSet, now: Da
       if (message) out.push({ kind, severity: rule.severity, connectionId: c.id, dedupeKey: `${kind}:${c.id}${detail ? `:${detail}` : ''}`, message, channels: rule.channels });
     }
   }
+  const keys = rules.global.API_KEY_EXPIRING;
+  if (keys.enabled)
+    for (const k of snapshot.expiringKeys ?? []) {
+      const message = keyExpiring(k, keys, now.getTime());
+      if (message) out.push({ kind: 'API_KEY_EXPIRING', severity: keys.severity, connectionId: null, dedupeKey: `API_KEY_EXPIRING:${k.id}`, message, channels: keys.channels });
+    }
   return out;
 }

@@ -17,6 +17,7 @@ export const ALERT_KINDS = [
   'QUARANTINE_BACKLOG',
   'SUCCESS_RATE_WARNING',
   'SUCCESS_RATE_CRITICAL',
+  'API_KEY_EXPIRING',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export const ALERT_SEVERITIES = ['INFO', 'WARNING', 'CRITICAL'] as const;
@@ -52,6 +53,7 @@ export const THRESHOLD_UNIT: Record<AlertKind, ThresholdUnit> = {
   QUARANTINE_BACKLOG: 'days',
   SUCCESS_RATE_WARNING: 'ratio',
   SUCCESS_RATE_CRITICAL: 'ratio',
+  API_KEY_EXPIRING: 'days',
 };
 
 /** Kinds measured over a window of recent runs or deliveries (the others look at a state). */
@@ -92,7 +94,12 @@ export const DEFAULT_RULES: Record<AlertKind, AlertRule> = {
   /** Run success rate below which to warn, and below which it is critical (one alert: the worse band). */
   SUCCESS_RATE_WARNING: rule('SUCCESS_RATE_WARNING', 0.99, 'WARNING'),
   SUCCESS_RATE_CRITICAL: rule('SUCCESS_RATE_CRITICAL', 0.95, 'CRITICAL'),
+  /** Days before an API key's expiry (createApiKey's expiresAt): a partner whose key lapses unannounced is an outage. */
+  API_KEY_EXPIRING: rule('API_KEY_EXPIRING', 7, 'WARNING'),
 };
+
+/** Kinds about Junction itself, not a connection: evaluated once, with the global rule (an override means nothing). */
+export const GLOBAL_KINDS: ReadonlySet<AlertKind> = new Set(['API_KEY_EXPIRING']);
 
 /** The rules in force: the global one per kind, and per connection the kinds it overrides. */
 export interface RuleSet {

@@ -12,7 +12,7 @@ import { alertById, listAlerts, raiseAlert, resolveAlertsExcept, type AlertRow }
 import { alertRuleById, deleteAlertRuleOverride, loadAlertRules, updateAlertRule, upsertAlertRuleOverride, type StoredAlertRule } from '../store/ops/alert-rule.repository';
 import { evaluateAlerts, type DesiredAlert } from './alert-checks';
 import { applyRuleChange, AlertRuleInputError, type AlertRuleChange } from './alert-rule-input';
-import { ALERT_CHANNELS, DEFAULT_RULES, DEFAULT_WINDOW_MINUTES, isAlertKind, ruleFor, ruleSet, type AlertChannel, type AlertKind, type AlertRule, type AlertSeverity, type RuleSet } from './alert-rules';
+import { ALERT_CHANNELS, DEFAULT_RULES, DEFAULT_WINDOW_MINUTES, GLOBAL_KINDS, isAlertKind, ruleFor, ruleSet, type AlertChannel, type AlertKind, type AlertRule, type AlertSeverity, type RuleSet } from './alert-rules';
 import type { AlertWebhook } from './alert-webhook';
 
 export type { AlertRow } from '../store/ops/alert.repository';
@@ -121,6 +121,7 @@ export class AlertService {
     const next = applyRuleChange(toRule(stored), change);
     const settings = { enabled: next.enabled, threshold: next.threshold, severity: next.severity, windowMinutes: next.windowMinutes, channels: next.channels };
     const target = change.connectionId ?? null;
+    if (target && GLOBAL_KINDS.has(stored.kind)) throw new AlertRuleInputError('connectionId', `${stored.kind} is about Junction itself, not a connection: it has no per-connection override`);
     if (target && stored.connectionId && stored.connectionId !== target) throw new AlertRuleInputError('connectionId', 'this rule is already another connection’s override; change the global rule instead');
     const saved = target && !stored.connectionId ? await upsertAlertRuleOverride(this.deps.db, stored.kind, target, settings, by) : await updateAlertRule(this.deps.db, id, settings, by);
     return saved && known(saved) ? toView(saved) : null;

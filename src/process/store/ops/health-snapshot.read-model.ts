@@ -1,5 +1,5 @@
 /**
- * The facts health and alerting are computed from, read in four aggregate statements over a
+ * The facts health and alerting are computed from, read in five aggregate statements over a
  * window (since, now] — `now` a parameter, so tests control the clock. The statements are
  * tuned: change them only against a measurement.
  *
@@ -63,8 +63,17 @@ export interface Latency {
   deliveries: number;
 }
 
+/** An API key that will stop working on its own (createApiKey's expiresAt), not revoked yet. */
+export interface ExpiringKeyFact {
+  id: string;
+  name: string;
+  role: string;
+  expiresAt: Date;
+}
+
 export interface HealthFacts {
   connections: ConnectionFacts[];
+  expiringKeys: ExpiringKeyFact[];
   /** Over every connection's deliveries, not an average of averages. */
   latency: Latency;
   /** Pending quarantine rows with no connection (partner upserts). */
@@ -80,8 +89,8 @@ interface ConnectionRow {
 }
 
 export async function readHealthFacts(db: Queryable, since: Date, now: Date): Promise<HealthFacts> {
-  // Four independent statements, sent together: a HealthChanged delivery waits for all of them.
-  const [rows, latency, errors, [{ n: orphanQuarantine }]] = (await Promise.all([
+  // Independent statements, sent together: a HealthChanged delivery waits for all of them.
+  const [rows, latency, errors, [{ n: orphanQuarantine }], keys] = (await Promise.all([
     db.query(
     `SELECT c.id, c.name, c.kind, c.status, c.status_reason, c.circuit, c.enabled, c.created_at, c.token_expires_at, c.credentials_refused_at, c.last_successful_sync_at, c.api_used,
        CASE WHEN jsonb_typeof(c.settings->'credentialsExpireAt') = 'string' AND c.settings->>'credentialsExpireAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
@@ -116,7 +125,14 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
       [since, now],
     ),
     db.query(`SELECT count(*)::int AS n FROM quarantine WHERE status = 'PENDING' AND connection_id IS NULL`),
-  ])) as [ConnectionRow[], Awaited<ReturnType<typeof loadLatency>>, Array<{ connection_id: string | null; error_class: string; n: number }>, Array<{ n: number }>];
+    db.query(`SELECT id, name, role, expires_at FROM api_keys WHERE revoked_at IS NULL AND expires_at IS NOT NULL ORDER BY expires_at`),
+  ])) as [
+    ConnectionRow[],
+    Awaited<ReturnType<typeof loadLatency>>,
+    Array<{ connection_id: string | null; error_class: string; n: number }>,
+    Array<{ n: number }>,
+    Array<{ id: string; name: string; role: string; expires_at: Date }>,
+  ];
   const connections = rows.map((r): ConnectionFacts => ({
     id: r.id,
     name: r.name,
@@ -142,7 +158,8 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
     schemaDriftSeenAt: r.drift_at,
     syncBlock: r.block ? { cause: r.block.cause, reason: r.block.reason, records: r.block.records, blockedAt: new Date(r.block.blocked_at) } : null,
   }));
-  return { connections, latency: latency.overall, unassignedQuarantine: orphanQuarantine! };
+  const expiringKeys = keys.map((k) => ({ id: k.id, name: k.name, role: k.role, expiresAt: k.expires_at }));
+  return { connections, expiringKeys, latency: latency.overall, unassignedQuarantine: orphanQuarantine! };
 }
 
 /** p50/p95 of outbox delivered_at − source_changed_at, per target connection and overall. */
