@@ -114,7 +114,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard', () => {
     await alert.waitFor({ timeout: Math.max(100, 10_000 - (Date.now() - started)) });
     const elapsed = Date.now() - started;
     expect(elapsed).toBeLessThan(10_000);
-    expect(await alert.getAttribute('data-kind')).toMatch(/FAILURE_RATE|CIRCUIT_OPEN/);
+    expect(await alert.getAttribute('data-kind')).toMatch(/FAILURE_RATE|CIRCUIT_OPEN|SUCCESS_RATE_CRITICAL/);
     console.log(`dashboard: tile red and alert shown ${elapsed} ms after the faults`);
 
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -127,5 +127,16 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard', () => {
     // On a phone the tiles stack in one column and nothing scrolls sideways.
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth + 1')).toBe(true);
     await fetch(`${sfUrl}/_emulator/faults`, { method: 'DELETE' });
+  });
+
+  it("shows why a connection is not syncing on its tile (a person's pause, with the reason they gave)", async () => {
+    const res = await fetch(`${junction.url!}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ query: 'mutation P($id: ID!) { pauseConnection(id: $id, reason: "paused for the Salesforce release weekend") { status } }', variables: { id: sfId } }),
+    });
+    expect(((await res.json()) as { data: { pauseConnection: { status: string } } }).data.pauseConnection.status).toBe('PAUSED');
+    await expect.poll(() => tile(sfId).getAttribute('data-status'), { timeout: 10_000, interval: 100 }).toBe('PAUSED');
+    await expect.poll(() => tile(sfId).locator('.tile-reason').textContent(), { timeout: 10_000, interval: 100 }).toContain('paused for the Salesforce release weekend');
   });
 });

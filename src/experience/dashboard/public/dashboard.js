@@ -13,7 +13,7 @@
 
   var DASHBOARD = 'query Dashboard($window: String) {' +
     ' health(window: $window) { status successRate recordSuccessRate syncLatencyP50Ms syncLatencyP95Ms quarantineSize errorsByClass { errorClass count }' +
-    '  connections { connection { id name kind } status successRate lastSuccessfulSyncAt apiUsed apiLimit apiUsageRatio circuit quarantineSize runsFinished runsFailed } }' +
+    '  connections { connection { id name kind statusReason } status successRate lastSuccessfulSyncAt apiUsed apiLimit apiUsageRatio circuit quarantineSize runsFinished runsFailed } }' +
     ' healthSeries(window: $window, buckets: 24) { at runs successRate syncLatencyP50Ms syncLatencyP95Ms }' +
     ' alerts(active: true) { id kind severity message raisedAt connection { id name } } }';
   var QUARANTINE = 'query Quarantine($first: Int) { quarantine(first: $first) { totalCount edges { node { id status remoteId recordKind createdAt connection { id } issues { field rule message } } } } }';
@@ -202,6 +202,8 @@
         el('div', { className: 'tile-head' }, [el('span', { className: 'tile-name', text: c.connection.name }), el('span', { className: 'pill', 'data-status': c.status, text: c.status })]),
         el('div', { className: 'tile-kind', text: c.connection.kind + (c.circuit !== 'CLOSED' ? ' · circuit ' + c.circuit.toLowerCase().replace('_', '-') : '') }),
         el('div', { className: 'tile-rate', text: pct(c.successRate) }),
+        // Why a connection is not syncing names its fix (new credentials, a resume); say it where people look.
+        c.connection.statusReason && c.status !== 'HEALTHY' ? el('div', { className: 'tile-reason', text: c.connection.statusReason }) : null,
         el('div', { className: 'tile-meta' }, [
           el('span', { text: c.runsFinished + ' runs, ' + c.runsFailed + ' failed' }),
           el('span', { text: 'Last success ' + ago(c.lastSuccessfulSyncAt) }),
