@@ -56,6 +56,22 @@ export const ALLOWED: Record<string, Role[]> = {
   ResumeConnection: OPERATE,
   DeleteConnection: ADMIN,
   BlockingAlerts: READ,
+  // Operator control (issue 17): settings and mappings change what is written into a CRM, like
+  // updateConnection (ADMIN); alert rules and cancelling a run are operators' work; the audit
+  // shows access figures (ADMIN, as auditReport).
+  ConnectionSettings: READ,
+  UpdateConnectionSettings: ADMIN,
+  AlertRules: READ,
+  UpdateAlertRule: OPERATE,
+  FieldMappings: READ,
+  SetFieldMappings: ADMIN,
+  MappingHistory: READ,
+  RollbackMapping: ADMIN,
+  DataDictionary: READ,
+  CancelSync: OPERATE,
+  SyncRunLog: READ,
+  RunAudit: ADMIN,
+  AuditReports: ADMIN,
 };
 
 /** Roles whose keys may open a graphql-ws socket at all (subscriptions are VIEWER and up). */
@@ -130,6 +146,24 @@ export async function variablesFor(name: string, f: Fixtures): Promise<Record<st
       return { name: `matrix key ${n}`, role: 'VIEWER' };
     case 'RevokeApiKey':
       return { id: await f.revocableKeyId() };
+    case 'UpdateAlertRule':
+      return { id: f.missingId, input: { threshold: 0.5 } };
+    case 'ConnectionSettings':
+    case 'FieldMappings':
+    case 'MappingHistory':
+      return { id: f.connectionId, connectionId: f.connectionId, first: 5 };
+    case 'UpdateConnectionSettings':
+      return { id: f.connectionId, settings: { bulkIngestThreshold: 5000 } };
+    case 'SetFieldMappings':
+      return { connectionId: f.connectionId, entries: [] };
+    case 'RollbackMapping':
+      return { connectionId: f.connectionId, version: 1 };
+    case 'CancelSync':
+      return { runId: f.missingId };
+    case 'SyncRunLog':
+      return { id: f.syncRunId };
+    case 'AuditReports':
+      return { first: 5 };
     case 'HealthChanged':
     case 'SyncRunUpdated':
       return { connectionId: f.connectionId };
