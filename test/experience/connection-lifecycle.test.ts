@@ -94,6 +94,10 @@ describe('updateConnection', () => {
     ['a rate limit of 0 requests', 'sf', { settings: { rateLimit: { requests: 0, windowMs: 1000 } } }, 'settings.rateLimit.requests'],
     ['a negative bulk threshold', 'sf', { settings: { bulkIngestThreshold: -1 } }, 'settings.bulkIngestThreshold'],
     ['a schema check interval over a day', 'sf', { settings: { schemaCheckIntervalMs: 86_400_001 } }, 'settings.schemaCheckIntervalMs'],
+    ['a sync every 2 seconds', 'sf', { settings: { schedule: { intervalSeconds: 2 } } }, 'settings.schedule.intervalSeconds'],
+    ['a window opening at 25:00', 'sf', { settings: { schedule: { window: { start: '25:00', end: '06:00', timeZone: 'Europe/Berlin' } } } }, 'settings.schedule.window.start'],
+    ['a window in a time zone that is none', 'sf', { settings: { schedule: { window: { start: '22:00', end: '06:00', timeZone: 'Mars/Olympus_Mons' } } } }, 'settings.schedule.window.timeZone'],
+    ['a window that opens and closes at once', 'sf', { settings: { schedule: { window: { start: '22:00', end: '22:00', timeZone: 'UTC' } } } }, 'settings.schedule.window.end'],
   ])('refuses %s with BAD_USER_INPUT naming the field, and changes nothing', async (_name, which, input, field) => {
     const id = which === 'sf' ? sf : hs;
     const before = await row(id);
@@ -138,6 +142,24 @@ describe('updateConnection', () => {
     expect((await read(sf))!.settings).toEqual({ ...settings, rateLimit: null, bulkIngestThreshold: null });
     expect(((await row(sf)).settings as Record<string, unknown>).organizationId).toBe('00D000000000001');
     await update(sf, { settings: { deletePropagation: null, schemaCheckIntervalMs: null, credentialsExpireAt: null } });
+  });
+});
+
+describe('connection settings: schedule and autoProvision', () => {
+  const SETTINGS = `query S($id: ID!) { connection(id: $id) { settings { schedule { intervalSeconds window { start end timeZone } } rateLimit { requests windowMs } autoProvision } } }`;
+  const settingsOf = async (id: string) => (await gql<{ connection: { settings: Record<string, unknown> } }>(api.url, SETTINGS, { id }, viewer)).body.data!.connection.settings;
+
+  it('reads the defaults, takes a schedule with a window in another time zone as a whole, and null puts it back', async () => {
+    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: null, autoProvision: false });
+    const schedule = { intervalSeconds: 300, window: { start: '22:00', end: '05:30', timeZone: 'America/New_York' } };
+    const res = await update(hs, { settings: { schedule, autoProvision: true } });
+    expect(res.body.errors).toBeUndefined();
+    expect(await settingsOf(hs)).toEqual({ schedule, rateLimit: null, autoProvision: true });
+    // A schedule is set as a whole: a new one without a window has none.
+    await update(hs, { settings: { schedule: { intervalSeconds: 120 } } });
+    expect((await settingsOf(hs)).schedule).toEqual({ intervalSeconds: 120, window: null });
+    await update(hs, { settings: { schedule: null, autoProvision: null } });
+    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: null, autoProvision: false });
   });
 });
 

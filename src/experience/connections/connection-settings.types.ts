@@ -10,8 +10,23 @@ export class RateLimit {
   @Field(() => Int) windowMs!: number;
 }
 
+@ObjectType({ description: 'When full runs may start, in local time: heavy syncs move off-peak while incremental runs and change notifications keep flowing.', simpleResolvers: true })
+export class SyncWindow {
+  @Field({ description: 'Opens at this local time, HH:MM.' }) start!: string;
+  @Field({ description: 'Closes at this local time, HH:MM; before start: the window spans midnight.' }) end!: string;
+  @Field({ description: 'IANA time zone of start and end (Europe/Berlin).' }) timeZone!: string;
+}
+
+@ObjectType({ description: "A connection's sync schedule.", simpleResolvers: true })
+export class SyncSchedule {
+  @Field(() => Int, { nullable: true, description: "Seconds between incremental runs. Null: the instance's JUNCTION_SYNC_INTERVAL_MS." }) intervalSeconds!: number | null;
+  @Field(() => SyncWindow, { nullable: true, description: 'Null: full (BULK) runs may start at any time.' }) window!: SyncWindow | null;
+}
+
 @ObjectType({ description: "A connection's operator settings; null means Junction's default.", simpleResolvers: true })
 export class ConnectionSettings {
+  @Field(() => SyncSchedule) schedule!: SyncSchedule;
+  @Field({ description: 'Whether connection setup may create what the CRM lacks (Junction’s fields) without asking first. Default false.' }) autoProvision!: boolean;
   @Field(() => RateLimit, { nullable: true, description: "Null: the CRM's documented limits only." }) rateLimit!: RateLimit | null;
   @Field(() => DeletePropagationEnum, { nullable: true, description: 'Null: FLAG.' }) deletePropagation!: DeletePropagation | null;
   @Field(() => Int, { nullable: true, description: "Null: the CRM's own threshold (Salesforce Bulk API 2.0 above 2,000 records; others never)." })
@@ -27,8 +42,23 @@ export class RateLimitInput {
   @Field(() => Int, { description: '1 to 86,400,000 (a day).' }) windowMs!: number;
 }
 
+@InputType()
+export class SyncWindowInput {
+  @Field({ description: 'HH:MM, local time.' }) start!: string;
+  @Field({ description: 'HH:MM, local time; before start spans midnight.' }) end!: string;
+  @Field({ description: 'An IANA time zone.' }) timeZone!: string;
+}
+
+@InputType({ description: 'A schedule, set as a whole.' })
+export class SyncScheduleInput {
+  @Field(() => Int, { nullable: true, description: '10 to 604,800 (a week); null: the instance default.' }) intervalSeconds?: number | null;
+  @Field(() => SyncWindowInput, { nullable: true, description: 'Null: full runs at any time.' }) window?: SyncWindowInput | null;
+}
+
 @InputType({ description: 'Settings to change; a field left out stays as it is, a field sent as null goes back to the default.' })
 export class ConnectionSettingsInput {
+  @Field(() => SyncScheduleInput, { nullable: true }) schedule?: SyncScheduleInput | null;
+  @Field(() => Boolean, { nullable: true }) autoProvision?: boolean | null;
   @Field(() => RateLimitInput, { nullable: true }) rateLimit?: RateLimitInput | null;
   @Field(() => DeletePropagationEnum, { nullable: true }) deletePropagation?: DeletePropagation | null;
   @Field(() => Int, { nullable: true, description: '0 to 1,000,000.' }) bulkIngestThreshold?: number | null;

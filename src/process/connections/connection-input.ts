@@ -5,6 +5,7 @@
  */
 import { crmModule, type ConnectionCredentials, type CrmKind } from '../../system';
 import { DELETE_PROPAGATION, type DeletePropagation } from '../sync/outbound/outbound-deletes';
+import { isClockTime, isTimeZone, scheduleOf, type SyncSchedule, type SyncWindow } from './sync-schedule';
 
 /** A value the connection cannot take; `field` is the input's path (`settings.rateLimit.requests`). */
 export class ConnectionInputError extends Error {
@@ -37,9 +38,13 @@ export interface ConnectionSettingsPatch {
   schemaCheckIntervalMs?: number | null;
   /** When the credentials themselves expire (TOKEN_EXPIRING alerts, the access review). */
   credentialsExpireAt?: Date | null;
+  /** How often incremental runs start, and when full runs may (sync-schedule.ts). */
+  schedule?: { intervalSeconds?: number | null; window?: SyncWindow | null } | null;
+  /** Whether setup may create what the CRM lacks (Junction's fields) without asking (issue 16). */
+  autoProvision?: boolean | null;
 }
 
-export const SETTINGS_KEYS = ['rateLimit', 'deletePropagation', 'bulkIngestThreshold', 'schemaCheckIntervalMs', 'credentialsExpireAt'] as const;
+export const SETTINGS_KEYS = ['rateLimit', 'deletePropagation', 'bulkIngestThreshold', 'schemaCheckIntervalMs', 'credentialsExpireAt', 'schedule', 'autoProvision'] as const;
 
 const DAY_MS = 86_400_000;
 const MAX_NAME = 200;
@@ -127,13 +132,22 @@ export function checkSettings(patch: ConnectionSettingsPatch): { set: Record<str
         set.credentialsExpireAt = at.toISOString();
         break;
       }
+      case 'schedule':
+        set.schedule = checkSchedule(value as NonNullable<ConnectionSettingsPatch['schedule']>, wholeNumber);
+        break;
+      case 'autoProvision':
+        if (typeof value !== 'boolean') throw new ConnectionInputError('settings.autoProvision', 'settings.autoProvision must be true or false');
+        set.autoProvision = value;
+        break;
     }
   }
   return { set, clear };
 }
 
 /** The stored settings as the API shows them; a value Junction would not use shows as null. */
-export function settingsOf(settings: Record<string, unknown> | null | undefined): Required<ConnectionSettingsPatch> {
+export type ConnectionSettingsView = Required<Omit<ConnectionSettingsPatch, 'schedule' | 'autoProvision'>> & { schedule: SyncSchedule; autoProvision: boolean };
+
+export function settingsOf(settings: Record<string, unknown> | null | undefined): ConnectionSettingsView {
   const s = settings ?? {};
   const rate = s.rateLimit as { requests?: unknown; windowMs?: unknown } | undefined;
   const int = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
@@ -144,5 +158,24 @@ export function settingsOf(settings: Record<string, unknown> | null | undefined)
     bulkIngestThreshold: int(s.bulkIngestThreshold),
     schemaCheckIntervalMs: int(s.schemaCheckIntervalMs),
     credentialsExpireAt: expires && !Number.isNaN(expires.getTime()) ? expires : null,
+    schedule: scheduleOf(s),
+    autoProvision: s.autoProvision === true,
   };
+}
+
+/** A week: longer than that between runs is no schedule. */
+const MAX_INTERVAL_SECONDS = 604_800;
+
+function checkSchedule(
+  schedule: NonNullable<ConnectionSettingsPatch['schedule']>,
+  wholeNumber: (field: string, value: number, min: number, max: number) => number,
+): SyncSchedule {
+  const intervalSeconds = schedule.intervalSeconds == null ? null : wholeNumber('schedule.intervalSeconds', schedule.intervalSeconds, 10, MAX_INTERVAL_SECONDS);
+  const w = schedule.window;
+  if (!w) return { intervalSeconds, window: null };
+  for (const field of ['start', 'end'] as const)
+    if (!isClockTime(w[field])) throw new ConnectionInputError(`settings.schedule.window.${field}`, `settings.schedule.window.${field} must be a time of day as HH:MM (00:00 to 23:59)`);
+  if (!isTimeZone(w.timeZone)) throw new ConnectionInputError('settings.schedule.window.timeZone', `settings.schedule.window.timeZone must be an IANA time zone such as Europe/Berlin, not ${JSON.stringify(w.timeZone.slice(0, 64))}`);
+  if (w.start === w.end) throw new ConnectionInputError('settings.schedule.window.end', 'settings.schedule.window must not start and end at the same time (leave it out to allow full runs at any time)');
+  return { intervalSeconds, window: { start: w.start, end: w.end, timeZone: w.timeZone } };
 }
