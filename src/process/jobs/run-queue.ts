@@ -12,7 +12,7 @@
 import { EventEmitter } from 'node:events';
 import type PgBoss from 'pg-boss';
 import type { DataSource, EntityManager } from 'typeorm';
-import { activeRunJobs, DEAD_RUN_QUEUE, inTransaction, RUN_QUEUE, startJobQueue, type HOUSEKEEPING_QUEUE, type SCHEDULE_QUEUE } from '../store/runs/job-queue.repository';
+import { activeRunJobs, DEAD_RUN_QUEUE, inTransaction, RUN_QUEUE, startJobQueue, stopJobQueue, type HOUSEKEEPING_QUEUE, type SCHEDULE_QUEUE } from '../store/runs/job-queue.repository';
 
 export { DEAD_RUN_QUEUE, HOUSEKEEPING_QUEUE, RUN_QUEUE, SCHEDULE_QUEUE } from '../store/runs/job-queue.repository';
 
@@ -153,7 +153,6 @@ export class RunQueue {
     this.stopped = true;
     const boss = await this.boss?.catch(() => undefined);
     this.boss = undefined;
-    // Not `graceful`: the worker has already finished its run, and the pool belongs to the DataSource.
-    await boss?.stop({ graceful: false, close: false, wait: true });
+    if (boss) await stopJobQueue(boss);
   }
 }

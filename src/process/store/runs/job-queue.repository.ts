@@ -45,6 +45,11 @@ export async function startJobQueue(db: DataSource, options: { maintenance: bool
   return boss;
 }
 
+/** Stops pg-boss; not `graceful`: the worker has already finished its run, and the pool belongs to the DataSource. */
+export async function stopJobQueue(boss: PgBoss): Promise<void> {
+  await boss.stop({ graceful: false, close: false, wait: true });
+}
+
 /**
  * One statement on a pooled session, which goes back to the pool even when the statement
  * failed. pg-pool's own `query` discards the session on any error, and pg-boss's fetch fails
