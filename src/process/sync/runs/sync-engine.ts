@@ -6,28 +6,27 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
-import { attemptsOf, SystemError, type ChangePage, type RemoteRecord, type SystemAdapter } from '../../../system';
-import { pauseConnection, quotaResumeAt } from '../../connections/connection-pause';
+import { SystemError, type ChangePage, type RemoteRecord, type SystemAdapter } from '../../../system';
 import { recordProven } from '../../connections/connection-status';
 import type { ConnectionService } from '../../connections/connection.service';
 import { TOPICS, type EventBus } from '../../events';
-import { logError } from '../../health/error-log';
-import { mappersFor } from '../../mapping/registry';
 import type { RecordMapper } from '../../mapping/field-map';
-import { SyncRunEntity, type ConnectionEntity, type PlannedChange } from '../../store/entities';
-import { clearBulkCheckpoints, forgetBulkCheckpoint, loadBulkStart, saveBulkCheckpoint } from '../inbound/bulk-checkpoint';
-import { applyInboundPage, type PageOutcome } from '../inbound/inbound';
-import { deliverOutbox } from '../outbound/outbound';
-import { HeldReads } from '../inbound/held-reads';
-import { gateFullRun, recordPassingTestBatch, testBatchPassed } from './run-gate';
-import { forgetDescribes, SchemaWatch } from '../schema-watch/schema-check';
-import { RunInterrupted, throwIfInterrupted, untilInterrupted } from './run-interruption';
-import { PlannerStatistics } from '../../store/planner-statistics';
+import { mappersFor } from '../../mapping/registry';
 import { recordSuccessfulSync } from '../../store/connections/connection.repository';
-import { beatHeart, recordRecordsRead, recordRunEnd, recordRunProgress, type RunCounts } from '../../store/runs/run-progress.repository';
+import { SyncRunEntity, type ConnectionEntity, type PlannedChange } from '../../store/entities';
+import { PlannerStatistics } from '../../store/planner-statistics';
+import { beatHeart, recordRecordsRead, recordRunEnd, recordRunProgress } from '../../store/runs/run-progress.repository';
 import { loadFieldOwners, pendingRecordKinds, type FieldOwners } from '../../store/runs/run-inputs.repository';
 import { readCursor, saveCursor } from '../../store/runs/sync-cursor.repository';
+import { clearBulkCheckpoints, forgetBulkCheckpoint, loadBulkStart, saveBulkCheckpoint } from '../inbound/bulk-checkpoint';
+import { HeldReads } from '../inbound/held-reads';
+import { applyInboundPage, type PageOutcome } from '../inbound/inbound';
+import { deliverOutbox } from '../outbound/outbound';
 import type { FirstWrites } from '../outbound/outbound-first-writes';
+import { forgetDescribes, SchemaWatch } from '../schema-watch/schema-check';
+import { gateFullRun, recordPassingTestBatch, testBatchPassed } from './run-gate';
+import { RunInterrupted, throwIfInterrupted, untilInterrupted } from './run-interruption';
+import { endStatus, noTotals, recordRunFailure, type RunTotals, type StopReason } from './run-outcome';
 
 const TEST_BATCH_SIZE = 10;
 /** Records applied per transaction (see applyPage). */
@@ -40,16 +39,6 @@ export interface SyncEngineDeps {
   events: EventBus;
   workerId: string;
   log?: (level: 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => void;
-}
-
-type RunTotals = RunCounts;
-
-interface StopReason {
-  message: string;
-  /** The daily quota ran out: the run is PARTIAL whatever it managed. */
-  quota: boolean;
-  /** Junction was stopping (run-interruption.ts): the run is INTERRUPTED and its next attempt goes on. */
-  interrupted?: boolean;
 }
 
 /** Work committed in the transaction of a page's last slice: where the read stands after that page. */
@@ -79,18 +68,7 @@ interface ActiveRun {
   pulled: boolean;
 }
 
-const noTotals = (): RunTotals => ({ read: 0, written: 0, failed: 0, quarantined: 0 });
 const callsSince = (active: ActiveRun): number => active.adapter.stats.apiCalls - active.pass.callsBefore;
-
-/**
- * A spent quota ends the run PARTIAL (the rest waits for the reset), never SUCCEEDED. Schema
- * drift leaves the run PARTIAL: mapped fields were skipped (never a retry: a person must act).
- */
-function endStatus(stopped: StopReason | undefined, totals: RunTotals, drift: string | undefined): SyncRunEntity['status'] {
-  if (stopped?.interrupted) return 'INTERRUPTED';
-  if (stopped) return stopped.quota || totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED';
-  return totals.failed > 0 || drift ? 'PARTIAL' : 'SUCCEEDED';
-}
 
 /** Thrown inside a dry run's transaction so nothing it did is kept. */
 class DryRunRollback extends Error {}
@@ -120,7 +98,7 @@ export class SyncEngine {
     } catch (err) {
       forgetDescribes(connection.id);
       // Stopping is not a failure: nothing to log, classify or pause.
-      active.stopped = err instanceof RunInterrupted ? { message: err.message, quota: false, interrupted: true } : await this.recordFailure(connection, active.adapter, run, err);
+      active.stopped = err instanceof RunInterrupted ? { message: err.message, quota: false, interrupted: true } : await recordRunFailure(this.deps, connection, active.adapter, run.id, err);
     } finally {
       clearInterval(heartbeat);
       await active.pass.held.release();
@@ -366,37 +344,6 @@ apply(page.records, (m) => saveCursor(m, connection.id, mapper.remoteType, page.
       if (!(err instanceof DryRunRollback)) throw err;
     }
     return outcome!;
-  }
-
-  /**
-   * Logs why the run stopped, classified, with the attempts the transport made. A spent daily
-   * quota pauses the connection until the vendor's reset; refused credentials (a failed token
-   * refresh, or a 401 after the one replay) make it FAILING with a CREDENTIALS alert and stop
-   * its schedule until someone replaces them — never a loop (connection-status.ts).
-   */
-  private async recordFailure(connection: ConnectionEntity, adapter: SystemAdapter, run: SyncRunEntity, err: unknown): Promise<StopReason> {
-    const e = err instanceof SystemError ? err : undefined;
-    const errorClass = e?.errorClass ?? 'UNKNOWN';
-    const message = e?.message ?? (err instanceof Error ? err.message : String(err));
-    this.deps.log?.('error', 'sync run stopped', { runId: run.id, connectionId: connection.id, errorClass, code: e?.code, message });
-    await logError(this.deps.db.manager, {
-      connectionId: connection.id,
-      runId: run.id,
-      errorClass,
-      code: e?.code ?? (err instanceof Error ? err.name : 'ERROR'),
-      message,
-      endpoint: e?.details.endpoint ?? null,
-      attempts: attemptsOf(err),
-    }).catch(() => undefined);
-    const quota = e?.code === 'QUOTA_EXHAUSTED';
-    if (quota) {
-      const until = quotaResumeAt(adapter.stats.lastUsage?.resetsAt ?? connection.apiResetsAt, new Date());
-      await pauseConnection(this.deps.db, connection.id, `daily API quota exhausted; resumes at ${until.toISOString()}`, until);
-    } else if (errorClass === 'AUTHENTICATION') {
-      await this.deps.connections.credentialsRefused(connection.id, `${e?.code ?? 'AUTHENTICATION'}: ${message}`);
-    }
-    const circuit = adapter.stats.circuit && adapter.stats.circuit !== 'CLOSED' ? ` [circuit ${adapter.stats.circuit}]` : '';
-    return { message: `${errorClass}: ${message}${circuit}`, quota };
   }
 
   private async progress(run: SyncRunEntity, totals: RunTotals, progress: number, apiCalls: number): Promise<void> {
