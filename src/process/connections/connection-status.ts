@@ -13,7 +13,10 @@
  * audit log. New credentials (updateConnection), testConnection or a triggered run try again.
  */
 import type { Queryable } from '../store/queryable';
-import { recordProvenStatus, recordRefusal, recordToken } from '../store/connections/connection-status.repository';
+import { recordRefusal } from '../store/connections/connection-status.repository';
+
+/** A token issued ends an earlier refusal; a test passed or a run got through proves a new connection. */
+export { recordProven, recordTokenIssued } from '../store/connections/connection-status.repository';
 
 const REASON_LIMIT = 500;
 /** Every refusal's reason starts so (the migration that ended credential pauses matches it too). */
@@ -27,18 +30,4 @@ export function refusalReason(detail: string): string {
 /** The CRM refused the credentials at `at`: FAILING with the fix named, unless a person has paused it. */
 export async function recordCredentialsRefused(db: Queryable, connectionId: string, detail: string, at: Date): Promise<void> {
   await recordRefusal(db, connectionId, at, refusalReason(detail));
-}
-
-/**
- * A token was issued at `at`: its expiry (and Salesforce's org id) is stored, and a refusal
- * recorded before then is over. Returns whether it was (the CREDENTIALS alert resolves).
- * Ordered by time rather than by arrival, so a late write never clears a newer refusal.
- */
-export function recordTokenIssued(db: Queryable, connectionId: string, token: { expiresAt: string; organizationId?: string }, at: Date): Promise<boolean> {
-  return recordToken(db, connectionId, token, at);
-}
-
-/** A test passed or a run got through: a connection nothing had proven is HEALTHY. */
-export function recordProven(db: Queryable, connectionId: string): Promise<void> {
-  return recordProvenStatus(db, connectionId);
 }

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { schedulableConnections } from '../../../src/process/store/connections/connection-schedule.repository';
-import { endDuePauses, recordRefusal, recordToken } from '../../../src/process/store/connections/connection-status.repository';
+import { endDuePauses, recordRefusal, recordTokenIssued } from '../../../src/process/store/connections/connection-status.repository';
 import type { Database } from '../../../src/process/store/database';
 import { pruneIdempotencyKeys, recordWebhookDeliveries } from '../../../src/process/store/runs/idempotency-key.repository';
 import { forgetSyncStateAndQueueAll } from '../../../src/process/store/runs/rebaseline.repository';
@@ -111,9 +111,9 @@ describe('connection status', () => {
     const connection = await insertConnection(db.dataSource, { status: 'HEALTHY' });
     const refusedAt = ago(5);
     await recordRefusal(db.dataSource, connection, refusedAt, 'refused');
-    expect(await recordToken(db.dataSource, connection, { expiresAt: new Date(Date.now() + 60 * MINUTE).toISOString() }, ago(10))).toBe(false);
+    expect(await recordTokenIssued(db.dataSource, connection, { expiresAt: new Date(Date.now() + 60 * MINUTE).toISOString() }, ago(10))).toBe(false);
     expect(await sql(`SELECT status FROM connections WHERE id = $1`, [connection])).toEqual([{ status: 'FAILING' }]);
-    expect(await recordToken(db.dataSource, connection, { expiresAt: new Date(Date.now() + 60 * MINUTE).toISOString(), organizationId: '00Dorg' }, new Date())).toBe(true);
+    expect(await recordTokenIssued(db.dataSource, connection, { expiresAt: new Date(Date.now() + 60 * MINUTE).toISOString(), organizationId: '00Dorg' }, new Date())).toBe(true);
     expect(await sql(`SELECT status, credentials_refused_at, settings->>'organizationId' AS org FROM connections WHERE id = $1`, [connection])).toEqual([
       { status: 'HEALTHY', credentials_refused_at: null, org: '00Dorg' },
     ]);

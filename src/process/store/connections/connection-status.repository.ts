@@ -67,7 +67,7 @@ export async function recordRefusal(db: Queryable, connectionId: string, at: Dat
  * recorded before then is over. Returns whether it was. Ordered by time rather than by
  * arrival, so a late write never clears a newer refusal.
  */
-export async function recordToken(db: Queryable, connectionId: string, token: { expiresAt: string; organizationId?: string }, at: Date): Promise<boolean> {
+export async function recordTokenIssued(db: Queryable, connectionId: string, token: { expiresAt: string; organizationId?: string }, at: Date): Promise<boolean> {
   const over = `c.credentials_refused_at IS NOT NULL AND c.credentials_refused_at <= $4`;
   const rows = returnedRows<{ refused_at: Date | null; credentials_refused_at: Date | null }>(
     await db.query(
@@ -87,6 +87,6 @@ export async function recordToken(db: Queryable, connectionId: string, token: { 
 }
 
 /** A connection nothing had proven (UNKNOWN) is HEALTHY. */
-export async function recordProvenStatus(db: Queryable, connectionId: string): Promise<void> {
+export async function recordProven(db: Queryable, connectionId: string): Promise<void> {
   await db.query(`UPDATE connections SET status = 'HEALTHY', updated_at = now() WHERE id = $1 AND status = 'UNKNOWN'`, [connectionId]);
 }
