@@ -23,6 +23,7 @@ import {
 import { parseCustomFields } from '../mapping/custom-fields';
 import { mappingProfile } from '../mapping/registry';
 import type { CredentialsCipher } from '../security/credentials-cipher';
+import { insertConnection, recordApiUsage, recordCircuit, saveCustomFields, updateConnection, type ConnectionChanges } from '../store/connections/connection.repository';
 import { ConnectionEntity } from '../store/entities';
 import { checkApiVersion, checkBaseUrl, checkCredentials, checkName, checkSettings, ConnectionInputError, ConnectionNameTakenError, type ConnectionSettingsPatch } from './connection-input';
 import { pauseByPerson, resumeByPerson } from './connection-pause';
@@ -94,12 +95,11 @@ export class ConnectionService {
   async create(input: CreateConnectionInput): Promise<ConnectionEntity> {
     const descriptor = crmModule(input.kind).descriptor;
     const name = checkName(input.name);
-    const row = [name, input.kind, this.allowedBaseUrl(input.kind, input.baseUrl), input.apiVersion ? checkApiVersion(input.apiVersion) : descriptor.defaultApiVersion];
-    const sealed = this.cipher.encrypt(checkCredentials(input.kind, input.credentials));
-    const rows = (await this.named(name, () =>
-      this.db.query(`INSERT INTO connections (name, kind, base_url, api_version, credentials_sealed) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [...row, sealed]),
-    )) as Array<{ id: string }>;
-    return this.db.getRepository(ConnectionEntity).findOneByOrFail({ id: rows[0]!.id });
+    const baseUrl = this.allowedBaseUrl(input.kind, input.baseUrl);
+    const apiVersion = input.apiVersion ? checkApiVersion(input.apiVersion) : descriptor.defaultApiVersion;
+    const credentialsSealed = this.cipher.encrypt(checkCredentials(input.kind, input.credentials));
+    const id = await this.named(name, () => insertConnection(this.db, { name, kind: input.kind, baseUrl, apiVersion, credentialsSealed }));
+    return this.db.getRepository(ConnectionEntity).findOneByOrFail({ id });
   }
 
   /**
@@ -120,23 +120,14 @@ export class ConnectionService {
   async update(id: string, input: UpdateConnectionInput): Promise<ConnectionEntity | null> {
     const connection = await this.get(id);
     if (!connection) return null;
-    const sets: string[] = [];
-    const params: unknown[] = [id];
-    const set = (column: string, value: unknown) => {
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    };
-    if (input.name !== undefined) set('name', checkName(input.name));
-    if (input.baseUrl !== undefined) set('base_url', this.allowedBaseUrl(connection.kind, input.baseUrl));
-    if (input.apiVersion !== undefined) set('api_version', checkApiVersion(input.apiVersion));
-    if (input.credentials !== undefined) set('credentials_sealed', this.cipher.encrypt(checkCredentials(connection.kind, input.credentials)));
-    if (input.settings !== undefined) {
-      const { set: values, clear } = checkSettings(input.settings);
-      params.push(clear, JSON.stringify(values));
-      sets.push(`settings = (coalesce(settings, '{}'::jsonb) - $${params.length - 1}::text[]) || $${params.length}::jsonb`);
-    }
-    if (!sets.length) return connection;
-    await this.named(input.name ?? connection.name, () => this.db.query(`UPDATE connections SET ${sets.join(', ')}, updated_at = now() WHERE id = $1`, params));
+    // Checked in this order, so the first problem reported is the same whatever else is wrong.
+    const changes: ConnectionChanges = {};
+    if (input.name !== undefined) changes.name = checkName(input.name);
+    if (input.baseUrl !== undefined) changes.baseUrl = this.allowedBaseUrl(connection.kind, input.baseUrl);
+    if (input.apiVersion !== undefined) changes.apiVersion = checkApiVersion(input.apiVersion);
+    if (input.credentials !== undefined) changes.credentialsSealed = this.cipher.encrypt(checkCredentials(connection.kind, input.credentials));
+    if (input.settings !== undefined) changes.settings = checkSettings(input.settings);
+    if (!(await this.named(input.name ?? connection.name, () => updateConnection(this.db, id, changes)))) return connection;
     // The adapter is built again at its next use if what it is built from changed (adapterFor); a rename keeps its token and circuit.
     const updated = (await this.get(id))!;
     if (input.credentials !== undefined) await this.probeToken(updated);
@@ -179,10 +170,7 @@ export class ConnectionService {
     const connection = await this.get(id);
     if (!connection) return null;
     const parsed = parseCustomFields(mappingProfile(connection.kind), fields);
-    await this.db.query(`UPDATE connections SET settings = coalesce(settings, '{}'::jsonb) || jsonb_build_object('customFields', $2::jsonb), updated_at = now() WHERE id = $1`, [
-      id,
-      JSON.stringify(parsed),
-    ]);
+    await saveCustomFields(this.db, id, parsed);
     return this.get(id);
   }
 
@@ -223,7 +211,7 @@ export class ConnectionService {
         redisUrl: this.options.redisUrl,
         circuit: this.options.circuit,
         rate,
-        onCircuit: (change) => this.persist(connection.id, () => this.db.query(`UPDATE connections SET circuit = $2, circuit_retry_at = $3, updated_at = now() WHERE id = $1`, [connection.id, change.state, change.retryAt])),
+        onCircuit: (change) => this.persist(connection.id, () => recordCircuit(this.db, connection.id, change.state, change.retryAt)),
       },
       ...this.options.adapterDefaults,
       // Checked at every call too: a connection stored before the policy (or under a wider one) is held to it.
@@ -264,12 +252,7 @@ export class ConnectionService {
 
   /** Stores the vendor-reported usage so dashboards and alerts read it without calling the CRM. */
   async recordUsage(connectionId: string, usage: { used: number; limit: number; resetsAt?: string }): Promise<void> {
-    await this.db.query(`UPDATE connections SET api_used = $2, api_limit = $3, api_resets_at = $4, updated_at = now() WHERE id = $1`, [
-      connectionId,
-      usage.used,
-      usage.limit,
-      usage.resetsAt ?? null,
-    ]);
+    await recordApiUsage(this.db, connectionId, usage);
   }
 
   /** One token request with the stored credentials: its answer is recorded either way. */

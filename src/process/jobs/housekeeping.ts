@@ -9,6 +9,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { AuthFailureStore } from '../access/auth-failure-store';
+import { pruneIdempotencyKeys } from '../store/runs/idempotency-key.repository';
 
 export const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
 
@@ -25,9 +26,7 @@ export interface Pruned {
 }
 
 export async function pruneExpired(db: DataSource, retention: Retention = DEFAULT_RETENTION): Promise<Pruned> {
-  const [, idempotencyKeys] = (await db.query(`DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(days => $1)`, [
-    retention.idempotencyKeysDays,
-  ])) as [unknown, number];
+  const idempotencyKeys = await pruneIdempotencyKeys(db, retention.idempotencyKeysDays);
   const authFailures = await new AuthFailureStore(db).prune(retention.authFailuresDays);
   return { idempotencyKeys, authFailures };
 }

@@ -6,16 +6,15 @@
  * periodic schedule happen once per interval however many instances there are.
  *
  * pg-boss runs its SQL through `db.executeSql` over TypeORM's pool (and, inside a transaction,
- * over that transaction), so the embedded database's single session is shared, never doubled.
+ * over that transaction), so the embedded database's single session is shared, never doubled
+ * (store/runs/job-queue.repository.ts, with the queues' set-up).
  */
 import { EventEmitter } from 'node:events';
-import PgBoss from 'pg-boss';
+import type PgBoss from 'pg-boss';
 import type { DataSource, EntityManager } from 'typeorm';
+import { activeRunJobs, DEAD_RUN_QUEUE, inTransaction, RUN_QUEUE, startJobQueue, stopJobQueue, type HOUSEKEEPING_QUEUE, type SCHEDULE_QUEUE } from '../store/runs/job-queue.repository';
 
-export const RUN_QUEUE = 'sync-run';
-export const DEAD_RUN_QUEUE = 'sync-run-dead';
-export const SCHEDULE_QUEUE = 'sync-schedule';
-export const HOUSEKEEPING_QUEUE = 'housekeeping';
+export { DEAD_RUN_QUEUE, HOUSEKEEPING_QUEUE, RUN_QUEUE, SCHEDULE_QUEUE } from '../store/runs/job-queue.repository';
 
 /** What a run job carries: the `sync_runs` row it executes. */
 export interface RunJobData {
@@ -45,14 +44,6 @@ export interface RunQueueOptions {
   maintenance?: boolean;
 }
 
-/**
- * A killed worker's job is settled by the heartbeat reaper within seconds; pg-boss's own
- * expiry is only the last resort for a run nobody reaped for most of a day.
- */
-const EXPIRE_SECONDS = 23 * 3600;
-
-type PgPool = { connect(): Promise<{ query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>; release(): void }> };
-
 export class RunQueue {
   private static shared = new WeakMap<DataSource, RunQueue>();
   private boss: Promise<PgBoss> | undefined;
@@ -76,31 +67,11 @@ export class RunQueue {
   /** pg-boss, its schema and queues created; a failed start is tried again on the next call. */
   ready(): Promise<PgBoss> {
     if (this.stopped) return Promise.reject(new Error('the job queue has stopped'));
-    this.boss ??= this.startBoss().catch((err: unknown) => {
+    this.boss ??= startJobQueue(this.db, { maintenance: this.options.maintenance ?? false }).catch((err: unknown) => {
       this.boss = undefined;
       throw err;
     });
     return this.boss;
-  }
-
-  private async startBoss(): Promise<PgBoss> {
-    const pool = (this.db.driver as unknown as { master: PgPool }).master;
-    const boss = new PgBoss({
-      db: { executeSql: (text, values) => onPooledSession(pool, text, values) },
-      // The periodic schedule is a throttled queue (see scheduleTick); pg-boss's cron is unused.
-      schedule: false,
-      supervise: this.options.maintenance ?? false,
-    });
-    boss.on('error', () => undefined);
-    await boss.start();
-    // The dead-letter queue first: the run queue refers to it.
-    await boss.createQueue(DEAD_RUN_QUEUE, { name: DEAD_RUN_QUEUE, retryLimit: 2 });
-    // `singleton`: pg-boss itself never has two active jobs of one connection (the singleton key).
-    // Retries are run-level decisions (jobs/run-retry), so a failed job goes straight to dead letters.
-    await boss.createQueue(RUN_QUEUE, { name: RUN_QUEUE, policy: 'singleton', retryLimit: 0, deadLetter: DEAD_RUN_QUEUE, expireInSeconds: EXPIRE_SECONDS });
-    await boss.createQueue(SCHEDULE_QUEUE, { name: SCHEDULE_QUEUE, retryLimit: 0 });
-    await boss.createQueue(HOUSEKEEPING_QUEUE, { name: HOUSEKEEPING_QUEUE, retryLimit: 0 });
-    return boss;
   }
 
   /**
@@ -113,7 +84,7 @@ export class RunQueue {
     const id = await boss.send(
       RUN_QUEUE,
       { runId: run.runId, connectionId: run.connectionId },
-      { id: run.jobId, singletonKey: run.connectionId, retryLimit: 0, startAfter: run.startAfter, db: over(manager) },
+      { id: run.jobId, singletonKey: run.connectionId, retryLimit: 0, startAfter: run.startAfter, db: inTransaction(manager) },
     );
     if (!id) throw new Error(`pg-boss refused the job of sync run ${run.runId}`);
   }
@@ -139,7 +110,7 @@ export class RunQueue {
   }
 
   async complete(queue: string, jobId: string, output: object, manager?: EntityManager): Promise<void> {
-    await (await this.ready()).complete(queue, jobId, output, manager ? { db: over(manager) } : {});
+    await (await this.ready()).complete(queue, jobId, output, manager ? { db: inTransaction(manager) } : {});
   }
 
   /** Fails a run job for good: pg-boss moves it to the dead-letter queue with this output. False when the job was no longer live. */
@@ -167,11 +138,7 @@ export class RunQueue {
   /** Run jobs fetched longer ago than `seconds` and still active, with the run each names (the worker's reaper judges them). */
   async activeRunJobs(seconds: number): Promise<Array<{ jobId: string; runId: string }>> {
     await this.ready();
-    const rows = (await this.db.query(
-      `SELECT id, data->>'runId' AS run_id FROM pgboss.job WHERE name = $1 AND state = 'active' AND started_on < now() - make_interval(secs => $2)`,
-      [RUN_QUEUE, seconds],
-    )) as Array<{ id: string; run_id: string }>;
-    return rows.map((r) => ({ jobId: r.id, runId: r.run_id }));
+    return activeRunJobs(this.db, seconds);
   }
 
   /** Makes active jobs fetchable again (pg-boss has no "un-fetch": cancelled, then resumed). */
@@ -186,35 +153,6 @@ export class RunQueue {
     this.stopped = true;
     const boss = await this.boss?.catch(() => undefined);
     this.boss = undefined;
-    // Not `graceful`: the worker has already finished its run, and the pool belongs to the DataSource.
-    await boss?.stop({ graceful: false, close: false, wait: true });
+    if (boss) await stopJobQueue(boss);
   }
-}
-
-/**
- * One statement on a pooled session, which goes back to the pool even when the statement
- * failed. pg-pool's own `query` discards the session on any error, and pg-boss's fetch fails
- * by design (a unique violation it ignores) whenever a connection's next job waits behind an
- * active one. On the embedded server's single session that discard made the next statement,
- * whatever it was, fail with "Connection terminated unexpectedly": the server frees a closed
- * session asynchronously and refuses the new one meanwhile. A broken session is still
- * dropped: pg-pool checks that on release.
- */
-async function onPooledSession(pool: PgPool, text: string, values?: unknown[]): Promise<{ rows: unknown[] }> {
-  const session = await pool.connect();
-  try {
-    return await session.query(text, values);
-  } finally {
-    session.release();
-  }
-}
-
-/** pg-boss's `db` over a TypeORM transaction: its statements join the caller's transaction. */
-function over(manager: EntityManager): PgBoss.Db {
-  return {
-    async executeSql(text, values) {
-      const result = (await manager.queryRunner!.query(text, values, true)) as { records: unknown[] };
-      return { rows: result.records };
-    },
-  };
 }

@@ -17,7 +17,8 @@
  * the input limits (search length, weighted fields, page budget) instead.
  */
 import type { DataSource } from 'typeorm';
-import { postgresDataSource, statementTimeout, type Database } from './database';
+import { postgresDataSource, statementTimeout } from './data-source';
+import type { Database } from './database';
 
 /** PostgreSQL's SQLSTATE for a statement cancelled, by `statement_timeout` or a cancel request. */
 const QUERY_CANCELED = '57014';

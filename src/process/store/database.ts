@@ -2,12 +2,14 @@
  * The store's connection: real PostgreSQL when a URL is given, otherwise embedded
  * PostgreSQL (PGlite) on disk, served over a loopback socket so the ordinary pg driver,
  * TypeORM and pg-boss all speak to it the same way (STACK.md "Embedded PostgreSQL").
+ * Imports flow one way: this file → embedded-template.ts → embedded-server.ts, data-source.ts.
  */
-import { mkdirSync } from 'node:fs';
-import { DataSource } from 'typeorm';
-import { MIGRATIONS } from '../../../migrations';
+import type { DataSource } from 'typeorm';
+import { openMigrated, statementTimeout } from './data-source';
+import { startEmbeddedServer, type EmbeddedServer } from './embedded-server';
 import { seedFromTemplate } from './embedded-template';
-import { ENTITIES } from './entities';
+
+export { postgresDataSource, statementTimeout } from './data-source';
 
 export interface DatabaseOptions {
   url?: string;
@@ -34,43 +36,17 @@ export interface Database {
   close(): Promise<void>;
 }
 
-interface EmbeddedServer {
-  url: string;
-  stop(): Promise<void>;
-}
-
+/** An embedded server on `dir`; a new data directory starts as a copy of the migrated template (no initdb on first boot) unless `template` is false. */
 export async function startEmbeddedPostgres(dir: string, options: { template?: boolean } = {}): Promise<EmbeddedServer> {
-  // A new data directory starts as a copy of the migrated template: no initdb on first boot.
   if (options.template !== false) await seedFromTemplate(dir);
-  mkdirSync(dir, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  const db = await PGlite.create({ dataDir: dir });
-  const port = await freePort();
-  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
-  await server.start();
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    async stop() {
-      await server.stop();
-      await db.close();
-    },
-  };
+  return startEmbeddedServer(dir);
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const embedded = options.url ? undefined : await startEmbeddedPostgres(options.embeddedDir, { template: options.template });
   const url = options.url ?? embedded!.url;
   const single = Boolean(embedded) || options.singleSession === true;
-  // Embedded PGlite has one session: a second pooled connection would interleave statements.
-  // Waiting for it is bounded so a deadlock becomes an error, but generously: a busy machine's
-  // page transaction can hold the session for seconds.
-  const dataSource = postgresDataSource(
-    url,
-    single ? { max: 1, connectionTimeoutMillis: 10_000 } : { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000, ...statementTimeout(options.statementTimeoutMs) },
-  );
-  await initialize(dataSource, single);
-  await dataSource.runMigrations();
+  const dataSource = await openMigrated(url, single, { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000, ...statementTimeout(options.statementTimeoutMs) });
   return {
     dataSource,
     embedded: single,
@@ -80,55 +56,4 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await embedded?.stop();
     },
   };
-}
-
-/** TypeORM over the pg driver; `extra` is the pg Pool's configuration. */
-export function postgresDataSource(url: string, extra: Record<string, unknown>): DataSource {
-  return new DataSource({
-    type: 'postgres',
-    url,
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
-    synchronize: false,
-    migrationsTransactionMode: 'each',
-    installExtensions: false,
-    extra,
-  });
-}
-
-/** pg sends `statement_timeout` as a startup parameter: set for the session's life, no statement spent on it. */
-export function statementTimeout(ms: number | undefined): { statement_timeout?: number } {
-  return ms && ms > 0 ? { statement_timeout: ms } : {};
-}
-
-/**
- * The embedded server frees its one session asynchronously when a client disconnects, so a
- * connection opened right after another closed can be dropped ("Connection terminated
- * unexpectedly", or "read ECONNRESET"). On that route the first connect is retried briefly;
- * anywhere else a failure to connect is reported at once.
- */
-async function initialize(dataSource: DataSource, singleSession: boolean): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await dataSource.initialize();
-      return;
-    } catch (err) {
-      // The drop shows as either, depending on whether the socket was read from yet.
-      const dropped = err instanceof Error && /Connection terminated unexpectedly|read ECONNRESET/.test(err.message);
-      if (!singleSession || !dropped || attempt >= 10) throw err;
-      await new Promise((r) => setTimeout(r, 100 * attempt));
-    }
-  }
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }

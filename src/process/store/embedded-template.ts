@@ -17,6 +17,9 @@ import { createHash } from 'node:crypto';
 import { constants, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { MIGRATIONS } from '../../../migrations';
+import { openMigrated } from './data-source';
+import { startEmbeddedServer } from './embedded-server';
+import { startJobQueue, stopJobQueue } from './runs/job-queue.repository';
 
 /** Present in every initialised PostgreSQL data directory. */
 const MARKER = 'PG_VERSION';
@@ -60,17 +63,18 @@ export async function ensureEmbeddedTemplate(): Promise<string | undefined> {
   try {
     rmSync(building, { recursive: true, force: true });
     mkdirSync(building, { recursive: true });
-    // initdb and every migration, exactly as a first boot would do them (loaded late: database.ts imports this file),
+    // initdb and every migration, exactly as a first boot would do them,
     // and pg-boss's schema and queues, which the first start would otherwise create (~1.5 s on PGlite).
-    const { openDatabase } = await import('./database');
-    const { RunQueue } = await import('../jobs/run-queue');
-    const db = await openDatabase({ embeddedDir: building, template: false });
+    const server = await startEmbeddedServer(building);
     try {
-      const queue = new RunQueue(db.dataSource);
-      await queue.ready();
-      await queue.stop();
+      const dataSource = await openMigrated(server.url, true);
+      try {
+        await stopJobQueue(await startJobQueue(dataSource, { maintenance: false }));
+      } finally {
+        await dataSource.destroy();
+      }
     } finally {
-      await db.close();
+      await server.stop();
     }
     try {
       renameSync(building, template);

@@ -4,7 +4,7 @@
  * first writes. Each answers null (the run goes on) or the block's cause with its reason.
  */
 import { SystemError, type ErrorClass } from '../../../system';
-import type { BlockCause } from './sync-blocks';
+import type { BlockCause } from '../../store/runs/sync-block.repository';
 
 export interface Verdict {
   cause: BlockCause;

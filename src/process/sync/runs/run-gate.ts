@@ -48,7 +48,9 @@ import { mappingVersion } from '../../mapping/registry';
 import type { ConnectionEntity, SyncRunEntity } from '../../store/entities';
 import { batchVerdict, firstWritesVerdict, readErrorVerdict, type Verdict } from './gate-verdict';
 import type { FirstWrites, Sent } from '../outbound/outbound-first-writes';
-import { blockOf, clearBlock, recordBlock, type BlockedRecord } from './sync-blocks';
+import { recordTestBatchPassed } from '../../store/connections/connection.repository';
+import { blockOf, clearBlock, recordBlock, type BlockedRecord } from '../../store/runs/sync-block.repository';
+import { databaseNow, quarantinedSince } from '../../store/runs/test-batch.repository';
 
 export interface TestBatchTotals {
   read: number;
@@ -89,7 +91,7 @@ export const testBatchPassed = (t: TestBatchTotals): boolean => t.failed === 0 &
 export async function gateFullRun(db: DataSource, run: SyncRunEntity, connection: ConnectionEntity, batch: TestBatch): Promise<GateOutcome> {
   if (run.dryRun || run.mode === 'TEST_BATCH') return { pass: true };
   if (!needsTestBatch(run, connection)) return { pass: true, firstWrites: (await blockOf(db, connection.id))?.cause === 'WRITES' ? firstWrites(db, run, connection) : undefined };
-  const since = await dbNow(db);
+  const since = await databaseNow(db);
   let read: TestBatchTotals;
   try {
     read = await batch.run();
@@ -112,7 +114,7 @@ export async function gateFullRun(db: DataSource, run: SyncRunEntity, connection
 /** Remembers that this connection's current mapping passed a test batch; the blocks a read can lift go. */
 export async function recordPassingTestBatch(db: DataSource, connection: ConnectionEntity): Promise<void> {
   const version = mappingVersion(connection);
-  await db.query(`UPDATE connections SET tested_mapping_version = $2, test_batch_passed_at = now() WHERE id = $1`, [connection.id, version]);
+  await recordTestBatchPassed(db, connection.id, version);
   connection.testedMappingVersion = version;
   await clearBlock(db, connection.id, READ_CAUSES);
 }
@@ -158,22 +160,4 @@ async function block(db: DataSource, run: SyncRunEntity, connection: ConnectionE
     endpoint: `gate ${verdict.cause}`,
     recordIds: records.map((r) => r.id).filter((id): id is string => !!id),
   });
-}
-
-async function dbNow(db: DataSource): Promise<Date> {
-  const rows = (await db.query(`SELECT now() AS t`)) as Array<{ t: Date }>;
-  return new Date(rows[0]!.t);
-}
-
-/** The batch's records waiting in quarantine, with their rules. */
-async function quarantinedSince(db: DataSource, connectionId: string, since: Date): Promise<BlockedRecord[]> {
-  const rows = (await db.query(
-    `SELECT remote_type, remote_id, issues FROM quarantine WHERE connection_id = $1 AND status = 'PENDING' AND updated_at >= $2 ORDER BY updated_at, id`,
-    [connectionId, since],
-  )) as Array<{ remote_type: string | null; remote_id: string | null; issues: Array<{ field?: string; rule?: string; message?: string }> | null }>;
-  return rows.map((q) => ({
-    type: q.remote_type ?? 'record',
-    id: q.remote_id,
-    problem: (q.issues ?? []).map((i) => `${i.field ?? ''}:${i.rule ?? 'RULE'} ${i.message ?? ''}`.trim()).join('; '),
-  }));
 }

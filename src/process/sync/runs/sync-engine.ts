@@ -6,23 +6,27 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
-import { attemptsOf, SystemError, type ChangePage, type RemoteRecord, type SystemAdapter } from '../../../system';
-import { pauseConnection, quotaResumeAt } from '../../connections/connection-pause';
+import { SystemError, type ChangePage, type RemoteRecord, type SystemAdapter } from '../../../system';
 import { recordProven } from '../../connections/connection-status';
 import type { ConnectionService } from '../../connections/connection.service';
 import { TOPICS, type EventBus } from '../../events';
-import { logError } from '../../health/error-log';
-import { mappersFor } from '../../mapping/registry';
 import type { RecordMapper } from '../../mapping/field-map';
+import { mappersFor } from '../../mapping/registry';
+import { recordSuccessfulSync } from '../../store/connections/connection.repository';
 import { SyncRunEntity, type ConnectionEntity, type PlannedChange } from '../../store/entities';
+import { PlannerStatistics } from '../../store/planner-statistics';
+import { beatHeart, recordRecordsRead, recordRunEnd, recordRunProgress } from '../../store/runs/run-progress.repository';
+import { loadFieldOwners, pendingRecordKinds, type FieldOwners } from '../../store/runs/run-inputs.repository';
+import { readCursor, saveCursor } from '../../store/runs/sync-cursor.repository';
 import { clearBulkCheckpoints, forgetBulkCheckpoint, loadBulkStart, saveBulkCheckpoint } from '../inbound/bulk-checkpoint';
+import { HeldReads } from '../inbound/held-reads';
 import { applyInboundPage, type PageOutcome } from '../inbound/inbound';
 import { deliverOutbox } from '../outbound/outbound';
-import { HeldReads } from '../inbound/held-reads';
-import { gateFullRun, recordPassingTestBatch, testBatchPassed } from './run-gate';
+import type { FirstWrites } from '../outbound/outbound-first-writes';
 import { forgetDescribes, SchemaWatch } from '../schema-watch/schema-check';
+import { gateFullRun, recordPassingTestBatch, testBatchPassed } from './run-gate';
 import { RunInterrupted, throwIfInterrupted, untilInterrupted } from './run-interruption';
-import { PlannerStatistics } from '../../store/planner-statistics';
+import { endStatus, noTotals, recordRunFailure, type RunTotals, type StopReason } from './run-outcome';
 
 const TEST_BATCH_SIZE = 10;
 /** Records applied per transaction (see applyPage). */
@@ -37,21 +41,6 @@ export interface SyncEngineDeps {
   log?: (level: 'info' | 'warn' | 'error', msg: string, data?: Record<string, unknown>) => void;
 }
 
-interface RunTotals {
-  read: number;
-  written: number;
-  failed: number;
-  quarantined: number;
-}
-
-interface StopReason {
-  message: string;
-  /** The daily quota ran out: the run is PARTIAL whatever it managed. */
-  quota: boolean;
-  /** Junction was stopping (run-interruption.ts): the run is INTERRUPTED and its next attempt goes on. */
-  interrupted?: boolean;
-}
-
 /** Work committed in the transaction of a page's last slice: where the read stands after that page. */
 type Checkpoint = (m: EntityManager) => Promise<void>;
 /** What the last slice's transaction commits besides its records, given how many of them it read. */
@@ -59,7 +48,7 @@ type SliceCommit = (m: EntityManager, sliceRead: number) => Promise<void>;
 
 /** What one pass over the objects shares: the run's rules, totals and schema watch. */
 interface PullPass {
-  owners: Map<string, Map<string, string | null>>;
+  owners: FieldOwners;
   totals: RunTotals;
   planned: PlannedChange[] | undefined;
   callsBefore: number;
@@ -67,6 +56,19 @@ interface PullPass {
   held: HeldReads;
   signal: AbortSignal | undefined;
 }
+
+/** One run as it executes: what its steps share, and how it stopped. */
+interface ActiveRun {
+  run: SyncRunEntity;
+  connection: ConnectionEntity;
+  adapter: SystemAdapter;
+  pass: PullPass;
+  stopped?: StopReason;
+  /** Every object was read: a BULK run's checkpoints go when it ends (bulk-checkpoint.ts). */
+  pulled: boolean;
+}
+
+const callsSince = (active: ActiveRun): number => active.adapter.stats.apiCalls - active.pass.callsBefore;
 
 /** Thrown inside a dry run's transaction so nothing it did is kept. */
 class DryRunRollback extends Error {}
@@ -84,81 +86,103 @@ export class SyncEngine {
 
   /** `signal`: aborted when Junction stops; the run then ends INTERRUPTED at its next page boundary. */
   async execute(runId: string, signal?: AbortSignal): Promise<SyncRunEntity> {
-    const { db } = this.deps;
-    const run = await db.getRepository(SyncRunEntity).findOneByOrFail({ id: runId });
+    const run = await this.deps.db.getRepository(SyncRunEntity).findOneByOrFail({ id: runId });
     const connection = await this.deps.connections.get(run.connectionId);
-    if (!connection) return this.finish(run, 'FAILED', { read: 0, written: 0, failed: 0, quarantined: 0 }, 0, 'connection no longer exists');
-    const adapter = this.deps.connections.adapterFor(connection);
-    const callsBefore = adapter.stats.apiCalls;
-    const totals: RunTotals = { read: 0, written: 0, failed: 0, quarantined: 0 };
-    const planned: PlannedChange[] | undefined = run.dryRun ? [] : undefined;
-    const owners = await this.loadOwners();
-    let stopped: StopReason | undefined;
-    /** Every object was read: a BULK run's checkpoints go when it ends (bulk-checkpoint.ts). */
-    let pulled = false;
-    // The test batch's first pages, replayed by the full pass rather than read again (held-reads.ts).
-    const held = new HeldReads();
-    const watch = new SchemaWatch(db, connection, adapter, run.id);
+    if (!connection) return this.finish(run, 'FAILED', noTotals(), 0, 'connection no longer exists');
+    const active = await this.begin(run, connection, signal);
     // A heartbeat between pages too, so a long vendor call is not mistaken for a dead worker.
-    const heartbeat = setInterval(
-      () => void db.query(`UPDATE sync_runs SET heartbeat_at = now() WHERE id = $1`, [run.id]).catch(() => undefined),
-      HEARTBEAT_MS,
-    );
+    const heartbeat = setInterval(() => void beatHeart(this.deps.db, run.id).catch(() => undefined), HEARTBEAT_MS);
+    let refusedByGate: string | undefined;
     try {
-      // Mapped fields the CRM no longer has are left out (or their object skipped): never nulls.
-      // The reads themselves reveal them; a dry run checks up front, as it may not write outside its transaction.
-      await (run.dryRun ? watch.describeAll() : watch.start());
-      const types = mappersFor(connection).map((m) => m.remoteType);
-      const pullOne = (type: string, mode: SyncRunEntity, onto: RunTotals, into?: PlannedChange[]) =>
-        this.pullObject(mode, connection, adapter, type, { owners, totals: onto, planned: into, callsBefore, watch, held, signal });
-      const gate = await gateFullRun(db, run, connection, { run: () => this.testBatch(run, types, pullOne), unreadable: () => [...watch.blocked] });
-      if (!gate.pass) return this.finish(run, 'FAILED', totals, adapter.stats.apiCalls - callsBefore, gate.reason);
-      if (run.mode === 'BULK') await held.release();
-      const pullAll = async () => {
-        for (const [i, type] of types.entries()) {
-          await pullOne(type, run, totals, planned);
-          await this.progress(run, totals, (i + 1) / (types.length + 1), adapter.stats.apiCalls - callsBefore);
-          if (run.mode === 'TEST_BATCH' && totals.read >= TEST_BATCH_SIZE) break;
-        }
-      };
-      await (run.dryRun ? this.rolledBack(pullAll) : pullAll());
-      pulled = true;
-      // A test batch is its first 10 records, not the connection's whole outbox (see testBatch).
-      if (!run.dryRun && run.mode !== 'TEST_BATCH') {
-        throwIfInterrupted(signal);
-        await watch.beforeWrites(() => this.pendingKinds(connection.id));
-        // A gated run's first writes are judged before the rest go out (run-gate.ts).
-        const delivered = await deliverOutbox(db, connection, adapter, run.id, { firstWrites: gate.firstWrites, signal });
-        totals.written += delivered.written;
-        totals.failed += delivered.failed;
-        if (delivered.blocked) stopped = { message: delivered.blocked, quota: false };
-      }
-      if (run.mode === 'TEST_BATCH' && !run.dryRun && testBatchPassed(totals)) await recordPassingTestBatch(db, connection);
+      refusedByGate = await this.pullAndDeliver(active);
     } catch (err) {
       forgetDescribes(connection.id);
       // Stopping is not a failure: nothing to log, classify or pause.
-      stopped = err instanceof RunInterrupted ? { message: err.message, quota: false, interrupted: true } : await this.recordFailure(connection, adapter, run, err);
+      active.stopped = err instanceof RunInterrupted ? { message: err.message, quota: false, interrupted: true } : await recordRunFailure(this.deps, connection, active.adapter, run.id, err);
     } finally {
       clearInterval(heartbeat);
-      await held.release();
+      await active.pass.held.release();
     }
+    if (refusedByGate) return this.finish(run, 'FAILED', active.pass.totals, callsSince(active), refusedByGate);
+    return this.conclude(active);
+  }
+
+  /** The run's working set: its adapter, field owners, schema watch and the totals it starts from. */
+  private async begin(run: SyncRunEntity, connection: ConnectionEntity, signal: AbortSignal | undefined): Promise<ActiveRun> {
+    const adapter = this.deps.connections.adapterFor(connection);
+    const pass: PullPass = {
+      owners: await loadFieldOwners(this.deps.db),
+      totals: noTotals(),
+      planned: run.dryRun ? [] : undefined,
+      callsBefore: adapter.stats.apiCalls,
+      watch: new SchemaWatch(this.deps.db, connection, adapter, run.id),
+      // The test batch's first pages, replayed by the full pass rather than read again (held-reads.ts).
+      held: new HeldReads(),
+      signal,
+    };
+    return { run, connection, adapter, pass, pulled: false };
+  }
+
+  /**
+   * The run's work: the gate (with its test batch), the pull of every mapped object, then
+   * delivery of the connection's outbox. Returns the gate's reason when it refused the run.
+   */
+  private async pullAndDeliver(active: ActiveRun): Promise<string | undefined> {
+    const { run, connection, pass } = active;
+    const { db } = this.deps;
+    // Mapped fields the CRM no longer has are left out (or their object skipped): never nulls.
+    // The reads themselves reveal them; a dry run checks up front, as it may not write outside its transaction.
+    await (run.dryRun ? pass.watch.describeAll() : pass.watch.start());
+    const types = mappersFor(connection).map((m) => m.remoteType);
+    const gate = await gateFullRun(db, run, connection, { run: () => this.testBatch(active, types), unreadable: () => [...pass.watch.blocked] });
+    if (!gate.pass) return gate.reason;
+    if (run.mode === 'BULK') await pass.held.release();
+    await (run.dryRun ? this.rolledBack(() => this.pullAll(active, types)) : this.pullAll(active, types));
+    active.pulled = true;
+    // A test batch is its first 10 records, not the connection's whole outbox (see testBatch).
+    if (!run.dryRun && run.mode !== 'TEST_BATCH') await this.deliver(active, gate.firstWrites);
+    if (run.mode === 'TEST_BATCH' && !run.dryRun && testBatchPassed(pass.totals)) await recordPassingTestBatch(db, connection);
+    return undefined;
+  }
+
+  /** Every mapped object in turn, the run's progress after each; a TEST_BATCH run stops at its size. */
+  private async pullAll(active: ActiveRun, types: string[]): Promise<void> {
+    const { run, pass } = active;
+    for (const [i, type] of types.entries()) {
+      await this.pullObject(run, active.connection, active.adapter, type, pass);
+      await this.progress(run, pass.totals, (i + 1) / (types.length + 1), callsSince(active));
+      if (run.mode === 'TEST_BATCH' && pass.totals.read >= TEST_BATCH_SIZE) break;
+    }
+  }
+
+  /** Delivers the connection's outbox; a gated run's first writes are judged before the rest go out (run-gate.ts). */
+  private async deliver(active: ActiveRun, firstWrites: FirstWrites | undefined): Promise<void> {
+    const { run, connection, adapter, pass } = active;
+    throwIfInterrupted(pass.signal);
+    await pass.watch.beforeWrites(() => pendingRecordKinds(this.deps.db, connection.id));
+    const delivered = await deliverOutbox(this.deps.db, connection, adapter, run.id, { firstWrites, signal: pass.signal });
+    pass.totals.written += delivered.written;
+    pass.totals.failed += delivered.failed;
+    if (delivered.blocked) active.stopped = { message: delivered.blocked, quota: false };
+  }
+
+  /** Records the usage the CRM reported and ends the run with the status its totals, stop and schema drift make. */
+  private async conclude(active: ActiveRun): Promise<SyncRunEntity> {
+    const { run, connection, adapter, pass, stopped } = active;
     if (adapter.stats.lastUsage) await this.deps.connections.recordUsage(connection.id, adapter.stats.lastUsage).catch(() => undefined);
-    if (planned) run.plannedChanges = planned;
-    const drift = watch.errors.map((e) => e.message).join('; ') || undefined;
-    // A spent quota ends the run PARTIAL (the rest waits for the reset), never SUCCEEDED.
-    // Schema drift leaves the run PARTIAL: mapped fields were skipped (never a retry: a person must act).
-    const status = stopped?.interrupted ? 'INTERRUPTED' : stopped ? (stopped.quota || totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED') : totals.failed > 0 || drift ? 'PARTIAL' : 'SUCCEEDED';
+    if (pass.planned) run.plannedChanges = pass.planned;
+    const drift = pass.watch.errors.map((e) => e.message).join('; ') || undefined;
     // Interrupted while delivering, the read's `done` marks stay, so the next attempt goes straight to delivery.
-    const readComplete = pulled && run.mode === 'BULK' && !run.dryRun && !stopped?.interrupted;
-    return this.finish(run, status, totals, adapter.stats.apiCalls - callsBefore, stopped?.message ?? (drift ? `SCHEMA: ${drift}` : null), readComplete);
+    const readComplete = active.pulled && run.mode === 'BULK' && !run.dryRun && !stopped?.interrupted;
+    return this.finish(run, endStatus(stopped, pass.totals, drift), pass.totals, callsSince(active), stopped?.message ?? (drift ? `SCHEMA: ${drift}` : null), readComplete);
   }
 
   /** The gate's test batch: this run's first 10 records end to end, in TEST_BATCH mode, before its full pass. */
-  private async testBatch(run: SyncRunEntity, types: string[], pullOne: (type: string, mode: SyncRunEntity, onto: RunTotals) => Promise<void>): Promise<RunTotals> {
-    const probe = Object.assign(new SyncRunEntity(), run, { mode: 'TEST_BATCH', dryRun: false });
-    const totals: RunTotals = { read: 0, written: 0, failed: 0, quarantined: 0 };
+  private async testBatch(active: ActiveRun, types: string[]): Promise<RunTotals> {
+    const probe = Object.assign(new SyncRunEntity(), active.run, { mode: 'TEST_BATCH', dryRun: false });
+    const totals = noTotals();
     for (const type of types) {
-      await pullOne(type, probe, totals);
+      await this.pullObject(probe, active.connection, active.adapter, type, { ...active.pass, totals, planned: undefined });
       if (totals.read >= TEST_BATCH_SIZE) break;
     }
     // The outbox is not delivered here: it holds other records (changes from the other CRMs),
@@ -212,15 +236,9 @@ export class SyncEngine {
     };
     if (run.mode === 'BULK') return this.pullBulk(run, connection.id, adapter, mapper, apply, signal);
     const applyPage = (page: ChangePage) =>
-      apply(page.records, (m) =>
-        m.query(
-          `INSERT INTO sync_cursors (connection_id, remote_type, cursor) VALUES ($1, $2, $3)
-           ON CONFLICT (connection_id, remote_type) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()`,
-          [connection.id, mapper.remoteType, page.cursor],
-        ),
-      );
+apply(page.records, (m) => saveCursor(m, connection.id, mapper.remoteType, page.cursor));
     const replay = run.mode === 'TEST_BATCH' ? undefined : held.take(mapper.remoteType);
-    const read = replay ?? untilInterrupted(adapter.listChanged(mapper.remoteType, await this.cursor(connection.id, mapper.remoteType), options), signal);
+    const read = replay ?? untilInterrupted(adapter.listChanged(mapper.remoteType, await readCursor(dryRunScope.getStore() ?? this.deps.db, connection.id, mapper.remoteType), options), signal);
     // The test batch keeps what it read for the full pass; every other pass reads and applies.
     if (run.mode === 'TEST_BATCH') return held.readAndHold(mapper.remoteType, read, applyPage);
     for await (const page of read) if (!(await applyPage(page))) break;
@@ -302,7 +320,7 @@ export class SyncEngine {
         last && checkpoint
           ? async (m, sliceRead) => {
               await checkpoint(m);
-              await m.query(`UPDATE sync_runs SET records_read = $2 WHERE id = $1`, [ctx.runId, readSoFar + sliceRead]);
+              await recordRecordsRead(m, ctx.runId, readSoFar + sliceRead);
             }
           : undefined;
       const slice = await this.applySlice(ctx, records.slice(i, i + TRANSACTION_RECORDS), commit);
@@ -328,68 +346,6 @@ export class SyncEngine {
     return outcome!;
   }
 
-  /** The record kinds the connection's outbox has waiting. */
-  private async pendingKinds(connectionId: string): Promise<Set<string>> {
-    const rows = (await this.deps.db.query(`SELECT DISTINCT record_kind FROM outbox WHERE connection_id = $1 AND delivered_at IS NULL`, [connectionId])) as Array<{
-      record_kind: string;
-    }>;
-    return new Set(rows.map((r) => r.record_kind));
-  }
-
-  private async cursor(connectionId: string, remoteType: string): Promise<string | null> {
-    const rows = (await (dryRunScope.getStore() ?? this.deps.db).query(`SELECT cursor FROM sync_cursors WHERE connection_id = $1 AND remote_type = $2`, [
-      connectionId,
-      remoteType,
-    ])) as Array<{ cursor: string }>;
-    return rows[0]?.cursor ?? null;
-  }
-
-  private async loadOwners(): Promise<Map<string, Map<string, string | null>>> {
-    const rows = (await this.deps.db.query(`SELECT record_kind, field, owner_connection_id FROM field_owners`)) as Array<{
-      record_kind: string;
-      field: string;
-      owner_connection_id: string | null;
-    }>;
-    const out = new Map<string, Map<string, string | null>>();
-    for (const r of rows) {
-      const byField = out.get(r.record_kind) ?? new Map<string, string | null>();
-      byField.set(r.field, r.owner_connection_id);
-      out.set(r.record_kind, byField);
-    }
-    return out;
-  }
-
-  /**
-   * Logs why the run stopped, classified, with the attempts the transport made. A spent daily
-   * quota pauses the connection until the vendor's reset; refused credentials (a failed token
-   * refresh, or a 401 after the one replay) make it FAILING with a CREDENTIALS alert and stop
-   * its schedule until someone replaces them — never a loop (connection-status.ts).
-   */
-  private async recordFailure(connection: ConnectionEntity, adapter: SystemAdapter, run: SyncRunEntity, err: unknown): Promise<StopReason> {
-    const e = err instanceof SystemError ? err : undefined;
-    const errorClass = e?.errorClass ?? 'UNKNOWN';
-    const message = e?.message ?? (err instanceof Error ? err.message : String(err));
-    this.deps.log?.('error', 'sync run stopped', { runId: run.id, connectionId: connection.id, errorClass, code: e?.code, message });
-    await logError(this.deps.db.manager, {
-      connectionId: connection.id,
-      runId: run.id,
-      errorClass,
-      code: e?.code ?? (err instanceof Error ? err.name : 'ERROR'),
-      message,
-      endpoint: e?.details.endpoint ?? null,
-      attempts: attemptsOf(err),
-    }).catch(() => undefined);
-    const quota = e?.code === 'QUOTA_EXHAUSTED';
-    if (quota) {
-      const until = quotaResumeAt(adapter.stats.lastUsage?.resetsAt ?? connection.apiResetsAt, new Date());
-      await pauseConnection(this.deps.db, connection.id, `daily API quota exhausted; resumes at ${until.toISOString()}`, until);
-    } else if (errorClass === 'AUTHENTICATION') {
-      await this.deps.connections.credentialsRefused(connection.id, `${e?.code ?? 'AUTHENTICATION'}: ${message}`);
-    }
-    const circuit = adapter.stats.circuit && adapter.stats.circuit !== 'CLOSED' ? ` [circuit ${adapter.stats.circuit}]` : '';
-    return { message: `${errorClass}: ${message}${circuit}`, quota };
-  }
-
   private async progress(run: SyncRunEntity, totals: RunTotals, progress: number, apiCalls: number): Promise<void> {
     Object.assign(run, {
       progress,
@@ -401,10 +357,7 @@ export class SyncEngine {
       heartbeatAt: new Date(),
     });
     // Inside a dry run's transaction on the embedded database's one session, a query outside it would wait for it forever.
-    await (dryRunScope.getStore() ?? this.deps.db).query(
-      `UPDATE sync_runs SET progress = $2, records_read = $3, records_quarantined = $4, api_calls = $5, heartbeat_at = now() WHERE id = $1`,
-      [run.id, progress, totals.read, totals.quarantined, apiCalls],
-    );
+    await recordRunProgress(dryRunScope.getStore() ?? this.deps.db, run.id, progress, totals, apiCalls);
     this.deps.events.publish(TOPICS.SYNC_RUN_UPDATED, run);
   }
 
@@ -420,24 +373,9 @@ export class SyncEngine {
     const { db } = this.deps;
     await db.transaction(async (m) => {
       if (readComplete) await clearBulkCheckpoints(m, run.connectionId);
-      await m.query(
-        `UPDATE sync_runs SET status = $2, finished_at = now(), progress = CASE WHEN $2 = 'SUCCEEDED' THEN 1 ELSE progress END,
-         records_read = $3, records_written = $4, records_failed = $5, records_quarantined = $6, api_calls = $7, error = $8,
-         planned_changes = $9 WHERE id = $1`,
-        [
-          run.id,
-          status,
-          totals.read,
-          totals.written,
-          totals.failed,
-          totals.quarantined,
-          apiCalls,
-          error,
-          run.plannedChanges ? JSON.stringify(run.plannedChanges) : null,
-        ],
-      );
+      await recordRunEnd(m, run.id, { status, counts: totals, apiCalls, error, plannedChanges: run.plannedChanges });
     });
-    if (status === 'SUCCEEDED' && !run.dryRun) await db.query(`UPDATE connections SET last_successful_sync_at = now() WHERE id = $1`, [run.connectionId]);
+    if (status === 'SUCCEEDED' && !run.dryRun) await recordSuccessfulSync(db, run.connectionId);
     // A run that got through proves a new connection (UNKNOWN until then).
     if ((status === 'SUCCEEDED' || status === 'PARTIAL') && !run.dryRun) await recordProven(db, run.connectionId);
     const done = await db.getRepository(SyncRunEntity).findOneByOrFail({ id: run.id });

@@ -5,6 +5,7 @@ import type { EventBus } from '../../events';
 import { TOPICS } from '../../events';
 import { RunQueue } from '../../jobs/run-queue';
 import { SyncRunEntity, type SyncMode } from '../../store/entities';
+import { insertQueuedRun } from '../../store/runs/sync-run.repository';
 
 /**
  * What a trigger did: queued the run, found the same run (mode and dry-run flag) already
@@ -59,14 +60,10 @@ export class SyncRunService {
   private insert(connectionId: string, mode: SyncMode, dryRun: boolean): Promise<string | undefined> {
     return this.db.transaction(async (manager) => {
       const jobId = randomUUID();
-      const inserted = (await manager.query(
-        `INSERT INTO sync_runs (connection_id, mode, status, dry_run, job_id) VALUES ($1, $2, 'QUEUED', $3, $4)
-         ON CONFLICT (connection_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING RETURNING id`,
-        [connectionId, mode, dryRun, jobId],
-      )) as Array<{ id: string }>;
-      if (!inserted[0]) return undefined;
-      await this.queue.enqueue(manager, { runId: inserted[0].id, connectionId, jobId });
-      return inserted[0].id;
+      const runId = await insertQueuedRun(manager, { connectionId, mode, dryRun, jobId });
+      if (!runId) return undefined;
+      await this.queue.enqueue(manager, { runId, connectionId, jobId });
+      return runId;
     });
   }
 

@@ -16,6 +16,8 @@ import { logError } from '../../health/error-log';
 import { HOUSEKEEPING_INTERVAL_MS, pruneExpired } from '../../jobs/housekeeping';
 import { DEAD_RUN_QUEUE, HOUSEKEEPING_QUEUE, RUN_QUEUE, SCHEDULE_QUEUE, type DeadRunJob, type RunQueue } from '../../jobs/run-queue';
 import { DEFAULT_RUN_RETRY, errorClassOf, runFate, type RunFate, type RunRetrySettings } from '../../jobs/run-retry';
+import { schedulableConnections } from '../../store/connections/connection-schedule.repository';
+import { claimRun, insertRetryRun, interruptStaleRuns, orphanedRuns, retryChainStartedAt, runModeAndAttempt, runToSettle } from '../../store/runs/sync-run.repository';
 import type { SyncEngine } from './sync-engine';
 import type { SyncRunService } from './sync-run.service';
 
@@ -110,24 +112,7 @@ export class SyncWorker {
     const now = this.options.now?.() ?? new Date();
     const resumed = await resumeDueConnections(this.db, now);
     if (resumed.length) this.options.log?.('info', 'connections resumed after their pause ended', { connectionIds: resumed });
-    for (const id of await this.schedulable(now)) await this.runs.trigger(id, 'INCREMENTAL');
-  }
-
-  /**
-   * Enabled connections that are not paused, whose credentials were not refused (only new
-   * credentials, a test or a triggered run try those again: connection-status.ts) and whose
-   * circuit lets a run through.
-   */
-  private async schedulable(now: Date, withChangesQueuedSince?: Date): Promise<string[]> {
-    const rows = (await this.db.query(
-      `SELECT c.id FROM connections c
-       WHERE c.enabled AND c.status <> 'PAUSED' AND c.credentials_refused_at IS NULL AND c.deleted_at IS NULL
-         AND (c.circuit <> 'OPEN' OR c.circuit_retry_at IS NULL OR c.circuit_retry_at <= $1)
-         AND ($2::timestamptz IS NULL OR EXISTS (SELECT 1 FROM outbox o WHERE o.connection_id = c.id AND o.delivered_at IS NULL AND o.created_at >= $2))
-       ORDER BY c.created_at`,
-      [now, withChangesQueuedSince ?? null],
-    )) as Array<{ id: string }>;
-    return rows.map((r) => r.id);
+    for (const id of await schedulableConnections(this.db, now)) await this.runs.trigger(id, 'INCREMENTAL');
   }
 
   /**
@@ -137,18 +122,9 @@ export class SyncWorker {
    * keeps failing is not re-run in a loop.
    */
   private async deliverChangesOf(runId: string): Promise<void> {
-    // The first attempt of this run's retry chain: the latest attempt-1 run of the connection up to this one.
-    const rows = (await this.db.query(
-      `SELECT first.started_at FROM sync_runs r
-       JOIN LATERAL (SELECT f.started_at FROM sync_runs f
-                     WHERE f.connection_id = r.connection_id AND f.attempt = 1 AND f.created_at <= r.created_at
-                     ORDER BY f.created_at DESC LIMIT 1) first ON true
-       WHERE r.id = $1`,
-      [runId],
-    )) as Array<{ started_at: Date | null }>;
-    const since = rows[0]?.started_at;
+    const since = await retryChainStartedAt(this.db, runId);
     if (!since) return;
-    for (const id of await this.schedulable(this.options.now?.() ?? new Date(), new Date(since))) await this.runs.trigger(id, 'INCREMENTAL');
+    for (const id of await schedulableConnections(this.db, this.options.now?.() ?? new Date(), new Date(since))) await this.runs.trigger(id, 'INCREMENTAL');
   }
 
   /**
@@ -189,14 +165,7 @@ export class SyncWorker {
 
   /** Claims the run a job names and executes it; a run no longer queued only settles the job. */
   private async runJob(jobId: string, runId: string): Promise<boolean> {
-    const claimed = firstId(
-      (await this.db.query(
-        `UPDATE sync_runs SET status = 'RUNNING', started_at = now(), heartbeat_at = now(), worker_id = $2
-         WHERE id = $1 AND status = 'QUEUED' RETURNING id`,
-        [runId, this.options.workerId],
-      )) as [Array<{ id: string }>, number] | Array<{ id: string }>,
-    );
-    if (!claimed) {
+    if (!(await claimRun(this.db, runId, this.options.workerId))) {
       await this.queue.complete(RUN_QUEUE, jobId, { skipped: 'the run is no longer queued' });
       return false;
     }
@@ -219,21 +188,11 @@ export class SyncWorker {
    */
   async reapStale(): Promise<void> {
     const staleSeconds = (this.options.staleAfterMs ?? 20_000) / 1000;
-    const result = (await this.db.query(
-      `UPDATE sync_runs SET status = 'INTERRUPTED', finished_at = now(), error = 'the worker running it stopped (no heartbeat)'
-       WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => $1) RETURNING id`,
-      [staleSeconds],
-    )) as [Array<{ id: string }>, number] | Array<{ id: string }>;
-    const rows = Array.isArray(result[0]) ? (result[0] as Array<{ id: string }>) : (result as Array<{ id: string }>);
-    for (const { id } of rows) await this.settle(id);
+    for (const id of await interruptStaleRuns(this.db, staleSeconds)) await this.settle(id);
     const held = await this.queue.activeRunJobs(staleSeconds);
     if (!held.length) return;
     // A live worker claims a fetched run and settles a finished one within moments: only older ones are orphans.
-    const orphans = (await this.db.query(
-      `SELECT id, status FROM sync_runs WHERE id = ANY($1::uuid[])
-         AND (status = 'QUEUED' OR (status <> 'RUNNING' AND finished_at < now() - make_interval(secs => $2)))`,
-      [held.map((j) => j.runId), staleSeconds],
-    )) as Array<{ id: string; status: string }>;
+    const orphans = await orphanedRuns(this.db, held.map((j) => j.runId), staleSeconds);
     if (!orphans.length) return;
     this.options.log?.('warn', 'settling run jobs a stopped worker left active', { runs: orphans });
     const unclaimed = new Set(orphans.filter((r) => r.status === 'QUEUED').map((r) => r.id));
@@ -248,24 +207,15 @@ export class SyncWorker {
    */
   private async settle(runId: string): Promise<RunFate['kind'] | undefined> {
     try {
-      const rows = (await this.db.query(`SELECT connection_id, mode, status, error, attempt, dry_run, job_id FROM sync_runs WHERE id = $1`, [runId])) as Array<{
-        connection_id: string;
-        mode: string;
-        status: string;
-        error: string | null;
-        attempt: number;
-        dry_run: boolean;
-        job_id: string | null;
-      }>;
-      const run = rows[0];
+      const run = await runToSettle(this.db, runId);
       if (!run) return undefined;
       const settings = { ...DEFAULT_RUN_RETRY, ...this.options.runRetry };
-      const fate = runFate({ status: run.status, error: run.error, attempt: run.attempt, dryRun: run.dry_run }, settings);
+      const fate = runFate({ status: run.status, error: run.error, attempt: run.attempt, dryRun: run.dryRun }, settings);
       await this.queue.ready();
       if (fate.kind === 'DEAD_LETTER') {
-        const output = { runId, connectionId: run.connection_id, mode: run.mode, errorClass: fate.errorClass, reason: fate.reason, attempts: run.attempt };
+        const output = { runId, connectionId: run.connectionId, mode: run.mode, errorClass: fate.errorClass, reason: fate.reason, attempts: run.attempt };
         // A run without a live job (queued before runs had jobs) is recorded directly.
-        if (!run.job_id || !(await this.queue.deadLetter(run.job_id, output))) await this.recordDeadLetter(output);
+        if (!run.jobId || !(await this.queue.deadLetter(run.jobId, output))) await this.recordDeadLetter(output);
         return fate.kind;
       }
       return await this.db.transaction(async (manager) => {
@@ -274,16 +224,10 @@ export class SyncWorker {
           const jobId = randomUUID();
           const startAfter = new Date(Date.now() + fate.delayMs);
           // The unique index keeps it to one active run per connection: a run queued meanwhile wins.
-          const inserted = (await manager.query(
-            `INSERT INTO sync_runs (connection_id, mode, status, dry_run, attempt, not_before, job_id)
-             VALUES ($1, $2, 'QUEUED', false, $3, $4, $5)
-             ON CONFLICT (connection_id) WHERE status IN ('QUEUED','RUNNING') DO NOTHING RETURNING id`,
-            [run.connection_id, run.mode, run.attempt + 1, startAfter, jobId],
-          )) as Array<{ id: string }>;
-          nextRunId = inserted[0]?.id;
-          if (nextRunId) await this.queue.enqueue(manager, { runId: nextRunId, connectionId: run.connection_id, jobId, startAfter });
+          nextRunId = await insertRetryRun(manager, { connectionId: run.connectionId, mode: run.mode, attempt: run.attempt + 1, notBefore: startAfter, jobId });
+          if (nextRunId) await this.queue.enqueue(manager, { runId: nextRunId, connectionId: run.connectionId, jobId, startAfter });
         }
-        if (run.job_id) await this.queue.complete(RUN_QUEUE, run.job_id, { status: run.status, nextRunId: nextRunId ?? null }, manager);
+        if (run.jobId) await this.queue.complete(RUN_QUEUE, run.jobId, { status: run.status, nextRunId: nextRunId ?? null }, manager);
         // A run queued meanwhile took the slot: it is the one that goes on, so this one hands on its changes now.
         return nextRunId ? 'RETRY' : 'DONE';
       });
@@ -313,9 +257,9 @@ export class SyncWorker {
   private async describeDead(job: DeadRunJob): Promise<Parameters<SyncWorker['recordDeadLetter']>[0]> {
     const out = job.output;
     if (out.reason && out.errorClass) return { ...job.data, mode: out.mode ?? 'INCREMENTAL', errorClass: out.errorClass, reason: out.reason, attempts: out.attempts ?? 1 };
-    const rows = (await this.db.query(`SELECT mode, attempt FROM sync_runs WHERE id = $1`, [job.data.runId])) as Array<{ mode: string; attempt: number }>;
+    const run = await runModeAndAttempt(this.db, job.data.runId);
     const message = out.value?.message ?? 'the job queue gave up on the run';
-    return { ...job.data, mode: rows[0]?.mode ?? 'INCREMENTAL', errorClass: errorClassOf(null), reason: `gave up: ${message}`, attempts: rows[0]?.attempt ?? 1 };
+    return { ...job.data, mode: run?.mode ?? 'INCREMENTAL', errorClass: errorClassOf(null), reason: `gave up: ${message}`, attempts: run?.attempt ?? 1 };
   }
 
   private async recordDeadLetter(
@@ -349,8 +293,3 @@ export class SyncWorker {
   }
 }
 
-/** TypeORM returns UPDATE … RETURNING as [rows, count] on postgres. */
-function firstId(result: [Array<{ id: string }>, number] | Array<{ id: string }>): string | undefined {
-  const rows = Array.isArray(result[0]) ? (result[0] as Array<{ id: string }>) : (result as Array<{ id: string }>);
-  return rows[0]?.id;
-}

@@ -7,6 +7,7 @@ import { IsNull, type DataSource } from 'typeorm';
 import { crmModule, webhookKey, type ConnectionCredentials, type WebhookReply, type WebhookRequest } from '../../../system';
 import type { CredentialsCipher } from '../../security/credentials-cipher';
 import { ConnectionEntity } from '../../store/entities';
+import { recordWebhookDeliveries } from '../../store/runs/idempotency-key.repository';
 import type { SyncRunService } from './sync-run.service';
 
 /**
@@ -54,11 +55,7 @@ export class WebhookService {
     // One row per delivery (kept with the idempotency keys): a second arrival is a replay.
     // Where a delivery names several changes (Salesforce), it is a replay only when every one was seen.
     const ids = [verifier.deliveryId(request)].flat().map((id) => `webhook:${connectionId}:${id}`);
-    const fresh = (await this.db.query(
-      `INSERT INTO idempotency_keys (key, request_hash) SELECT k, 'webhook' FROM unnest($1::text[]) AS k ON CONFLICT (key) DO NOTHING RETURNING key`,
-      [ids],
-    )) as unknown[];
-    if (fresh.length === 0) {
+    if ((await recordWebhookDeliveries(this.db, ids)) === 0) {
       if (verifier.replays === 'acknowledge') return { accepted: true, replayed: true, remoteTypes: verdict.remoteTypes, reply: verdict.reply };
       return { accepted: false, status: 409, reason: 'replayed delivery' };
     }

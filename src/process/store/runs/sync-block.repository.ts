@@ -1,9 +1,10 @@
 /**
- * A connection's sync block (run-gate.ts): what the test-batch gate found systemic, why, and
- * the records concerned — one row per connection, kept until a later run passes the gate. The
- * SYNC_BLOCKED alert is computed from it (health-snapshot.ts, alert-rules.ts).
+ * A connection's sync block (table sync_blocks, set by sync/runs/run-gate.ts): what the
+ * test-batch gate found systemic, why, and the records concerned — one row per connection,
+ * kept until a later run passes the gate. The SYNC_BLOCKED alert is computed from it
+ * (health-snapshot.ts, alert-rules.ts).
  */
-import type { DataSource } from 'typeorm';
+import type { Queryable } from '../queryable';
 
 export const BLOCK_CAUSES = ['ACCESS', 'MAPPING', 'QUARANTINE', 'WRITES'] as const;
 export type BlockCause = (typeof BLOCK_CAUSES)[number];
@@ -27,7 +28,7 @@ export interface SyncBlock {
 const MAX_RECORDS = 10;
 
 /** Replaces the connection's block with this one (a later stop says why now). */
-export async function recordBlock(db: DataSource, connectionId: string, runId: string, cause: BlockCause, reason: string, records: BlockedRecord[]): Promise<void> {
+export async function recordBlock(db: Queryable, connectionId: string, runId: string, cause: BlockCause, reason: string, records: BlockedRecord[]): Promise<void> {
   await db.query(
     `INSERT INTO sync_blocks (connection_id, run_id, cause, reason, records) VALUES ($1, $2, $3, $4, $5::jsonb)
      ON CONFLICT (connection_id) DO UPDATE SET run_id = EXCLUDED.run_id, cause = EXCLUDED.cause, reason = EXCLUDED.reason,
@@ -37,11 +38,11 @@ export async function recordBlock(db: DataSource, connectionId: string, runId: s
 }
 
 /** Lifts the connection's block: of the given causes only, or any. */
-export async function clearBlock(db: DataSource, connectionId: string, causes: readonly BlockCause[] = BLOCK_CAUSES): Promise<void> {
+export async function clearBlock(db: Queryable, connectionId: string, causes: readonly BlockCause[] = BLOCK_CAUSES): Promise<void> {
   await db.query(`DELETE FROM sync_blocks WHERE connection_id = $1 AND cause = ANY($2::text[])`, [connectionId, [...causes]]);
 }
 
-export async function blockOf(db: DataSource, connectionId: string): Promise<SyncBlock | null> {
+export async function blockOf(db: Queryable, connectionId: string): Promise<SyncBlock | null> {
   const rows = (await db.query(`SELECT cause, reason, records, run_id, blocked_at FROM sync_blocks WHERE connection_id = $1`, [connectionId])) as Array<{
     cause: BlockCause;
     reason: string;

@@ -1,0 +1,22 @@
+/**
+ * Which connections the scheduler queues a run for (sync/runs/sync-worker.ts): enabled, live,
+ * not paused, credentials not refused (only new credentials, a test or a triggered run try
+ * those again: connections/connection-status.ts), and a circuit that lets a run through.
+ */
+import type { Queryable } from '../queryable';
+
+/**
+ * Their ids, oldest connection first. `withChangesQueuedSince`: only those with undelivered
+ * outbox rows queued since then (a run's changes handed on at once).
+ */
+export async function schedulableConnections(db: Queryable, now: Date, withChangesQueuedSince?: Date): Promise<string[]> {
+  const rows = (await db.query(
+    `SELECT c.id FROM connections c
+       WHERE c.enabled AND c.status <> 'PAUSED' AND c.credentials_refused_at IS NULL AND c.deleted_at IS NULL
+         AND (c.circuit <> 'OPEN' OR c.circuit_retry_at IS NULL OR c.circuit_retry_at <= $1)
+         AND ($2::timestamptz IS NULL OR EXISTS (SELECT 1 FROM outbox o WHERE o.connection_id = c.id AND o.delivered_at IS NULL AND o.created_at >= $2))
+       ORDER BY c.created_at`,
+    [now, withChangesQueuedSince ?? null],
+  )) as Array<{ id: string }>;
+  return rows.map((r) => r.id);
+}
