@@ -16,8 +16,8 @@ import { webhookKey, type CrmKind } from '../../src/system';
 import { startHarness, type Harness } from '../experience/harness';
 import { waitFor } from '../support/junction-process';
 import { SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
-import { accessToken } from '../system/dynamics/helpers';
-import { connect } from '../system/salesforce/support';
+import { accessToken } from '../support/crms/dynamics';
+import { connect } from '../support/crms/salesforce';
 
 delete process.env.http_proxy;
 delete process.env.https_proxy;
