@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/process/store/database';
-import { openTestDatabase, resetDatabase } from '../support/database';
-import { codes, gql, insertCompany, insertConnection, insertContact, insertSourceLink, startHarness, type Harness } from './harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useDatabase } from '../support/database';
+import { codes, gql, useHarness } from '../support/harness';
+import { insertCompany, insertConnection, insertContact, insertSourceLink } from '../support/builders';
 
 const CONTACTS = `query Contacts($first: Int, $after: String, $filter: ContactFilter) {
   contacts(first: $first, after: $after, filter: $filter) {
@@ -56,16 +56,13 @@ interface ContactsData {
 }
 
 const BULK = 60;
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const h = useHarness(db);
 let viewer: string;
 const ids = {} as Record<'sf' | 'hs' | 'acme' | 'globex' | 'gone' | 'master' | 'duplicate' | 'lead' | 'deleted' | 'percent', string>;
 let listedCount = 0;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  h = await startHarness(db);
   viewer = await h.keyFor('VIEWER');
   const ds = db.dataSource;
   ids.sf = await insertConnection(ds, { kind: 'SALESFORCE' });
@@ -106,11 +103,6 @@ beforeAll(async () => {
   );
   const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM contacts WHERE merged_into IS NULL AND deleted_at IS NULL`)) as Array<{ n: number }>;
   listedCount = n;
-});
-
-afterAll(async () => {
-  await h?.close();
-  await db?.close();
 });
 
 const contacts = (variables: Record<string, unknown>) => gql<ContactsData>(h.url, CONTACTS, variables, viewer);

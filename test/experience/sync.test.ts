@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { createJunctionPubSub, WS_CLOSE } from '../../src/experience';
 import { TOPICS } from '../../src/process/events';
-import type { Database } from '../../src/process/store/database';
 import type { SyncRunEntity } from '../../src/process/store/entities';
-import { openTestDatabase, resetDatabase } from '../support/database';
-import { codes, gql, insertConnection, startHarness, type Harness } from './harness';
+import { useDatabase } from '../support/database';
+import { codes, gql, startHarness, type Harness } from '../support/harness';
+import { insertConnection } from '../support/builders';
 
 const TRIGGER = `mutation TriggerSync($connectionId: ID!, $mode: SyncMode!, $dryRun: Boolean) { triggerSync(connectionId: $connectionId, mode: $mode, dryRun: $dryRun) { id status mode } }`;
 const SYNC_RUN = `query SyncRun($id: ID!) {
@@ -28,7 +28,7 @@ const SYNC_RUN_UPDATED = `subscription SyncRunUpdated($connectionId: ID) {
   syncRunUpdated(connectionId: $connectionId) { id status progress recordsRead recordsWritten recordsFailed startedAt connection { id name } }
 }`;
 
-let db: Database;
+const db = useDatabase();
 let h: Harness;
 let operator: string;
 let viewer: string;
@@ -36,8 +36,6 @@ let sfId: string;
 let hsId: string;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   h = await startHarness(db);
   operator = await h.keyFor('OPERATOR');
   viewer = await h.keyFor('VIEWER');
@@ -47,7 +45,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
-  await db?.close();
 });
 
 describe('TriggerSync, SyncRun, SyncRuns', () => {

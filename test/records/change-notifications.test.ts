@@ -13,7 +13,7 @@ import { ConnectionService } from '../../src/process/connections/connection.serv
 import { CredentialsCipher } from '../../src/process/security/credentials-cipher';
 import { WebhookService } from '../../src/process/sync/runs/webhook.service';
 import { webhookKey, type CrmKind } from '../../src/system';
-import { startHarness, type Harness } from '../experience/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { waitFor } from '../support/junction-process';
 import { SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import { accessToken } from '../support/crms/dynamics';

@@ -5,22 +5,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmKind } from '../../src/system';
-import { startResilienceHarness, type ResilienceHarness } from './harness';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
 // 5,000 passed too (172 s on this shared 2-core machine, mostly store work); 1,000 keeps the file near a minute.
 const N = 1000;
 const FAULTS = { rate429: 0.3, rate5xx: 0.1, latencyMs: 20 };
 
-async function records(h: ResilienceHarness, kind: CrmKind, object: string): Promise<Array<Record<string, unknown>>> {
+async function records(h: SyncHarness, kind: CrmKind, object: string): Promise<Array<Record<string, unknown>>> {
   const res = await fetch(`${h.emulators.get(kind)!.url}/_emulator/records/${object}`);
   expect(res.ok).toBe(true);
   return (await res.json()) as Array<Record<string, unknown>>;
 }
 
 describe(`a ${N}-record initial load under faults`, () => {
-  let h: ResilienceHarness;
+  let h: SyncHarness;
   beforeAll(async () => {
-    h = await startResilienceHarness({ seed: { HUBSPOT: N, SALESFORCE: 0 }, runRetry: { maxAttempts: 20, baseDelayMs: 50, maxDelayMs: 200 } });
+    h = await startSyncHarness({ seed: { HUBSPOT: N, SALESFORCE: 0 }, runRetry: { maxAttempts: 20, baseDelayMs: 50, maxDelayMs: 200 } });
   });
   afterAll(async () => h?.close());
 
@@ -57,7 +57,7 @@ describe(`a ${N}-record initial load under faults`, () => {
       const stats = await h.emulatorStats(kind);
       expect(stats.overLimit).toBe(0);
       rateLimited += stats.rateLimited;
-      const adapter = h.connections.adapterFor((await h.connections.get(h.ids.get(kind)!))!);
+      const adapter = h.connections.adapterFor((await h.connections.get(h.connectionIds.get(kind)!))!);
       expect(adapter.stats.maxAttempts).toBeLessThanOrEqual(4);
       console.log(
         `${kind}: ${stats.requests} requests, ${stats.rateLimited} × 429, ${stats.byStatus['503'] ?? 0} × 503, ${adapter.stats.retries} retries, max attempts ${adapter.stats.maxAttempts}`,

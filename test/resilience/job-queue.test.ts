@@ -24,7 +24,6 @@ import { demoPeople, startEmulators, type RunningEmulator } from '../../src/syst
 import { openTestDatabase } from '../support/database';
 import { waitFor } from '../support/junction-process';
 import { FAST_RETRY, SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
-import { startResilienceHarness, type ResilienceHarness } from './harness';
 
 interface JobRow {
   id: string;
@@ -234,9 +233,9 @@ describe('sync runs as pg-boss jobs', () => {
 });
 
 describe('a transient failure through the queue', () => {
-  let h: ResilienceHarness;
+  let h: SyncHarness;
   beforeAll(async () => {
-    h = await startResilienceHarness({ seed: { SALESFORCE: 3 }, circuit: { failureThreshold: 1000 }, runRetry: { maxAttempts: 3, baseDelayMs: 300, maxDelayMs: 1000 } });
+    h = await startSyncHarness({ seed: { SALESFORCE: 3 }, circuit: { failureThreshold: 1000 }, runRetry: { maxAttempts: 3, baseDelayMs: 300, maxDelayMs: 1000 } });
   });
   afterAll(async () => h?.close());
 
@@ -250,7 +249,7 @@ describe('a transient failure through the queue', () => {
     ]);
     const runs = await h.sql<{ id: string; job_id: string; started_at: Date; finished_at: Date }>(
       `SELECT id, job_id, started_at, finished_at FROM sync_runs WHERE connection_id = $1 ORDER BY attempt`,
-      [h.ids.get('SALESFORCE')],
+      [h.connectionIds.get('SALESFORCE')],
     );
     const jobs = await Promise.all(runs.map((r) => jobOf(h.db.dataSource, r.job_id)));
     expect(new Set(jobs.map((j) => j!.id)).size).toBe(3);

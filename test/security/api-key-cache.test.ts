@@ -4,21 +4,11 @@
  * instance's revoked-key sweep (`revokedAmong`), without waiting for the TTL.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiKeyService } from '../../src/process/access';
-import type { Database } from '../../src/process/store/database';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { useDatabase } from '../support/database';
 
-let db: Database;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-});
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = useDatabase();
 
 /** Statements sent to PostgreSQL while `run` runs. */
 async function statements(run: () => Promise<unknown>): Promise<number> {

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/process/store/database';
+import { lazy } from './lazy';
 
 /** Tables holding data (not migrations or migration-seeded reference rows). */
 const DATA_TABLES = [
@@ -34,4 +35,21 @@ export async function resetDatabase(db: Database): Promise<void> {
   // pg-boss's jobs belong to the test that queued them: a schedule slot an earlier file took
   // (one tick per interval) would otherwise keep this file's worker from scheduling at all.
   await db.dataSource.query(`DO $$ BEGIN IF to_regclass('pgboss.job') IS NOT NULL THEN TRUNCATE pgboss.job, pgboss.archive; END IF; END $$`);
+}
+
+/**
+ * The run's test database, emptied, for the tests of the calling file (or describe block):
+ * opened and reset before them, closed after them. The one way a test file starts from a
+ * clean store; a file that resets again between tests calls `resetDatabase` itself.
+ */
+export function useDatabase(): Database {
+  let db: Database | undefined;
+  beforeAll(async () => {
+    db = await openTestDatabase();
+    await resetDatabase(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+  return lazy('the test database', () => db);
 }

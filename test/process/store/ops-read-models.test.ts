@@ -12,7 +12,7 @@ import type { Database } from '../../../src/process/store/database';
 import { countActiveAlerts } from '../../../src/process/store/ops/alert.repository';
 import { pendingQuarantine } from '../../../src/process/store/ops/quarantine-preview.read-model';
 import { linkedRecords, quarantinedRemoteIds } from '../../../src/process/store/ops/reconciliation.read-model';
-import { insertCompany, insertConnection, insertContact } from '../../experience/harness';
+import { insertCompany, insertConnection, insertContact } from '../../support/builders';
 import { openTestDatabase, resetDatabase } from '../../support/database';
 
 let db: Database;
