@@ -1,6 +1,5 @@
-import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useDatabase } from '../support/database';
+import { countStatements, useDatabase } from '../support/database';
 import { codes, gql, useHarness } from '../support/harness';
 import { insertCompany, insertConnection, insertContact, insertSourceLink } from '../support/builders';
 
@@ -175,22 +174,12 @@ describe('Contacts', () => {
   });
 
   it('costs the same number of SQL statements for 5 and for 50 contacts with companies and sources', async () => {
-    const statementsFor = async (first: number): Promise<number> => {
-      const original = pg.Client.prototype.query;
-      let count = 0;
-      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-        count++;
-        return (original as (...a: unknown[]) => unknown).apply(this, args);
-      } as typeof original;
-      try {
+    const statementsFor = (first: number): Promise<number> =>
+      countStatements(async () => {
         const res = await contacts({ first, filter: { search: 'bulk' } });
         expect(res.body.data!.contacts.edges).toHaveLength(first);
         expect(res.body.data!.contacts.edges.every((e) => e.node.company && e.node.sources.length > 0)).toBe(true);
-      } finally {
-        pg.Client.prototype.query = original;
-      }
-      return count;
-    };
+      });
     await statementsFor(5); // warm-up: the key's last_used_at write happens at most once a minute
     const five = await statementsFor(5);
     const fifty = await statementsFor(50);

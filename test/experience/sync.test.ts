@@ -1,11 +1,10 @@
-import { createClient, type Client } from 'graphql-ws';
+import { type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import WebSocket from 'ws';
 import { createJunctionPubSub, WS_CLOSE } from '../../src/experience';
 import { TOPICS } from '../../src/process/events';
 import type { SyncRunEntity } from '../../src/process/store/entities';
 import { useDatabase } from '../support/database';
-import { codes, gql, startHarness, type Harness } from '../support/harness';
+import { codes, gql, startHarness, wsClient, type Harness } from '../support/harness';
 import { insertConnection } from '../support/builders';
 
 const TRIGGER = `mutation TriggerSync($connectionId: ID!, $mode: SyncMode!, $dryRun: Boolean) { triggerSync(connectionId: $connectionId, mode: $mode, dryRun: $dryRun) { id status mode } }`;
@@ -180,16 +179,6 @@ describe('TriggerSync, SyncRun, SyncRuns', () => {
 });
 
 // ---------------------------------------------------------------- live
-
-function wsClient(url: string, authorization?: string): Client {
-  return createClient({
-    url: url.replace(/^http/, 'ws') + '/graphql',
-    webSocketImpl: WebSocket,
-    connectionParams: authorization === undefined ? {} : { authorization },
-    retryAttempts: 0,
-    lazy: true,
-  });
-}
 
 function runPayload(connectionId: string, patch: Partial<SyncRunEntity> = {}): SyncRunEntity {
   return {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOf } from '../../src/process/sync/runs/sync-run.service';
 import type { CrmKind } from '../../src/system';
 import { gql, startHarness, type Harness } from '../support/harness';
-import { ONE_ATTEMPT, startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { ONE_ATTEMPT, startSyncHarness, type SyncHarness, useSyncHarness } from '../support/sync-harness';
 
 const KINDS: CrmKind[] = ['SALESFORCE', 'HUBSPOT'];
 const OPEN_MS = 1500;
@@ -157,11 +157,7 @@ describe('a refused refresh token', () => {
 });
 
 describe('daily quota exhausted', () => {
-  let h: SyncHarness;
-  beforeAll(async () => {
-    h = await startSyncHarness({ seed: { SALESFORCE: 30, HUBSPOT: 30 }, runRetry: ONE_ATTEMPT });
-  });
-  afterAll(async () => h?.close());
+  const h = useSyncHarness({ seed: { SALESFORCE: 30, HUBSPOT: 30 }, runRetry: ONE_ATTEMPT });
 
   it.each(KINDS)('%s: the run ends PARTIAL with RATE_LIMIT, the connection pauses until the reset, then resumes by itself', async (kind) => {
     const id = h.connectionIds.get(kind)!;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/process/store/database';
 import { lazy } from './lazy';
@@ -52,4 +53,20 @@ export function useDatabase(): Database {
     await db?.close();
   });
   return lazy('the test database', () => db);
+}
+
+/** Statements sent to PostgreSQL while `run` runs. */
+export async function countStatements(run: () => Promise<unknown>): Promise<number> {
+  const original = pg.Client.prototype.query;
+  let count = 0;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    count++;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  try {
+    await run();
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+  return count;
 }

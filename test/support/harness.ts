@@ -7,7 +7,9 @@
  */
 import 'reflect-metadata';
 import { Writable } from 'node:stream';
+import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll } from 'vitest';
+import WebSocket from 'ws';
 import { createHttpServer, createJunctionPubSub, type HttpServerOptions, type JunctionHttpServer, type JunctionPubSubBundle } from '../../src/experience';
 import { createLogger, type Logger } from '../../src/logger';
 import { ApiKeyService, type Role } from '../../src/process/access';
@@ -100,6 +102,17 @@ export async function gql<T = Record<string, unknown>>(url: string, query: strin
   if (auth !== undefined) headers.authorization = auth.startsWith('jk_') ? `Bearer ${auth}` : auth;
   const res = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
   return { status: res.status, body: (await res.json()) as GqlResponse<T>['body'] };
+}
+
+/** A graphql-ws client that connects on first use and never reconnects; `authorization` as the connection_init sends it. */
+export function wsClient(url: string, authorization?: string): Client {
+  return createClient({
+    url: url.replace(/^http/, 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: authorization === undefined ? {} : { authorization },
+    retryAttempts: 0,
+    lazy: true,
+  });
 }
 
 export const codes = (r: GqlResponse<unknown>): unknown[] => (r.body.errors ?? []).map((e) => e.extensions?.code);

@@ -11,5 +11,10 @@ export function lazy<T extends object>(what: string, current: () => T | undefine
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
+    set(_, key, value) {
+      const target = current();
+      if (!target) throw new Error(`${what} is used before its beforeAll hook ran`);
+      return Reflect.set(target, key, value, target);
+    },
   });
 }

@@ -6,7 +6,7 @@
  * and tune the circuit, the retries, the credentials, run retries and the event bus.
  */
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { NO_EVENTS, type EventBus } from '../../src/process/events';
 import type { RunRetrySettings } from '../../src/process/jobs/run-retry';
@@ -16,12 +16,13 @@ import type { SyncRunEntity } from '../../src/process/store/entities';
 import { SyncEngine } from '../../src/process/sync/runs/sync-engine';
 import { runOf, SyncRunService } from '../../src/process/sync/runs/sync-run.service';
 import { SyncWorker } from '../../src/process/sync/runs/sync-worker';
-import { demoPeople, startEmulators, type CircuitSettings, type CrmKind, type RunningEmulator } from '../../src/system';
+import { demoPeople, startEmulators, type CircuitSettings, type CrmKind, type RunningEmulator, type SystemAdapter } from '../../src/system';
 import type { StartEmulatorsOptions } from '../../src/system/emulators';
 import type { RetrySettings } from '../../src/system/transport/retry-policy';
 import { openTestDatabase, resetDatabase } from './database';
 import { admin, FAST_RETRY as ADAPTER_RETRY, SANDBOX, type StatsSnapshot } from './emulators';
 import { startHarness, type Harness, type HarnessOverrides } from './harness';
+import { lazy } from './lazy';
 
 export { SANDBOX };
 /** The engine's adapters retry fast, with some jitter so concurrent retries spread. */
@@ -53,6 +54,8 @@ export interface SyncHarness {
   clearFaults(kind: CrmKind): Promise<void>;
   emulatorStats(kind: CrmKind): Promise<StatsSnapshot>;
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** The number a `SELECT count(*) n …` answers. */
+  count(text: string, params?: unknown[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -158,6 +161,7 @@ export async function startSyncHarness(options: SyncHarnessOptions): Promise<Syn
     clearFaults: async (kind) => void (await admin(urlOf(kind), 'DELETE', 'faults')),
     emulatorStats: (kind) => admin<StatsSnapshot>(urlOf(kind), 'GET', 'stats'),
     sql,
+    count: async (text, params = []) => Number((await sql<{ n: string | number }>(text, params))[0]!.n),
     async close() {
       await api?.close();
       await worker.stop();
@@ -166,4 +170,36 @@ export async function startSyncHarness(options: SyncHarnessOptions): Promise<Syn
       await db.close();
     },
   };
+}
+
+/** A harness for the tests of the calling file (or describe block): started before them, closed after them. */
+export function useSyncHarness(options: SyncHarnessOptions): SyncHarness {
+  let h: SyncHarness | undefined;
+  beforeAll(async () => {
+    h = await startSyncHarness(options);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  return lazy('the sync harness', () => h);
+}
+
+/**
+ * How each CRM was called under faults, once it is checked that the calls were polite: none
+ * inside a back-off window, and no call tried more than four times. Returns the 429s seen in
+ * all, so a test can show the faults were really there, and logs what each CRM saw.
+ */
+export async function politeCalls(h: SyncHarness, kinds: CrmKind[], note: (kind: CrmKind) => string = () => ''): Promise<{ rateLimited: number }> {
+  let rateLimited = 0;
+  for (const kind of kinds) {
+    const stats = await h.emulatorStats(kind);
+    expect(stats.overLimit).toBe(0);
+    rateLimited += stats.rateLimited;
+    const adapter: SystemAdapter = h.connections.adapterFor((await h.connections.get(h.connectionIds.get(kind)!))!);
+    expect(adapter.stats.maxAttempts).toBeLessThanOrEqual(4);
+    console.log(
+      `${kind}: ${stats.requests} requests, ${stats.rateLimited} × 429, ${stats.byStatus['503'] ?? 0} × 503, ${adapter.stats.retries} retries, max attempts ${adapter.stats.maxAttempts}${note(kind)}`,
+    );
+  }
+  return { rateLimited };
 }

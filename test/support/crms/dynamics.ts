@@ -1,38 +1,11 @@
-/** Dynamics 365's emulator fixture: the facts the contract suite checks, and Entra ID tokens and raw Web API access for the wire tests. */
+/** Dynamics 365 test helpers: its emulator, Entra ID tokens and raw Web API access for the wire tests (its contract facts are in index.ts). */
 import type { RunningEmulator } from '../../../src/system';
-import type { AdapterOptions } from '../../../src/system/system-api';
-import { crmAdapter, startCrmEmulator } from '../emulators';
-import type { CrmFixture } from './fixture';
+import { startCrmEmulator } from '../emulators';
 
 /** Client credentials against a tenant: Dataverse has no refresh token. */
 export const SANDBOX = { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', tenantId: 'contoso.onmicrosoft.com' };
 
-// Dataverse answers a spent allowance with its request-limit 429 (it has no daily quota).
-const REQUEST_LIMIT = '0x80072322';
-
-export const DYNAMICS_FIXTURE: CrmFixture = {
-  credentials: SANDBOX,
-  apiVersion: '9.2',
-  contactType: 'contacts',
-  fields: ['firstname', 'lastname', 'emailaddress1', 'jobtitle'],
-  emailField: 'emailaddress1',
-  valid: (n) => ({ firstname: 'Ada', lastname: `Lovelace${n}`, emailaddress1: `ada${n}@analytical.example.com` }),
-  invalid: { firstname: 'No', emailaddress1: 'no-last-name@example.com' },
-  update: ['jobtitle', 'Countess'],
-  refusal: 'invalid_grant',
-  // An hour-long client-credentials token.
-  tokenLifetimeMs: [59 * 60_000, 3599_000],
-  refreshesAhead: false,
-  badCredentials: { credentials: { ...SANDBOX, clientSecret: 'wrong-secret-value' }, code: 'invalid_client', message: 'AADSTS7000215' },
-  quota: { retried: true, error: { errorClass: 'RATE_LIMIT', code: REQUEST_LIMIT, details: { status: 429, retryAfterMs: 5000 } } },
-  rateLimitCode: REQUEST_LIMIT,
-  serverCode: '0x80040216',
-  // The x-ms-ratelimit headers, against 6,000 requests per 5 minutes.
-  usage: { first: { used: 1, limit: 6000 }, afterOneCall: { used: 2, limit: 6000 }, fromHeaders: true },
-};
-
 export const startEmulator = (seed = 0): Promise<RunningEmulator> => startCrmEmulator('DYNAMICS', seed);
-export const makeAdapter = (emu: RunningEmulator, overrides: Partial<AdapterOptions> = {}) => crmAdapter('DYNAMICS', emu, SANDBOX, overrides);
 
 /** A client-credentials token from the emulator's Entra ID endpoint (what msal would fetch over https). */
 export async function fetchToken(emu: RunningEmulator, form: Record<string, string> = {}): Promise<Response> {

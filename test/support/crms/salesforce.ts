@@ -1,35 +1,13 @@
-/** Salesforce's emulator fixture: the facts the contract suite checks, jsforce signed in, and a raw token for the wire tests. */
+/** Salesforce test helpers: its emulator and adapter, jsforce signed in, and a raw token for the wire tests (its contract facts are in index.ts). */
 import jsforce, { type Connection } from 'jsforce';
 import type { RunningEmulator } from '../../../src/system';
 import type { AdapterOptions, SystemAdapter } from '../../../src/system/system-api';
 import { crmAdapter, SANDBOX, startCrmEmulator } from '../emulators';
-import type { CrmFixture } from './fixture';
 
 export { SANDBOX };
 
 // jsforce routes even localhost traffic through a proxy when these are set (crm-wire.md §4.1).
 for (const v of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[v];
-
-export const SALESFORCE_FIXTURE: CrmFixture = {
-  credentials: SANDBOX,
-  apiVersion: '59.0',
-  contactType: 'Contact',
-  fields: ['FirstName', 'LastName', 'Email', 'Title'],
-  emailField: 'Email',
-  valid: (n) => ({ FirstName: 'Ada', LastName: `Lovelace${n}`, Email: `ada${n}@analytical.example.com` }),
-  invalid: { FirstName: 'No', Email: 'no-last-name@example.com' },
-  update: ['Title', 'Countess'],
-  refusal: 'invalid_grant',
-  // A two-hour session.
-  tokenLifetimeMs: [7_100_000, 7_200_000],
-  refreshesAhead: false,
-  badCredentials: { credentials: { ...SANDBOX, refreshToken: 'revoked' }, code: 'invalid_grant', message: 'expired access/refresh token' },
-  quota: { retried: false, error: { errorClass: 'RATE_LIMIT', code: 'QUOTA_EXHAUSTED', details: { status: 403 } } },
-  rateLimitCode: 'REQUEST_LIMIT_EXCEEDED',
-  serverCode: 'SERVER_UNAVAILABLE',
-  // /limits and Sforce-Limit-Info: 15,000 calls a day.
-  usage: { fault: { quotaRemaining: 1000 }, first: { used: 14_001, limit: 15_000 }, afterOneCall: { used: 14_002, limit: 15_000 }, fromHeaders: false },
-};
 
 export const startEmulator = (seed = 0): Promise<RunningEmulator> => startCrmEmulator('SALESFORCE', seed);
 export const adapterFor = (url: string, overrides: Partial<AdapterOptions> = {}): SystemAdapter => crmAdapter('SALESFORCE', url, { ...SANDBOX }, overrides).adapter;
