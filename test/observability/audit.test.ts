@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditMarkdown } from '../../src/process/audit/audit-markdown';
 import { AuditService } from '../../src/process/audit/audit.service';
-import { codes, gql, startHarness, type Harness } from '../experience/harness';
+import { codes, gql, startHarness, type Harness } from '../support/harness';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
 type SfRecord = Record<string, unknown> & { Id: string };

@@ -4,18 +4,18 @@
  * Redis: a subscriber on instance A sees the health change a sync on instance B caused.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createJunctionPubSub } from '../../src/experience';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { startMonitoring } from '../../src/process/health/start-monitoring';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
-import type { Database } from '../../src/process/store/database';
 import { SyncEngine } from '../../src/process/sync/runs/sync-engine';
 import { SyncRunService } from '../../src/process/sync/runs/sync-run.service';
 import { SyncWorker } from '../../src/process/sync/runs/sync-worker';
 import { startEmulators } from '../../src/system';
-import { codes, gql, insertConnection, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { codes, gql, useHarness } from '../support/harness';
+import { insertConnection } from '../support/builders';
+import { useDatabase } from '../support/database';
 import { FAST_RETRY, SANDBOX } from '../support/sync-harness';
 import { collect, waitFor } from './support';
 
@@ -41,20 +41,12 @@ interface HealthData {
   connections: Array<{ connection: { id: string }; status: string; successRate: number | null; runsFinished: number; apiUsageRatio: number | null; circuit: string; quarantineSize: number; syncLatencyP50Ms: number | null; errorsByClass: Array<{ errorClass: string; count: number }> }>;
 }
 
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const h = useHarness(db, { redisUrl: inject('redisUrl') || undefined });
 let viewer: string;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  h = await startHarness(db, { redisUrl: inject('redisUrl') || undefined });
   viewer = await h.keyFor('VIEWER');
-});
-
-afterAll(async () => {
-  await h?.close();
-  await db?.close();
 });
 
 const ago = (ms: number) => new Date(Date.now() - ms);

@@ -1,6 +1,6 @@
 /** `/metrics` parses as Prometheus text, and its counters move with a real sync. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../experience/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
 let sync: SyncHarness;

@@ -4,26 +4,22 @@
  * store; each ends either linked to a stored contact or waiting in quarantine.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hubspotContactMapper } from '../../src/process/mapping/hubspot/contact.mapper';
-import type { Database } from '../../src/process/store/database';
 import { applyInboundPage } from '../../src/process/sync/inbound/inbound';
 import { NO_EVENTS } from '../../src/process/events';
 import { PartnerUpserts } from '../../src/process/partner/upsert-contacts';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { useDatabase } from '../support/database';
 import { restoreDefaultRules } from './support/rules';
-import { insertConnection } from '../experience/harness';
+import { insertConnection } from '../support/builders';
 
-let db: Database;
+const db = useDatabase();
 let connectionId: string;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   await restoreDefaultRules(db.dataSource);
   connectionId = await insertConnection(db.dataSource, { kind: 'HUBSPOT' });
 });
-afterAll(async () => db?.close());
 
 const messyText = fc.oneof(
   fc.string(),

@@ -12,14 +12,13 @@ import type { Database } from '../../../src/process/store/database';
 import { countActiveAlerts } from '../../../src/process/store/ops/alert.repository';
 import { pendingQuarantine } from '../../../src/process/store/ops/quarantine-preview.read-model';
 import { linkedRecords, quarantinedRemoteIds } from '../../../src/process/store/ops/reconciliation.read-model';
-import { insertCompany, insertConnection, insertContact } from '../../experience/harness';
-import { useTestDatabase } from '../../support/database';
+import { insertCompany, insertConnection, insertContact } from '../../support/builders';
+import { useDatabase } from '../../support/database';
 
-let db: Database;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-useTestDatabase((opened) => (db = opened));
+const db = useDatabase({ resetEach: true });
 
 const sql = (text: string, params: unknown[] = []) => db.dataSource.query(text, params);
 
