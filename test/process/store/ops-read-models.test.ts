@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { reviewAccess, tokensByExpiry } from '../../../src/process/audit/access-review';
 import { measureDataQuality } from '../../../src/process/audit/data-quality';
 import { HealthService } from '../../../src/process/health/health.service';
-import type { Database } from '../../../src/process/store/database';
 import { countActiveAlerts } from '../../../src/process/store/ops/alert.repository';
 import { pendingQuarantine } from '../../../src/process/store/ops/quarantine-preview.read-model';
 import { linkedRecords, quarantinedRemoteIds } from '../../../src/process/store/ops/reconciliation.read-model';

@@ -5,7 +5,6 @@
  * On PostgreSQL and PGlite.
  */
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/process/store/database';
 import { deleteBulkCheckpoint, deleteBulkCheckpoints, readBulkCheckpoint, writeBulkCheckpoint } from '../../../src/process/store/pages/bulk-checkpoint.repository';
 import * as outbox from '../../../src/process/store/pages/outbox.repository';
 import { linksByRecordId } from '../../../src/process/store/pages/source-link.repository';

@@ -4,7 +4,6 @@
  * refused changes and the source links a page reads and moves. On PostgreSQL and PGlite.
  */
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/process/store/database';
 import { provenanceOfRecords, writeProvenance } from '../../../src/process/store/pages/field-provenance.repository';
 import { insertRecords, softDeleteRecords, updateRecords } from '../../../src/process/store/pages/page-records.repository';
 import { companiesByKeys, contactsByExactKeys } from '../../../src/process/store/pages/record-match.repository';
