@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crmModule, registeredCrms, SystemError, type CrmKind, type RemoteFields, type RunningEmulator, type SystemAdapter } from '../../src/system';
+import { crmModule, registeredCrms, SystemError, type CallFailure, type CrmKind, type RemoteFields, type RunningEmulator, type SystemAdapter } from '../../src/system';
 import { FAST_RETRY, SANDBOX } from '../support/sync-harness';
 
 interface ContractFixture {
@@ -58,12 +58,14 @@ for (const kind of registeredCrms()) {
     const f = fx!;
     let emulator: RunningEmulator;
     let adapter: SystemAdapter;
+    /** What the adapter told of its failed calls. */
+    const failures: CallFailure[] = [];
     const admin = (path: string, body?: unknown) =>
       fetch(`${emulator.url}/_emulator/${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
 
     beforeAll(async () => {
       emulator = await crmModule(kind).startEmulator({ port: 0 });
-      adapter = crmModule(kind).createAdapter({ baseUrl: emulator.url, credentials: SANDBOX, limiter: { id: randomUUID() }, retry: FAST_RETRY, timeoutMs: 3000 });
+      adapter = crmModule(kind).createAdapter({ baseUrl: emulator.url, credentials: SANDBOX, limiter: { id: randomUUID() }, retry: FAST_RETRY, timeoutMs: 3000, onCallFailure: (f) => failures.push(f) });
     });
     afterAll(async () => {
       await adapter?.close();
@@ -173,6 +175,26 @@ for (const kind of registeredCrms()) {
       const stats = (await (await admin('stats')).json()) as { overLimit: number; rateLimited: number };
       expect(stats.rateLimited).toBeGreaterThanOrEqual(1);
       expect(stats.overLimit).toBe(0);
+    });
+
+    it('tells every failed attempt once its call ends: recovered when a retry got through, final when the call gave up', async () => {
+      const rateLimited = async () => ((await (await admin('stats')).json()) as { rateLimited: number }).rateLimited;
+      failures.length = 0;
+      await admin('faults', { expireTokens: true });
+      expect((await adapter.testConnection()).ok).toBe(true);
+      expect(failures).toEqual([expect.objectContaining({ errorClass: 'AUTHENTICATION', recovered: true })]);
+      failures.length = 0;
+      const before = await rateLimited();
+      await admin('faults', { rate429: 1, retryAfterSeconds: 0 });
+      try {
+        expect((await adapter.testConnection()).ok).toBe(false);
+      } finally {
+        await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' });
+      }
+      // Each 429 answered once, each told once, all final: the call gave up after its retries.
+      expect(failures.length).toBe((await rateLimited()) - before);
+      expect(failures.length).toBe(FAST_RETRY.maxRetries + 1);
+      expect(failures.every((f) => f.errorClass === 'RATE_LIMIT' && !f.recovered)).toBe(true);
     });
   });
 }
