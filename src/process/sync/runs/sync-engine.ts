@@ -12,6 +12,7 @@ import { recordProven } from '../../connections/connection-status';
 import type { ConnectionService } from '../../connections/connection.service';
 import { TOPICS, type EventBus } from '../../events';
 import { logError } from '../../health/error-log';
+import { withinRun } from '../../health/call-failure-tally';
 import { mappersFor } from '../../mapping/registry';
 import type { RecordMapper } from '../../mapping/field-map';
 import { SyncRunEntity, type ConnectionEntity, type PlannedChange } from '../../store/entities';
@@ -84,6 +85,11 @@ export class SyncEngine {
 
   /** `signal`: aborted when Junction stops; the run then ends INTERRUPTED at its next page boundary. */
   async execute(runId: string, signal?: AbortSignal): Promise<SyncRunEntity> {
+    // The run's failed calls are counted as its own (call-failure-tally.ts).
+    return withinRun(runId, () => this.executeRun(runId, signal));
+  }
+
+  private async executeRun(runId: string, signal?: AbortSignal): Promise<SyncRunEntity> {
     const { db } = this.deps;
     const run = await db.getRepository(SyncRunEntity).findOneByOrFail({ id: runId });
     const connection = await this.deps.connections.get(run.connectionId);
@@ -418,6 +424,8 @@ export class SyncEngine {
     readComplete = false,
   ): Promise<SyncRunEntity> {
     const { db } = this.deps;
+    // The run's failed calls are stored before its end is published, so health read after it sees them.
+    await this.deps.connections.callFailures.flush();
     await db.transaction(async (m) => {
       if (readComplete) await clearBulkCheckpoints(m, run.connectionId);
       await m.query(
