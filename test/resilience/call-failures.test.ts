@@ -31,7 +31,8 @@ interface HealthData {
   connections: Array<{ connection: { id: string }; errorsByClass: ClassCount[] }>;
 }
 
-const of = (list: ClassCount[], errorClass: string): ClassCount => list.find((e) => e.errorClass === errorClass) ?? { errorClass, count: 0, recovered: 0, final: 0 };
+const of = (list: ClassCount[], errorClass: string): ClassCount =>
+  list.find((e) => e.errorClass === errorClass) ?? { errorClass, count: 0, recovered: 0, final: 0 };
 
 describe('failed calls under injected 429s and 5xx', () => {
   let h: ResilienceHarness;
@@ -90,7 +91,9 @@ describe('failed calls under injected 429s and 5xx', () => {
         [id],
       );
       expect(byRun!.in_runs).toBe(byRun!.total);
-      console.log(`${kind}: ${stats.requests} requests; RATE_LIMIT ${limited.recovered} recovered / ${limited.final} final; SERVER ${server.recovered} recovered / ${server.final} final`);
+      console.log(
+        `${kind}: ${stats.requests} requests; RATE_LIMIT ${limited.recovered} recovered / ${limited.final} final; SERVER ${server.recovered} recovered / ${server.final} final`,
+      );
     }
     // Overall is the sum of the connections.
     for (const errorClass of ['RATE_LIMIT', 'SERVER']) {

@@ -21,7 +21,8 @@ function fakeStore() {
 }
 
 /** The rows a write carried, as [minute, connection, class, recovered, run, calls]. */
-const rowsOf = (params: unknown[]) => (params[0] as Date[]).map((at, i) => [at.toISOString().slice(11, 16), ...params.slice(1).map((column) => (column as unknown[])[i])]);
+const rowsOf = (params: unknown[]) =>
+  (params[0] as Date[]).map((at, i) => [at.toISOString().slice(11, 16), ...params.slice(1).map((column) => (column as unknown[])[i])]);
 
 describe('CallFailureTally', () => {
   it('merges alike failures, keeps runs, outcomes and minutes apart, and writes them in one statement', async () => {

@@ -33,7 +33,14 @@ export async function addCallFailures(db: Queryable, rows: readonly CallFailureT
      FROM unnest($1::timestamptz[], $2::uuid[], $3::text[], $4::boolean[], $5::uuid[], $6::int[]) AS x(bucket_at, connection_id, error_class, recovered, run_id, calls)
      WHERE EXISTS (SELECT 1 FROM connections c WHERE c.id = x.connection_id)
      ON CONFLICT ON CONSTRAINT call_failures_key DO UPDATE SET calls = call_failures.calls + EXCLUDED.calls`,
-    [rows.map((r) => r.bucketAt), rows.map((r) => r.connectionId), rows.map((r) => r.errorClass), rows.map((r) => r.recovered), rows.map((r) => r.runId), rows.map((r) => r.calls)],
+    [
+      rows.map((r) => r.bucketAt),
+      rows.map((r) => r.connectionId),
+      rows.map((r) => r.errorClass),
+      rows.map((r) => r.recovered),
+      rows.map((r) => r.runId),
+      rows.map((r) => r.calls),
+    ],
   );
 }
 
