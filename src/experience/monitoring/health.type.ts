@@ -12,8 +12,8 @@ import type { Connection } from '../connections/connection.type';
 export class ErrorClassCount {
   @Field(() => ErrorClassEnum) errorClass!: ErrorClass;
   @Field(() => Int, { description: 'Occurrences in the error log (syncErrors), not distinct causes.' }) count!: number;
-  @Field(() => Int, { description: 'CRM calls that failed with this class and then succeeded on a retry (or a replay with a fresh token).' }) recovered!: number;
-  @Field(() => Int, { description: 'Failed attempts of CRM calls that failed for good (every attempt of a call that gave up).' }) final!: number;
+  @Field(() => Int, { description: 'Failed attempts of CRM calls that then got their answer on a retry (or a replay with a fresh token): each 429 or 5xx a retry absorbed counts once.' }) recovered!: number;
+  @Field(() => Int, { description: 'Failed attempts of CRM calls that failed for good: every attempt of a call that gave up counts once.' }) final!: number;
 }
 
 @ObjectType({ description: "One connection's health over the window.", simpleResolvers: true })
