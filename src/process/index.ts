@@ -4,7 +4,7 @@
  * Services, the store's plain shapes (stored.ts) and read models the API serves; no entities.
  */
 export type { AuditReport, AuditService } from './audit/audit.service';
-export type { ConnectionHealth, HealthReport } from './health/health-report';
+export type { CallFailureCount, ConnectionHealth, HealthReport } from './health/health-report';
 export type { ConnectionService, UpdateConnectionInput } from './connections/connection.service';
 export type { DuplicateCandidate } from './matching/duplicate-candidate.queries';
 export type { HealthPoint } from './health/health-series';

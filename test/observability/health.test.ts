@@ -108,6 +108,30 @@ describe('Health', () => {
     await ds.query(`DELETE FROM connections`);
   });
 
+  it('adds failed calls, recovered and final, to errorsByClass beside the error log, over the window', async () => {
+    const ds = db.dataSource;
+    const a = await insertConnection(ds, { name: 'health-calls' });
+    const minute = (agoMs: number) => new Date(Math.floor((Date.now() - agoMs) / MIN) * MIN);
+    await ds.query(`INSERT INTO sync_errors (connection_id, fingerprint, error_class, code, message, occurrences, last_seen_at) VALUES ($1, 'c1', 'SERVER', '503', 'down', 1, $2)`, [a, ago(MIN)]);
+    await ds.query(
+      `INSERT INTO call_failures (bucket_at, connection_id, error_class, recovered, run_id, calls) VALUES
+       ($2, $1, 'RATE_LIMIT', true, NULL, 7), ($3, $1, 'RATE_LIMIT', true, gen_random_uuid(), 5), ($3, $1, 'SERVER', true, NULL, 2), ($3, $1, 'SERVER', false, NULL, 4),
+       ($4, $1, 'RATE_LIMIT', true, NULL, 100)`,
+      [a, minute(2 * MIN), minute(10 * MIN), minute(3 * 60 * MIN)],
+    );
+    const query = `query { health(window: "1h") { errorsByClass { errorClass count recovered final } connections { connection { id } errorsByClass { errorClass count recovered final } } } }`;
+    const res = await gql<{ health: { errorsByClass: unknown[]; connections: Array<{ connection: { id: string }; errorsByClass: unknown[] }> } }>(h.url, query, {}, viewer);
+    expect(res.body.errors).toBeUndefined();
+    // The error log's classes first; the 3 h old minute is outside the window.
+    const expected = [
+      { errorClass: 'SERVER', count: 1, recovered: 2, final: 4 },
+      { errorClass: 'RATE_LIMIT', count: 0, recovered: 12, final: 0 },
+    ];
+    expect(res.body.data!.health.errorsByClass).toEqual(expected);
+    expect(res.body.data!.health.connections.find((c) => c.connection.id === a)!.errorsByClass).toEqual(expected);
+    await ds.query(`DELETE FROM connections`);
+  });
+
   it('logs each request with its correlation id, returned as x-request-id', async () => {
     const res = await fetch(`${h.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${viewer}` }, body: JSON.stringify({ query: 'query Probe { health { status } }', operationName: 'Probe' }) });
     const requestId = res.headers.get('x-request-id');

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPeople, registeredCrms, SystemError, type CrmKind, type RunningEmulator, type SystemAdapter } from '../../src/system';
+import { demoPeople, registeredCrms, SystemError, type CallFailure, type CrmKind, type RunningEmulator, type SystemAdapter } from '../../src/system';
 import { fixtureFor, type CrmFixture } from '../support/crms';
 import { admin, collect, crmAdapter, NO_RETRY, SANDBOX, startCrmEmulator, stats, stored, useCrmEmulator } from '../support/emulators';
 
@@ -221,6 +221,28 @@ function resilience(kind: CrmKind, f: CrmFixture): void {
       const err = await rejection(crm.adapter.getUsage());
       expect(err).toMatchObject({ errorClass: 'RATE_LIMIT', code: f.rateLimitCode });
       expect((await stats(crm.emu)).rateLimited).toBe(4);
+    });
+
+    it('tells every failed attempt once its call ends: recovered when a retry got through, final when the call gave up', async () => {
+      const failures: CallFailure[] = [];
+      const a = another({ onCallFailure: (x) => failures.push(x) });
+      try {
+        expect((await a.testConnection()).ok).toBe(true);
+        expect(failures).toEqual([]);
+        await admin(crm.emu, 'POST', 'faults', { expireTokens: true });
+        expect((await a.testConnection()).ok).toBe(true);
+        expect(failures).toEqual([expect.objectContaining({ errorClass: 'AUTHENTICATION', recovered: true })]);
+        failures.length = 0;
+        const before = (await stats(crm.emu)).rateLimited;
+        await admin(crm.emu, 'POST', 'faults', { rate429: 1, retryAfterSeconds: 0 });
+        expect((await a.testConnection()).ok).toBe(false);
+        // Each 429 answered once, told once, all final: the call gave up after its retries.
+        expect(failures.length).toBe((await stats(crm.emu)).rateLimited - before);
+        expect(failures.length).toBe(4);
+        expect(failures.every((x) => x.errorClass === 'RATE_LIMIT' && !x.recovered)).toBe(true);
+      } finally {
+        await a.close();
+      }
     });
 
     it('ends a spent quota in RATE_LIMIT with the vendor code, retrying only where the vendor asks to wait', async () => {

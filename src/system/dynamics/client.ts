@@ -40,6 +40,7 @@ export class DataverseClient {
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       onToken: options.onToken,
+      onCallFailure: options.onCallFailure,
     });
   }
 

@@ -45,6 +45,7 @@ export class HubspotClient {
         this.tokenLifetimeMs = Date.parse(token.expiresAt) - Date.now();
         options.onToken?.(token);
       },
+      onCallFailure: options.onCallFailure,
     });
   }
 
