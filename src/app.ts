@@ -14,7 +14,6 @@ import { ConnectionService } from './process/connections/connection.service';
 import { CredentialsCipher, generateMasterKey } from './process/security/credentials-cipher';
 import { openApiPool } from './process/store/api-pool';
 import { openDatabase, type Database } from './process/store/database';
-import { attachQuarantineEvents } from './process/quality/quarantine-events';
 import { securityOptionsFrom } from './experience/security/from-config';
 import { RecordCommands } from './process/records/record-commands';
 import { RunQueue } from './process/jobs/run-queue';
@@ -72,7 +71,6 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
     onClose('database', () => database.close());
     const db = database.dataSource;
     const bus = createJunctionPubSub(config.redisUrl, logger);
-    attachQuarantineEvents(bus.events);
     onClose('pub/sub', () => bus.close());
     const connections = new ConnectionService(db, cipher, { redisUrl: config.redisUrl, adapterDefaults: overrides.adapterDefaults, hostPolicy: config.security.crmHosts });
     onClose('adapters', () => connections.close());

@@ -10,7 +10,7 @@ import { evaluateRules, PageUniqueness, type ValidationRule } from '../../src/pr
 import { RuleAdmin } from '../../src/process/quality/rules/rule-admin';
 import { uniqueContext } from '../../src/process/quality/rules/unique-lookup';
 import type { Database } from '../../src/process/store/database';
-import { insertRecord } from '../../src/process/store/record-store';
+import { insertRecord } from '../../src/process/store/records/unified-record.repository';
 import { openTestDatabase, resetDatabase } from '../support/database';
 
 const BADGE: ValidationRule = { id: 'r1', recordKind: 'CONTACT', field: 'custom.badge', rule: 'UNIQUE', params: {}, enabled: true };
