@@ -15,7 +15,6 @@ import { checkCrmRegistry } from './process/connections/crm-registry-check';
 import { CredentialsCipher, generateMasterKey } from './process/security/credentials-cipher';
 import { openApiPool } from './process/store/api-pool';
 import { openDatabase, type Database } from './process/store/database';
-import { attachQuarantineEvents } from './process/quality/quarantine-events';
 import { securityOptionsFrom } from './experience/security/from-config';
 import { RecordCommands } from './process/records/record-commands';
 import { RunQueue } from './process/jobs/run-queue';
@@ -75,7 +74,6 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
     // The registry is the one list of CRMs: a stored connection of another kind stops start-up here.
     await checkCrmRegistry(db);
     const bus = createJunctionPubSub(config.redisUrl, logger);
-    attachQuarantineEvents(bus.events);
     onClose('pub/sub', () => bus.close());
     const connections = new ConnectionService(db, cipher, { redisUrl: config.redisUrl, adapterDefaults: overrides.adapterDefaults, hostPolicy: config.security.crmHosts });
     onClose('adapters', () => connections.close());

@@ -6,12 +6,12 @@
 export type { AuditReport, AuditService } from './audit/audit.service';
 export type { CallFailureCount, ConnectionHealth, HealthReport } from './health/health-report';
 export type { ConnectionService, UpdateConnectionInput } from './connections/connection.service';
-export type { DuplicateCandidate } from './matching/duplicate-candidate.queries';
+export type { DuplicateCandidate } from './store/matching/duplicate-candidate.read-model';
 export type { HealthPoint } from './health/health-series';
 export type { QuarantineChange } from './quality/quarantine-events';
 export type { QuarantineEntry } from './quality/quarantine.service';
 export type { SyncRunService } from './sync/runs/sync-run.service';
-export type { UpsertOutcome } from './partner/partner-record';
+export type { UpsertOutcome } from './partner/partner-page';
 export type { WebhookService } from './sync/runs/webhook.service';
 export { ALERT_CHANNELS, ALERT_KINDS, ALERT_SEVERITIES, type AlertChannel, type AlertKind, type AlertSeverity, THRESHOLD_UNIT } from './alerts/alert-rules';
 export { AlertRuleInputError } from './alerts/alert-rule-input';

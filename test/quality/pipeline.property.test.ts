@@ -38,7 +38,7 @@ describe('no random record crashes the pipeline', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fieldsArb, { minLength: 1, maxLength: 5 }), async (batch) => {
         const records = batch.map((fields) => ({ remoteType: 'contacts', remoteId: `p${++n}`, modifiedAt: new Date().toISOString(), deleted: false, fields: fields as Record<string, never> }));
-        await db.dataSource.transaction((m) => applyInboundPage(m, { connectionId, runId: '00000000-0000-4000-8000-000000000000', mapper: hubspotContactMapper, rules: { owners: new Map(), verified: new Set() } }, records));
+        await db.dataSource.transaction((m) => applyInboundPage(m, { connectionId, runId: '00000000-0000-4000-8000-000000000000', mapper: hubspotContactMapper, rules: { owners: new Map(), verified: new Set() }, events: NO_EVENTS }, records));
         for (const r of records) {
           const [row] = (await db.dataSource.query(
             `SELECT (SELECT count(*)::int FROM source_links WHERE connection_id = $1 AND remote_id = $2) AS linked,

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRules, PageUniqueness, type ValidationRule } from '../../src/process/quality/rules';
 import { RuleAdmin } from '../../src/process/quality/rules/rule-admin';
 import { uniqueContext } from '../../src/process/quality/rules/unique-lookup';
-import { insertRecord } from '../../src/process/store/record-store';
+import { insertRecord } from '../../src/process/store/records/unified-record.repository';
 import { useDatabase } from '../support/database';
 
 const BADGE: ValidationRule = { id: 'r1', recordKind: 'CONTACT', field: 'custom.badge', rule: 'UNIQUE', params: {}, enabled: true };

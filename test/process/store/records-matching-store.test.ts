@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MergeService } from '../../../src/process/merge/merge.service';
 import { DuplicateCandidateReadModel } from '../../../src/process/store/matching/duplicate-candidate.read-model';
 import { fuzzyBlocks } from '../../../src/process/store/matching/duplicate-candidate.repository';
-import { contactsSharingKey, firstContactByExactKeys } from '../../../src/process/store/matching/exact-key.repository';
+import { contactsSharingKey } from '../../../src/process/store/matching/exact-key.repository';
 import { purgeContactsDeletedBefore } from '../../../src/process/store/records/contact-state.repository';
 import { clearFieldOwner, setFieldOwner } from '../../../src/process/store/records/field-owner.repository';
 import { insertCompany, insertConnection, insertContact, insertSourceLink } from '../../support/builders';
@@ -73,22 +73,6 @@ describe('merge and undo', () => {
 });
 
 describe('exact keys', () => {
-  it('the earlier key wins, then the oldest live contact; merged and excluded contacts never match', async () => {
-    const byPhoneOld = await insertContact(db.dataSource, { phone: '+12125550100' });
-    const byEmail = await insertContact(db.dataSource, { email: 'same@example.com' });
-    await insertContact(db.dataSource, { phone: '+12125550100' });
-    await insertContact(db.dataSource, { email: 'gone@example.com', merged_into: byEmail });
-    const keys = (email: string, phone: string) => [
-      { column: 'email', value: email },
-      { column: 'phone', value: phone },
-    ];
-
-    expect(await firstContactByExactKeys(db.dataSource, keys('same@example.com', '+12125550100'))).toEqual({ id: byEmail, keyIndex: 0 });
-    expect(await firstContactByExactKeys(db.dataSource, keys('other@example.com', '+12125550100'))).toEqual({ id: byPhoneOld, keyIndex: 1 });
-    expect(await firstContactByExactKeys(db.dataSource, keys('same@example.com', '+19999999999'), byEmail)).toBeUndefined();
-    expect(await firstContactByExactKeys(db.dataSource, keys('gone@example.com', '+19999999999'))).toBeUndefined();
-  });
-
   it('groups live contacts sharing a key, oldest first, leaving out merged and deleted ones', async () => {
     const a = await insertContact(db.dataSource, { phone: '+12125550100' });
     const b = await insertContact(db.dataSource, { phone: '+12125550100' });

@@ -1,6 +1,5 @@
 /** Sync harness (emulators + DB + engine) plus a GraphQL server over the same database. */
 import { expect } from 'vitest';
-import { attachQuarantineEvents } from '../../../src/process/quality/quarantine-events';
 import { gql, type Harness } from '../../support/harness';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { BADGE_FIELDS, EXTRA_RULES, type Planted } from './dirty-data';
@@ -21,7 +20,6 @@ export interface QualityHarness {
 export async function startQualityHarness(): Promise<QualityHarness> {
   const sync = await startSyncHarness({ seed: 0, crms: ['SALESFORCE', 'HUBSPOT'], api: true });
   const api = sync.api!;
-  attachQuarantineEvents(api.bundle.events);
   const [operator, admin, partner] = [await api.keyFor('OPERATOR'), await api.keyFor('ADMIN'), await api.keyFor('PARTNER')];
   const person = { SALESFORCE: 'Lead', HUBSPOT: 'contacts' } as const;
   const urlOf = (r: Planted) => `${sync.emulators.get(r.crm)!.url}/_emulator/records/${r.object ?? person[r.crm]}`;

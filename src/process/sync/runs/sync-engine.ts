@@ -227,6 +227,7 @@ export class SyncEngine {
       mapper,
       rules: { owners: owners.get(mapper.kind) ?? new Map(), verified: new Set<string>() },
       planned,
+      events: this.deps.events,
     };
     const options = { fields: mapper.remoteFields };
     const apply = async (records: RemoteRecord[], checkpoint: Checkpoint) => {
