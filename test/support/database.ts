@@ -4,6 +4,7 @@ import { openDatabase, type Database } from '../../src/process/store/database';
 
 /** Tables holding data (not migrations or migration-seeded reference rows). */
 const DATA_TABLES = [
+  'audit_reports',
   'auth_failures',
   'idempotency_keys',
   'outbox',

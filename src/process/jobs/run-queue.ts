@@ -210,7 +210,7 @@ async function onPooledSession(pool: PgPool, text: string, values?: unknown[]): 
 }
 
 /** pg-boss's `db` over a TypeORM transaction: its statements join the caller's transaction. */
-function over(manager: EntityManager): PgBoss.Db {
+export function over(manager: EntityManager): PgBoss.Db {
   return {
     async executeSql(text, values) {
       const result = (await manager.queryRunner!.query(text, values, true)) as { records: unknown[] };

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
+import { lockEmbeddedStore } from './embedded-lock';
 import { seedFromTemplate } from './embedded-template';
 import { ENTITIES } from './entities';
 
@@ -43,19 +44,30 @@ export async function startEmbeddedPostgres(dir: string, options: { template?: b
   // A new data directory starts as a copy of the migrated template: no initdb on first boot.
   if (options.template !== false) await seedFromTemplate(dir);
   mkdirSync(dir, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  const db = await PGlite.create({ dataDir: dir });
-  const port = await freePort();
-  const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
-  await server.start();
-  return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    async stop() {
-      await server.stop();
-      await db.close();
-    },
-  };
+  // After the template copy (which wants an empty directory): one process per data directory.
+  const unlock = lockEmbeddedStore(dir);
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
+    const db = await PGlite.create({ dataDir: dir });
+    const port = await freePort();
+    const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1' });
+    await server.start();
+    return {
+      url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+      async stop() {
+        try {
+          await server.stop();
+          await db.close();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
