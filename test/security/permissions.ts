@@ -56,6 +56,9 @@ export const ALLOWED: Record<string, Role[]> = {
   ResumeConnection: OPERATE,
   DeleteConnection: ADMIN,
   BlockingAlerts: READ,
+  // Audits as jobs (issue 17 item 5): a report names key holders, as AuditReport does.
+  RunAudit: ADMIN,
+  AuditReports: ADMIN,
 };
 
 /** Roles whose keys may open a graphql-ws socket at all (subscriptions are VIEWER and up). */
