@@ -189,25 +189,36 @@ describe('audits as jobs', () => {
     expect((await audits()).nodes[0]!.status).toBe('SUCCEEDED');
   });
 
-  it('queues a schedule slot once however often it is offered, and an audit whose instance stopped blocks no other', async () => {
+  it('queues a schedule slot once however often it is offered, runs it, and an audit whose instance stopped blocks no other', async () => {
     const slot = new Date('2027-01-01T03:00:00Z');
     await worker.stop();
-    try {
-      const scheduled = await jobs.request('SCHEDULE', null, slot);
-      expect(scheduled).toMatchObject({ queued: true, audit: { trigger: 'SCHEDULE', status: 'QUEUED' } });
-      expect(scheduled!.audit.scheduledFor?.toISOString()).toBe(slot.toISOString());
-      expect(await jobs.request('SCHEDULE', null, slot)).toBeNull();
-      // The instance that took it died mid-run: its beat stopped a while ago.
-      await sync.db.dataSource.query(`UPDATE audit_reports SET status = 'RUNNING', started_at = now(), heartbeat_at = now() - interval '5 minutes' WHERE id = $1`, [scheduled!.audit.id]);
-      const next = await jobs.request('API');
-      expect(next?.queued).toBe(true);
-      expect(next?.audit.id).not.toBe(scheduled!.audit.id);
-      expect((await jobs.byId(scheduled!.audit.id))?.audit).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/^INTERRUPTED/) });
-      await sync.db.dataSource.query(`UPDATE audit_reports SET status = 'FAILED' WHERE id = $1`, [next!.audit.id]);
-    } finally {
-      worker = new AuditWorker(sync.db.dataSource, new AuditService(sync.db.dataSource, sync.connections), jobs, { schedule: null, pollMs: 500, beatMs: 1000 });
-      worker.start();
+    const scheduled = await jobs.request('SCHEDULE', null, slot);
+    expect(scheduled).toMatchObject({ queued: true, audit: { trigger: 'SCHEDULE', status: 'QUEUED' } });
+    expect(scheduled!.audit.scheduledFor?.toISOString()).toBe(slot.toISOString());
+    expect(await jobs.request('SCHEDULE', null, slot)).toBeNull();
+    // The instance that took it died mid-run: its beat stopped a while ago.
+    await sync.db.dataSource.query(`UPDATE audit_reports SET status = 'RUNNING', started_at = now(), heartbeat_at = now() - interval '5 minutes' WHERE id = $1`, [scheduled!.audit.id]);
+    const next = await jobs.request('API');
+    expect(next?.queued).toBe(true);
+    expect(next?.audit.id).not.toBe(scheduled!.audit.id);
+    expect((await jobs.byId(scheduled!.audit.id))?.audit).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/^INTERRUPTED/) });
+    await sync.db.dataSource.query(`UPDATE audit_reports SET status = 'FAILED' WHERE id = $1`, [next!.audit.id]);
+
+    // A worker whose clock is an hour on, with an hourly schedule: the slot has come, and it runs.
+    const inAnHour = new Date(Date.now() + 3600_000);
+    worker = new AuditWorker(sync.db.dataSource, new AuditService(sync.db.dataSource, sync.connections), jobs, { schedule: '0 * * * *', now: () => inAnHour, pollMs: 500, beatMs: 1000 });
+    worker.start();
+    const hour = new Date(Math.floor(inAnHour.getTime() / 3600_000) * 3600_000);
+    let ran: Node | undefined;
+    for (let i = 0; i < 600 && ran?.status !== 'SUCCEEDED'; i++) {
+      const [{ id } = { id: '' }] = (await sync.db.dataSource.query(`SELECT id FROM audit_reports WHERE scheduled_for = $1`, [hour])) as Array<{ id: string }>;
+      ran = id ? (await audits()).nodes.find((n) => n.id === id) : undefined;
+      if (ran?.status === 'FAILED') break;
+      await new Promise((r) => setTimeout(r, 250));
     }
+    expect(ran?.status).toBe('SUCCEEDED');
+    const [{ n }] = (await sync.db.dataSource.query(`SELECT count(*)::int AS n FROM audit_reports WHERE trigger = 'SCHEDULE'`)) as Array<{ n: number }>;
+    expect(n).toBe(2);
   });
 
   it('npm run audit refuses, with what to do instead, when another process holds the embedded store', async () => {

@@ -2,7 +2,8 @@
  * When an audit runs on its own: a cron expression in UTC (JUNCTION_AUDIT_SCHEDULE), quarterly
  * by default. The latest slot at or before now is due while it is less than a day old, so an
  * instance that was down when the slot passed still runs it that day, and a new installation
- * does not start with an audit for a quarter long gone. Each slot is queued once however many
+ * does not start with an audit for a quarter long gone (nor for a slot that passed before its
+ * first connection was set up: audit-worker.ts). Each slot is queued once however many
  * instances notice it (audit_reports.scheduled_for is unique).
  */
 import { parseExpression } from 'cron-parser';

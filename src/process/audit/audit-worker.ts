@@ -7,7 +7,7 @@
  */
 import type { DataSource } from 'typeorm';
 import { beatAudit, failAudit, finishAudit, startAudit } from '../store/audit/audit-report.repository';
-import { previousReport } from '../store/audit/audit-report.read-model';
+import { connectionBefore, previousReport } from '../store/audit/audit-report.read-model';
 import { dueSlot } from './audit-schedule';
 import { reviveReport, type AuditJobs } from './audit-jobs';
 import type { AuditReport, AuditService } from './audit.service';
@@ -69,7 +69,8 @@ export class AuditWorker {
     await this.jobs.reapStale();
     if (!this.options.schedule) return;
     const slot = dueSlot(this.options.schedule, this.options.now?.() ?? new Date());
-    if (!slot) return;
+    // Connections set up after the slot (a new installation, a test's fresh store) had no period to audit.
+    if (!slot || !(await connectionBefore(this.db, slot))) return;
     const queued = await this.jobs.request('SCHEDULE', null, slot);
     if (queued?.queued) this.options.log?.('info', 'scheduled audit queued', { auditId: queued.audit.id, slot: slot.toISOString() });
   }

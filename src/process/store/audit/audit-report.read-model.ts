@@ -42,8 +42,8 @@ export async function previousReport(db: Queryable, before: Date): Promise<{ id:
   return rows[0] ?? null;
 }
 
-/** Whether an audit was queued at or after `since` (any trigger): the schedule then has nothing to add. */
-export async function auditQueuedSince(db: Queryable, since: Date): Promise<boolean> {
-  const rows = (await db.query(`SELECT 1 FROM audit_reports WHERE created_at >= $1 LIMIT 1`, [since])) as unknown[];
+/** Whether a live connection was set up before `at`: an installation younger than a schedule slot has nothing of that period to audit. */
+export async function connectionBefore(db: Queryable, at: Date): Promise<boolean> {
+  const rows = (await db.query(`SELECT 1 FROM connections WHERE created_at < $1 AND deleted_at IS NULL LIMIT 1`, [at])) as unknown[];
   return rows.length > 0;
 }
