@@ -18,7 +18,10 @@ import { openDatabase, type Database } from './process/store/database';
 import { securityOptionsFrom } from './experience/security/from-config';
 import { RecordCommands } from './process/records/record-commands';
 import { RunQueue } from './process/jobs/run-queue';
+import { AuditJobs } from './process/audit/audit-jobs';
+import { AuditWorker } from './process/audit/audit-worker';
 import { AuditService } from './process/audit/audit.service';
+import { AuditQueue } from './process/jobs/audit-queue';
 import { startMonitoring } from './process/health/start-monitoring';
 import { rebaselineConnection } from './process/sync/runs/rebaseline';
 import { SyncEngine } from './process/sync/runs/sync-engine';
@@ -82,6 +85,9 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
     await runQueue.ready();
     onClose('job queue', () => runQueue.stop());
     const syncRuns = new SyncRunService(db, bus.events, runQueue);
+    // Audits ride the same pg-boss: any instance queues them (runAudit), any worker runs them.
+    const audits = new AuditJobs(db, new AuditQueue(runQueue));
+    const audit = new AuditService(db, connections);
 
     const emulators = await registerEmulators(config, overrides, connections, database, logger);
     onClose('emulators', () => Promise.all(emulators.map((e) => e.close())));
@@ -96,7 +102,8 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
       const apiPool = await openApiPool(database, { statementTimeoutMs: config.database.statementTimeoutMs.api });
       onClose('api pool', () => apiPool.close());
       const server: JunctionHttpServer = await createHttpServer({ env: config.env, dataSource: apiPool.dataSource, connections, syncRuns, apiKeys, webhooks, pubSub: bus.pubSub, events: bus.events, logger,
-        audit: new AuditService(db, connections),
+        audit,
+        audits,
         security: securityOptionsFrom(config) });
       const bound = await server.listen(config.http.port, config.http.host);
       url = `http://localhost:${bound.port}`;
@@ -115,6 +122,9 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
       worker.start();
       const w = worker;
       onClose('sync worker', () => w.stop());
+      const auditWorker = new AuditWorker(db, audit, audits, { schedule: config.auditSchedule, log });
+      auditWorker.start();
+      onClose('audit worker', () => auditWorker.stop());
       // Soft-deleted contacts leave the store after the grace period; hourly is plenty for a 30-day window.
       const records = new RecordCommands(db);
       const purge = setInterval(() => void records.purgeExpired().catch((err: unknown) => logger.warn({ err: String(err) }, 'purge failed')), 3_600_000);

@@ -6,6 +6,7 @@ import { lazy } from './lazy';
 
 /** Tables holding data (not migrations or migration-seeded reference rows). */
 const DATA_TABLES = [
+  'audit_reports',
   'auth_failures',
   'idempotency_keys',
   'outbox',

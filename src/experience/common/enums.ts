@@ -3,6 +3,7 @@
  * the schema cannot drift from what the store and adapters use.
  */
 import { registerEnumType } from 'type-graphql';
+import { AUDIT_STATUSES, type AuditStatus } from '../../process';
 import { type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type CrmKind, DELETE_PROPAGATION, type DeletePropagation, ERROR_CLASSES, type ErrorClass, type LifecycleStage, type RecordKind, type Role, ROLES, supportedCrmKinds, type SyncMode, type SyncRunStatus } from '../../process';
 
 /** `{ A: 'A', B: 'B' }` from a list of values: type-graphql registers enum objects. */
@@ -24,7 +25,11 @@ export const RecordKindEnum = enumOf<RecordKind>(['CONTACT', 'COMPANY']);
 export const RoleEnum = enumOf<Role>(ROLES);
 export const ErrorClassEnum = enumOf<ErrorClass>(ERROR_CLASSES);
 export const LifecycleStageEnum = enumOf<LifecycleStage>(['LEAD', 'CONTACT']);
+export const AuditStatusEnum = enumOf<AuditStatus>(AUDIT_STATUSES);
+export const AuditChangeEnum = enumOf(['IMPROVED', 'WORSENED', 'UNCHANGED', 'CHANGED'] as const);
 
+registerEnumType(AuditStatusEnum, { name: 'AuditStatus', description: 'QUEUED until a worker takes it, RUNNING while the CRMs are exported, then SUCCEEDED (with its report) or FAILED.' });
+registerEnumType(AuditChangeEnum, { name: 'AuditChange', description: 'How a figure moved since the previous audit: lower is better for all but the contact count (CHANGED).' });
 registerEnumType(CrmKindEnum, { name: 'CrmKind', description: 'The CRM product a connection talks to.' });
 registerEnumType(ConnectionStatusEnum, {
   name: 'ConnectionStatus',
