@@ -16,6 +16,7 @@ import { SyncBlocks1732700000022 } from './1732700000022-sync-blocks';
 import { HealthWindowIndexes1732700000024 } from './1732700000024-health-window-indexes';
 import { KeyExpiryAndFailureCounts1732700000025 } from './1732700000025-key-expiry-and-failure-counts';
 import { AlertRulesAsData1732700000030 } from './1732700000030-alert-rules-as-data';
+import { FieldMappingVersions1732700000033 } from './1732700000033-field-mapping-versions';
 
 /** Every migration, in order. Listed explicitly so builds and tests need no glob loading. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   HealthWindowIndexes1732700000024,
   KeyExpiryAndFailureCounts1732700000025,
   AlertRulesAsData1732700000030,
+  FieldMappingVersions1732700000033,
 ];
