@@ -6,10 +6,12 @@
 export type { AuditReport, AuditService } from './audit/audit.service';
 export type { ConnectionHealth, HealthReport } from './health/health-report';
 export type { ConnectionService, UpdateConnectionInput } from './connections/connection.service';
+export type { DictionaryEntry } from './mapping/data-dictionary';
 export type { DuplicateCandidate } from './matching/duplicate-candidate.queries';
 export type { HealthPoint } from './health/health-series';
 export type { QuarantineChange } from './quality/quarantine-events';
 export type { QuarantineEntry } from './quality/quarantine.service';
+export type { StoredMappingVersion } from './store/mapping/field-mapping.repository';
 export type { SyncRunService } from './sync/runs/sync-run.service';
 export type { UpsertOutcome } from './partner/partner-record';
 export type { WebhookService } from './sync/runs/webhook.service';
@@ -23,6 +25,8 @@ export { DEFAULT_PAGE_SIZE, isUuid, MAX_PAGE_SIZE, QueryInputError } from './que
 export { DEFAULT_WINDOW, parseWindow } from './health/window';
 export { DELETE_PROPAGATION, type DeletePropagation } from './sync/outbound/outbound-deletes';
 export { ErrorLogQueries } from './health/error-log';
+export { FIELD_TRANSFORMS, type FieldTransform } from './mapping/transforms';
+export { FieldMappingInputError } from './mapping/mapping-validation';
 export { HealthService } from './health/health.service';
 export { MAX_BATCH } from './partner/upsert-contacts';
 export { RULE_TYPES, type RuleType, type ValidationRule } from './quality/rules';
@@ -37,4 +41,6 @@ export { type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type Pla
 export { type CommandOutcome, RecordCommands } from './records/record-commands';
 export { type ConnectionView, createReadQueries, type LifecycleStage, MAX_SEARCH_LENGTH, type Page, type ReadQueries, supportedCrmKinds } from './queries';
 export { type EventBus, type EventPayloads, NO_EVENTS, type Topic, TOPICS } from './events';
+export { type FieldMappingEntry, MAPPING_DIRECTIONS, type MappingDirection } from './mapping/mapping-entries';
+export { type FieldMappingService, fieldMappingServiceOver, MappingVersionConflictError } from './mapping/field-mapping.service';
 export { type StoreHandle, storeReadiness } from './store/readiness';

@@ -7,8 +7,9 @@ import type { RecordKind } from '../model';
 import { loadRules } from '../quality/rules';
 import type { ConnectionEntity } from '../store/entities';
 import type { Queryable } from '../store/queryable';
+import { mappedConnections } from '../store/mapping/field-mapping.repository';
 import { fieldOwners } from '../store/records/field-owner.repository';
-import { currentEntries } from './field-mapping.service';
+import { currentEntries } from './current-entries';
 import type { MappingDirection } from './mapping-entries';
 import type { FieldTransform } from './transforms';
 import { unifiedFieldInfo, unifiedFields } from './unified-fields';
@@ -37,6 +38,11 @@ export interface DictionaryEntry {
 }
 
 const NO_OWNER = 'no owner: the latest change wins (by UTC time); a value a person verified is kept';
+
+/** The dictionary straight from the store (npm run dictionary). */
+export async function storedDataDictionary(db: Queryable): Promise<DictionaryEntry[]> {
+  return dataDictionary(db, await mappedConnections(db));
+}
 
 export async function dataDictionary(db: Queryable, connections: readonly ConnectionEntity[]): Promise<DictionaryEntry[]> {
   const rules = (await loadRules(db)).filter((r) => r.enabled);
@@ -74,6 +80,10 @@ export function dictionaryMarkdown(entries: readonly DictionaryEntry[]): string 
     lines.push(`## ${kind === 'CONTACT' ? 'Contacts' : 'Companies'}`, '', '| Field | Type | Meaning | Validation | Owner rule |', '|---|---|---|---|---|');
     const mine = entries.filter((e) => e.recordKind === kind);
     for (const e of mine) lines.push(`| \`${e.field}\` | ${e.type} | ${cell(e.description)} | ${cell(e.validation.join('; ') || '—')} | ${cell(e.ownerRule)} |`);
+    if (!mine.some((e) => e.mappings.length)) {
+      lines.push('', 'No connection maps these fields yet.', '');
+      continue;
+    }
     lines.push('', '| Field | Connection | Remote field | Direction | Transform | Value map |', '|---|---|---|---|---|---|');
     for (const e of mine)
       for (const m of e.mappings)

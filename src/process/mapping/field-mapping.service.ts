@@ -1,7 +1,7 @@
 /**
  * Field mappings as versioned data (issue 17 item 3): read a connection's current version,
- * change it (checked against the CRM's describe, written as the next version with its author,
- * note and diff, then tried in a dry test batch of 10 records), list its versions, and roll
+ * change it (checked against the CRM's describe, tried in a dry test batch of 10 records, and
+ * written as the next version with its author, note, diff and the batch's outcome), list its versions, and roll
  * back (an old version's entries made current as a new version). The sync follows the current
  * version from the start of its next run: the connection carries it (registry.ts mappersFor).
  */
@@ -15,19 +15,18 @@ import {
   mappingHistoryPage,
   mappingVersionOf,
   seedMappingVersion,
-  setMappingTestRun,
   type StoredMappingVersion,
 } from '../store/mapping/field-mapping.repository';
-import type { SyncRunService } from '../sync/runs/sync-run.service';
-import { diffEntries, mergeEntries, seedEntries, type FieldMappingEntry } from './mapping-entries';
+import { dataDictionary, type DictionaryEntry } from './data-dictionary';
+import { currentEntries, versionOneEntries } from './current-entries';
+import { diffEntries, mergeEntries, type FieldMappingEntry } from './mapping-entries';
 import { checkAgainstDescribe, checkShape, FieldMappingInputError } from './mapping-validation';
-import { customFieldsOf, mappingProfile } from './registry';
+import { runMappingTestBatch } from './mapping-test-batch';
+import { mappingProfile } from './registry';
 
 export interface FieldMappingDeps {
   db: DataSource;
-  connections: Pick<ConnectionService, 'get' | 'adapterFor'>;
-  /** Queues the dry test batch a new version is tried with; without it none is run. */
-  syncRuns?: Pick<SyncRunService, 'trigger'>;
+  connections: Pick<ConnectionService, 'get' | 'adapterFor' | 'list'>;
 }
 
 export interface CurrentMapping {
@@ -43,12 +42,6 @@ export interface MappingAuthor {
 
 /** Another change wrote the version this one would have; nothing was changed. */
 export class MappingVersionConflictError extends Error {}
-
-/** A connection's entries now: its version's, over the code's own (custom fields added since show too). */
-export function currentEntries(connection: ConnectionEntity): FieldMappingEntry[] {
-  const seed = seedEntries(mappingProfile(connection.kind).mappers, customFieldsOf(connection));
-  return connection.fieldMappings ? mergeEntries(seed, connection.fieldMappings) : seed;
-}
 
 export class FieldMappingService {
   constructor(private deps: FieldMappingDeps) {}
@@ -87,9 +80,14 @@ export class FieldMappingService {
     if (!connection) return null;
     const target = await mappingVersionOf(this.deps.db, connectionId, version);
     // Version 1 is the code's own, even where no change was ever made (no row yet).
-    const entries = target?.entries ?? (version === 1 ? seedEntries(mappingProfile(connection.kind).mappers, customFieldsOf(connection)) : null);
+    const entries = target?.entries ?? (version === 1 ? versionOneEntries(connection) : null);
     if (!entries) return null;
     return this.write(connection, entries, currentEntries(connection), `rollback to version ${version}`, by);
+  }
+
+  /** The data dictionary over every live connection's current version (data-dictionary.ts). */
+  async dictionary(): Promise<DictionaryEntry[]> {
+    return dataDictionary(this.deps.db, await this.deps.connections.list());
   }
 
   /** The newest `first` versions and how many there are. */
@@ -97,31 +95,19 @@ export class FieldMappingService {
     return mappingHistoryPage(this.deps.db, connectionId, first);
   }
 
+  /** Tries `entries` in a dry test batch, then writes them as the next version with its outcome. */
   private async write(connection: ConnectionEntity, entries: FieldMappingEntry[], before: FieldMappingEntry[], note: string | null, by: MappingAuthor): Promise<StoredMappingVersion> {
     const { db } = this.deps;
+    const testBatch = await runMappingTestBatch(db, { ...connection, fieldMappings: entries }, this.deps.connections.adapterFor(connection));
     const author = (by.keyId ? await apiKeyName(db, by.keyId) : null) ?? 'junction';
     const written = await db.transaction(async (m) => {
       const latest = await latestMappingVersion(m, connection.id);
       if (!latest) await seedMappingVersion(m, connection.id, before);
-      const version = latest?.version ?? 1;
-      return insertMappingVersion(m, version, { connectionId: connection.id, entries, author, authorKeyId: by.keyId, note, diff: diffEntries(before, entries) });
+      const diff = diffEntries(before, entries);
+      return insertMappingVersion(m, latest?.version ?? 1, { connectionId: connection.id, entries, author, authorKeyId: by.keyId, note, diff, testBatch });
     });
     if (!written) throw new MappingVersionConflictError(`another change to ${connection.name}'s mapping came first; read it again and retry`);
-    const testRunId = await this.queueTestBatch(connection.id);
-    if (testRunId) await setMappingTestRun(db, connection.id, written.version, testRunId);
-    return { ...written, testRunId };
-  }
-
-  /** A dry test batch (10 records, nothing kept) against the version just written; null when another run is busy. */
-  private async queueTestBatch(connectionId: string): Promise<string | null> {
-    if (!this.deps.syncRuns) return null;
-    try {
-      const outcome = await this.deps.syncRuns.trigger(connectionId, 'TEST_BATCH', true);
-      return outcome.kind !== 'CONFLICT' && outcome.run.status === 'QUEUED' ? outcome.run.id : null;
-    } catch {
-      // The version is written and the next full run tests it anyway (run-gate.ts): no test batch is not a failed change.
-      return null;
-    }
+    return written;
   }
 
   /** Each object's described field types (names only, typed unknown, where the adapter cannot tell types). */
@@ -136,4 +122,11 @@ export class FieldMappingService {
     }
     return out;
   }
+}
+
+/** The mapping service over a connection service that can read CRMs; undefined over one that cannot (a test's narrow stand-in). */
+export function fieldMappingServiceOver(db: DataSource, connections: object): FieldMappingService | undefined {
+  const c = connections as Partial<FieldMappingDeps['connections']>;
+  if (typeof c.get !== 'function' || typeof c.adapterFor !== 'function' || typeof c.list !== 'function') return undefined;
+  return new FieldMappingService({ db, connections: c as FieldMappingDeps['connections'] });
 }

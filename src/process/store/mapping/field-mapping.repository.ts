@@ -4,6 +4,9 @@
  * transaction: a run reads the connection at its start and so always one whole version.
  */
 import type { FieldMappingChange, FieldMappingEntry } from '../../mapping/mapping-entries';
+import type { MappingTestBatch } from '../../mapping/mapping-test-batch';
+import { IsNull } from 'typeorm';
+import { ConnectionEntity } from '../entities';
 import type { Queryable } from '../queryable';
 
 export interface StoredMappingVersion {
@@ -14,7 +17,7 @@ export interface StoredMappingVersion {
   authorKeyId: string | null;
   note: string | null;
   diff: FieldMappingChange[];
-  testRunId: string | null;
+  testBatch: MappingTestBatch | null;
   createdAt: Date;
 }
 
@@ -25,9 +28,10 @@ export interface NewMappingVersion {
   authorKeyId: string | null;
   note: string | null;
   diff: FieldMappingChange[];
+  testBatch: MappingTestBatch | null;
 }
 
-const COLUMNS = 'connection_id, version, entries, author, author_key_id, note, diff, test_run_id, created_at';
+const COLUMNS = 'connection_id, version, entries, author, author_key_id, note, diff, test_batch, created_at';
 
 interface VersionRow {
   connection_id: string;
@@ -37,7 +41,7 @@ interface VersionRow {
   author_key_id: string | null;
   note: string | null;
   diff: FieldMappingChange[];
-  test_run_id: string | null;
+  test_batch: MappingTestBatch | null;
   created_at: Date;
 }
 
@@ -49,7 +53,7 @@ const toVersion = (r: VersionRow): StoredMappingVersion => ({
   authorKeyId: r.author_key_id,
   note: r.note,
   diff: r.diff,
-  testRunId: r.test_run_id,
+  testBatch: r.test_batch,
   createdAt: new Date(r.created_at),
 });
 
@@ -80,18 +84,13 @@ export async function seedMappingVersion(db: Queryable, connectionId: string, en
  */
 export async function insertMappingVersion(db: Queryable, after: number, v: NewMappingVersion): Promise<StoredMappingVersion | null> {
   const rows = (await db.query(
-    `INSERT INTO field_mapping_versions (connection_id, version, entries, author, author_key_id, note, diff)
-     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7::jsonb) ON CONFLICT (connection_id, version) DO NOTHING RETURNING ${COLUMNS}`,
-    [v.connectionId, after + 1, JSON.stringify(v.entries), v.author, v.authorKeyId, v.note, JSON.stringify(v.diff)],
+    `INSERT INTO field_mapping_versions (connection_id, version, entries, author, author_key_id, note, diff, test_batch)
+     VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7::jsonb, $8::jsonb) ON CONFLICT (connection_id, version) DO NOTHING RETURNING ${COLUMNS}`,
+    [v.connectionId, after + 1, JSON.stringify(v.entries), v.author, v.authorKeyId, v.note, JSON.stringify(v.diff), v.testBatch ? JSON.stringify(v.testBatch) : null],
   )) as VersionRow[];
   if (!rows[0]) return null;
   await db.query(`UPDATE connections SET field_mappings = $2::jsonb, updated_at = now() WHERE id = $1`, [v.connectionId, JSON.stringify(v.entries)]);
   return toVersion(rows[0]);
-}
-
-/** Records the dry test batch queued for a version. */
-export async function setMappingTestRun(db: Queryable, connectionId: string, version: number, runId: string): Promise<void> {
-  await db.query(`UPDATE field_mapping_versions SET test_run_id = $3 WHERE connection_id = $1 AND version = $2`, [connectionId, version, runId]);
 }
 
 /** A page of a connection's versions, newest first, and how many there are. */
@@ -105,4 +104,9 @@ export async function mappingHistoryPage(db: Queryable, connectionId: string, fi
 export async function apiKeyName(db: Queryable, keyId: string): Promise<string | null> {
   const rows = (await db.query(`SELECT name FROM api_keys WHERE id = $1`, [keyId])) as Array<{ name: string }>;
   return rows[0]?.name ?? null;
+}
+
+/** Every live connection with its mapping state, for the data dictionary (deleted ones are tombstones, not configuration). */
+export function mappedConnections(db: Queryable): Promise<ConnectionEntity[]> {
+  return db.getRepository(ConnectionEntity).find({ where: { deletedAt: IsNull() }, order: { createdAt: 'ASC' } });
 }
