@@ -56,6 +56,15 @@ export const ALLOWED: Record<string, Role[]> = {
   ResumeConnection: OPERATE,
   DeleteConnection: ADMIN,
   BlockingAlerts: READ,
+  // Added 2026-12-07: alert rules as data (issue 17 item 2).
+  AlertRules: READ,
+  UpdateAlertRule: OPERATE,
+  // Added 2026-12-07: field mappings as versioned data and the data dictionary (issue 17 items 3, 4).
+  FieldMappings: READ,
+  SetFieldMappings: ADMIN,
+  MappingHistory: READ,
+  RollbackMapping: ADMIN,
+  DataDictionary: READ,
 };
 
 /** Roles whose keys may open a graphql-ws socket at all (subscriptions are VIEWER and up). */
@@ -104,6 +113,17 @@ export async function variablesFor(name: string, f: Fixtures): Promise<Record<st
     case 'Quarantine':
     case 'SyncErrors':
       return { connectionId: f.connectionId, first: 5 };
+    case 'UpdateAlertRule':
+      return { id: f.missingId, input: { threshold: 1 } };
+    case 'FieldMappings':
+      return { connectionId: f.connectionId };
+    case 'SetFieldMappings':
+      // Nothing to change: refused as BAD_USER_INPUT once the caller is allowed in.
+      return { connectionId: f.connectionId, entries: [] };
+    case 'MappingHistory':
+      return { connectionId: f.connectionId, first: 5 };
+    case 'RollbackMapping':
+      return { connectionId: f.connectionId, version: 99 };
     case 'SetFieldOwner':
       return { kind: 'CONTACT', field: 'phone', ownerConnectionId: f.connectionId };
     case 'VerifyField':
