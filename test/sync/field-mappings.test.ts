@@ -232,3 +232,27 @@ describe('the data dictionary', () => {
     expect(markdown).toMatch(/\| `email` \| EMAIL \| .* \| .* \|/);
   });
 });
+
+describe('a mapping the CRM’s data does not fit', () => {
+  it('is written with a FAILED test batch naming why, and the batch keeps nothing', async () => {
+    for (let i = 0; i < 5; i++) await hubspotCreate({ email: `fit${i}@initech.example.com`, firstname: `Fit${i}`, lastname: 'Check' });
+    const [{ n: waiting }] = (await h.db.dataSource.query(`SELECT count(*)::int AS n FROM quarantine`)) as Array<{ n: number }>;
+    const email = entryOf((await mappings()).entries, 'email');
+    // A person's first name is no email address: every record would be quarantined.
+    const set = await setMappings([{ ...email, remoteField: 'firstname' }], 'a mistake');
+    expect(set.body.errors).toBeUndefined();
+    const res = await gql<{ mappingHistory: { edges: Array<{ node: { testBatch: { status: string; recordsRead: number; recordsQuarantined: number; reason: string } } }> } }>(
+      api.url,
+      `query($id: ID!) { mappingHistory(connectionId: $id, first: 1) { edges { node { testBatch { status recordsRead recordsQuarantined reason } } } } }`,
+      { id: hubspot },
+      admin,
+    );
+    const batch = res.body.data!.mappingHistory.edges[0]!.node.testBatch;
+    // Every contact read is mapped under the new version (those Junction holds already too) and would be quarantined.
+    expect(batch.status).toBe('FAILED');
+    expect(batch.recordsQuarantined).toBeGreaterThanOrEqual(7);
+    expect(batch.reason).toMatch(/of the \d+ test-batch records were quarantined/);
+    const [{ n: after }] = (await h.db.dataSource.query(`SELECT count(*)::int AS n FROM quarantine`)) as Array<{ n: number }>;
+    expect(after).toBe(waiting);
+  });
+});

@@ -92,6 +92,30 @@ describe('a changed version', () => {
   });
 });
 
+describe('other CRMs and custom fields', () => {
+  it('a Salesforce Lead’s stage can be read from its Status picklist through a value map', () => {
+    const base = seed('SALESFORCE');
+    const stage = { ...entry(base, 'Lead', 'lifecycleStage'), remoteField: 'Status', valueMap: { 'Closed - Converted': 'CONTACT', 'Open - Not Contacted': 'LEAD' } };
+    const m = mapperFor({ kind: 'SALESFORCE', fieldMappings: mergeEntries(base, [stage]) }, 'Lead');
+    expect(m.remoteFields).toContain('Status');
+    const lead = { FirstName: 'A', LastName: 'B', Email: 'a@b.com', IsConverted: false };
+    expect(valuesOf(m.toUnified({ ...lead, Status: 'Closed - Converted' })).lifecycleStage).toBe('CONTACT');
+    // A status the map does not name keeps the code's reading (IsConverted).
+    expect(valuesOf(m.toUnified({ ...lead, Status: 'Working' })).lifecycleStage).toBe('LEAD');
+  });
+
+  it('a mapped custom field follows its entry’s direction like a standard one', () => {
+    const settings = { customFields: [{ object: 'contacts', remote: 'employee_badge', key: 'badge' }] };
+    const base = seedEntries(mappingProfile('HUBSPOT').mappers, [{ object: 'contacts', remote: 'employee_badge', key: 'badge' }]);
+    const badge = entry(base, 'contacts', 'custom.badge');
+    expect(badge).toMatchObject({ remoteField: 'employee_badge', direction: 'BOTH' });
+    const m = mapperFor({ kind: 'HUBSPOT', settings, fieldMappings: mergeEntries(base, [{ ...badge, direction: 'INBOUND' }]) }, 'contacts');
+    expect(valuesOf(m.toUnified({ ...HS_CONTACT, employee_badge: 'B-7' }))['custom.badge']).toBe('B-7');
+    expect(m.toRemote({ values: { email: 'ada@acme.com', 'custom.badge': 'B-8' } })).not.toHaveProperty('employee_badge');
+    expect(mapperFor({ kind: 'HUBSPOT', settings }, 'contacts').toRemote({ values: { 'custom.badge': 'B-8' } }).employee_badge).toBe('B-8');
+  });
+});
+
 describe('transforms', () => {
   it.each([
     ['TRIM', '  a b  ', 'a b', 'x ', 'x'],

@@ -3,7 +3,7 @@
  * first 10 records (from the start, not from the sync's cursor, so there is always something
  * to try), read with the version's mappers and put through the real inbound pipeline
  * (mapping, normalization, validation rules, matching) inside a transaction that is always
- * rolled back. Nothing is kept; the counts and the gate's verdict are.
+ * rolled back — records Junction already holds included, as if they had changed. Nothing is kept; the counts and the gate's verdict are.
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -15,6 +15,13 @@ import { batchVerdict } from '../sync/runs/gate-verdict';
 import { mappersFor } from './registry';
 
 export const MAPPING_TEST_BATCH_SIZE = 10;
+
+/**
+ * A key no CRM sends, added to the fields a record's content hash covers: every record then
+ * differs from what Junction last exchanged, so a linked one is mapped and applied again
+ * under the new mapping instead of being skipped as unchanged.
+ */
+const REMAP_MARK = 'junction:mapping-test-batch';
 
 export interface MappingTestBatch {
   /** SUCCEEDED: the sync's own gate would let a full run start with this mapping; FAILED: it would not, or the CRM refused the read. */
@@ -34,7 +41,8 @@ export async function runMappingTestBatch(db: DataSource, connection: Connection
     await db.transaction(async (m) => {
       for (const mapper of mappersFor(connection)) {
         if (totals.read >= MAPPING_TEST_BATCH_SIZE) break;
-        const ctx = { connectionId: connection.id, runId: randomUUID(), mapper, rules: { owners: await fieldOwners(m, mapper.kind), verified: new Set<string>() } };
+        const probe = { ...mapper, remoteFields: [...mapper.remoteFields, REMAP_MARK] };
+        const ctx = { connectionId: connection.id, runId: randomUUID(), mapper: probe, rules: { owners: await fieldOwners(m, mapper.kind), verified: new Set<string>() } };
         for await (const page of adapter.listChanged(mapper.remoteType, null, { fields: mapper.remoteFields, pageSize: MAPPING_TEST_BATCH_SIZE })) {
           const outcome = await applyInboundPage(m as EntityManager, ctx, page.records.slice(0, MAPPING_TEST_BATCH_SIZE - totals.read));
           totals.read += outcome.read;
