@@ -142,10 +142,10 @@ describe('validation', () => {
       checkShape(profile, [
         { ...title, remoteObject: 'deals' },
         { ...title, recordKind: 'COMPANY', field: 'nickname' },
-        { ...entry(seed('HUBSPOT'), 'contacts', 'lifecycleStage'), valueMap: { customer: 'CUSTOMER' } },
+        { ...entry(seed('HUBSPOT'), 'contacts', 'lifecycleStage'), valueMap: { customer: 'CUSTOMER' }, transform: 'LOWER' },
       ]);
     expect(bad).toThrow(FieldMappingInputError);
-    expect(bad).toThrow(/no synced object deals.*holds CONTACT records, not COMPANY.*nickname is not a unified contact field.*LEAD, CONTACT, not CUSTOMER/);
+    expect(bad).toThrow(/no synced object deals.*holds CONTACT records, not COMPANY.*nickname is not a unified contact field.*derived through its value map, which takes no transform.*LEAD, CONTACT, not CUSTOMER/);
   });
 
   it('refuses a field the describe does not list and a type that does not fit', () => {

@@ -115,10 +115,13 @@ export class FieldMappingService {
     const adapter = this.deps.connections.adapterFor(connection);
     const out = new Map<string, Record<string, string>>();
     for (const object of objects) {
-      const types = adapter.describeFieldTypes
-        ? await adapter.describeFieldTypes(object)
-        : Object.fromEntries((await adapter.describeFields(object)).map((f) => [f, 'unknown']));
-      out.set(object, types);
+      try {
+        const types = adapter.describeFieldTypes ? await adapter.describeFieldTypes(object) : Object.fromEntries((await adapter.describeFields(object)).map((f) => [f, 'unknown']));
+        out.set(object, types);
+      } catch (err) {
+        // Unchecked is never written: the operator learns why and tries again.
+        throw new FieldMappingInputError([`could not read ${connection.kind}'s describe of ${object} to check the mapping (${err instanceof Error ? err.message : String(err)}); nothing was changed`]);
+      }
     }
     return out;
   }

@@ -40,6 +40,8 @@ export function checkShape(profile: CrmMappingProfile, given: readonly FieldMapp
     if (!REMOTE_NAME.test(entry.remoteField)) problems.push(`${at}.remoteField: ${entry.remoteField} is not a vendor API field name`);
     if (!MAPPING_DIRECTIONS.includes(entry.direction)) problems.push(`${at}.direction: one of ${MAPPING_DIRECTIONS.join(', ')}`);
     if (entry.transform !== null && !FIELD_TRANSFORMS.includes(entry.transform)) problems.push(`${at}.transform: one of ${FIELD_TRANSFORMS.join(', ')}`);
+    if (entry.transform !== null && mapper.mappedFields.some((f) => f.unified === entry.field && f.derived))
+      problems.push(`${at}.transform: ${entry.field} on ${mapper.remoteType} is derived through its value map, which takes no transform`);
     if (entry.valueMap !== null) {
       const allowed = ENUM_VALUES[entry.field];
       for (const [remote, unified] of Object.entries(entry.valueMap)) {
