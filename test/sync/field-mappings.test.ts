@@ -203,9 +203,16 @@ describe('a remapped jobtitle and lifecycle stage', () => {
     expect((await hubspotContact(hsId)).jobtitle).toBe('Vice President');
   });
 
-  it('an unknown version is NOT_FOUND', async () => {
+  it('an unknown version or connection is NOT_FOUND', async () => {
     const res = await gql(api.url, ROLLBACK, { connectionId: hubspot, version: 42 }, admin);
     expect(res.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    for (const [query, variables] of [
+      [MAPPING_HISTORY, { connectionId: unknown }],
+      [FIELD_MAPPINGS, { connectionId: unknown }],
+      [ROLLBACK, { connectionId: unknown, version: 1 }],
+    ] as const)
+      expect((await gql(api.url, query, variables, admin)).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
 

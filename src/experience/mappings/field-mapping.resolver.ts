@@ -86,7 +86,8 @@ export class FieldMappingResolver {
   ): Promise<MappingVersionConnection> {
     const limit = first ?? 20;
     if (limit < 0 || limit > HISTORY_MAX) throw new BadUserInputError(`first must be between 0 and ${HISTORY_MAX}`, 'first');
-    const { versions, totalCount } = await mappingsOf(ctx).history(connectionIdOf(connectionId), limit);
+    if (!(await ctx.loaders.connectionById.load(connectionIdOf(connectionId)))) throw new NotFoundError('Connection', connectionId);
+    const { versions, totalCount } = await mappingsOf(ctx).history(connectionId, limit);
     const edges = versions.map((v) => ({ cursor: `v${v.version}`, node: toMappingVersion(v) }));
     return {
       edges,
