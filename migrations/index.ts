@@ -19,6 +19,7 @@ import { ConnectionKindsFromRegistry1732700000026 } from './1732700000026-connec
 import { AlertRulesAsData1732700000030 } from './1732700000030-alert-rules-as-data';
 import { AuditReports1732700000031 } from './1732700000031-audit-reports';
 import { CallFailures1732700000032 } from './1732700000032-call-failures';
+import { FieldMappingVersions1732700000033 } from './1732700000033-field-mapping-versions';
 import { ApiKeyExpiryAlert1732700000034 } from './1732700000034-api-key-expiry-alert';
 
 /** Every migration, in order. Listed explicitly so builds and tests need no glob loading. */
@@ -44,5 +45,6 @@ export const MIGRATIONS = [
   AlertRulesAsData1732700000030,
   AuditReports1732700000031,
   CallFailures1732700000032,
+  FieldMappingVersions1732700000033,
   ApiKeyExpiryAlert1732700000034,
 ];

@@ -13,6 +13,7 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { type ApiKeyService, AuthFailureCounter, type AuthFailureReport, AuthFailureStore, createDataQualityServices, createReadQueries, ErrorLogQueries, type EventBus, RecordCommands, type StoreHandle, type SyncRunService, type WebhookService } from '../process';
+import { fieldMappingServiceOver } from '../process';
 import { createAuthenticator } from './auth/authenticate';
 import { UnauthenticatedError } from './common/errors';
 import { createContext, type ConnectionCommands, type ExperienceServices, type JunctionContext } from './context';
@@ -55,6 +56,8 @@ export interface HttpServerOptions {
   audit?: MonitoringServices['audit'];
   /** runAudit, auditReports and the /audits/<id>.md|csv|json downloads; without it they answer an error (404 for downloads). */
   audits?: MonitoringServices['audits'];
+  /** Field mappings and the data dictionary; built over `connections` when it can read CRMs. */
+  mappings?: ExperienceServices['mappings'];
   /** @default '1mb' */
   bodyLimit?: string;
 }
@@ -83,6 +86,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
     apiKeys: options.apiKeys,
     monitoring: createMonitoringServices(dataSource, options.audit, options.audits),
     errorLog: new ErrorLogQueries(dataSource),
+    mappings: options.mappings ?? fieldMappingServiceOver(dataSource, options.connections),
     apiKeyAdmin: security.apiKeyAdmin,
     logger,
   };

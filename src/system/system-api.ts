@@ -130,6 +130,11 @@ export interface SystemAdapter {
    */
   describeFields(remoteType: string): Promise<string[]>;
   /**
+   * The vendor's type of each field the object has (Salesforce describe `type`, HubSpot property
+   * `type`, Dataverse attribute metadata type), for checking a field mapping before it is used.
+   */
+  describeFieldTypes?(remoteType: string): Promise<Record<string, string>>;
+  /**
    * True when a read naming a field the object no longer has is refused (Salesforce's
    * INVALID_FIELD, Dataverse's unknown property), so an answered read proves every requested
    * field exists. HubSpot answers without the deleted property instead.
