@@ -17,6 +17,9 @@ import { HealthWindowIndexes1732700000024 } from './1732700000024-health-window-
 import { KeyExpiryAndFailureCounts1732700000025 } from './1732700000025-key-expiry-and-failure-counts';
 import { ConnectionKindsFromRegistry1732700000026 } from './1732700000026-connection-kinds-from-registry';
 import { AlertRulesAsData1732700000030 } from './1732700000030-alert-rules-as-data';
+import { AuditReports1732700000031 } from './1732700000031-audit-reports';
+import { CallFailures1732700000032 } from './1732700000032-call-failures';
+import { FieldMappingVersions1732700000033 } from './1732700000033-field-mapping-versions';
 import { ApiKeyExpiryAlert1732700000034 } from './1732700000034-api-key-expiry-alert';
 import { ScheduledFullRuns1732700000036 } from './1732700000036-scheduled-full-runs';
 
@@ -41,6 +44,9 @@ export const MIGRATIONS = [
   KeyExpiryAndFailureCounts1732700000025,
   ConnectionKindsFromRegistry1732700000026,
   AlertRulesAsData1732700000030,
+  AuditReports1732700000031,
+  CallFailures1732700000032,
+  FieldMappingVersions1732700000033,
   ApiKeyExpiryAlert1732700000034,
   ScheduledFullRuns1732700000036,
 ];

@@ -15,11 +15,13 @@ import { checkCrmRegistry } from './process/connections/crm-registry-check';
 import { CredentialsCipher, generateMasterKey } from './process/security/credentials-cipher';
 import { openApiPool } from './process/store/api-pool';
 import { openDatabase, type Database } from './process/store/database';
-import { attachQuarantineEvents } from './process/quality/quarantine-events';
 import { securityOptionsFrom } from './experience/security/from-config';
 import { RecordCommands } from './process/records/record-commands';
 import { RunQueue } from './process/jobs/run-queue';
+import { AuditJobs } from './process/audit/audit-jobs';
+import { AuditWorker } from './process/audit/audit-worker';
 import { AuditService } from './process/audit/audit.service';
+import { AuditQueue } from './process/jobs/audit-queue';
 import { startMonitoring } from './process/health/start-monitoring';
 import { rebaselineConnection } from './process/sync/runs/rebaseline';
 import { SyncEngine } from './process/sync/runs/sync-engine';
@@ -75,7 +77,6 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
     // The registry is the one list of CRMs: a stored connection of another kind stops start-up here.
     await checkCrmRegistry(db);
     const bus = createJunctionPubSub(config.redisUrl, logger);
-    attachQuarantineEvents(bus.events);
     onClose('pub/sub', () => bus.close());
     const connections = new ConnectionService(db, cipher, { redisUrl: config.redisUrl, adapterDefaults: overrides.adapterDefaults, hostPolicy: config.security.crmHosts });
     onClose('adapters', () => connections.close());
@@ -84,6 +85,9 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
     await runQueue.ready();
     onClose('job queue', () => runQueue.stop());
     const syncRuns = new SyncRunService(db, bus.events, runQueue);
+    // Audits ride the same pg-boss: any instance queues them (runAudit), any worker runs them.
+    const audits = new AuditJobs(db, new AuditQueue(runQueue));
+    const audit = new AuditService(db, connections);
 
     const emulators = await registerEmulators(config, overrides, connections, database, logger);
     onClose('emulators', () => Promise.all(emulators.map((e) => e.close())));
@@ -98,7 +102,8 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
       const apiPool = await openApiPool(database, { statementTimeoutMs: config.database.statementTimeoutMs.api });
       onClose('api pool', () => apiPool.close());
       const server: JunctionHttpServer = await createHttpServer({ env: config.env, dataSource: apiPool.dataSource, connections, syncRuns, apiKeys, webhooks, pubSub: bus.pubSub, events: bus.events, logger,
-        audit: new AuditService(db, connections),
+        audit,
+        audits,
         security: securityOptionsFrom(config) });
       const bound = await server.listen(config.http.port, config.http.host);
       url = `http://localhost:${bound.port}`;
@@ -117,6 +122,9 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
       worker.start();
       const w = worker;
       onClose('sync worker', () => w.stop());
+      const auditWorker = new AuditWorker(db, audit, audits, { schedule: config.auditSchedule, log });
+      auditWorker.start();
+      onClose('audit worker', () => auditWorker.stop());
       // Soft-deleted contacts leave the store after the grace period; hourly is plenty for a 30-day window.
       const records = new RecordCommands(db);
       const purge = setInterval(() => void records.purgeExpired().catch((err: unknown) => logger.warn({ err: String(err) }, 'purge failed')), 3_600_000);

@@ -6,6 +6,7 @@
 import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 import { HOST_PATTERN, registeredCrms, type CrmHostPolicy, type CrmKind } from './system';
+import { QUARTERLY, scheduleProblem } from './process/audit/audit-schedule';
 
 /** A registered CRM's kind in lower case, as JUNCTION_EMULATORS names it. */
 export type EmulatorName = Lowercase<CrmKind>;
@@ -102,6 +103,17 @@ const envSchema = z
     JUNCTION_SYNC_STATEMENT_TIMEOUT_MS: intFrom('JUNCTION_SYNC_STATEMENT_TIMEOUT_MS', 0, 86_400_000).default(0),
     JUNCTION_WS_MAX_SUBSCRIPTIONS: intFrom('JUNCTION_WS_MAX_SUBSCRIPTIONS', 1, 100_000).default(25),
     JUNCTION_WS_MAX_SOCKETS_PER_KEY: intFrom('JUNCTION_WS_MAX_SOCKETS_PER_KEY', 1, 100_000).default(20),
+    JUNCTION_AUDIT_SCHEDULE: z
+      .string()
+      .transform((v) => v.trim())
+      .superRefine((v, ctx) => {
+        const problem = v.toLowerCase() === 'off' ? null : scheduleProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: `JUNCTION_AUDIT_SCHEDULE must be a cron expression in UTC (five fields) or off: ${problem}` });
+      })
+      .optional(),
+    /** Only for `npm run audit`: the running Junction to ask, and an ADMIN key for it. */
+    JUNCTION_API_URL: z.url({ protocol: /^https?$/, error: 'JUNCTION_API_URL must be an http(s) URL such as http://localhost:4000' }).optional(),
+    JUNCTION_API_KEY: z.string().min(1).optional(),
     JUNCTION_METRICS_KEY: z.string().min(24, 'JUNCTION_METRICS_KEY must be at least 24 characters').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent').default('info'),
   })
@@ -131,6 +143,10 @@ export interface JunctionConfig {
   emulators: { mode: 'start' | 'external' | 'none'; crms: EmulatorName[]; freePorts: boolean };
   seedPerEmulator: number;
   syncIntervalMs: number;
+  /** When audits run on their own: a cron expression in UTC; null: never. */
+  auditSchedule: string | null;
+  /** What `npm run audit` talks to (JUNCTION_API_URL, JUNCTION_API_KEY). */
+  auditCli: { apiUrl?: string; apiKey?: string };
   dataDir: string;
   logLevel: string;
   /** Query limits, bad-key throttle, CORS and timeouts (src/experience/security). */
@@ -192,6 +208,8 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
     emulators: { mode: emulatorsMode, crms: emulatorsMode === 'none' ? [] : crms, freePorts: e.JUNCTION_EMULATOR_PORTS === 'free' },
     seedPerEmulator: e.JUNCTION_SEED,
     syncIntervalMs: e.JUNCTION_SYNC_INTERVAL_MS,
+    auditSchedule: e.JUNCTION_AUDIT_SCHEDULE === undefined ? QUARTERLY : e.JUNCTION_AUDIT_SCHEDULE.toLowerCase() === 'off' ? null : e.JUNCTION_AUDIT_SCHEDULE,
+    auditCli: { apiUrl: e.JUNCTION_API_URL, apiKey: e.JUNCTION_API_KEY },
     dataDir: e.JUNCTION_DATA_DIR,
     logLevel: e.LOG_LEVEL,
     security: {

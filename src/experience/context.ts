@@ -2,11 +2,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ApiKeyService, ConnectionService, DataQualityServices, ErrorLogQueries, Principal, ReadQueries, RecordCommands, SyncRunService } from '../process';
+import type { FieldMappingService } from '../process';
 import { createLoaders, type Loaders } from './loaders';
 import type { MonitoringServices } from './monitoring/monitoring.services';
 
 /** What the API asks of connections (custom fields only where the deployment can set them). */
 export type ConnectionCommands = Pick<ConnectionService, 'create' | 'test' | 'update' | 'pause' | 'resume' | 'delete'> & Partial<Pick<ConnectionService, 'setCustomFields'>>;
+
+/** Field mappings as versioned data and the data dictionary (absent where the deployment cannot read CRMs). */
+export type FieldMappingCommands = Pick<FieldMappingService, 'current' | 'set' | 'rollback' | 'history' | 'dictionary'>;
 
 /** The commands the API calls; narrow so tests and other processes can supply their own. */
 export interface ExperienceServices {
@@ -18,6 +22,7 @@ export interface ExperienceServices {
   apiKeys: Pick<ApiKeyService, 'verify'>;
   monitoring: MonitoringServices;
   errorLog: Pick<ErrorLogQueries, 'page' | 'count'>;
+  mappings?: FieldMappingCommands;
   logger: Logger;
 }
 

@@ -30,6 +30,7 @@ import { ValidationRulesResolver } from './quality/validation-rules.resolver';
 import { RecordCommandsResolver } from './records/record-commands.resolver';
 import { SyncRunUpdatedResolver } from './sync/sync-run-updated.resolver';
 import { SyncRunResolver } from './sync/sync-run.resolver';
+import { DictionaryMappingResolver, FieldMappingResolver } from './mappings/field-mapping.resolver';
 
 export async function buildJunctionSchema(pubSub: JunctionPubSub): Promise<GraphQLSchema> {
   refreshCrmKindEnum();
@@ -63,6 +64,8 @@ export async function buildJunctionSchema(pubSub: JunctionPubSub): Promise<Graph
       DiscrepancyConnectionResolver,
       CredentialExpiryConnectionResolver,
       SyncErrorResolver,
+      FieldMappingResolver,
+      DictionaryMappingResolver,
     ],
     authChecker,
     // yoga's pub/sub is typed per topic; type-graphql takes any routing key.

@@ -13,12 +13,14 @@ import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import { type ApiKeyService, AuthFailureCounter, type AuthFailureReport, AuthFailureStore, createDataQualityServices, createReadQueries, ErrorLogQueries, type EventBus, RecordCommands, type StoreHandle, type SyncRunService, type WebhookService } from '../process';
+import { fieldMappingServiceOver } from '../process';
 import { createAuthenticator } from './auth/authenticate';
 import { UnauthenticatedError } from './common/errors';
 import { createContext, type ConnectionCommands, type ExperienceServices, type JunctionContext } from './context';
 import { CompiledQueries } from './compiled-queries';
 import { attachGraphqlWs } from './graphql-ws';
 import { dashboardRoutes } from './dashboard/dashboard.routes';
+import { auditRoutes } from './monitoring/audit.routes';
 import { metricsRoutes } from './monitoring/metrics.routes';
 import { requestLogPlugin } from './monitoring/request-log.plugin';
 import { createMonitoringServices, type MonitoringServices } from './monitoring/monitoring.services';
@@ -52,6 +54,10 @@ export interface HttpServerOptions {
   schema?: GraphQLSchema;
   /** The AuditReport operation; without it the operation answers an error. */
   audit?: MonitoringServices['audit'];
+  /** runAudit, auditReports and the /audits/<id>.md|csv|json downloads; without it they answer an error (404 for downloads). */
+  audits?: MonitoringServices['audits'];
+  /** Field mappings and the data dictionary; built over `connections` when it can read CRMs. */
+  mappings?: ExperienceServices['mappings'];
   /** @default '1mb' */
   bodyLimit?: string;
 }
@@ -78,8 +84,9 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
     syncRuns: options.syncRuns,
     quality: createDataQualityServices(dataSource, options.events ?? eventBusOver(options.pubSub)),
     apiKeys: options.apiKeys,
-    monitoring: createMonitoringServices(dataSource, options.audit),
+    monitoring: createMonitoringServices(dataSource, options.audit, options.audits),
     errorLog: new ErrorLogQueries(dataSource),
+    mappings: options.mappings ?? fieldMappingServiceOver(dataSource, options.connections),
     apiKeyAdmin: security.apiKeyAdmin,
     logger,
   };
@@ -135,6 +142,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
   app.use(metricsRoutes(dataSource, logger, { key: security.options.metricsKey }));
   app.use(dashboardRoutes(logger));
   if (options.webhooks) app.use(webhookRoutes(options.webhooks, logger));
+  if (options.audits) app.use(auditRoutes(options.audits, authenticator, security.clientAddress.of, logger));
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimit ?? '1mb' }),

@@ -131,3 +131,25 @@ export interface StoredSyncError {
   occurrences: number;
   attempts: number;
 }
+
+export type AuditStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export const AUDIT_STATUSES: readonly AuditStatus[] = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED'];
+/** Who asked for an audit: an API caller (runAudit), the quarterly schedule, or `npm run audit` on a stopped store. */
+export type AuditTrigger = 'API' | 'SCHEDULE' | 'CLI';
+
+/** One audit of the history (table audit_reports), without its report. */
+export interface StoredAuditRun {
+  id: string;
+  status: AuditStatus;
+  trigger: AuditTrigger;
+  /** The API key that asked; null for the schedule and the CLI. */
+  requestedBy: string | null;
+  /** The schedule slot a scheduled audit answers. */
+  scheduledFor: Date | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** The successful report this one was compared with. */
+  previousId: string | null;
+  error: string | null;
+}

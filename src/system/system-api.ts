@@ -130,6 +130,11 @@ export interface SystemAdapter {
    */
   describeFields(remoteType: string): Promise<string[]>;
   /**
+   * The vendor's type of each field the object has (Salesforce describe `type`, HubSpot property
+   * `type`, Dataverse attribute metadata type), for checking a field mapping before it is used.
+   */
+  describeFieldTypes?(remoteType: string): Promise<Record<string, string>>;
+  /**
    * True when a read naming a field the object no longer has is refused (Salesforce's
    * INVALID_FIELD, Dataverse's unknown property), so an answered read proves every requested
    * field exists. HubSpot answers without the deleted property instead.
@@ -193,6 +198,21 @@ export interface AdapterOptions {
   bulkIngestThreshold?: number;
   /** Hosts this connection's credentials may go to (default: the CRM's host family, and loopback). */
   hostPolicy?: HostPolicy;
+  /** Told of every failed attempt once its call ends (see CallFailure), so the store can count what retries absorbed. */
+  onCallFailure?: (failure: CallFailure) => void;
+}
+
+/**
+ * One failed attempt of a call: a 429 or 5xx the retry policy waited out, a 401 replayed with a
+ * fresh token, or an attempt of a call that failed for good. Reported when the call ends, as
+ * only then is it known whether a later attempt recovered it. A call an open circuit refused
+ * never went out and is not reported (the circuit's own state shows it).
+ */
+export interface CallFailure {
+  errorClass: ErrorClass;
+  code: string;
+  /** True when a later attempt of the same call succeeded; false when the call failed for good. */
+  recovered: boolean;
 }
 
 export interface LimiterOptions {

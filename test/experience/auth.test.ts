@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiKeyService, hashApiKey } from '../../src/process/access';
-import type { Database } from '../../src/process/store/database';
-import { openTestDatabase, resetDatabase } from '../support/database';
-import { codes, gql, startHarness, type Harness } from './harness';
+import { useDatabase } from '../support/database';
+import { codes, gql, useHarness } from '../support/harness';
 
 const CONNECTIONS = `query Connections { connections { id name kind baseUrl apiVersion status circuit tokenExpiresAt lastSuccessfulSyncAt apiUsage { used limit ratio resetsAt } } }`;
 const CREATE = `mutation CreateConnection($input: CreateConnectionInput!) { createConnection(input: $input) { id name kind baseUrl apiVersion status } }`;
@@ -14,19 +13,8 @@ const input = (name: string) => ({
   credentials: { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' },
 });
 
-let db: Database;
-let h: Harness;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  h = await startHarness(db);
-});
-
-afterAll(async () => {
-  await h?.close();
-  await db?.close();
-});
+const db = useDatabase();
+const h = useHarness(db);
 
 describe('API keys', () => {
   it('issues jk_ keys of 32 random bytes, stores only their SHA-256 and a short prefix', async () => {

@@ -3,13 +3,13 @@
  * propagation) are the same interpreted and compiled; a document is compiled only after it
  * was seen twice, mutations never are, and the plan cache stays bounded.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type OperationDefinitionNode } from 'graphql';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { CompiledQueries } from '../../src/experience/compiled-queries';
-import type { Database } from '../../src/process/store/database';
-import { openTestDatabase, resetDatabase } from '../support/database';
-import { gql, insertCompany, insertConnection, insertContact, insertSourceLink, startHarness, type GqlResponse, type Harness } from './harness';
+import { useDatabase } from '../support/database';
+import { gql, useHarness, type GqlResponse } from '../support/harness';
+import { insertCompany, insertConnection, insertContact, insertSourceLink } from '../support/builders';
 
 const CONTACTS = `query Contacts($first: Int) {
   contacts(first: $first) {
@@ -28,12 +28,9 @@ const comparable = (r: GqlResponse<unknown>) => ({
 });
 
 describe('compiled queries over HTTP', () => {
-  let db: Database;
-  let h: Harness;
+  const db = useDatabase();
+  const h = useHarness(db);
   beforeAll(async () => {
-    db = await openTestDatabase();
-    await resetDatabase(db);
-    h = await startHarness(db);
     const ds = db.dataSource;
     const sf = await insertConnection(ds, { name: 'jit sf' });
     const acme = await insertCompany(ds, { name: 'Acme Inc.', name_key: 'acme', domain: 'acme.com' });
@@ -41,10 +38,6 @@ describe('compiled queries over HTTP', () => {
       const id = await insertContact(ds, { first_name: `Jit${i}`, company_id: i % 2 ? acme : null, custom: { 'salesforce.Tier__c': `T${i}` }, verified_fields: i === 0 ? ['phone'] : [] });
       await insertSourceLink(ds, { record_id: id, connection_id: sf });
     }
-  });
-  afterAll(async () => {
-    await h?.close();
-    await db?.close();
   });
 
   it('answers a hot query identically before and after it is compiled', async () => {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
-import { codes, gql, startHarness, type Harness } from './harness';
+import { codes, gql, startHarness, type Harness } from '../support/harness';
 
 const CONNECTION = `query ($id: ID!) { connection(id: $id) {
   id name kind baseUrl apiVersion status statusReason enabled circuit tokenExpiresAt refreshTokenExpiresAt lastSuccessfulSyncAt deletedAt

@@ -1,8 +1,7 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/process/store/database';
-import { openTestDatabase, resetDatabase } from '../support/database';
-import { codes, gql, insertCompany, insertConnection, insertContact, insertSourceLink, startHarness, type Harness } from './harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { countStatements, useDatabase } from '../support/database';
+import { codes, gql, useHarness } from '../support/harness';
+import { insertCompany, insertConnection, insertContact, insertSourceLink } from '../support/builders';
 
 const CONTACTS = `query Contacts($first: Int, $after: String, $filter: ContactFilter) {
   contacts(first: $first, after: $after, filter: $filter) {
@@ -56,16 +55,13 @@ interface ContactsData {
 }
 
 const BULK = 60;
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const h = useHarness(db);
 let viewer: string;
 const ids = {} as Record<'sf' | 'hs' | 'acme' | 'globex' | 'gone' | 'master' | 'duplicate' | 'lead' | 'deleted' | 'percent', string>;
 let listedCount = 0;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  h = await startHarness(db);
   viewer = await h.keyFor('VIEWER');
   const ds = db.dataSource;
   ids.sf = await insertConnection(ds, { kind: 'SALESFORCE' });
@@ -106,11 +102,6 @@ beforeAll(async () => {
   );
   const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM contacts WHERE merged_into IS NULL AND deleted_at IS NULL`)) as Array<{ n: number }>;
   listedCount = n;
-});
-
-afterAll(async () => {
-  await h?.close();
-  await db?.close();
 });
 
 const contacts = (variables: Record<string, unknown>) => gql<ContactsData>(h.url, CONTACTS, variables, viewer);
@@ -183,22 +174,12 @@ describe('Contacts', () => {
   });
 
   it('costs the same number of SQL statements for 5 and for 50 contacts with companies and sources', async () => {
-    const statementsFor = async (first: number): Promise<number> => {
-      const original = pg.Client.prototype.query;
-      let count = 0;
-      pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-        count++;
-        return (original as (...a: unknown[]) => unknown).apply(this, args);
-      } as typeof original;
-      try {
+    const statementsFor = (first: number): Promise<number> =>
+      countStatements(async () => {
         const res = await contacts({ first, filter: { search: 'bulk' } });
         expect(res.body.data!.contacts.edges).toHaveLength(first);
         expect(res.body.data!.contacts.edges.every((e) => e.node.company && e.node.sources.length > 0)).toBe(true);
-      } finally {
-        pg.Client.prototype.query = original;
-      }
-      return count;
-    };
+      });
     await statementsFor(5); // warm-up: the key's last_used_at write happens at most once a minute
     const five = await statementsFor(5);
     const fifty = await statementsFor(50);

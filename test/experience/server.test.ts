@@ -1,21 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataSource } from 'typeorm';
-import type { Database } from '../../src/process/store/database';
-import { openTestDatabase, resetDatabase } from '../support/database';
-import { codes, gql, insertConnection, startHarness, type Harness } from './harness';
+import { useDatabase } from '../support/database';
+import { codes, gql, startHarness, type Harness } from '../support/harness';
+import { insertConnection } from '../support/builders';
 
-let db: Database;
+const db = useDatabase();
 let h: Harness;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   h = await startHarness(db);
 });
 
 afterAll(async () => {
   await h?.close();
-  await db?.close();
 });
 
 describe('health routes', () => {

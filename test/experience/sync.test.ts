@@ -1,12 +1,11 @@
-import { createClient, type Client } from 'graphql-ws';
+import { type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import WebSocket from 'ws';
 import { createJunctionPubSub, WS_CLOSE } from '../../src/experience';
 import { TOPICS } from '../../src/process/events';
-import type { Database } from '../../src/process/store/database';
 import type { SyncRunEntity } from '../../src/process/store/entities';
-import { openTestDatabase, resetDatabase } from '../support/database';
-import { codes, gql, insertConnection, startHarness, type Harness } from './harness';
+import { useDatabase } from '../support/database';
+import { codes, gql, startHarness, wsClient, type Harness } from '../support/harness';
+import { insertConnection } from '../support/builders';
 
 const TRIGGER = `mutation TriggerSync($connectionId: ID!, $mode: SyncMode!, $dryRun: Boolean) { triggerSync(connectionId: $connectionId, mode: $mode, dryRun: $dryRun) { id status mode } }`;
 const SYNC_RUN = `query SyncRun($id: ID!) {
@@ -28,7 +27,7 @@ const SYNC_RUN_UPDATED = `subscription SyncRunUpdated($connectionId: ID) {
   syncRunUpdated(connectionId: $connectionId) { id status progress recordsRead recordsWritten recordsFailed startedAt connection { id name } }
 }`;
 
-let db: Database;
+const db = useDatabase();
 let h: Harness;
 let operator: string;
 let viewer: string;
@@ -36,8 +35,6 @@ let sfId: string;
 let hsId: string;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   h = await startHarness(db);
   operator = await h.keyFor('OPERATOR');
   viewer = await h.keyFor('VIEWER');
@@ -47,7 +44,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await h?.close();
-  await db?.close();
 });
 
 describe('TriggerSync, SyncRun, SyncRuns', () => {
@@ -183,16 +179,6 @@ describe('TriggerSync, SyncRun, SyncRuns', () => {
 });
 
 // ---------------------------------------------------------------- live
-
-function wsClient(url: string, authorization?: string): Client {
-  return createClient({
-    url: url.replace(/^http/, 'ws') + '/graphql',
-    webSocketImpl: WebSocket,
-    connectionParams: authorization === undefined ? {} : { authorization },
-    retryAttempts: 0,
-    lazy: true,
-  });
-}
 
 function runPayload(connectionId: string, patch: Partial<SyncRunEntity> = {}): SyncRunEntity {
   return {

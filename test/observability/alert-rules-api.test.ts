@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertWebhook, SlackWebhook } from '../../src/process/alerts/alert-webhook';
 import { AlertService } from '../../src/process/alerts/alert.service';
 import type { Database } from '../../src/process/store/database';
-import { codes, gql, insertConnection, startHarness, type Harness } from '../experience/harness';
+import { codes, gql, startHarness, type Harness } from '../support/harness';
+import { insertConnection } from '../support/builders';
 import { openTestDatabase, resetDatabase } from '../support/database';
 import { startWebhookReceiver, waitFor, type WebhookReceiver } from './support';
 

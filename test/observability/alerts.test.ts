@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertKind } from '../../src/process/alerts/alert-rules';
 import { AlertWebhook } from '../../src/process/alerts/alert-webhook';
 import { AlertService } from '../../src/process/alerts/alert.service';
-import type { Database } from '../../src/process/store/database';
-import { openTestDatabase, resetDatabase } from '../support/database';
-import { gql, insertConnection, startHarness, type Harness } from '../experience/harness';
+import { useDatabase } from '../support/database';
+import { gql, useHarness } from '../support/harness';
+import { insertConnection } from '../support/builders';
 import { collect, startWebhookReceiver, waitFor, type Collector, type WebhookReceiver } from './support';
 
 const ALERT_RAISED = `subscription AlertRaised { alertRaised { id kind severity message connection { id } } }`;
@@ -20,8 +20,8 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const h = useHarness(db);
 let viewer: string;
 let hook: WebhookReceiver;
 let alerts: AlertService;
@@ -30,9 +30,6 @@ const t0 = new Date(Math.floor(Date.now() / 1000) * 1000);
 const at = (offsetMs: number) => new Date(t0.getTime() + offsetMs);
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  h = await startHarness(db);
   viewer = await h.keyFor('VIEWER');
   hook = await startWebhookReceiver();
   const webhook = new AlertWebhook({ url: hook.url, secret: hook.secret, baseDelayMs: 20 });
@@ -48,9 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sub?.close();
-  await h?.close();
   await hook?.close();
-  await db?.close();
 });
 
 interface Case {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditMarkdown } from '../../src/process/audit/audit-markdown';
 import { AuditService } from '../../src/process/audit/audit.service';
-import { codes, gql, startHarness, type Harness } from '../experience/harness';
+import { codes, gql, startHarness, type Harness } from '../support/harness';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
 type SfRecord = Record<string, unknown> & { Id: string };
@@ -117,7 +117,7 @@ describe('audit', () => {
 
   // The CLI is a second process on the test database: that needs a PostgreSQL server (the
   // embedded one serves a single session). CI runs it on PostgreSQL.
-  it.skipIf(inject('embeddedDatabase'))('npm run audit writes Markdown and JSON to the folder given', () => {
+  it.skipIf(inject('embeddedDatabase'))('npm run audit without a server writes Markdown, CSV and JSON to the folder given, and keeps the audit in the history', async () => {
     const out = mkdtempSync(join(tmpdir(), 'junction-audit-'));
     // Credentials in this run's store were sealed with a key the script does not have: it
     // still writes the report, with each CRM marked as not read.
@@ -130,11 +130,14 @@ describe('audit', () => {
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     const files = readdirSync(out).sort();
-    expect(files).toHaveLength(2);
-    expect(files[0]).toMatch(/^audit-\d{4}-\d{2}-\d{2}\.json$/);
-    const json = JSON.parse(readFileSync(join(out, files[0]!), 'utf8')) as { dataQuality: { totalContacts: number }; discrepancies: Array<{ error: string | null }> };
+    expect(files).toHaveLength(3);
+    expect(files[1]).toMatch(/^audit-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.json$/);
+    const json = JSON.parse(readFileSync(join(out, files[1]!), 'utf8')) as { dataQuality: { totalContacts: number }; discrepancies: Array<{ error: string | null }> };
     expect(json.dataQuality.totalContacts).toBeGreaterThan(0);
     expect(json.discrepancies.every((d) => d.error !== null)).toBe(true);
-    expect(readFileSync(join(out, files[1]!), 'utf8')).toMatch(/^# Junction audit/);
+    expect(readFileSync(join(out, files[0]!), 'utf8')).toMatch(/^section,measure,connection,value,previous,change\n/);
+    expect(readFileSync(join(out, files[2]!), 'utf8')).toMatch(/^# Junction audit/);
+    const history = (await sync.db.dataSource.query(`SELECT trigger, status FROM audit_reports`)) as Array<{ trigger: string; status: string }>;
+    expect(history).toEqual([{ trigger: 'CLI', status: 'SUCCEEDED' }]);
   });
 });

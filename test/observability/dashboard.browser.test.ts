@@ -2,7 +2,8 @@
  * The dashboard in Debian's headless Chromium (playwright-core, no downloaded browser)
  * against a real Junction (emulators, worker, health monitor): sign in, live numbers, a
  * quarantined record in the list (and its retry, when the server offers it), then faults
- * injected into the Salesforce emulator turn its tile red and raise an alert within 10 s.
+ * injected into the Salesforce emulator turn its tile red and raise an alert within 10 s, and
+ * the errors-by-class tile counts the failed calls.
  */
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,6 +117,9 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard', () => {
     expect(elapsed).toBeLessThan(10_000);
     expect(await alert.getAttribute('data-kind')).toMatch(/FAILURE_RATE|CIRCUIT_OPEN|SUCCESS_RATE_CRITICAL/);
     console.log(`dashboard: tile red and alert shown ${elapsed} ms after the faults`);
+    // The errors-by-class tile counts the failed calls, here the 503s that failed for good.
+    const serverFinal = `Number(document.querySelector('#errors-list li[data-error-class="SERVER"]')?.dataset.final ?? 0)`;
+    await expect.poll(() => page.evaluate(serverFinal), { timeout: 10_000 }).toBeGreaterThan(0);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.evaluate('window.scrollTo(0, 0)');

@@ -3,11 +3,11 @@
  * subscriptions share one result, and each subscriber still gets what it asked for (its own
  * connectionId filter, its role's answer).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HealthService } from '../../src/process/health/health.service';
-import type { Database } from '../../src/process/store/database';
-import { insertConnection, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { useHarness } from '../support/harness';
+import { insertConnection } from '../support/builders';
+import { useDatabase } from '../support/database';
 import { collect, waitFor, type Collector } from './support';
 
 const HEALTH_CHANGED = `subscription HealthChanged($connectionId: ID) {
@@ -20,19 +20,8 @@ interface HealthData {
   connections: Array<{ connection: { id: string; name: string }; status: string; circuit: string }>;
 }
 
-let db: Database;
-let h: Harness;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  h = await startHarness(db);
-});
-
-afterAll(async () => {
-  await h?.close();
-  await db?.close();
-});
+const db = useDatabase();
+const h = useHarness(db);
 
 describe('HealthChanged fan-out', () => {
   it('computes one report per event for every subscriber and gives each its own filter and role', async () => {

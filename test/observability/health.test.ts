@@ -4,18 +4,18 @@
  * Redis: a subscriber on instance A sees the health change a sync on instance B caused.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createJunctionPubSub } from '../../src/experience';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { startMonitoring } from '../../src/process/health/start-monitoring';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
-import type { Database } from '../../src/process/store/database';
 import { SyncEngine } from '../../src/process/sync/runs/sync-engine';
 import { SyncRunService } from '../../src/process/sync/runs/sync-run.service';
 import { SyncWorker } from '../../src/process/sync/runs/sync-worker';
 import { startEmulators } from '../../src/system';
-import { codes, gql, insertConnection, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { codes, gql, useHarness } from '../support/harness';
+import { insertConnection } from '../support/builders';
+import { useDatabase } from '../support/database';
 import { FAST_RETRY, SANDBOX } from '../support/sync-harness';
 import { collect, waitFor } from './support';
 
@@ -41,20 +41,12 @@ interface HealthData {
   connections: Array<{ connection: { id: string }; status: string; successRate: number | null; runsFinished: number; apiUsageRatio: number | null; circuit: string; quarantineSize: number; syncLatencyP50Ms: number | null; errorsByClass: Array<{ errorClass: string; count: number }> }>;
 }
 
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const h = useHarness(db, { redisUrl: inject('redisUrl') || undefined });
 let viewer: string;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  h = await startHarness(db, { redisUrl: inject('redisUrl') || undefined });
   viewer = await h.keyFor('VIEWER');
-});
-
-afterAll(async () => {
-  await h?.close();
-  await db?.close();
 });
 
 const ago = (ms: number) => new Date(Date.now() - ms);
@@ -113,6 +105,30 @@ describe('Health', () => {
     const wide = (await gql<{ health: HealthData }>(h.url, HEALTH, { window: '24h' }, viewer)).body.data!.health;
     expect(wide.connections.find((c) => c.connection.id === a)!.runsFinished).toBe(5);
     expect(wide.errorsByClass.find((e) => e.errorClass === 'TIMEOUT')?.count).toBe(9);
+    await ds.query(`DELETE FROM connections`);
+  });
+
+  it('adds failed calls, recovered and final, to errorsByClass beside the error log, over the window', async () => {
+    const ds = db.dataSource;
+    const a = await insertConnection(ds, { name: 'health-calls' });
+    const minute = (agoMs: number) => new Date(Math.floor((Date.now() - agoMs) / MIN) * MIN);
+    await ds.query(`INSERT INTO sync_errors (connection_id, fingerprint, error_class, code, message, occurrences, last_seen_at) VALUES ($1, 'c1', 'SERVER', '503', 'down', 1, $2)`, [a, ago(MIN)]);
+    await ds.query(
+      `INSERT INTO call_failures (bucket_at, connection_id, error_class, recovered, run_id, calls) VALUES
+       ($2, $1, 'RATE_LIMIT', true, NULL, 7), ($3, $1, 'RATE_LIMIT', true, gen_random_uuid(), 5), ($3, $1, 'SERVER', true, NULL, 2), ($3, $1, 'SERVER', false, NULL, 4),
+       ($4, $1, 'RATE_LIMIT', true, NULL, 100)`,
+      [a, minute(2 * MIN), minute(10 * MIN), minute(3 * 60 * MIN)],
+    );
+    const query = `query { health(window: "1h") { errorsByClass { errorClass count recovered final } connections { connection { id } errorsByClass { errorClass count recovered final } } } }`;
+    const res = await gql<{ health: { errorsByClass: unknown[]; connections: Array<{ connection: { id: string }; errorsByClass: unknown[] }> } }>(h.url, query, {}, viewer);
+    expect(res.body.errors).toBeUndefined();
+    // The error log's classes first; the 3 h old minute is outside the window.
+    const expected = [
+      { errorClass: 'SERVER', count: 1, recovered: 2, final: 4 },
+      { errorClass: 'RATE_LIMIT', count: 0, recovered: 12, final: 0 },
+    ];
+    expect(res.body.data!.health.errorsByClass).toEqual(expected);
+    expect(res.body.data!.health.connections.find((c) => c.connection.id === a)!.errorsByClass).toEqual(expected);
     await ds.query(`DELETE FROM connections`);
   });
 

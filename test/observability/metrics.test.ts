@@ -1,6 +1,6 @@
 /** `/metrics` parses as Prometheus text, and its counters move with a real sync. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../experience/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
 let sync: SyncHarness;
@@ -89,13 +89,22 @@ describe('/metrics', () => {
     expect(total(after.samples, 'junction_queue_depth', { queue: 'sync_runs_queued' })).toBe(0);
   });
 
-  it('counts errors by class and quarantine size', async () => {
+  it('counts errors by class, failed calls by class and outcome, and quarantine size', async () => {
     const [conn] = (await sync.db.dataSource.query(`SELECT id, name FROM connections ORDER BY name LIMIT 1`)) as Array<{ id: string; name: string }>;
     await sync.db.dataSource.query(`INSERT INTO sync_errors (connection_id, fingerprint, error_class, code, message, occurrences) VALUES ($1, 'm1', 'RATE_LIMIT', '429', 'x', 4)`, [conn!.id]);
     await sync.db.dataSource.query(`INSERT INTO quarantine (connection_id, record_kind, remote_id, payload, issues) VALUES ($1, 'CONTACT', 'mq1', '{}', '[]')`, [conn!.id]);
+    // 429s a retry absorbed in two minutes, one 503 that failed for good.
+    await sync.db.dataSource.query(
+      `INSERT INTO call_failures (bucket_at, connection_id, error_class, recovered, calls) VALUES
+       (date_trunc('minute', now()) - interval '1 minute', $1, 'RATE_LIMIT', true, 5), (date_trunc('minute', now()), $1, 'RATE_LIMIT', true, 2), (date_trunc('minute', now()), $1, 'SERVER', false, 1)`,
+      [conn!.id],
+    );
     await new Promise((r) => setTimeout(r, 600)); // past the per-scrape snapshot reuse
     const { samples } = await scrape();
     expect(total(samples, 'junction_sync_errors_total', { connection: conn!.name, error_class: 'RATE_LIMIT' })).toBe(4);
     expect(total(samples, 'junction_quarantine_size', { connection: conn!.name })).toBeGreaterThanOrEqual(1);
+    expect(total(samples, 'junction_call_failures_total', { connection: conn!.name, error_class: 'RATE_LIMIT', outcome: 'recovered' })).toBe(7);
+    expect(total(samples, 'junction_call_failures_total', { connection: conn!.name, error_class: 'SERVER', outcome: 'final' })).toBe(1);
+    expect(total(samples, 'junction_call_failures_total', { connection: conn!.name, error_class: 'RATE_LIMIT', outcome: 'final' })).toBe(0);
   });
 });

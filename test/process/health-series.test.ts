@@ -3,20 +3,17 @@
  * step, its end], newest last; dry runs and undelivered rows are left out; latencies are
  * the bucket's own p50/p95. Checked against rows placed on the bucket edges.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadHealthSeries } from '../../src/process/health/health-series';
-import type { Database } from '../../src/process/store/database';
-import { insertConnection } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { insertConnection } from '../support/builders';
+import { useDatabase } from '../support/database';
 
-let db: Database;
+const db = useDatabase();
 const NOW = new Date('2025-03-01T12:00:00.000Z');
 const STEP = 10 * 60_000;
 const at = (msBeforeNow: number) => new Date(NOW.getTime() - msBeforeNow);
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   const connection = await insertConnection(db.dataSource);
   const run = (finished: Date, status: string, dryRun = false) =>
     db.dataSource.query(`INSERT INTO sync_runs (connection_id, mode, status, finished_at, dry_run) VALUES ($1, 'INCREMENTAL', $2, $3, $4)`, [connection, status, finished, dryRun]);
@@ -34,10 +31,6 @@ beforeAll(async () => {
     ]);
   for (const ms of [100, 200, 300, 400, 500]) await delivery(at(2 * STEP + 1000), ms);
   await delivery(null, 99_999); // pending: no latency yet
-});
-
-afterAll(async () => {
-  await db?.close();
 });
 
 describe('loadHealthSeries', () => {

@@ -3,22 +3,12 @@
  * threshold is analyzed (this machine's PostgreSQL runs without autovacuum, and embedded
  * PGlite has none), and one that did not change is left alone.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PlannerStatistics } from '../../src/process/store/planner-statistics';
-import type { Database } from '../../src/process/store/database';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { useDatabase } from '../support/database';
 import { waitFor } from '../support/junction-process';
 
-let db: Database;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-});
-
-afterAll(async () => {
-  await db?.close();
-});
+const db = useDatabase();
 
 const lastAnalyzed = async (table: string) =>
   ((await db.dataSource.query(`SELECT last_analyze FROM pg_stat_user_tables WHERE relname = $1`, [table])) as Array<{ last_analyze: Date | null }>)[0]

@@ -1,7 +1,7 @@
 import jsforce, { type Connection } from 'jsforce';
 import { Client as HubSpotClient } from '@hubspot/api-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { describe, expect, it } from 'vitest';
+import { SANDBOX, useSyncHarness } from '../support/sync-harness';
 
 async function hubspotClient(url: string): Promise<HubSpotClient> {
   const auth = new HubSpotClient({ basePath: url });
@@ -13,39 +13,30 @@ function salesforceConnection(url: string): Connection {
   return new jsforce.Connection({ oauth2: { clientId: SANDBOX.clientId, clientSecret: SANDBOX.clientSecret, loginUrl: url }, instanceUrl: url, refreshToken: SANDBOX.refreshToken, version: '59.0' });
 }
 
-async function count(h: SyncHarness, sql: string, params: unknown[] = []): Promise<number> {
-  const rows = (await h.db.dataSource.query(sql, params)) as Array<{ n: string }>;
-  return Number(rows[0]!.n);
-}
-
 describe('two-way sync between Salesforce and HubSpot', () => {
-  let h: SyncHarness;
   const SEED = 40;
 
-  beforeAll(async () => {
-    h = await startSyncHarness({ seed: SEED, crms: ['SALESFORCE', 'HUBSPOT'] });
-  });
-  afterAll(async () => h?.close());
+  const h = useSyncHarness({ seed: SEED, crms: ['SALESFORCE', 'HUBSPOT'] });
 
   it('links people present in both CRMs to one contact with two sources', async () => {
     const runs = await h.syncAll();
     expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     // 25 % of each CRM's people are shared: 40 + 40 − 10 distinct people.
     const shared = Math.floor(SEED * 0.25);
-    expect(await count(h, `SELECT count(*) n FROM contacts WHERE merged_into IS NULL`)).toBe(2 * SEED - shared);
-    expect(await count(h, `SELECT count(*) n FROM (SELECT record_id FROM source_links WHERE record_kind = 'CONTACT' GROUP BY record_id HAVING count(DISTINCT connection_id) = 2) x`)).toBeGreaterThanOrEqual(shared);
+    expect(await h.count(`SELECT count(*) n FROM contacts WHERE merged_into IS NULL`)).toBe(2 * SEED - shared);
+    expect(await h.count(`SELECT count(*) n FROM (SELECT record_id FROM source_links WHERE record_kind = 'CONTACT' GROUP BY record_id HAVING count(DISTINCT connection_id) = 2) x`)).toBeGreaterThanOrEqual(shared);
     // No email twice in the store.
-    expect(await count(h, `SELECT count(*) n FROM (SELECT email FROM contacts GROUP BY email HAVING count(*) > 1) x`)).toBe(0);
+    expect(await h.count(`SELECT count(*) n FROM (SELECT email FROM contacts GROUP BY email HAVING count(*) > 1) x`)).toBe(0);
   });
 
   it('converges: after two rounds every contact is in both CRMs and the next round writes nothing', async () => {
     await h.syncAll();
-    const contacts = await count(h, `SELECT count(*) n FROM contacts WHERE merged_into IS NULL`);
-    expect(await count(h, `SELECT count(DISTINCT record_id) n FROM source_links WHERE record_kind = 'CONTACT' AND connection_id = $1`, [h.connectionIds.get('HUBSPOT')])).toBe(contacts);
-    expect(await count(h, `SELECT count(DISTINCT record_id) n FROM source_links WHERE record_kind = 'CONTACT' AND connection_id = $1`, [h.connectionIds.get('SALESFORCE')])).toBe(contacts);
+    const contacts = await h.count(`SELECT count(*) n FROM contacts WHERE merged_into IS NULL`);
+    expect(await h.count(`SELECT count(DISTINCT record_id) n FROM source_links WHERE record_kind = 'CONTACT' AND connection_id = $1`, [h.connectionIds.get('HUBSPOT')])).toBe(contacts);
+    expect(await h.count(`SELECT count(DISTINCT record_id) n FROM source_links WHERE record_kind = 'CONTACT' AND connection_id = $1`, [h.connectionIds.get('SALESFORCE')])).toBe(contacts);
     const quiet = await h.syncAll();
     expect(quiet.map((r) => r.recordsWritten)).toEqual([0, 0]);
-    expect(await count(h, `SELECT count(*) n FROM outbox WHERE delivered_at IS NULL`)).toBe(0);
+    expect(await h.count(`SELECT count(*) n FROM outbox WHERE delivered_at IS NULL`)).toBe(0);
   });
 
   it('a Lead created with jsforce reaches HubSpot, and a HubSpot edit reaches Salesforce, with no echo', async () => {
@@ -88,7 +79,7 @@ describe('two-way sync between Salesforce and HubSpot', () => {
     const run = await h.sync('SALESFORCE');
     expect(run.status).toBe('SUCCEEDED');
     expect(run.recordsQuarantined).toBe(2);
-    expect(await count(h, `SELECT count(*) n FROM contacts WHERE email = 'alan.turing@bletchley.example.com'`)).toBe(1);
+    expect(await h.count(`SELECT count(*) n FROM contacts WHERE email = 'alan.turing@bletchley.example.com'`)).toBe(1);
     const q = (await h.db.dataSource.query(`SELECT remote_id, issues, payload FROM quarantine WHERE status = 'PENDING' ORDER BY remote_id NULLS FIRST`)) as Array<{
       remote_id: string | null;
       issues: Array<{ rule: string; field: string; message: string }>;
@@ -101,26 +92,26 @@ describe('two-way sync between Salesforce and HubSpot', () => {
     expect(q[0]!.payload).toMatchObject({ LastName: 'Row', __malformed: expect.stringMatching(/^record has no Id/) });
     expect(q[1]!.payload).not.toHaveProperty('__malformed');
     expect(q[1]!.issues.map((i) => `${i.field}:${i.rule}`).sort()).toEqual(['email:FORMAT', 'lastName:REQUIRED']);
-    expect(await count(h, `SELECT count(*) n FROM sync_errors WHERE error_class = 'VALIDATION'`)).toBe(1);
-    expect(await count(h, `SELECT count(*) n FROM sync_errors WHERE error_class = 'DATA_FORMAT'`)).toBe(1);
+    expect(await h.count(`SELECT count(*) n FROM sync_errors WHERE error_class = 'VALIDATION'`)).toBe(1);
+    expect(await h.count(`SELECT count(*) n FROM sync_errors WHERE error_class = 'DATA_FORMAT'`)).toBe(1);
     // Reading the same bad rows again updates their entries instead of adding more.
     await h.db.dataSource.query(`DELETE FROM sync_cursors`);
     await h.sync('SALESFORCE');
-    expect(await count(h, `SELECT count(*) n FROM quarantine WHERE remote_id = '003000000000BADAAA'`)).toBe(1);
-    expect(await count(h, `SELECT count(*) n FROM quarantine WHERE remote_id IS NULL`)).toBe(1);
+    expect(await h.count(`SELECT count(*) n FROM quarantine WHERE remote_id = '003000000000BADAAA'`)).toBe(1);
+    expect(await h.count(`SELECT count(*) n FROM quarantine WHERE remote_id IS NULL`)).toBe(1);
   });
 
   it('a dry run reports planned changes and writes nothing', async () => {
     const sf = salesforceConnection(h.emulators.get('SALESFORCE')!.url);
     await sf.sobject('Lead').create({ FirstName: 'Edsger', LastName: 'Dijkstra', Email: 'edsger@eindhoven.example.com', Company: 'TU/e' });
-    const before = await count(h, `SELECT count(*) n FROM contacts`);
+    const before = await h.count(`SELECT count(*) n FROM contacts`);
     const dry = await h.sync('SALESFORCE', 'INCREMENTAL', true);
     expect(dry.dryRun).toBe(true);
     expect(dry.plannedChanges?.some((c) => c.operation === 'APPLY' && c.fields.email === 'edsger@eindhoven.example.com')).toBe(true);
-    expect(await count(h, `SELECT count(*) n FROM contacts`)).toBe(before);
+    expect(await h.count(`SELECT count(*) n FROM contacts`)).toBe(before);
     const real = await h.sync('SALESFORCE');
     expect(real.status).toBe('SUCCEEDED');
-    expect(await count(h, `SELECT count(*) n FROM contacts WHERE email = 'edsger@eindhoven.example.com'`)).toBe(1);
+    expect(await h.count(`SELECT count(*) n FROM contacts WHERE email = 'edsger@eindhoven.example.com'`)).toBe(1);
   });
 
   it('a run against an unreachable CRM fails, is recorded with its class, and never says SUCCEEDED', async () => {
@@ -130,6 +121,6 @@ describe('two-way sync between Salesforce and HubSpot', () => {
     const run = await h.sync('HUBSPOT');
     expect(run.status).toBe('FAILED');
     expect(run.error).toMatch(/NETWORK/);
-    expect(await count(h, `SELECT count(*) n FROM sync_errors WHERE error_class = 'NETWORK' AND connection_id = $1`, [hsId])).toBe(1);
+    expect(await h.count(`SELECT count(*) n FROM sync_errors WHERE error_class = 'NETWORK' AND connection_id = $1`, [hsId])).toBe(1);
   });
 });

@@ -2,19 +2,13 @@
  * Fuzzy proposals at ingest keep the best few per new contact: a name shared by many people
  * at one employer proposes PROPOSALS_PER_CONTACT pairs, best scores first, not one per person.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROPOSALS_PER_CONTACT, proposeDuplicatesForMany } from '../../src/process/matching/duplicate-candidates';
-import type { Database } from '../../src/process/store/database';
-import { insertCompany, insertContact } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { insertCompany, insertContact } from '../support/builders';
+import { useDatabase } from '../support/database';
 
 describe('fuzzy proposals at ingest', () => {
-  let db: Database;
-  beforeAll(async () => {
-    db = await openTestDatabase();
-    await resetDatabase(db);
-  });
-  afterAll(async () => db?.close());
+  const db = useDatabase();
 
   it(`stores at most ${PROPOSALS_PER_CONTACT} proposals for a new contact, the best scores first`, async () => {
     const ds = db.dataSource;

@@ -2,28 +2,23 @@
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Database } from '../../src/process/store/database';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { useDatabase } from '../support/database';
 import { restoreDefaultRules } from './support/rules';
-import { gql, insertCompany, insertConnection, insertContact, insertSourceLink, startHarness, type Harness } from '../experience/harness';
+import { gql, useHarness } from '../support/harness';
+import { insertCompany, insertConnection, insertContact, insertSourceLink } from '../support/builders';
 
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const h = useHarness(db);
 let operator: string;
 let partner: string;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   await restoreDefaultRules(db.dataSource);
-  h = await startHarness(db);
   operator = await h.keyFor('OPERATOR');
   partner = await h.keyFor('PARTNER');
 }, 30_000);
 afterAll(async () => {
   if (db) await restoreDefaultRules(db.dataSource);
-  await h?.close();
-  await db?.close();
 });
 
 const call = async <T>(query: string, variables: Record<string, unknown>, key: string) => (await gql<T>(h.url, query, variables, key)).body;

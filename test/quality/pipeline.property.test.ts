@@ -4,26 +4,22 @@
  * store; each ends either linked to a stored contact or waiting in quarantine.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hubspotContactMapper } from '../../src/process/mapping/hubspot/contact.mapper';
-import type { Database } from '../../src/process/store/database';
 import { applyInboundPage } from '../../src/process/sync/inbound/inbound';
 import { NO_EVENTS } from '../../src/process/events';
 import { PartnerUpserts } from '../../src/process/partner/upsert-contacts';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { useDatabase } from '../support/database';
 import { restoreDefaultRules } from './support/rules';
-import { insertConnection } from '../experience/harness';
+import { insertConnection } from '../support/builders';
 
-let db: Database;
+const db = useDatabase();
 let connectionId: string;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   await restoreDefaultRules(db.dataSource);
   connectionId = await insertConnection(db.dataSource, { kind: 'HUBSPOT' });
 });
-afterAll(async () => db?.close());
 
 const messyText = fc.oneof(
   fc.string(),
@@ -42,7 +38,7 @@ describe('no random record crashes the pipeline', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fieldsArb, { minLength: 1, maxLength: 5 }), async (batch) => {
         const records = batch.map((fields) => ({ remoteType: 'contacts', remoteId: `p${++n}`, modifiedAt: new Date().toISOString(), deleted: false, fields: fields as Record<string, never> }));
-        await db.dataSource.transaction((m) => applyInboundPage(m, { connectionId, runId: '00000000-0000-4000-8000-000000000000', mapper: hubspotContactMapper, rules: { owners: new Map(), verified: new Set() } }, records));
+        await db.dataSource.transaction((m) => applyInboundPage(m, { connectionId, runId: '00000000-0000-4000-8000-000000000000', mapper: hubspotContactMapper, rules: { owners: new Map(), verified: new Set() }, events: NO_EVENTS }, records));
         for (const r of records) {
           const [row] = (await db.dataSource.query(
             `SELECT (SELECT count(*)::int FROM source_links WHERE connection_id = $1 AND remote_id = $2) AS linked,

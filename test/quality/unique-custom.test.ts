@@ -5,26 +5,23 @@
  * accepts custom field names and refuses malformed ones. PageUniqueness (a whole page in one
  * query per rule) gives the same answers, and sees what the page applied so far.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRules, PageUniqueness, type ValidationRule } from '../../src/process/quality/rules';
 import { RuleAdmin } from '../../src/process/quality/rules/rule-admin';
 import { uniqueContext } from '../../src/process/quality/rules/unique-lookup';
-import type { Database } from '../../src/process/store/database';
-import { insertRecord } from '../../src/process/store/record-store';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { insertRecord } from '../../src/process/store/records/unified-record.repository';
+import { useDatabase } from '../support/database';
 
 const BADGE: ValidationRule = { id: 'r1', recordKind: 'CONTACT', field: 'custom.badge', rule: 'UNIQUE', params: {}, enabled: true };
 
 describe('UNIQUE on a custom field', () => {
-  let db: Database;
+  const db = useDatabase();
   let holder: string;
 
   const issues = async (values: Record<string, string | null>, ownId: string | null = null, rules = [BADGE]) =>
     evaluateRules({ kind: 'CONTACT', values, hasCompany: false }, rules, await uniqueContext(db.dataSource.manager, rules, 'CONTACT', values, ownId)).map((i) => `${i.field}:${i.rule}`);
 
   beforeAll(async () => {
-    db = await openTestDatabase();
-    await resetDatabase(db);
     holder = await insertRecord(db.dataSource.manager, 'CONTACT', {
       email: 'ada@acme.com',
       lastName: 'Lovelace',
@@ -33,7 +30,6 @@ describe('UNIQUE on a custom field', () => {
       'custom.badge': 'EB-1',
     });
   });
-  afterAll(async () => db?.close());
 
   it('stores the badge in the custom column', async () => {
     const [row] = (await db.dataSource.query(`SELECT custom FROM contacts WHERE id = $1`, [holder])) as Array<{ custom: Record<string, string> }>;

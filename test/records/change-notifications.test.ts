@@ -13,11 +13,11 @@ import { ConnectionService } from '../../src/process/connections/connection.serv
 import { CredentialsCipher } from '../../src/process/security/credentials-cipher';
 import { WebhookService } from '../../src/process/sync/runs/webhook.service';
 import { webhookKey, type CrmKind } from '../../src/system';
-import { startHarness, type Harness } from '../experience/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { waitFor } from '../support/junction-process';
 import { SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
-import { accessToken } from '../system/dynamics/helpers';
-import { connect } from '../system/salesforce/support';
+import { accessToken } from '../support/crms/dynamics';
+import { connect } from '../support/crms/salesforce';
 
 delete process.env.http_proxy;
 delete process.env.https_proxy;

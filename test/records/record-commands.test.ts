@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordCommands } from '../../src/process/records/record-commands';
 import type { CrmKind } from '../../src/system';
-import { codes, gql, startHarness, type Harness } from '../experience/harness';
+import { codes, gql, startHarness, type Harness } from '../support/harness';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
 const DAY = 86_400_000;

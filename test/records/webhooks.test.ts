@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookService } from '../../src/process/sync/runs/webhook.service';
-import { startHarness, type Harness } from '../experience/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { waitFor } from '../support/junction-process';
 import { SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
 

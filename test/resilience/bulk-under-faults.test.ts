@@ -6,9 +6,9 @@
  * (overLimit 0), no request retried more than 3 times. Runs a fault stops are retried by the
  * worker (run retries), continuing from what was already stored and delivered.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CrmKind } from '../../src/system';
-import { startResilienceHarness, type ResilienceHarness } from './harness';
+import { politeCalls, type SyncHarness, useSyncHarness } from '../support/sync-harness';
 
 const FROM_SALESFORCE = Number(process.env.BULK_FAULTS_SF ?? 5_000);
 const FROM_HUBSPOT = Number(process.env.BULK_FAULTS_HS ?? 2_500);
@@ -16,7 +16,7 @@ const TOTAL = FROM_SALESFORCE + FROM_HUBSPOT;
 const FAULTS = { rate429: 0.3, rate5xx: 0.1, latencyMs: 20 };
 const TRANSIENT = /^(SERVER|RATE_LIMIT|TIMEOUT|NETWORK):/;
 
-async function emails(h: ResilienceHarness, kind: CrmKind, objects: string[]): Promise<string[]> {
+async function emails(h: SyncHarness, kind: CrmKind, objects: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const object of objects) {
     const res = await fetch(`${h.emulators.get(kind)!.url}/_emulator/records/${object}`);
@@ -31,11 +31,7 @@ async function emails(h: ResilienceHarness, kind: CrmKind, objects: string[]): P
 }
 
 describe(`a BULK sync of ${FROM_SALESFORCE} + ${FROM_HUBSPOT} contacts under faults`, () => {
-  let h: ResilienceHarness;
-  beforeAll(async () => {
-    h = await startResilienceHarness({ seed: { SALESFORCE: FROM_SALESFORCE, HUBSPOT: FROM_HUBSPOT }, runRetry: { maxAttempts: 30, baseDelayMs: 50, maxDelayMs: 200 } });
-  });
-  afterAll(async () => h?.close());
+  const h = useSyncHarness({ seed: { SALESFORCE: FROM_SALESFORCE, HUBSPOT: FROM_HUBSPOT }, runRetry: { maxAttempts: 30, baseDelayMs: 50, maxDelayMs: 200 } });
 
   it('syncs every record both ways, honours every back-off and retries no call more than 3 times', { timeout: 1_200_000 }, async () => {
     const sourceSalesforce = await emails(h, 'SALESFORCE', ['Contact', 'Lead']);
@@ -44,7 +40,7 @@ describe(`a BULK sync of ${FROM_SALESFORCE} + ${FROM_HUBSPOT} contacts under fau
     expect(sourceHubspot).toHaveLength(FROM_HUBSPOT);
     // Smaller runs (BULK_FAULTS_HS ≤ 2,000) lower the threshold so they still take the ingest path.
     if (FROM_HUBSPOT <= 2_000)
-      await h.sql(`UPDATE connections SET settings = settings || jsonb_build_object('bulkIngestThreshold', $2::int) WHERE id = $1`, [h.ids.get('SALESFORCE'), Math.floor(FROM_HUBSPOT / 2)]);
+      await h.sql(`UPDATE connections SET settings = settings || jsonb_build_object('bulkIngestThreshold', $2::int) WHERE id = $1`, [h.connectionIds.get('SALESFORCE'), Math.floor(FROM_HUBSPOT / 2)]);
     const ingestJobsBefore = await ingestJobs(h);
     await h.faults('SALESFORCE', FAULTS);
     await h.faults('HUBSPOT', FAULTS);
@@ -78,24 +74,14 @@ describe(`a BULK sync of ${FROM_SALESFORCE} + ${FROM_HUBSPOT} contacts under fau
     await h.clearFaults('SALESFORCE');
     expect((await ingestJobs(h)) - ingestJobsBefore).toBeGreaterThan(0);
 
-    let rateLimited = 0;
-    for (const kind of ['SALESFORCE', 'HUBSPOT'] as const) {
-      const stats = await h.emulatorStats(kind);
-      expect(stats.overLimit).toBe(0);
-      rateLimited += stats.rateLimited;
-      const adapter = h.connections.adapterFor((await h.connections.get(h.ids.get(kind)!))!);
-      expect(adapter.stats.maxAttempts).toBeLessThanOrEqual(4);
-      console.log(
-        `${kind}: ${stats.requests} requests, ${stats.rateLimited} × 429, ${stats.byStatus['503'] ?? 0} × 503, ${adapter.stats.retries} retries, max attempts ${adapter.stats.maxAttempts}, run attempts ${settled[kind]!.length}`,
-      );
-    }
+    const { rateLimited } = await politeCalls(h, ['SALESFORCE', 'HUBSPOT'], (kind) => `, run attempts ${settled[kind]!.length}`);
     expect(rateLimited).toBeGreaterThan(0);
     console.log(`${TOTAL} records both ways under faults in ${elapsed} ms`);
   });
 });
 
 /** Ingest jobs Salesforce has created (its /limits counts them even after they are deleted); called with no faults injected. */
-async function ingestJobs(h: ResilienceHarness): Promise<number> {
+async function ingestJobs(h: SyncHarness): Promise<number> {
   const url = h.emulators.get('SALESFORCE')!.url;
   const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'sandbox-refresh-token', client_id: 'junction-sandbox', client_secret: 'sandbox-secret' });
   const { access_token } = (await (await fetch(`${url}/services/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() })).json()) as {

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOf } from '../../src/process/sync/runs/sync-run.service';
 import type { CrmKind } from '../../src/system';
-import { gql, startHarness, type Harness } from '../experience/harness';
-import { startResilienceHarness, type ResilienceHarness } from './harness';
+import { gql, startHarness, type Harness } from '../support/harness';
+import { ONE_ATTEMPT, startSyncHarness, type SyncHarness, useSyncHarness } from '../support/sync-harness';
 
 const KINDS: CrmKind[] = ['SALESFORCE', 'HUBSPOT'];
 const OPEN_MS = 1500;
@@ -20,16 +20,16 @@ interface ConnectionRow {
   token_expires_at: Date | null;
 }
 
-const connectionRow = async (h: ResilienceHarness, kind: CrmKind): Promise<ConnectionRow> =>
-  (await h.sql<ConnectionRow>(`SELECT status, status_reason, circuit, paused_until, token_expires_at FROM connections WHERE id = $1`, [h.ids.get(kind)]))[0]!;
+const connectionRow = async (h: SyncHarness, kind: CrmKind): Promise<ConnectionRow> =>
+  (await h.sql<ConnectionRow>(`SELECT status, status_reason, circuit, paused_until, token_expires_at FROM connections WHERE id = $1`, [h.connectionIds.get(kind)]))[0]!;
 
-const errorClasses = async (h: ResilienceHarness, kind: CrmKind): Promise<string[]> =>
-  (await h.sql<{ error_class: string }>(`SELECT error_class FROM sync_errors WHERE connection_id = $1 ORDER BY first_seen_at`, [h.ids.get(kind)])).map(
+const errorClasses = async (h: SyncHarness, kind: CrmKind): Promise<string[]> =>
+  (await h.sql<{ error_class: string }>(`SELECT error_class FROM sync_errors WHERE connection_id = $1 ORDER BY first_seen_at`, [h.connectionIds.get(kind)])).map(
     (r) => r.error_class,
   );
 
 describe('circuit breaker per connection', () => {
-  let h: ResilienceHarness;
+  let h: SyncHarness;
   let api: Harness;
   let admin: string;
   const circuits = async () => {
@@ -38,7 +38,7 @@ describe('circuit breaker per connection', () => {
   };
 
   beforeAll(async () => {
-    h = await startResilienceHarness({ seed: { SALESFORCE: 20, HUBSPOT: 20 }, circuit: { failureThreshold: 5, openMs: OPEN_MS } });
+    h = await startSyncHarness({ seed: { SALESFORCE: 20, HUBSPOT: 20 }, circuit: { failureThreshold: 5, openMs: OPEN_MS }, runRetry: ONE_ATTEMPT });
     api = await startHarness(h.db);
     admin = await api.keyFor('VIEWER');
   });
@@ -70,10 +70,10 @@ describe('circuit breaker per connection', () => {
     h.clock.now = new Date();
     await h.worker.scheduleAll();
     const queued = await h.sql<{ connection_id: string }>(`SELECT connection_id FROM sync_runs WHERE status = 'QUEUED'`);
-    expect(queued.map((r) => r.connection_id)).toEqual([h.ids.get('SALESFORCE')]);
+    expect(queued.map((r) => r.connection_id)).toEqual([h.connectionIds.get('SALESFORCE')]);
     await h.worker.drain();
     const sf = await h.sql<{ status: string }>(`SELECT status FROM sync_runs WHERE connection_id = $1 ORDER BY created_at DESC LIMIT 1`, [
-      h.ids.get('SALESFORCE'),
+      h.connectionIds.get('SALESFORCE'),
     ]);
     expect(sf[0]!.status).toBe('SUCCEEDED');
   });
@@ -84,11 +84,11 @@ describe('circuit breaker per connection', () => {
     h.clock.now = new Date();
     await h.worker.scheduleAll();
     const queued = await h.sql<{ connection_id: string }>(`SELECT connection_id FROM sync_runs WHERE status = 'QUEUED'`);
-    expect(queued.map((r) => r.connection_id)).toContain(h.ids.get('HUBSPOT'));
+    expect(queued.map((r) => r.connection_id)).toContain(h.connectionIds.get('HUBSPOT'));
     await h.worker.drain();
     await h.connections.flushCircuitWrites();
     const last = await h.sql<{ status: string }>(`SELECT status FROM sync_runs WHERE connection_id = $1 ORDER BY created_at DESC LIMIT 1`, [
-      h.ids.get('HUBSPOT'),
+      h.connectionIds.get('HUBSPOT'),
     ]);
     expect(last[0]!.status).toBe('SUCCEEDED');
     expect(await circuits()).toEqual({ SALESFORCE: 'CLOSED', HUBSPOT: 'CLOSED' });
@@ -96,18 +96,18 @@ describe('circuit breaker per connection', () => {
 });
 
 describe('tokens', () => {
-  let h: ResilienceHarness;
+  let h: SyncHarness;
   beforeAll(async () => {
-    h = await startResilienceHarness({ seed: { SALESFORCE: 60, HUBSPOT: 60 } });
+    h = await startSyncHarness({ seed: { SALESFORCE: 60, HUBSPOT: 60 }, runRetry: ONE_ATTEMPT });
     for (const kind of KINDS) expect((await h.sync(kind)).status).toBe('SUCCEEDED');
   });
   afterAll(async () => h?.close());
 
   it.each(KINDS)('%s: tokens expired mid-run cost exactly one refresh and the run completes; the expiry is stored', async (kind) => {
-    const adapter = h.connections.adapterFor((await h.connections.get(h.ids.get(kind)!))!);
+    const adapter = h.connections.adapterFor((await h.connections.get(h.connectionIds.get(kind)!))!);
     const refreshesBefore = adapter.stats.tokenRefreshes ?? 0;
     await h.faults(kind, { latencyMs: 40 });
-    const run = runOf(await h.runs.trigger(h.ids.get(kind)!, 'BULK'));
+    const run = runOf(await h.runs.trigger(h.connectionIds.get(kind)!, 'BULK'));
     const done = h.worker.drain();
     // Expire every token once the run has applied its first page.
     for (let i = 0; i < 400; i++) {
@@ -128,11 +128,11 @@ describe('tokens', () => {
 });
 
 describe('a refused refresh token', () => {
-  let h: ResilienceHarness;
+  let h: SyncHarness;
   beforeAll(async () => {
-    h = await startResilienceHarness({
+    h = await startSyncHarness({
       seed: { SALESFORCE: 5, HUBSPOT: 5 },
-      credentials: { SALESFORCE: { refreshToken: 'revoked-refresh-token' }, HUBSPOT: { refreshToken: 'revoked-refresh-token' } },
+      credentials: { SALESFORCE: { refreshToken: 'revoked-refresh-token' }, HUBSPOT: { refreshToken: 'revoked-refresh-token' } }, runRetry: ONE_ATTEMPT,
     });
   });
   afterAll(async () => h?.close());
@@ -157,14 +157,10 @@ describe('a refused refresh token', () => {
 });
 
 describe('daily quota exhausted', () => {
-  let h: ResilienceHarness;
-  beforeAll(async () => {
-    h = await startResilienceHarness({ seed: { SALESFORCE: 30, HUBSPOT: 30 } });
-  });
-  afterAll(async () => h?.close());
+  const h = useSyncHarness({ seed: { SALESFORCE: 30, HUBSPOT: 30 }, runRetry: ONE_ATTEMPT });
 
   it.each(KINDS)('%s: the run ends PARTIAL with RATE_LIMIT, the connection pauses until the reset, then resumes by itself', async (kind) => {
-    const id = h.ids.get(kind)!;
+    const id = h.connectionIds.get(kind)!;
     await h.faults(kind, { quotaRemaining: 2 });
     const run = await h.sync(kind);
     expect(run.status).toBe('PARTIAL');

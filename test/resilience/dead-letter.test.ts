@@ -1,11 +1,11 @@
 /** A run that keeps failing for a transient reason is retried with back-off, then recorded as a dead letter. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startResilienceHarness, type ResilienceHarness } from './harness';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
 describe('run retries and dead letters', () => {
-  let h: ResilienceHarness;
+  let h: SyncHarness;
   beforeAll(async () => {
-    h = await startResilienceHarness({
+    h = await startSyncHarness({
       seed: { SALESFORCE: 5 },
       circuit: { failureThreshold: 1000 },
       runRetry: { maxAttempts: 3, baseDelayMs: 50, maxDelayMs: 100 },

@@ -23,8 +23,7 @@ import { SyncWorker } from '../../src/process/sync/runs/sync-worker';
 import { demoPeople, startEmulators, type RunningEmulator } from '../../src/system';
 import { openTestDatabase } from '../support/database';
 import { waitFor } from '../support/junction-process';
-import { FAST_RETRY, SANDBOX, startSyncHarness, type SyncHarness } from '../support/sync-harness';
-import { startResilienceHarness, type ResilienceHarness } from './harness';
+import { FAST_RETRY, SANDBOX, startSyncHarness, type SyncHarness, useSyncHarness } from '../support/sync-harness';
 
 interface JobRow {
   id: string;
@@ -234,11 +233,7 @@ describe('sync runs as pg-boss jobs', () => {
 });
 
 describe('a transient failure through the queue', () => {
-  let h: ResilienceHarness;
-  beforeAll(async () => {
-    h = await startResilienceHarness({ seed: { SALESFORCE: 3 }, circuit: { failureThreshold: 1000 }, runRetry: { maxAttempts: 3, baseDelayMs: 300, maxDelayMs: 1000 } });
-  });
-  afterAll(async () => h?.close());
+  const h = useSyncHarness({ seed: { SALESFORCE: 3 }, circuit: { failureThreshold: 1000 }, runRetry: { maxAttempts: 3, baseDelayMs: 300, maxDelayMs: 1000 } });
 
   it('is retried as delayed next-attempt jobs with growing back-off, then failed into the dead-letter queue and logged', { timeout: 60_000 }, async () => {
     await h.faults('SALESFORCE', { rate5xx: 1 });
@@ -250,7 +245,7 @@ describe('a transient failure through the queue', () => {
     ]);
     const runs = await h.sql<{ id: string; job_id: string; started_at: Date; finished_at: Date }>(
       `SELECT id, job_id, started_at, finished_at FROM sync_runs WHERE connection_id = $1 ORDER BY attempt`,
-      [h.ids.get('SALESFORCE')],
+      [h.connectionIds.get('SALESFORCE')],
     );
     const jobs = await Promise.all(runs.map((r) => jobOf(h.db.dataSource, r.job_id)));
     expect(new Set(jobs.map((j) => j!.id)).size).toBe(3);

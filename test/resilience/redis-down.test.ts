@@ -11,10 +11,9 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
-import type { Database } from '../../src/process/store/database';
 import { demoPeople, startEmulators, type RunningEmulator } from '../../src/system';
 import { collect, type Collector } from '../observability/support';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { useDatabase } from '../support/database';
 import { freePort, startJunctionProcess, waitFor, type JunctionProcess } from '../support/junction-process';
 import { killRedis, redisServerBinary, startPrivateRedis } from '../support/private-services';
 import { SANDBOX } from '../support/sync-harness';
@@ -31,7 +30,7 @@ type RunEvent = { syncRunUpdated: { id: string; status: string } };
 // Two instances share the test database, which needs a PostgreSQL server (the embedded one
 // serves a single session); the outage needs a redis-server binary to stop and start.
 describe.skipIf(inject('embeddedDatabase') || !REDIS)('Redis down: the API keeps serving (needs PostgreSQL and redis-server)', () => {
-  let db: Database;
+  const db = useDatabase();
   let emulator: RunningEmulator;
   let redis: ChildProcess | undefined;
   let redisPort: number;
@@ -81,8 +80,6 @@ describe.skipIf(inject('embeddedDatabase') || !REDIS)('Redis down: the API keeps
   const alive = (p: JunctionProcess) => p.child.exitCode === null && p.child.signalCode === null;
 
   beforeAll(async () => {
-    db = await openTestDatabase();
-    await resetDatabase(db);
     [emulator] = await startEmulators({ crms: ['HUBSPOT'], seed: 0, defaultPorts: false });
     const connections = new ConnectionService(db.dataSource, new CredentialsCipher(MASTER_KEY));
     connectionId = (await connections.create({ name: 'hubspot', kind: 'HUBSPOT', baseUrl: emulator.url, credentials: SANDBOX })).id;
@@ -109,7 +106,6 @@ describe.skipIf(inject('embeddedDatabase') || !REDIS)('Redis down: the API keeps
     await b?.kill('SIGKILL');
     if (redis) await killRedis(redis);
     await emulator?.close();
-    await db?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -170,7 +166,7 @@ describe.skipIf(inject('embeddedDatabase') || !REDIS)('Redis down: the API keeps
 const SYNCED = 1000;
 
 describe.skipIf(inject('embeddedDatabase') || !REDIS)('Redis stopped and restarted during a running sync, in one process (needs PostgreSQL and redis-server)', () => {
-  let db: Database;
+  const db = useDatabase();
   let source: RunningEmulator;
   let target: RunningEmulator;
   let redis: ChildProcess | undefined;
@@ -185,8 +181,6 @@ describe.skipIf(inject('embeddedDatabase') || !REDIS)('Redis stopped and restart
   };
 
   beforeAll(async () => {
-    db = await openTestDatabase();
-    await resetDatabase(db);
     [source] = await startEmulators({ crms: ['HUBSPOT'], seed: 0, defaultPorts: false });
     [target] = await startEmulators({ crms: ['SALESFORCE'], seed: 0, defaultPorts: false });
     source.seed(demoPeople(SYNCED, 19, 0));
@@ -201,7 +195,6 @@ describe.skipIf(inject('embeddedDatabase') || !REDIS)('Redis stopped and restart
     if (redis) await killRedis(redis);
     await source?.close();
     await target?.close();
-    await db?.close();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -9,12 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { NO_EVENTS } from '../../src/process/events';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
-import type { Database } from '../../src/process/store/database';
 import { SyncEngine } from '../../src/process/sync/runs/sync-engine';
 import { SyncRunService } from '../../src/process/sync/runs/sync-run.service';
 import { SyncWorker } from '../../src/process/sync/runs/sync-worker';
 import { demoPeople, startEmulators, type RunningEmulator } from '../../src/system';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { useDatabase } from '../support/database';
 import { freePort } from '../support/junction-process';
 import { FAST_RETRY, SANDBOX } from '../support/sync-harness';
 
@@ -35,7 +34,7 @@ function startRedis(port: number): Promise<ChildProcess> {
 }
 
 describe('Redis stopped and restarted during a sync', () => {
-  let db: Database;
+  const db = useDatabase();
   let source: RunningEmulator;
   let target: RunningEmulator;
   let redis: ChildProcess | undefined;
@@ -43,8 +42,6 @@ describe('Redis stopped and restarted during a sync', () => {
   let connections: ConnectionService;
 
   beforeAll(async () => {
-    db = await openTestDatabase();
-    await resetDatabase(db);
     port = await freePort();
     redis = await startRedis(port);
     [source] = await startEmulators({ crms: ['HUBSPOT'], seed: 0, defaultPorts: false });
@@ -56,7 +53,6 @@ describe('Redis stopped and restarted during a sync', () => {
     redis?.kill('SIGKILL');
     await source?.close();
     await target?.close();
-    await db?.close();
   });
 
   it('the run completes once Redis is back, with every record delivered once', { timeout: 120_000 }, async () => {

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NO_EVENTS, type EventBus } from '../../src/process/events';
 import { startMonitoring, type RunningMonitoring } from '../../src/process/health/start-monitoring';
 import { registeredCrms, type CrmKind } from '../../src/system';
-import { gql, startHarness, type Harness } from '../experience/harness';
+import { gql, startHarness, type Harness } from '../support/harness';
 import { SANDBOX } from '../support/sync-harness';
-import { startResilienceHarness, type ResilienceHarness } from './harness';
+import { ONE_ATTEMPT, startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
 const KINDS = registeredCrms();
 
@@ -39,14 +39,14 @@ const TRIGGER = `mutation ($id: ID!) { triggerSync(connectionId: $id, mode: INCR
 /** Forwards to the monitor's bus once it exists (the harness builds the engine first). */
 const bus: EventBus & { target: EventBus } = { target: NO_EVENTS, publish: (topic, payload) => bus.target.publish(topic, payload) };
 
-let h: ResilienceHarness;
+let h: SyncHarness;
 let api: Harness;
 let monitoring: RunningMonitoring;
 let admin: string;
 let operator: string;
 
 beforeAll(async () => {
-  h = await startResilienceHarness({ seed: Object.fromEntries(KINDS.map((k) => [k, 5])), events: bus });
+  h = await startSyncHarness({ seed: Object.fromEntries(KINDS.map((k) => [k, 5])), events: bus, runRetry: ONE_ATTEMPT });
   api = await startHarness(h.db, { connections: h.connections, syncRuns: h.runs });
   // An hour between ticks: whatever the test sees within seconds came from the run or the connection change.
   monitoring = startMonitoring({ db: h.db.dataSource, events: NO_EVENTS, intervalMs: 3_600_000, connections: h.connections });
@@ -73,11 +73,11 @@ const syncOverGraphql = async (id: string) => {
 
 describe('new connections', () => {
   it('are UNKNOWN, and keep overall health from HEALTHY, until a run gets through', async () => {
-    for (const kind of KINDS) expect((await connection(h.ids.get(kind)!)).status).toBe('UNKNOWN');
+    for (const kind of KINDS) expect((await connection(h.connectionIds.get(kind)!)).status).toBe('UNKNOWN');
     expect(await health()).toBe('UNKNOWN');
     for (const kind of KINDS) {
-      expect((await syncOverGraphql(h.ids.get(kind)!)).status).toBe('SUCCEEDED');
-      expect(await connection(h.ids.get(kind)!)).toMatchObject({ status: 'HEALTHY', statusReason: null, enabled: true });
+      expect((await syncOverGraphql(h.connectionIds.get(kind)!)).status).toBe('SUCCEEDED');
+      expect(await connection(h.connectionIds.get(kind)!)).toMatchObject({ status: 'HEALTHY', statusReason: null, enabled: true });
     }
     expect(await health()).toBe('HEALTHY');
   });
@@ -86,7 +86,7 @@ describe('new connections', () => {
 describe.each(KINDS.map((k) => [k] as [CrmKind]))('%s: a revoked refresh token', (kind) => {
   let id: string;
   beforeAll(() => {
-    id = h.ids.get(kind)!;
+    id = h.connectionIds.get(kind)!;
   });
 
   it('makes the connection FAILING with the fix named, raises a critical CREDENTIALS alert at once, and health is not HEALTHY', async () => {

@@ -1,9 +1,9 @@
 /** The error log over GraphQL: one row per cause, attempts summed, filters, Relay pages, VIEWER+. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { logError } from '../../src/process/health/error-log';
-import type { Database } from '../../src/process/store/database';
-import { codes, gql, insertConnection, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { codes, gql, useHarness } from '../support/harness';
+import { insertConnection } from '../support/builders';
+import { useDatabase } from '../support/database';
 
 const QUERY = `query SyncErrors($errorClass: ErrorClass, $connectionId: ID, $first: Int, $after: String) {
   syncErrors(errorClass: $errorClass, connectionId: $connectionId, first: $first, after: $after) {
@@ -27,16 +27,13 @@ interface Answer {
 }
 
 describe('SyncErrors', () => {
-  let db: Database;
-  let h: Harness;
+  const db = useDatabase();
+  const h = useHarness(db);
   let viewer: string;
   let sf: string;
   let hs: string;
 
   beforeAll(async () => {
-    db = await openTestDatabase();
-    await resetDatabase(db);
-    h = await startHarness(db);
     viewer = await h.keyFor('VIEWER');
     sf = await insertConnection(db.dataSource, { kind: 'SALESFORCE' });
     hs = await insertConnection(db.dataSource, { kind: 'HUBSPOT' });
@@ -72,10 +69,6 @@ describe('SyncErrors', () => {
       endpoint: 'POST /crm/v3/objects/contacts/search',
       attempts: 1,
     });
-  });
-  afterAll(async () => {
-    await h?.close();
-    await db?.close();
   });
 
   it('groups one cause into one row with occurrences, attempts, and the affected ids', async () => {

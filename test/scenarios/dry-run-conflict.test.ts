@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmKind } from '../../src/system';
-import { codes, gql, startHarness, type Harness } from '../experience/harness';
+import { codes, gql, startHarness, type Harness } from '../support/harness';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import { contactInEvery, crmCopy, editInCrm, emulatorRows, storeContacts, syncUntilQuiet } from './support';
 

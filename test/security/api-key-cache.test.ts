@@ -3,38 +3,11 @@
  * still takes effect — at once through the revoking instance, and through another
  * instance's revoked-key sweep (`revokedAmong`), without waiting for the TTL.
  */
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiKeyService } from '../../src/process/access';
-import type { Database } from '../../src/process/store/database';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { countStatements as statements, useDatabase } from '../support/database';
 
-let db: Database;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-});
-
-afterAll(async () => {
-  await db?.close();
-});
-
-/** Statements sent to PostgreSQL while `run` runs. */
-async function statements(run: () => Promise<unknown>): Promise<number> {
-  const original = pg.Client.prototype.query;
-  let count = 0;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    count++;
-    return (original as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof original;
-  try {
-    await run();
-  } finally {
-    pg.Client.prototype.query = original;
-  }
-  return count;
-}
+const db = useDatabase();
 
 describe('verified API keys are cached', () => {
   it('looks a key up once, then answers from the cache; an unknown key is asked every time', async () => {

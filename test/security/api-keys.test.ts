@@ -6,9 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyService, AuthFailureStore, hashApiKey } from '../../src/process/access';
 import { AuditService } from '../../src/process/audit/audit.service';
-import type { Database } from '../../src/process/store/database';
-import { codes, gql, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { codes, gql, startHarness, type Harness } from '../support/harness';
+import { useDatabase } from '../support/database';
 import { expectNoSecretsInLogs } from './log-audit';
 import { wsClient, wsRun } from './support';
 
@@ -17,14 +16,12 @@ const REVOKE = `mutation RevokeApiKey($id: ID!) { revokeApiKey(id: $id) { id rev
 const SUBSCRIBE = `subscription { syncRunUpdated { id status } }`;
 const DAY = 86_400_000;
 
-let db: Database;
+const db = useDatabase();
 let h: Harness;
 let admin: string;
 const issued: string[] = [];
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   // The throttle is tested on a server of its own (below); here it only has to stay out of the way.
   h = await startHarness(db, { security: { authThrottle: { maxFailures: 50, windowMs: 60_000 }, socketSweepMs: 100 } });
   admin = await h.keyFor('ADMIN');
@@ -37,7 +34,6 @@ afterAll(async () => {
     expectNoSecretsInLogs(h.logLines, issued);
   }
   await h?.close();
-  await db?.close();
 });
 
 async function createKey(role: string, name = `key for ${role}`): Promise<{ key: string; id: string }> {

@@ -6,28 +6,23 @@
  * with BAD_USER_INPUT, never run and never a 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/process/store/database';
-import { codes, gql, insertCompany, insertContact, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { codes, gql, useHarness } from '../support/harness';
+import { insertCompany, insertContact } from '../support/builders';
+import { useDatabase } from '../support/database';
 import { expectNoSecretsInLogs } from './log-audit';
 import { wsRun } from './support';
 
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const h = useHarness(db);
 let admin: string;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  h = await startHarness(db);
   admin = await h.keyFor('ADMIN');
   await insertContact(db.dataSource, { company_id: await insertCompany(db.dataSource) });
 });
 
 afterAll(async () => {
   if (h) expectNoSecretsInLogs(h.logLines, [admin]);
-  await h?.close();
-  await db?.close();
 });
 
 const LEAKS = /\brelation\b|SELECT|FROM |companies_gone|QueryFailedError|node_modules|\/work\/|\.ts:\d+|stacktrace|\bat \w/;

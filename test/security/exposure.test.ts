@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startJunction, type RunningJunction } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { generateMasterKey } from '../../src/process/security/credentials-cipher';
-import type { Database } from '../../src/process/store/database';
-import { insertConnection, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { startHarness, type Harness } from '../support/harness';
+import { insertConnection } from '../support/builders';
+import { resetDatabase, useDatabase } from '../support/database';
 
 const METRICS_KEY = 'metrics-key-for-the-scraper-0123456789';
 /** This machine's own address beyond loopback: a request to it arrives from a non-loopback address. */
@@ -23,16 +23,10 @@ const outside = Object.values(networkInterfaces())
   .flat()
   .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 
-let db: Database;
+const db = useDatabase();
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   await insertConnection(db.dataSource, { name: 'Acme Salesforce' });
-});
-
-afterAll(async () => {
-  await db?.close();
 });
 
 describe('/metrics', () => {

@@ -6,13 +6,13 @@
  * over graphql-ws (where a PARTNER key cannot open a socket at all).
  */
 import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildJunctionSchema, createJunctionPubSub } from '../../src/experience';
 import { FIELD_RULES } from '../../src/experience/auth/field-rules';
 import type { Role } from '../../src/process/access';
-import type { Database } from '../../src/process/store/database';
-import { gql, insertCompany, insertConnection, insertContact, insertSourceLink, startHarness, type GqlResponse, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { gql, useHarness, type GqlResponse } from '../support/harness';
+import { insertCompany, insertConnection, insertContact, insertSourceLink } from '../support/builders';
+import { useDatabase } from '../support/database';
 import { wsRun } from './support';
 
 /** Values only an operator should see; none may appear in a PARTNER's answer. */
@@ -33,17 +33,14 @@ const paths = {
     `mutation($input: [ContactInput!]!, $key: String!) { upsertContacts(input: $input, idempotencyKey: $key) { results { outcome contact { id sources { connection { ${sel} } } } } } }`,
 };
 
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const h = useHarness(db);
 let contactId: string;
 let connectionId: string;
 const keys = new Map<Role, string>();
 let upserts = 0;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  h = await startHarness(db);
   for (const role of ['VIEWER', 'PARTNER', 'OPERATOR', 'ADMIN'] as Role[]) keys.set(role, await h.keyFor(role));
   const ds = db.dataSource;
   connectionId = await insertConnection(ds, {
@@ -61,11 +58,6 @@ beforeAll(async () => {
   await insertSourceLink(ds, { record_id: contactId, connection_id: connectionId });
   await insertSourceLink(ds, { record_kind: 'COMPANY', record_id: companyId, connection_id: connectionId, remote_type: 'Account', remote_id: '001A' });
   await ds.query(`INSERT INTO field_provenance (record_id, field, value, connection_id, changed_at) VALUES ($1, 'email', '"ada@acme.example"', $2, now())`, [contactId, connectionId]);
-});
-
-afterAll(async () => {
-  await h?.close();
-  await db?.close();
 });
 
 async function ask(path: keyof typeof paths, sel: string, role: Role): Promise<GqlResponse> {

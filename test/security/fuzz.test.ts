@@ -14,16 +14,16 @@ import { ApiKeyService, type Role } from '../../src/process/access';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import { openApiPool, type ApiPool } from '../../src/process/store/api-pool';
-import type { Database } from '../../src/process/store/database';
-import { insertContact, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { startHarness, type Harness } from '../support/harness';
+import { insertContact } from '../support/builders';
+import { useDatabase } from '../support/database';
 import { fuzzCalls, requestBody, type FuzzCall } from './fuzz-calls';
 import { expectNoSecretsInLogs } from './log-audit';
 
 const ROLES: Array<Role | 'NONE'> = ['NONE', 'VIEWER', 'PARTNER', 'OPERATOR', 'ADMIN'];
 const MAX_MS = 2000;
 
-let db: Database;
+const db = useDatabase();
 let h: Harness;
 let realConnections: ConnectionService;
 let pool: ApiPool;
@@ -31,8 +31,6 @@ let calls: FuzzCall[];
 const keys = new Map<Role, string>();
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   realConnections = new ConnectionService(db.dataSource, new CredentialsCipher(generateMasterKey()));
   // As deployed: the API's own pool with the default statement timeout, and the audit wired in.
   pool = await openApiPool(db, { statementTimeoutMs: loadConfig({}).database.statementTimeoutMs.api });
@@ -72,7 +70,6 @@ afterAll(async () => {
   await h?.close();
   await pool?.close();
   await realConnections?.close();
-  await db?.close();
 });
 
 interface Outcome {

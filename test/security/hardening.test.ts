@@ -5,20 +5,17 @@
  * page and no field suggestions.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/process/store/database';
-import { gql, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { gql, startHarness, type Harness } from '../support/harness';
+import { useDatabase } from '../support/database';
 import { expectNoSecretsInLogs } from './log-audit';
 import { wsRun } from './support';
 
-let db: Database;
+const db = useDatabase();
 let dev: Harness;
 let prod: Harness;
 const issued: string[] = [];
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   dev = await startHarness(db, { security: { http: { corsOrigins: ['https://app.example.com'], requestTimeoutMs: 20_000, headersTimeoutMs: 5_000 } } });
   prod = await startHarness(db, { env: 'production' });
 });
@@ -27,7 +24,6 @@ afterAll(async () => {
   for (const h of [dev, prod]) if (h) expectNoSecretsInLogs(h.logLines, issued);
   await dev?.close();
   await prod?.close();
-  await db?.close();
 });
 
 describe('security headers', () => {

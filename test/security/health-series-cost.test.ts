@@ -5,20 +5,17 @@
  * reads each table once, and what it scans is indexed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/process/store/database';
-import { codes, gql, insertConnection, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { codes, gql, useHarness } from '../support/harness';
+import { insertConnection } from '../support/builders';
+import { useDatabase } from '../support/database';
 import { expectNoSecretsInLogs } from './log-audit';
 import { wsRun } from './support';
 
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const h = useHarness(db);
 let viewer: string;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  h = await startHarness(db);
   viewer = await h.keyFor('VIEWER');
   const connection = await insertConnection(db.dataSource);
   // 20,000 runs of long ago and a few in the window: the window's rows are read by index.
@@ -36,8 +33,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (h) expectNoSecretsInLogs(h.logLines, [viewer]);
-  await h?.close();
-  await db?.close();
 });
 
 const SERIES = (alias: string, buckets: number | string, window: string) => `${alias}: healthSeries(buckets: ${buckets}, window: ${window}) { at runs successRate }`;

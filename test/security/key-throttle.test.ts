@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { SecurityOptions } from '../../src/experience/security';
 import type { Database } from '../../src/process/store/database';
-import { codes, gql, startHarness, type Harness } from '../experience/harness';
+import { codes, gql, startHarness, type Harness } from '../support/harness';
 import { openTestDatabase, resetDatabase } from '../support/database';
 import { wsRun, type WsOutcome } from './support';
 

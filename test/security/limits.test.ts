@@ -5,21 +5,18 @@
  * HTTP and over graphql-ws.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/process/store/database';
-import { codes, gql, insertCompany, insertContact, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { codes, gql, useHarness } from '../support/harness';
+import { insertCompany, insertContact } from '../support/builders';
+import { useDatabase } from '../support/database';
 import { expectNoSecretsInLogs } from './log-audit';
 import WebSocket from 'ws';
 import { wsRun } from './support';
 
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const h = useHarness(db);
 let viewer: string;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  h = await startHarness(db);
   viewer = await h.keyFor('VIEWER');
   const company = await insertCompany(db.dataSource);
   for (let i = 0; i < 3; i++) await insertContact(db.dataSource, { company_id: company });
@@ -27,8 +24,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (h) expectNoSecretsInLogs(h.logLines, [viewer]);
-  await h?.close();
-  await db?.close();
 });
 
 const deepQuery = (levels: number): string => {

@@ -9,27 +9,20 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MAX_SEARCH_LENGTH } from '../../src/process/queries';
 import { openApiPool, type ApiPool } from '../../src/process/store/api-pool';
-import type { Database } from '../../src/process/store/database';
-import { codes, gql, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { codes, gql, startHarness, type Harness } from '../support/harness';
+import { useDatabase } from '../support/database';
 import { expectNoSecretsInLogs } from './log-audit';
 
 const SEARCH = `query($f: ContactFilter) { contacts(first: 20, filter: $f) { totalCount edges { node { id } } } }`;
 
-let db: Database;
+const db = useDatabase();
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   // 1,000 people: on the old code one 900,000-character search over them took 114 s on PostgreSQL.
   await db.dataSource.query(
     `INSERT INTO contacts (email, first_name, last_name, created_at)
      SELECT 'person' || g || '@example.com', 'First' || g, 'Last' || g, now() - g * interval '1 second' FROM generate_series(1, 1000) g`,
   );
-});
-
-afterAll(async () => {
-  await db?.close();
 });
 
 /** /readyz timed while `work` runs. */

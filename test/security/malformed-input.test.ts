@@ -8,27 +8,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { NO_EVENTS } from '../../src/process/events';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
-import type { Database } from '../../src/process/store/database';
 import { SyncRunService } from '../../src/process/sync/runs/sync-run.service';
 import { WebhookService } from '../../src/process/sync/runs/webhook.service';
-import { codes, gql, insertContact, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { codes, gql, useHarness } from '../support/harness';
+import { insertContact } from '../support/builders';
+import { useDatabase } from '../support/database';
 import { expectNoSecretsInLogs } from './log-audit';
 import { wsRun } from './support';
 
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const cipher = new CredentialsCipher(generateMasterKey());
+let connections: ConnectionService;
+const h = useHarness(db, () => {
+  connections = new ConnectionService(db.dataSource, cipher);
+  return { connections, webhooks: new WebhookService(db.dataSource, cipher, new SyncRunService(db.dataSource, NO_EVENTS)) };
+});
 let admin: string;
 let contactId: string;
 let connectionId: string;
-let connections: ConnectionService;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  const cipher = new CredentialsCipher(generateMasterKey());
-  connections = new ConnectionService(db.dataSource, cipher);
-  h = await startHarness(db, { connections, webhooks: new WebhookService(db.dataSource, cipher, new SyncRunService(db.dataSource, NO_EVENTS)) });
   admin = await h.keyFor('ADMIN');
   contactId = await insertContact(db.dataSource);
   connectionId = (
@@ -38,9 +37,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (h) expectNoSecretsInLogs(h.logLines, [admin]);
-  await h?.close();
   await connections?.close();
-  await db?.close();
 });
 
 const cursor = (at: string, id = '00000000-0000-4000-8000-000000000000') => Buffer.from(JSON.stringify([at, id]), 'utf8').toString('base64url');

@@ -9,24 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeyService, type Role } from '../../src/process/access';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
-import type { Database } from '../../src/process/store/database';
-import { gql, insertContact, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { gql, startHarness, type Harness } from '../support/harness';
+import { insertContact } from '../support/builders';
+import { useDatabase } from '../support/database';
 import { expectNoSecretsInLogs } from './log-audit';
 import { ALLOWED, variablesFor, WS_ROLES, type Fixtures } from './permissions';
 import { contractOperations, isAuthError, pendingOperations, wsRun } from './support';
 
 const ROLES: Array<Role | 'NONE'> = ['NONE', 'VIEWER', 'PARTNER', 'OPERATOR', 'ADMIN'];
 
-let db: Database;
+const db = useDatabase();
 let h: Harness;
 let realConnections: ConnectionService;
 let fixtures: Fixtures;
 const keys = new Map<Role, string>();
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   realConnections = new ConnectionService(db.dataSource, new CredentialsCipher(generateMasterKey()));
   h = await startHarness(db, {
     // TestConnection's outcome is not under test here, only who may call it.
@@ -63,7 +61,6 @@ afterAll(async () => {
   if (h) expectNoSecretsInLogs(h.logLines, keys.values());
   await h?.close();
   await realConnections?.close();
-  await db?.close();
 });
 
 const operations = contractOperations();

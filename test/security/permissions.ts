@@ -120,6 +120,17 @@ export async function variablesFor(name: string, f: Fixtures): Promise<Record<st
     case 'Quarantine':
     case 'SyncErrors':
       return { connectionId: f.connectionId, first: 5 };
+    case 'UpdateAlertRule':
+      return { id: f.missingId, input: { threshold: 1 } };
+    case 'FieldMappings':
+      return { connectionId: f.connectionId };
+    case 'SetFieldMappings':
+      // Nothing to change: refused as BAD_USER_INPUT once the caller is allowed in.
+      return { connectionId: f.connectionId, entries: [] };
+    case 'MappingHistory':
+      return { connectionId: f.connectionId, first: 5 };
+    case 'RollbackMapping':
+      return { connectionId: f.connectionId, version: 99 };
     case 'SetFieldOwner':
       return { kind: 'CONTACT', field: 'phone', ownerConnectionId: f.connectionId };
     case 'VerifyField':
@@ -146,18 +157,10 @@ export async function variablesFor(name: string, f: Fixtures): Promise<Record<st
       return { name: `matrix key ${n}`, role: 'VIEWER' };
     case 'RevokeApiKey':
       return { id: await f.revocableKeyId() };
-    case 'UpdateAlertRule':
-      return { id: f.missingId, input: { threshold: 0.5 } };
     case 'ConnectionSettings':
-    case 'FieldMappings':
-    case 'MappingHistory':
-      return { id: f.connectionId, connectionId: f.connectionId, first: 5 };
+      return { id: f.connectionId };
     case 'UpdateConnectionSettings':
       return { id: f.connectionId, settings: { bulkIngestThreshold: 5000 } };
-    case 'SetFieldMappings':
-      return { connectionId: f.connectionId, entries: [] };
-    case 'RollbackMapping':
-      return { connectionId: f.connectionId, version: 1 };
     case 'CancelSync':
       return { runId: f.missingId };
     case 'SyncRunLog':

@@ -5,12 +5,12 @@
  * rules look at) are now read by own property only; names that cannot be own properties of a
  * plain object (`__proto__`) are refused when configured.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CustomFieldConfigError } from '../../src/process/mapping/custom-fields';
 import { mapperFor, mappingProfile } from '../../src/process/mapping/registry';
 import { parseCustomFields } from '../../src/process/mapping/custom-fields';
 import { evaluateRules } from '../../src/process/quality/rules';
-import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { useSyncHarness } from '../support/sync-harness';
 
 const BUILT_INS = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
 const CARRIED = BUILT_INS.map((remote) => ({ object: 'contacts', remote }));
@@ -47,11 +47,7 @@ describe('vendor fields named like Object.prototype members', () => {
 });
 
 describe('a HubSpot connection carrying such custom fields, synced for real', () => {
-  let h: SyncHarness;
-  beforeAll(async () => {
-    h = await startSyncHarness({ seed: 4, crms: ['HUBSPOT'] });
-  });
-  afterAll(async () => h?.close());
+  const h = useSyncHarness({ seed: 4, crms: ['HUBSPOT'] });
 
   it('stores no inherited value in any contact', async () => {
     await h.connections.setCustomFields(h.connectionIds.get('HUBSPOT')!, [...CARRIED, ...MAPPED]);

@@ -6,9 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileRulePattern, MAX_PATTERN_VALUE, patternMatches } from '../../src/process/quality/rules/rule-pattern';
-import type { Database } from '../../src/process/store/database';
-import { gql, startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { gql, useHarness } from '../support/harness';
+import { useDatabase } from '../support/database';
 import { restoreDefaultRules } from '../quality/support/rules';
 import { measured } from './loop-delay';
 
@@ -16,21 +15,16 @@ const CATASTROPHIC = '^(\\w+\\s?)*$';
 const SAVE_RULE = `mutation($input: ValidationRuleInput!) { upsertValidationRule(input: $input) { id } }`;
 const UPSERT = `mutation($input: [ContactInput!]!, $key: String!) { upsertContacts(input: $input, idempotencyKey: $key) { results { outcome issues { field rule message } } } }`;
 
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const h = useHarness(db);
 let admin: string;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   await restoreDefaultRules(db.dataSource);
-  h = await startHarness(db);
   admin = await h.keyFor('ADMIN');
 });
 afterAll(async () => {
   if (db) await restoreDefaultRules(db.dataSource);
-  await h?.close();
-  await db?.close();
 });
 
 const saveRule = (pattern: string) => gql<{ upsertValidationRule: { id: string } }>(h.url, SAVE_RULE, { input: { recordKind: 'CONTACT', field: 'title', rule: 'FORMAT', params: { format: 'pattern', pattern } } }, admin);

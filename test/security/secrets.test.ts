@@ -14,25 +14,21 @@ import { createLogger } from '../../src/logger';
 import { ConnectionService } from '../../src/process/connections/connection.service';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import { rotateMasterKey, RotationError } from '../../src/process/security/rotate-master-key';
-import type { Database } from '../../src/process/store/database';
 import { startEmulators, type RunningEmulator } from '../../src/system';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { useDatabase } from '../support/database';
 import { expectNoSecretsInLogs, SANDBOX_SECRETS } from './log-audit';
 
 const SANDBOX = { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' };
 
-let db: Database;
+const db = useDatabase();
 let emulators: RunningEmulator[];
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
   emulators = await startEmulators({ crms: ['SALESFORCE', 'HUBSPOT'], seed: 0, defaultPorts: false });
 });
 
 afterAll(async () => {
   await Promise.all((emulators ?? []).map((e) => e.close()));
-  await db?.close();
 });
 
 async function createEmulatorConnections(key: string): Promise<{ service: ConnectionService; ids: string[] }> {

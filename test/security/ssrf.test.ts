@@ -14,7 +14,7 @@ import { CredentialsCipher, generateMasterKey } from '../../src/process/security
 import { crmModule, SystemError, type CrmKind } from '../../src/system';
 import { hostProblem } from '../../src/system/transport/host-policy';
 import { scrubVendorText } from '../../src/system/transport/vendor-text';
-import { codes, gql, startHarness } from '../experience/harness';
+import { codes, gql, startHarness } from '../support/harness';
 import { FAST_RETRY, startSyncHarness, type SyncHarness } from '../support/sync-harness';
 
 const SECRETS = { clientId: 'hostile-client', clientSecret: 'cs-9f8e7d6c5b4a-secret', refreshToken: 'rt-1a2b3c4d5e6f-refresh' };

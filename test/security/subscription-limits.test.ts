@@ -7,31 +7,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config';
-import type { Database } from '../../src/process/store/database';
-import { startHarness, type Harness } from '../experience/harness';
-import { openTestDatabase, resetDatabase } from '../support/database';
+import { useHarness } from '../support/harness';
+import { useDatabase } from '../support/database';
 import { expectNoSecretsInLogs } from './log-audit';
 
 const PER_SOCKET = 5;
 const PER_KEY = 3;
 
-let db: Database;
-let h: Harness;
+const db = useDatabase();
+const h = useHarness(db, { security: { subscriptions: { maxPerSocket: PER_SOCKET, maxSocketsPerKey: PER_KEY } } });
 let viewer: string;
 const open: WebSocket[] = [];
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  await resetDatabase(db);
-  h = await startHarness(db, { security: { subscriptions: { maxPerSocket: PER_SOCKET, maxSocketsPerKey: PER_KEY } } });
   viewer = await h.keyFor('VIEWER');
 });
 
 afterAll(async () => {
   for (const s of open) s.terminate();
   if (h) expectNoSecretsInLogs(h.logLines, [viewer]);
-  await h?.close();
-  await db?.close();
 });
 
 interface Socket {

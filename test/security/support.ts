@@ -5,8 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kind, parse, print, type OperationDefinitionNode } from 'graphql';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import { wsClient } from '../support/harness';
 
 export interface ContractOperation {
   name: string;
@@ -33,15 +32,7 @@ export function pendingOperations(): Set<string> {
   );
 }
 
-export function wsClient(url: string, authorization?: string): Client {
-  return createClient({
-    url: url.replace(/^http/, 'ws') + '/graphql',
-    webSocketImpl: WebSocket,
-    connectionParams: authorization === undefined ? {} : { authorization },
-    retryAttempts: 0,
-    lazy: true,
-  });
-}
+export { wsClient };
 
 export interface WsOutcome {
   /** Errors of the first result, or of the `error` message. */

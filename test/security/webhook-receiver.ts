@@ -9,7 +9,7 @@ import type { Database } from '../../src/process/store/database';
 import { SyncRunService } from '../../src/process/sync/runs/sync-run.service';
 import { WebhookService } from '../../src/process/sync/runs/webhook.service';
 import type { CrmKind } from '../../src/system';
-import { startHarness, type Harness } from '../experience/harness';
+import { startHarness, type Harness } from '../support/harness';
 import { openTestDatabase, resetDatabase } from '../support/database';
 import { SANDBOX } from '../support/sync-harness';
 

@@ -1,9 +1,12 @@
 import 'reflect-metadata';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { openDatabase, type Database } from '../../src/process/store/database';
+import { lazy } from './lazy';
 
 /** Tables holding data (not migrations or migration-seeded reference rows). */
 const DATA_TABLES = [
+  'audit_reports',
   'auth_failures',
   'idempotency_keys',
   'outbox',
@@ -37,19 +40,35 @@ export async function resetDatabase(db: Database): Promise<void> {
 }
 
 /**
- * A test file's database: opened before its tests (and handed to `use`), emptied before each
- * test, closed after the file.
+ * The run's test database, emptied, for the tests of the calling file (or describe block):
+ * opened and reset before them, closed after them. The one way a test file starts from a
+ * clean store; `resetEach` empties it again before every test.
  */
-export function useTestDatabase(use: (db: Database) => void): void {
+export function useDatabase(options: { resetEach?: boolean } = {}): Database {
   let db: Database | undefined;
   beforeAll(async () => {
     db = await openTestDatabase();
-    use(db);
+    await resetDatabase(db);
   });
-  beforeEach(async () => {
-    await resetDatabase(db!);
-  });
+  if (options.resetEach) beforeEach(async () => resetDatabase(db!));
   afterAll(async () => {
     await db?.close();
   });
+  return lazy('the test database', () => db);
+}
+
+/** Statements sent to PostgreSQL while `run` runs. */
+export async function countStatements(run: () => Promise<unknown>): Promise<number> {
+  const original = pg.Client.prototype.query;
+  let count = 0;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    count++;
+    return (original as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof original;
+  try {
+    await run();
+  } finally {
+    pg.Client.prototype.query = original;
+  }
+  return count;
 }

@@ -7,9 +7,8 @@ import { Client as HubSpotClient } from '@hubspot/api-client';
 import { DynamicsWebApi } from 'dynamics-web-api';
 import jsforce, { type Connection } from 'jsforce';
 import type { RunningEmulator } from '../../src/system';
-import { accessToken } from '../system/dynamics/helpers';
-
-const SANDBOX = { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' };
+import { accessToken } from './crms/dynamics';
+import { SANDBOX } from './emulators';
 
 // jsforce routes even localhost traffic through a proxy when these are set (crm-wire.md §4.1).
 for (const v of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY']) delete process.env[v];

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomFieldConfigError } from '../../src/process/mapping/custom-fields';
 import { mapperFor, mappingVersion } from '../../src/process/mapping/registry';
-import { gql, startHarness, type Harness } from '../experience/harness';
+import { gql, startHarness, type Harness } from '../support/harness';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
 import { contactLinkedTo, emulatorRecords, remoteIdOf, salesforceCreate } from './support';
 

@@ -14,7 +14,7 @@ import { mappingProfileProblems } from '../../src/process/mapping/registry';
 import type { Database } from '../../src/process/store/database';
 import { crmModule, registerCrm, registeredCrms, type CrmKind } from '../../src/system';
 import { openTestDatabase, resetDatabase } from '../support/database';
-import { insertConnection } from '../experience/harness';
+import { insertConnection } from '../support/builders';
 
 describe('configuration from the registry', () => {
   it('reads JUNCTION_CRM_HOSTS_<KIND> for every registered CRM and names a bad one', () => {

@@ -3,7 +3,7 @@
  * the schema cannot drift from what the store and adapters use.
  */
 import { registerEnumType } from 'type-graphql';
-import { type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type CrmKind, DELETE_PROPAGATION, type DeletePropagation, ERROR_CLASSES, type ErrorClass, type LifecycleStage, type RecordKind, type Role, ROLES, supportedCrmKinds, type SyncMode, type SyncRunStatus } from '../../process';
+import { AUDIT_STATUSES, type AuditStatus, type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type CrmKind, DELETE_PROPAGATION, type DeletePropagation, ERROR_CLASSES, type ErrorClass, FIELD_TRANSFORMS, type FieldTransform, type LifecycleStage, MAPPING_DIRECTIONS, type MappingDirection, type RecordKind, type Role, ROLES, supportedCrmKinds, type SyncMode, type SyncRunStatus } from '../../process';
 
 /** `{ A: 'A', B: 'B' }` from a list of values: type-graphql registers enum objects. */
 function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
@@ -24,7 +24,13 @@ export const RecordKindEnum = enumOf<RecordKind>(['CONTACT', 'COMPANY']);
 export const RoleEnum = enumOf<Role>(ROLES);
 export const ErrorClassEnum = enumOf<ErrorClass>(ERROR_CLASSES);
 export const LifecycleStageEnum = enumOf<LifecycleStage>(['LEAD', 'CONTACT']);
+export const AuditStatusEnum = enumOf<AuditStatus>(AUDIT_STATUSES);
+export const AuditChangeEnum = enumOf(['IMPROVED', 'WORSENED', 'UNCHANGED', 'CHANGED'] as const);
+export const MappingDirectionEnum = enumOf<MappingDirection>(MAPPING_DIRECTIONS);
+export const FieldTransformEnum = enumOf<FieldTransform>(FIELD_TRANSFORMS);
 
+registerEnumType(AuditStatusEnum, { name: 'AuditStatus', description: 'QUEUED until a worker takes it, RUNNING while the CRMs are exported, then SUCCEEDED (with its report) or FAILED.' });
+registerEnumType(AuditChangeEnum, { name: 'AuditChange', description: 'How a figure moved since the previous audit: lower is better for all but the contact count (CHANGED).' });
 registerEnumType(CrmKindEnum, { name: 'CrmKind', description: 'The CRM product a connection talks to.' });
 registerEnumType(ConnectionStatusEnum, {
   name: 'ConnectionStatus',
@@ -67,3 +73,27 @@ registerEnumType(RoleEnum, {
 });
 registerEnumType(ErrorClassEnum, { name: 'ErrorClass', description: 'How a failed call to a CRM was classified.' });
 registerEnumType(LifecycleStageEnum, { name: 'LifecycleStage' });
+registerEnumType(MappingDirectionEnum, {
+  name: 'MappingDirection',
+  description: 'Which way a mapped field travels.',
+  valuesConfig: {
+    BOTH: { description: 'Read from the CRM and written to it.' },
+    INBOUND: { description: 'Read from the CRM, never written to it.' },
+    OUTBOUND: { description: 'Written to the CRM, never read from it.' },
+    NONE: { description: 'Neither: the field is not synced with this CRM.' },
+  },
+});
+registerEnumType(FieldTransformEnum, {
+  name: 'FieldTransform',
+  description: 'A named transform from a fixed, tested set: inbound to the store’s form, outbound to the CRM field’s.',
+  valuesConfig: {
+    TRIM: { description: 'White space trimmed.' },
+    LOWER: { description: 'Lower case.' },
+    UPPER: { description: 'Upper case.' },
+    PHONE_E164: { description: 'Phone numbers as E.164.' },
+    COUNTRY: { description: 'ISO 3166-1 code in, the country name out.' },
+    STATE: { description: 'Kept in (the store resolves it with the country), the state name out.' },
+    DATE_ISO: { description: 'ISO 8601 dates and times.' },
+    NUMBER: { description: 'A plain decimal number.' },
+  },
+});

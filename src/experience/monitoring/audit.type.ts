@@ -1,6 +1,9 @@
-import { Field, Float, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import type { AuditReport as AuditReportData } from '../../process';
+import type { ChangeDirection as AuditChangeValue, AuditRecord, AuditStatus } from '../../process';
 import { ApiKey } from '../access/api-key.type';
+import { AuditChangeEnum, AuditStatusEnum } from '../common/enums';
+import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar, JSONScalar } from '../common/scalars';
 
 @ObjectType()
@@ -64,6 +67,73 @@ export function toAuditReport(r: AuditReportData): AuditReport {
       unusedApiKeys: r.access.unusedKeys.map((k) => ({ ...k, role: k.role as ApiKey['role'], revokedAt: null })),
     },
     tokens: r.tokens.map((t) => ({ connectionId: t.connectionId, expiresAt: t.expiresAt, source: t.source })),
-    plan: r.plan,
+    plan: r.plan.map((p) => ({ horizonDays: p.horizonDays, action: p.action })),
+  };
+}
+
+@ObjectType({ description: 'One figure of a report beside the previous report.' })
+export class AuditFigureChange {
+  @Field({ description: 'Stable key: `duplicateRate`, `fieldMismatches:<connectionId>`, …' }) measure!: string;
+  @Field() label!: string;
+  @Field(() => Float) before!: number;
+  @Field(() => Float) after!: number;
+  @Field(() => AuditChangeEnum) direction!: AuditChangeValue;
+}
+
+@ObjectType({ description: 'What improved and what got worse since the previous successful audit.' })
+export class AuditComparison {
+  @Field(() => ID) previousId!: string;
+  @Field(() => DateTimeScalar, { description: 'When the previous report was generated.' }) previousAt!: Date;
+  @Field(() => [AuditFigureChange]) changes!: AuditFigureChange[];
+  @Field(() => [AuditFigureChange]) improved!: AuditFigureChange[];
+  @Field(() => [AuditFigureChange]) worsened!: AuditFigureChange[];
+}
+
+@ObjectType({ description: 'An audit of the history (runAudit, or the schedule): its state and, once it SUCCEEDED, its report.' })
+export class Audit {
+  @Field(() => ID) id!: string;
+  @Field(() => AuditStatusEnum) status!: AuditStatus;
+  @Field({ description: '`API` (runAudit), `SCHEDULE` or `CLI`.' }) trigger!: string;
+  @Field(() => DateTimeScalar, { description: 'When it was asked for.' }) queuedAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When a worker started it; null while QUEUED.' }) startedAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => String, { nullable: true, description: 'Why it FAILED.' }) error!: string | null;
+  @Field(() => DataQualityReport, { nullable: true, description: 'Null until it SUCCEEDED; so are the other report sections.' }) dataQuality!: DataQualityReport | null;
+  @Field(() => [ConnectionDiscrepancy]) discrepancies!: ConnectionDiscrepancy[];
+  @Field(() => AccessReport, { nullable: true }) access!: AccessReport | null;
+  @Field(() => [CredentialExpiry]) tokens!: CredentialExpiry[];
+  @Field(() => [AuditPlanItem], { description: 'The 30/60/90-day plan, following up on what did not improve since the previous audit.' }) plan!: AuditPlanItem[];
+  @Field(() => AuditComparison, { nullable: true, description: 'Null for the first successful audit (nothing to compare with) and until it SUCCEEDED.' }) comparison!: AuditComparison | null;
+  @Field(() => String, { nullable: true, description: 'Path of the Markdown download (same API key, ADMIN); `.csv` and `.json` beside it. Null until it SUCCEEDED.' })
+  markdownPath!: string | null;
+}
+
+@ObjectType()
+export class AuditConnection extends RelayConnectionType('Audit', Audit) {}
+
+export function toAudit({ audit, report }: AuditRecord): Audit {
+  const r = report ? toAuditReport(report) : null;
+  const c = report?.comparison ?? null;
+  return {
+    id: audit.id,
+    status: audit.status,
+    trigger: audit.trigger,
+    queuedAt: audit.createdAt,
+    startedAt: audit.startedAt,
+    finishedAt: audit.finishedAt,
+    error: audit.error,
+    dataQuality: r?.dataQuality ?? null,
+    discrepancies: r?.discrepancies ?? [],
+    access: r?.access ?? null,
+    tokens: r?.tokens ?? [],
+    plan: r?.plan ?? [],
+    comparison: c && {
+      previousId: c.previousId,
+      previousAt: c.previousAt,
+      changes: c.changes,
+      improved: c.changes.filter((x) => x.direction === 'IMPROVED'),
+      worsened: c.changes.filter((x) => x.direction === 'WORSENED'),
+    },
+    markdownPath: report ? `/audits/${audit.id}.md` : null,
   };
 }

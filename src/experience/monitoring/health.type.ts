@@ -1,13 +1,19 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { type CircuitState, type ConnectionHealth as ConnectionHealthReport, type ConnectionStatus, ERROR_CLASSES, type ErrorClass, type HealthPoint as HealthPointReport, type HealthReport } from '../../process';
+import { type CallFailureCount, type CircuitState, type ConnectionHealth as ConnectionHealthReport, type ConnectionStatus, ERROR_CLASSES, type ErrorClass, type HealthPoint as HealthPointReport, type HealthReport } from '../../process';
 import { CircuitStateEnum, ConnectionStatusEnum, ErrorClassEnum } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 import type { Connection } from '../connections/connection.type';
 
-@ObjectType({ description: 'Errors of one class seen in the window (occurrences, not distinct causes).', simpleResolvers: true })
+@ObjectType({
+  description:
+    "Errors of one class seen in the window: the error log's occurrences (what failed for good, grouped by cause), and failed CRM calls, those a retry absorbed and those that failed for good.",
+  simpleResolvers: true,
+})
 export class ErrorClassCount {
   @Field(() => ErrorClassEnum) errorClass!: ErrorClass;
-  @Field(() => Int) count!: number;
+  @Field(() => Int, { description: 'Occurrences in the error log (syncErrors), not distinct causes.' }) count!: number;
+  @Field(() => Int, { description: 'Failed attempts of CRM calls that then got their answer on a retry (or a replay with a fresh token): each 429 or 5xx a retry absorbed counts once.' }) recovered!: number;
+  @Field(() => Int, { description: 'Failed attempts of CRM calls that failed for good: every attempt of a call that gave up counts once.' }) final!: number;
 }
 
 @ObjectType({ description: "One connection's health over the window.", simpleResolvers: true })
@@ -63,10 +69,22 @@ export class HealthChangedConnection {
 }
 
 const asErrorClass = (c: string): ErrorClass => ((ERROR_CLASSES as readonly string[]).includes(c) ? (c as ErrorClass) : 'UNKNOWN');
-const errorCounts = (list: Array<{ errorClass: string; count: number }>): ErrorClassCount[] => {
-  const merged = new Map<ErrorClass, number>();
-  for (const e of list) merged.set(asErrorClass(e.errorClass), (merged.get(asErrorClass(e.errorClass)) ?? 0) + e.count);
-  return [...merged].map(([errorClass, count]) => ({ errorClass, count }));
+/** The error log's classes first (its order), then classes only failed calls had. */
+const errorCounts = (logged: ReadonlyArray<{ errorClass: string; count: number }>, calls: readonly CallFailureCount[]): ErrorClassCount[] => {
+  const merged = new Map<ErrorClass, ErrorClassCount>();
+  const entry = (c: string): ErrorClassCount => {
+    const errorClass = asErrorClass(c);
+    const found = merged.get(errorClass) ?? { errorClass, count: 0, recovered: 0, final: 0 };
+    merged.set(errorClass, found);
+    return found;
+  };
+  for (const e of logged) entry(e.errorClass).count += e.count;
+  for (const f of calls) {
+    const e = entry(f.errorClass);
+    e.recovered += f.recovered;
+    e.final += f.final;
+  }
+  return [...merged.values()];
 };
 
 function toConnectionHealth(c: ConnectionHealthReport): ConnectionHealth {
@@ -80,7 +98,7 @@ function toConnectionHealth(c: ConnectionHealthReport): ConnectionHealth {
     runsFailed: f.runs.failed,
     syncLatencyP50Ms: f.latency.p50Ms,
     syncLatencyP95Ms: f.latency.p95Ms,
-    errorsByClass: errorCounts(f.errorsByClass),
+    errorsByClass: errorCounts(f.errorsByClass, f.callFailures),
     apiUsed: f.apiUsed,
     apiLimit: f.apiLimit,
     apiUsageRatio: c.apiUsageRatio,
@@ -101,7 +119,7 @@ export function toHealth(r: HealthReport, window: string, connectionId?: string 
     syncLatencyP50Ms: r.latencyP50Ms,
     syncLatencyP95Ms: r.latencyP95Ms,
     quarantineSize: r.quarantineSize,
-    errorsByClass: errorCounts(r.errorsByClass),
+    errorsByClass: errorCounts(r.errorsByClass, r.callFailures),
     connections: r.connections.filter((c) => !connectionId || c.facts.id === connectionId).map(toConnectionHealth),
   };
 }

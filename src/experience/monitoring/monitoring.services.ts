@@ -1,5 +1,6 @@
 /** What the monitoring resolvers read: health reports and alerts (raising is the worker's job). */
 import { AlertService, type AuditService, HealthService, NO_EVENTS, type StoreHandle } from '../../process';
+import type { AuditJobs } from '../../process';
 
 export interface MonitoringServices {
   health: Pick<HealthService, 'report' | 'series'>;
@@ -8,8 +9,10 @@ export interface MonitoringServices {
   db: StoreHandle;
   /** Absent when the server was built without a connection service that can read CRMs. */
   audit?: Pick<AuditService, 'report'>;
+  /** Audits as background jobs with a history; absent when the server was built without the job queue. */
+  audits?: Pick<AuditJobs, 'request' | 'page' | 'count' | 'byId'>;
 }
 
-export function createMonitoringServices(db: StoreHandle, audit?: Pick<AuditService, 'report'>): MonitoringServices {
-  return { health: new HealthService(db), alerts: new AlertService({ db, events: NO_EVENTS }), db, audit };
+export function createMonitoringServices(db: StoreHandle, audit?: Pick<AuditService, 'report'>, audits?: MonitoringServices['audits']): MonitoringServices {
+  return { health: new HealthService(db), alerts: new AlertService({ db, events: NO_EVENTS }), db, audit, audits };
 }

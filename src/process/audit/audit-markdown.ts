@@ -1,4 +1,5 @@
 /** The audit report as Markdown, for people; the JSON file carries the same data for tools. */
+import { shownValue } from './audit-comparison';
 import type { AuditReport } from './audit.service';
 
 const pct = (r: number) => `${(r * 100).toFixed(2)} %`;
@@ -34,7 +35,14 @@ export function auditMarkdown(r: AuditReport): string {
   );
   lines.push('', '## Credentials by expiry', '', '| connection | expires | what |', '|---|---|---|');
   for (const t of r.tokens) lines.push(`| ${cell(t.connectionName)} | ${day(t.expiresAt)} | ${t.source} |`);
-  lines.push('', `Active alerts: ${r.activeAlerts}.`, '', '## Plan', '');
+  lines.push('', `Active alerts: ${r.activeAlerts}.`, '');
+  if (r.comparison) {
+    const moved = r.comparison.changes.filter((c) => c.direction !== 'UNCHANGED');
+    lines.push(`## Since the audit of ${day(r.comparison.previousAt)}`, '');
+    if (!moved.length) lines.push('No compared figure moved.', '');
+    else lines.push('| figure | before | now | |', '|---|---|---|---|', ...moved.map((c) => `| ${cell(c.label)} | ${shownValue(c.measure, c.before)} | ${shownValue(c.measure, c.after)} | ${c.direction.toLowerCase()} |`), '');
+  }
+  lines.push('## Plan', '');
   for (const h of [30, 60, 90] as const) {
     const items = r.plan.filter((p) => p.horizonDays === h);
     lines.push(`### Within ${h} days`, '', ...(items.length ? items.map((p) => `- ${p.action}`) : ['- Nothing found for this horizon.']), '');

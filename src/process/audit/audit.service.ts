@@ -2,6 +2,7 @@
 import type { DataSource } from 'typeorm';
 import type { ConnectionService } from '../connections/connection.service';
 import { countActiveAlerts } from '../store/ops/alert.repository';
+import { compareAudits, type AuditComparison } from './audit-comparison';
 import { reviewAccess, tokensByExpiry, type AccessReview, type TokenExpiry } from './access-review';
 import { auditPlan, type PlanItem } from './audit-plan';
 import { measureDataQuality, type DataQuality } from './data-quality';
@@ -15,6 +16,15 @@ export interface AuditReport {
   tokens: TokenExpiry[];
   activeAlerts: number;
   plan: PlanItem[];
+  /** Set beside the previous successful report, when there is one. */
+  comparison: AuditComparison | null;
+}
+
+export interface AuditOptions {
+  /** The report this one is compared with; the plan follows up on what did not improve. */
+  previous?: { id: string; report: AuditReport } | null;
+  /** Aborted: the CRM exports stop at their next page and the report fails. */
+  signal?: AbortSignal;
 }
 
 export class AuditService {
@@ -24,13 +34,16 @@ export class AuditService {
     private clock: () => Date = () => new Date(),
   ) {}
 
-  async report(): Promise<AuditReport> {
+  async report(options: AuditOptions = {}): Promise<AuditReport> {
     const now = this.clock();
     const dataQuality = await measureDataQuality(this.db, now);
-    const discrepancies = await reconcileAll(this.db, this.connections);
+    const discrepancies = await reconcileAll(this.db, this.connections, options.signal);
+    options.signal?.throwIfAborted();
     const access = await reviewAccess(this.db, now);
     const tokens = await tokensByExpiry(this.db);
     const activeAlerts = await countActiveAlerts(this.db);
-    return { generatedAt: now, dataQuality, discrepancies, access, tokens, activeAlerts, plan: auditPlan({ now, dataQuality, discrepancies, access, tokens, activeAlerts }) };
+    const comparison = options.previous ? compareAudits(options.previous, { dataQuality, discrepancies, access, activeAlerts }) : null;
+    const plan = auditPlan({ now, dataQuality, discrepancies, access, tokens, activeAlerts, comparison });
+    return { generatedAt: now, dataQuality, discrepancies, access, tokens, activeAlerts, plan, comparison };
   }
 }

@@ -44,7 +44,7 @@ const MAX_EXAMPLES = 50;
 const COMPARED: ContactField[] = ['email', 'firstName', 'lastName', 'phone', 'title', 'city', 'state', 'country', 'postalCode'];
 
 /** `adapter` is a factory: opening the credentials can fail too, and that belongs in the report. */
-export async function reconcileConnection(db: Queryable, connection: ConnectionEntity, adapterOf: () => SystemAdapter): Promise<ConnectionDiscrepancies> {
+export async function reconcileConnection(db: Queryable, connection: ConnectionEntity, adapterOf: () => SystemAdapter, signal?: AbortSignal): Promise<ConnectionDiscrepancies> {
   const out: ConnectionDiscrepancies = { connectionId: connection.id, connectionName: connection.name, missingRemotely: 0, missingLocally: 0, fieldMismatches: 0, examples: [], error: null };
   const note = (e: DiscrepancyExample) => out.examples.length < MAX_EXAMPLES && out.examples.push(e);
   let adapter: SystemAdapter;
@@ -60,6 +60,7 @@ export async function reconcileConnection(db: Queryable, connection: ConnectionE
       const quarantined = await quarantinedRemoteIds(db, connection.id, mapper.remoteType);
       const seen = new Set<string>();
       for await (const page of adapter.bulkExport(mapper.remoteType, { fields: mapper.remoteFields })) {
+        signal?.throwIfAborted();
         for (const remote of page.records) {
           if (remote.deleted) continue;
           seen.add(remote.remoteId);
@@ -94,14 +95,16 @@ export async function reconcileConnection(db: Queryable, connection: ConnectionE
       }
     }
   } catch (err) {
+    // A stopped audit is not a finding about this CRM.
+    if (signal?.aborted) throw err;
     out.error = err instanceof Error ? err.message : String(err);
   }
   return out;
 }
 
-export async function reconcileAll(db: Queryable, connections: Pick<ConnectionService, 'list' | 'adapterFor'>): Promise<ConnectionDiscrepancies[]> {
+export async function reconcileAll(db: Queryable, connections: Pick<ConnectionService, 'list' | 'adapterFor'>, signal?: AbortSignal): Promise<ConnectionDiscrepancies[]> {
   const out: ConnectionDiscrepancies[] = [];
   // One CRM at a time: each export is paged and rate-limited by its own adapter.
-  for (const c of await connections.list()) if (c.enabled) out.push(await reconcileConnection(db, c, () => connections.adapterFor(c)));
+  for (const c of await connections.list()) if (c.enabled) out.push(await reconcileConnection(db, c, () => connections.adapterFor(c), signal));
   return out;
 }

@@ -29,6 +29,7 @@ import { checkApiVersion, checkBaseUrl, checkCredentials, checkName, checkSettin
 import { pauseByPerson, resumeByPerson } from './connection-pause';
 import { recordCredentialsRefused, recordProven, recordTokenIssued } from './connection-status';
 import { deleteConnection } from './connection-delete';
+import { CallFailureTally } from '../health/call-failure-tally';
 
 type CredentialsInput = Parameters<typeof checkCredentials>[1];
 
@@ -73,12 +74,16 @@ export class ConnectionService {
   /** Per connection, writes started by adapters (circuit changes, issued tokens), in order. */
   private writes = new Map<string, Promise<void>>();
   private listeners = new Set<ConnectionChangeListener>();
+  /** Every adapter's failed calls, recovered or final, counted for health and /metrics. */
+  readonly callFailures: CallFailureTally;
 
   constructor(
     private db: DataSource,
     private cipher: CredentialsCipher,
     private options: ConnectionServiceOptions = {},
-  ) {}
+  ) {
+    this.callFailures = new CallFailureTally(db);
+  }
 
   /**
    * The base URL as stored, or a ConnectionInputError on `baseUrl`: its form, then the host
@@ -216,6 +221,7 @@ export class ConnectionService {
       ...this.options.adapterDefaults,
       // Checked at every call too: a connection stored before the policy (or under a wider one) is held to it.
       hostPolicy: hostPolicyFor(connection.kind, this.options.hostPolicy ?? DEFAULT_CRM_HOST_POLICY),
+      onCallFailure: this.callFailures.observerFor(connection.id),
       // The expiry is shown; the org id (Salesforce) checks change notifications; a refusal before now is over.
       onToken: (token) => {
         const at = new Date();
@@ -309,6 +315,7 @@ export class ConnectionService {
     await this.flushCircuitWrites();
     const all = [...this.adapters.keys()];
     for (const id of all) await this.dropAdapter(id);
+    await this.callFailures.close();
   }
 }
 

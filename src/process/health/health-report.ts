@@ -1,14 +1,18 @@
 /**
  * Health as people read it, computed purely from a snapshot: success rates, a status per
- * connection (the dashboard's tile colour) and overall, errors by class.
+ * connection (the dashboard's tile colour) and overall, errors by class (the error log's
+ * occurrences, and failed CRM calls recovered by a retry or final).
  */
 import type { ConnectionStatus } from '../store/entities';
+import type { CallFailureCount } from '../store/ops/call-failure.repository';
 import type { ConnectionFacts, HealthSnapshot } from './health-snapshot';
 
 export interface ErrorCount {
   errorClass: string;
   count: number;
 }
+
+export type { CallFailureCount };
 
 export interface ConnectionHealth {
   facts: ConnectionFacts;
@@ -32,6 +36,8 @@ export interface HealthReport {
   latencyP95Ms: number | null;
   quarantineSize: number;
   errorsByClass: ErrorCount[];
+  /** Failed CRM calls over every connection, by class; most first. */
+  callFailures: CallFailureCount[];
   connections: ConnectionHealth[];
 }
 
@@ -67,6 +73,11 @@ export function healthReport(s: HealthSnapshot): HealthReport {
   const processed = sum((c) => c.records.processed);
   const byClass = new Map<string, number>();
   for (const c of s.connections) for (const e of c.errorsByClass) byClass.set(e.errorClass, (byClass.get(e.errorClass) ?? 0) + e.count);
+  const calls = new Map<string, CallFailureCount>();
+  for (const f of s.connections.flatMap((c) => c.callFailures)) {
+    const total = calls.get(f.errorClass) ?? { errorClass: f.errorClass, recovered: 0, final: 0 };
+    calls.set(f.errorClass, { errorClass: f.errorClass, recovered: total.recovered + f.recovered, final: total.final + f.final });
+  }
   const active = connections.filter((c) => c.status !== 'PAUSED');
   return {
     at: s.at,
@@ -78,6 +89,7 @@ export function healthReport(s: HealthSnapshot): HealthReport {
     latencyP95Ms: s.latency.p95Ms,
     quarantineSize: s.quarantineSize,
     errorsByClass: [...byClass].map(([errorClass, count]) => ({ errorClass, count })).sort((a, b) => b.count - a.count || a.errorClass.localeCompare(b.errorClass)),
+    callFailures: [...calls.values()].sort((a, b) => b.recovered + b.final - (a.recovered + a.final) || a.errorClass.localeCompare(b.errorClass)),
     connections,
   };
 }

@@ -22,6 +22,32 @@ export interface FieldSpec<F extends string> {
   picklist?: { remote: string; form: ValueForm; feature: string };
 }
 
+/**
+ * One mapped field as data (field-mapping versions are seeded from these): the vendor field
+ * it is read from, the fields a write goes to (the picklist too, where the org has one), and
+ * for a value the hooks derive (a lifecycle stage) the value map the hook implements.
+ */
+export interface MappedField {
+  unified: string;
+  remote: string;
+  direction: 'in' | 'both';
+  /** Vendor fields a write of this value goes to. */
+  writes: string[];
+  /** Set for a value derived by the mapper's hooks, not read field for field. */
+  derived?: { valueMap: Record<string, string>; mayWrite?: DerivedFieldSpec<string>['mayWrite'] };
+}
+
+/** A value the hooks derive from a vendor field, described as data (MappedField.derived). */
+export interface DerivedFieldSpec<F extends string> {
+  unified: F;
+  remote: string;
+  direction: 'in' | 'both';
+  /** Vendor value → unified value, as the hook reads it. */
+  valueMap: Record<string, string>;
+  /** Whether the vendor accepts this value given the record's known state (the hook's own guard, for a value a mapping chose). */
+  mayWrite?(value: string, known?: RemoteFields): boolean;
+}
+
 /** The unified record as outbound mapping sees it. */
 export interface OutboundSnapshot {
   values: Record<string, UnifiedValue>;
@@ -38,6 +64,8 @@ export interface RecordMapper {
   hookFields: string[];
   /** Org settings that change this object's fields (FieldSpec.picklist), each with the fields a describe then lists. */
   orgFeatures: Record<string, string[]>;
+  /** Every mapped field as data, in the org's form (field-mapping versions start from these). */
+  mappedFields: MappedField[];
   /** This mapper for an org that has these of the features (the base mapper: none). */
   using(features: readonly string[]): RecordMapper;
   toUnified(fields: RemoteFields): { record: MappedRecord; issues: RecordIssue[] };
@@ -53,6 +81,8 @@ export interface MapperSpec<F extends string> {
   crm: CrmKind;
   remoteType: string;
   fields: FieldSpec<F>[];
+  /** Values the hooks derive, described as data (they are requested through extraFields). */
+  derived?: DerivedFieldSpec<F>[];
   /** Extra vendor fields read by the hooks. */
   extraFields?: string[];
   /** Fixed unified values (e.g. a Salesforce Lead is lifecycle LEAD). */
@@ -95,6 +125,10 @@ function build<F extends string>(kind: RecordKind, spec: MapperSpec<F>, features
     remoteFields,
     hookFields: [...(spec.extraFields ?? [])],
     orgFeatures,
+    mappedFields: [
+      ...spec.fields.map((f) => ({ unified: f.unified, remote: f.remote, direction: f.direction ?? 'both', writes: [(picklistOf(f) ?? f).remote] })),
+      ...(spec.derived ?? []).map((d) => ({ unified: d.unified, remote: d.remote, direction: d.direction, writes: d.direction === 'both' ? [d.remote] : [], derived: { valueMap: d.valueMap, mayWrite: d.mayWrite } })),
+    ],
     using: (present) => build(kind, spec, present),
     toUnified(fields) {
       const issues: RecordIssue[] = [];

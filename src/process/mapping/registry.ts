@@ -4,6 +4,8 @@ import { parseCustomFields, withCustomFields, type CustomFieldSpec } from './cus
 import { dynamicsProfile } from './dynamics';
 import type { CrmMappingProfile, RecordMapper } from './field-map';
 import { hubspotProfile } from './hubspot';
+import { overridesOf, seedEntries, type FieldMappingEntry } from './mapping-entries';
+import { withFieldMappings } from './mapping-overrides';
 import { salesforceProfile } from './salesforce';
 import { withoutMissing, type SchemaDrift } from './schema-drift';
 
@@ -42,6 +44,8 @@ export interface MappingConnection {
   settings?: Record<string, unknown> | null;
   schemaDrift?: SchemaDrift | null;
   orgFeatures?: OrgFeatures | null;
+  /** The current field-mapping version's entries (mapping-entries.ts); null or absent: version 1, the code's own. */
+  fieldMappings?: FieldMappingEntry[] | null;
 }
 
 export function mappingProfile(crm: CrmKind): CrmMappingProfile {
@@ -65,15 +69,20 @@ const BUILT_MAX = 256;
  * mapped fields travel), minus the fields schema drift made missing.
  */
 export function mappersFor(connection: MappingConnection): RecordMapper[] {
-  const cacheKey = [connection.kind, connection.settings?.customFields ?? null, connection.schemaDrift ?? null, connection.orgFeatures ?? null]
-    .map((p) => JSON.stringify(p))
-    .join('\n');
+  const cacheKey = [connection.kind, connection.settings?.customFields ?? null, connection.schemaDrift ?? null, connection.orgFeatures ?? null, connection.fieldMappings ?? null].map((p) => JSON.stringify(p)).join('\n');
   const cached = built.get(cacheKey);
   if (cached) return cached;
   const custom = customFieldsOf(connection);
   const drift = connection.schemaDrift ?? {};
   const features = Object.entries(connection.orgFeatures ?? {}).flatMap(([feature, on]) => (on ? [feature] : []));
-  const mappers = mappingProfile(connection.kind).mappers.map((m) => withoutMissing(withCustomFields(m.using(features), custom), drift[m.remoteType] ?? []));
+  const base = mappingProfile(connection.kind).mappers;
+  // The mapping version's entries that differ from the code's (version 1) change the mappers (mapping-overrides.ts).
+  const seed = connection.fieldMappings ? seedEntries(base, custom) : [];
+  const overrides = connection.fieldMappings ? overridesOf(seed, connection.fieldMappings) : [];
+  const mappers = base.map((m) => {
+    const mine = (e: FieldMappingEntry) => e.remoteObject === m.remoteType;
+    return withoutMissing(withFieldMappings(withCustomFields(m.using(features), custom), seed.filter(mine), overrides.filter(mine)), drift[m.remoteType] ?? []);
+  });
   if (built.size >= BUILT_MAX) built.clear();
   built.set(cacheKey, mappers);
   return mappers;
@@ -93,8 +102,8 @@ export function mapperFor(connection: MappingConnection | CrmKind, remoteType: s
  */
 export function mappingVersion(connection: MappingConnection): string {
   const shape = mappersFor({ kind: connection.kind, settings: connection.settings }).map((m) => [m.remoteType, m.kind, m.remoteFields]);
-  return createHash('sha256')
-    .update(JSON.stringify([connection.kind, shape, customFieldsOf(connection)]))
-    .digest('hex')
-    .slice(0, 16);
+  const overrides = connection.fieldMappings ? overridesOf(seedEntries(mappingProfile(connection.kind).mappers, customFieldsOf(connection)), connection.fieldMappings) : [];
+  // Version 1 hashes as before, so connections whose test batch passed are not made to test again.
+  const parts = overrides.length ? [connection.kind, shape, customFieldsOf(connection), overrides] : [connection.kind, shape, customFieldsOf(connection)];
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }

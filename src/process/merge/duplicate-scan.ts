@@ -4,7 +4,7 @@
  * recency), connected groups as one; fuzzy pairs are only proposed as candidates.
  */
 import type { DataSource } from 'typeorm';
-import { EXACT_KEYS } from '../matching/exact-match';
+import { EXACT_KEYS } from '../matching/exact-keys';
 import { proposeAll } from '../matching/duplicate-candidates';
 import { contactsSharingKey } from '../store/matching/exact-key.repository';
 import type { Queryable } from '../store/queryable';

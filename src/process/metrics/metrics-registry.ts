@@ -44,6 +44,9 @@ export function createMetricsRegistry(db: DataSource, options: { defaultMetrics?
   add('junction_sync_errors_total', 'Errors logged by class (occurrences).', 'counter', snapshot, (s) =>
     s.errors.map((e) => ({ labels: { connection: e.connection, error_class: e.errorClass }, value: e.count })),
   );
+  add('junction_call_failures_total', 'Failed CRM calls by class; outcome "recovered" when a retry absorbed them, "final" when the call failed for good.', 'counter', snapshot, (s) =>
+    s.callFailures.map((f) => ({ labels: { connection: f.connection, error_class: f.errorClass, outcome: f.recovered ? 'recovered' : 'final' }, value: f.calls })),
+  );
   add('junction_api_calls_total', 'CRM API calls made by sync runs.', 'counter', snapshot, (s) => {
     const byConnection = new Map<string, number>();
     for (const r of s.runs) byConnection.set(r.connection, (byConnection.get(r.connection) ?? 0) + r.apiCalls);

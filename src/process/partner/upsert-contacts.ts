@@ -1,18 +1,16 @@
 /**
- * upsertContacts for partner systems (SPEC §4): up to 1,000 records applied per record in one
- * transaction, with an idempotency key. The key is claimed inside the same transaction
+ * upsertContacts for partner systems (SPEC §4): up to 1,000 records applied as one page
+ * (partner-page.ts) in one transaction, with an idempotency key. The key is claimed inside the same transaction
  * (idempotency-key.repository.ts), so a concurrent call with the same key waits for the
  * first to commit and then replays its answer — it never applies the batch twice.
  */
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { EventBus } from '../events';
-import { publishQuarantineChanged } from '../quality/quarantine-events';
-import { quarantineRecord } from '../store/quality/quarantine.repository';
 import { claimIdempotencyKey, priorUseOfKey, saveKeyResponse } from '../store/partner/idempotency-key.repository';
 import { loadRules } from '../quality/rules';
 import { withoutNul } from '../normalize/text-safety';
-import { applyPartnerRecord, type PartnerContact, type UpsertOutcome } from './partner-record';
+import { applyPartnerPage, type PartnerContact, type UpsertOutcome } from './partner-page';
 import type { RecordIssue } from '../model';
 
 export const MAX_BATCH = 1000;
@@ -51,7 +49,9 @@ export class PartnerUpserts {
     const key = `${scope}:${idempotencyKey}`;
     const hash = requestHash(input);
     input = withoutNul(input);
-    const quarantined: Array<{ id: string; issues: RecordIssue[] }> = [];
+    // The batch's quarantined records are announced once it has committed (never for a batch rolled back).
+    const held: Array<() => void> = [];
+    const afterCommit: EventBus = { publish: (topic, payload) => void held.push(() => this.events.publish(topic, payload)) };
     const result = await this.db.transaction(async (m): Promise<UpsertContactsResult> => {
       if (!(await claimIdempotencyKey(m, key, hash))) {
         const prior = await priorUseOfKey<{ results: UpsertItemResult[] }>(m, key);
@@ -59,21 +59,12 @@ export class PartnerUpserts {
           return { ok: false, error: 'KEY_REUSED', field: 'idempotencyKey', message: 'this idempotencyKey was used with a different input' };
         return { ok: true, replayed: true, results: prior.response.results };
       }
-      const rules = await loadRules(m);
-      const at = new Date();
-      const results: UpsertItemResult[] = [];
-      for (const [index, record] of input.entries()) {
-        const r = await applyPartnerRecord(m, record, rules, at);
-        if (r.outcome === 'QUARANTINED') {
-          const entry = await quarantineRecord(m, { connectionId: null, recordKind: 'CONTACT', remoteType: 'partner', remoteId: null, payload: { ...record }, issues: r.issues });
-          if (!entry.discarded) quarantined.push({ id: entry.id, issues: r.issues });
-        }
-        results.push({ index, outcome: r.outcome, contactId: r.contactId, email: r.email, issues: r.issues });
-      }
+      const applied = await applyPartnerPage(m, input, { rules: await loadRules(m), at: new Date(), events: afterCommit });
+      const results: UpsertItemResult[] = applied.map((r, index) => ({ index, outcome: r.outcome, contactId: r.contactId, email: r.email, issues: r.issues }));
       await saveKeyResponse(m, key, { results });
       return { ok: true, replayed: false, results };
     });
-    for (const q of quarantined) publishQuarantineChanged({ id: q.id, status: 'PENDING', remoteId: null, issues: q.issues }, this.events);
+    for (const publish of held) publish();
     return result;
   }
 }

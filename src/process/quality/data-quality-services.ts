@@ -2,7 +2,7 @@
 import type { DataSource } from 'typeorm';
 import type { EventBus } from '../events';
 import { scanForDuplicates, type ScanOutcome } from '../merge/duplicate-scan';
-import { DuplicateCandidateQueries } from '../matching/duplicate-candidate.queries';
+import { DuplicateCandidateReadModel } from '../store/matching/duplicate-candidate.read-model';
 import { MergeService } from '../merge/merge.service';
 import { retryPartnerRecord } from '../partner/partner-retry';
 import { PartnerUpserts } from '../partner/upsert-contacts';
@@ -15,7 +15,7 @@ export interface DataQualityServices {
   quarantine: QuarantineService;
   quarantineQueries: QuarantineReadModel;
   merges: MergeService;
-  candidates: DuplicateCandidateQueries;
+  candidates: DuplicateCandidateReadModel;
   partner: PartnerUpserts;
   scanDuplicates(): Promise<ScanOutcome>;
 }
@@ -27,7 +27,7 @@ export function createDataQualityServices(db: DataSource, events: EventBus): Dat
     quarantine: new QuarantineService(db, events, retryPartnerRecord),
     quarantineQueries: new QuarantineReadModel(db),
     merges: new MergeService(db),
-    candidates: new DuplicateCandidateQueries(db),
+    candidates: new DuplicateCandidateReadModel(db),
     partner: new PartnerUpserts(db, events),
     scanDuplicates: () => scanForDuplicates(db),
   };

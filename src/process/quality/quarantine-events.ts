@@ -1,19 +1,10 @@
 /**
- * Where quarantine changes are announced (TOPICS.QUARANTINE_CHANGED). The operator's
- * commands and partner upserts are given their bus at wiring time and pass it here. Only the
- * inbound sync pipeline (sync/inbound/inbound.ts) still publishes through the bus the
- * composition root attaches once, until its context carries one: that default is the last
- * module-level bus, and goes when inbound passes its own. Until attached, its events go nowhere.
+ * Where quarantine changes are announced (TOPICS.QUARANTINE_CHANGED). Every publisher is
+ * given its bus: the operator's commands and partner upserts at wiring time, the inbound
+ * pipeline in its page's context (the sync engine passes its own).
  */
-import { NO_EVENTS, TOPICS, type EventBus } from '../events';
+import { TOPICS, type EventBus } from '../events';
 import type { RecordIssue } from '../model';
-
-let bus: EventBus = NO_EVENTS;
-
-/** For the inbound sync pipeline only (see above). */
-export function attachQuarantineEvents(events: EventBus): void {
-  bus = events;
-}
 
 /** The whole entry travels, so a subscriber needs no read (which could race the commit). */
 export interface QuarantineChange {
@@ -23,6 +14,6 @@ export interface QuarantineChange {
   issues: RecordIssue[];
 }
 
-export function publishQuarantineChanged(change: QuarantineChange, events: EventBus = bus): void {
+export function publishQuarantineChanged(change: QuarantineChange, events: EventBus): void {
   events.publish(TOPICS.QUARANTINE_CHANGED, change);
 }

@@ -12,7 +12,8 @@ import { mapperFor } from '../mapping/registry';
 import type { RecordMapper } from '../mapping/field-map';
 import type { RecordIssue } from '../model';
 import { knownFromRead } from '../sync/inbound/known-state';
-import { enqueueOutbound, setKnownState } from '../store/record-store';
+import { enqueueOutbound } from '../store/records/outbox-enqueue.repository';
+import { setKnownState } from '../store/records/source-link.repository';
 import {
   deleteQuarantineEntry,
   discardQuarantineEntry,
@@ -61,7 +62,7 @@ export class QuarantineService {
       const mapper = mapperFor(source, entry.remoteType);
       const payload = { ...entry.payload, ...toRemotePatch(mapper, patch ?? {}) };
       const fields = Object.fromEntries(Object.entries(payload).filter(([k]) => !k.startsWith('__'))) as RemoteFields;
-      const ctx = { connectionId: entry.connectionId, runId: randomUUID(), mapper, rules: await loadResolutionRules(m, mapper.kind) };
+      const ctx = { connectionId: entry.connectionId, runId: randomUUID(), mapper, rules: await loadResolutionRules(m, mapper.kind), events: this.events };
       const outcome = await applyInboundRecord(m, ctx, { remoteType: entry.remoteType, remoteId: entry.remoteId ?? '', modifiedAt: new Date().toISOString(), deleted: false, fields });
       if (outcome === 'quarantined') {
         // The pipeline re-quarantined it: the same PENDING entry now holds the patched payload and its new issues.

@@ -6,7 +6,9 @@
  */
 import type { DataSource } from 'typeorm';
 import { openMigrated, statementTimeout } from './data-source';
+import { mkdirSync } from 'node:fs';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server';
+import { lockEmbeddedStore } from './embedded-lock';
 import { seedFromTemplate } from './embedded-template';
 
 export { postgresDataSource, statementTimeout } from './data-source';
@@ -39,7 +41,25 @@ export interface Database {
 /** An embedded server on `dir`; a new data directory starts as a copy of the migrated template (no initdb on first boot) unless `template` is false. */
 export async function startEmbeddedPostgres(dir: string, options: { template?: boolean } = {}): Promise<EmbeddedServer> {
   if (options.template !== false) await seedFromTemplate(dir);
-  return startEmbeddedServer(dir);
+  // After the template copy (which wants an empty directory): one process per data directory.
+  mkdirSync(dir, { recursive: true });
+  const unlock = lockEmbeddedStore(dir);
+  try {
+    const server = await startEmbeddedServer(dir);
+    return {
+      url: server.url,
+      async stop() {
+        try {
+          await server.stop();
+        } finally {
+          unlock();
+        }
+      },
+    };
+  } catch (err) {
+    unlock();
+    throw err;
+  }
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {

@@ -77,6 +77,10 @@ export class DynamicsAdapter implements SystemAdapter {
     return this.client.attributeNames(DATAVERSE_ENTITIES[entitySetOf(remoteType)].logicalName);
   }
 
+  describeFieldTypes(remoteType: string): Promise<Record<string, string>> {
+    return this.client.attributeTypes(DATAVERSE_ENTITIES[entitySetOf(remoteType)].logicalName);
+  }
+
   refreshToken(): Promise<TokenInfo> {
     return this.client.refreshToken();
   }

@@ -40,6 +40,7 @@ export class DataverseClient {
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       onToken: options.onToken,
+      onCallFailure: options.onCallFailure,
     });
   }
 
@@ -81,6 +82,11 @@ export class DataverseClient {
    * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/query-metadata-web-api
    */
   async attributeNames(logicalName: string): Promise<string[]> {
+    return Object.keys(await this.attributeTypes(logicalName));
+  }
+
+  /** Each attribute's metadata type (`String`, `Picklist`, `DateTime`, `Lookup`, …), a lookup's `_…_value` read name included. */
+  async attributeTypes(logicalName: string): Promise<Record<string, string>> {
     const res = await this.transport.request({
       method: 'GET',
       url: `${this.dataRoot}EntityDefinitions(LogicalName='${logicalName}')/Attributes?$select=LogicalName`,
@@ -88,13 +94,14 @@ export class DataverseClient {
     });
     const value = (res.body as { value?: unknown } | null)?.value;
     if (!Array.isArray(value)) throw new SystemError('DATA_FORMAT', 'MALFORMED_RESPONSE', `unexpected attribute metadata for ${logicalName} from Dataverse`);
-    const names: string[] = [];
+    const types: Record<string, string> = {};
     for (const a of value as Array<Record<string, unknown>>) {
       if (typeof a?.LogicalName !== 'string') continue;
-      names.push(a.LogicalName);
-      if (String(a['@odata.type'] ?? '').endsWith('LookupAttributeMetadata')) names.push(`_${a.LogicalName}_value`);
+      const type = /([A-Za-z]+)AttributeMetadata$/.exec(String(a['@odata.type'] ?? ''))?.[1] ?? 'unknown';
+      types[a.LogicalName] = type;
+      if (type === 'Lookup') types[`_${a.LogicalName}_value`] = type;
     }
-    return names;
+    return types;
   }
 
   /**

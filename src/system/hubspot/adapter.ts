@@ -81,6 +81,10 @@ export class HubspotAdapter implements SystemAdapter {
     return this.client.propertyNames(objectOf(remoteType));
   }
 
+  describeFieldTypes(remoteType: string): Promise<Record<string, string>> {
+    return this.client.propertyTypes(objectOf(remoteType));
+  }
+
   upsert(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]> {
     return upsertRecords(this.client, objectOf(remoteType), records);
   }

@@ -7,7 +7,7 @@ import { defaultHostPolicy } from '../transport/host-policy';
 import { createLimiter } from '../transport/limiter';
 import { HttpTransport, type HttpAnswer, type RequestSpec } from '../transport/http-transport';
 import { HUBSPOT_DESCRIPTOR, type HubspotObject } from './descriptor';
-import { parseBatchAnswer, parseListPage, parsePropertyNames, parseSearchPage, type BatchAnswer, type ListPage, type SearchPage } from './types';
+import { parseBatchAnswer, parseListPage, parsePropertyNames, parsePropertyTypes, parseSearchPage, type BatchAnswer, type ListPage, type SearchPage } from './types';
 import { createHubspotWire } from './wire';
 
 /** HubSpot: refresh shortly before expiry; a minute for 30-minute tokens, less for short test TTLs. */
@@ -45,6 +45,7 @@ export class HubspotClient {
         this.tokenLifetimeMs = Date.parse(token.expiresAt) - Date.now();
         options.onToken?.(token);
       },
+      onCallFailure: options.onCallFailure,
     });
   }
 
@@ -114,6 +115,11 @@ export class HubspotClient {
   async propertyNames(object: HubspotObject): Promise<string[]> {
     const res = await this.call({ method: 'GET', url: `/crm/v3/properties/${object}?archived=false` });
     return parsePropertyNames(res.body);
+  }
+
+  async propertyTypes(object: HubspotObject): Promise<Record<string, string>> {
+    const res = await this.call({ method: 'GET', url: `/crm/v3/properties/${object}?archived=false` });
+    return parsePropertyTypes(res.body);
   }
 
   private async call<T = unknown>(spec: RequestSpec): Promise<HttpAnswer<T>> {

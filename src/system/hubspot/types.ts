@@ -141,6 +141,14 @@ export function parseErrorBody(body: unknown): ErrorBody {
 }
 
 /** `GET /crm/v3/properties/{objectType}`: `{results: [{name, ...}]}`, reduced to the names. */
+/** Each property's `type` (string, number, date, datetime, enumeration, bool). */
+export function parsePropertyTypes(body: unknown): Record<string, string> {
+  if (!isObj(body) || !Array.isArray(body.results)) throw malformed('property list');
+  const out: Record<string, string> = {};
+  for (const p of body.results.filter(isObj)) if (typeof p.name === 'string') out[p.name] = typeof p.type === 'string' ? p.type : 'unknown';
+  return out;
+}
+
 export function parsePropertyNames(body: unknown): string[] {
   if (!isObj(body) || !Array.isArray(body.results)) throw malformed('property list');
   return body.results.filter(isObj).map((p) => p.name).filter((n): n is string => typeof n === 'string');

@@ -73,6 +73,11 @@ export class SalesforceAdapter implements SystemAdapter {
     return parseWire(Describe, answer.body, 'describe').fields.map((f) => f.name);
   }
 
+  async describeFieldTypes(remoteType: string): Promise<Record<string, string>> {
+    const answer = await this.rest.get(`/sobjects/${encodeURIComponent(remoteType)}/describe`);
+    return Object.fromEntries(parseWire(Describe, answer.body, 'describe').fields.map((f) => [f.name, f.type]));
+  }
+
   upsert(remoteType: string, records: OutboundRecord[]): Promise<WriteResult[]> {
     return upsertRecords(this.rest, remoteType, records);
   }

@@ -28,7 +28,16 @@ export class SalesforceRest {
         this.instanceUrl = url;
       },
     });
-    this.transport = new HttpTransport({ baseUrl: loginUrl, limiter: createLimiter(options.limiter), wire, timeoutMs: options.timeoutMs, retry: options.retry, onToken: options.onToken, hostPolicy });
+    this.transport = new HttpTransport({
+      baseUrl: loginUrl,
+      limiter: createLimiter(options.limiter),
+      wire,
+      timeoutMs: options.timeoutMs,
+      retry: options.retry,
+      onToken: options.onToken,
+      hostPolicy,
+      onCallFailure: options.onCallFailure,
+    });
   }
 
   /** Calls a path under `/services/data/vNN.N` (or an absolute path from the token's host). */

@@ -5,7 +5,7 @@
  */
 import type Bottleneck from 'bottleneck';
 import { SystemError, type ErrorClass } from '../errors';
-import type { AdapterStats, TokenInfo } from '../system-api';
+import type { AdapterStats, CallFailure, TokenInfo } from '../system-api';
 import { refuseForeignHost, refuseRedirect, type HostPolicy } from './host-policy';
 import { breakerOf, closeLimiter, repairLimiter } from './limiter';
 import { DEFAULT_RETRY, decideRetry, parseRetryAfter, type RetrySettings } from './retry-policy';
@@ -64,6 +64,8 @@ export interface TransportOptions {
   onToken?: (token: TokenInfo) => void;
   /** Hosts this connection's calls may go to; a call anywhere else is refused before it leaves. */
   hostPolicy: HostPolicy;
+  /** Told of each failed attempt when its call ends, recovered or not (system-api.ts CallFailure). */
+  onCallFailure?: (failure: CallFailure) => void;
 }
 
 export class HttpTransport {
@@ -101,6 +103,8 @@ export class HttpTransport {
     const breaker = breakerOf(this.options.limiter);
     let refreshed = false;
     let attempts = 0;
+    // This call's failed attempts, told as recovered or final once the call ends.
+    const failed: Array<Omit<CallFailure, 'recovered'>> = [];
     for (let attempt = 1; ; attempt++) {
       let inFlight = false;
       try {
@@ -116,17 +120,23 @@ export class HttpTransport {
         breaker?.success();
         if (breaker) this.stats.circuit = breaker.state;
         this.stats.maxAttempts = Math.max(this.stats.maxAttempts ?? 0, attempts);
+        this.tellFailures(failed, true);
         return answer;
       } catch (err) {
         if (!(err instanceof SystemError)) {
           if (inFlight) breaker?.failure();
+          this.tellFailures(failed, false);
           throw err;
         }
         // A limiter outage says nothing about the vendor: it neither opens nor closes the circuit.
         if (inFlight && err.code !== LIMITER_UNAVAILABLE) this.countForBreaker(err);
         else if (inFlight) breaker?.release();
         this.noteAttempts(err, attempts);
-        if (err.code === CIRCUIT_OPEN) throw err;
+        if (err.code === CIRCUIT_OPEN) {
+          this.tellFailures(failed, false);
+          throw err;
+        }
+        failed.push({ errorClass: err.errorClass, code: err.code });
         // An expired token gets exactly one refresh and one replay, never a loop.
         if (err.errorClass === 'AUTHENTICATION' && !refreshed && err.details.status === 401) {
           refreshed = true;
@@ -142,7 +152,10 @@ export class HttpTransport {
         );
         if (err.errorClass === 'RATE_LIMIT' && err.code !== 'QUOTA_EXHAUSTED' && err.details.retryAfterMs !== undefined)
           this.backoffUntil = Math.max(this.backoffUntil, Date.now() + err.details.retryAfterMs);
-        if (!canRetry || !decision.retry) throw err;
+        if (!canRetry || !decision.retry) {
+          this.tellFailures(failed, false);
+          throw err;
+        }
         this.stats.retries = (this.stats.retries ?? 0) + 1;
         await new Promise((r) => setTimeout(r, decision.waitMs));
       }
@@ -156,6 +169,19 @@ export class HttpTransport {
     if (VENDOR_TROUBLE.has(err.errorClass)) breaker.failure();
     else breaker.success();
     this.stats.circuit = breaker.state;
+  }
+
+  /** Reports a finished call's failed attempts: recovered when the call got its answer after all, final when it did not. */
+  private tellFailures(failed: ReadonlyArray<Omit<CallFailure, 'recovered'>>, recovered: boolean): void {
+    const observer = this.options.onCallFailure;
+    if (!observer) return;
+    for (const f of failed) {
+      try {
+        observer({ ...f, recovered });
+      } catch {
+        // Counting is the observer's business: its failure never changes the call's outcome.
+      }
+    }
   }
 
   private noteAttempts(err: SystemError, attempts: number): void {

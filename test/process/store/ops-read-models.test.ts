@@ -8,18 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { reviewAccess, tokensByExpiry } from '../../../src/process/audit/access-review';
 import { measureDataQuality } from '../../../src/process/audit/data-quality';
 import { HealthService } from '../../../src/process/health/health.service';
-import type { Database } from '../../../src/process/store/database';
 import { countActiveAlerts } from '../../../src/process/store/ops/alert.repository';
 import { pendingQuarantine } from '../../../src/process/store/ops/quarantine-preview.read-model';
 import { linkedRecords, quarantinedRemoteIds } from '../../../src/process/store/ops/reconciliation.read-model';
-import { insertCompany, insertConnection, insertContact } from '../../experience/harness';
-import { useTestDatabase } from '../../support/database';
+import { insertCompany, insertConnection, insertContact } from '../../support/builders';
+import { useDatabase } from '../../support/database';
 
-let db: Database;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-useTestDatabase((opened) => (db = opened));
+const db = useDatabase({ resetEach: true });
 
 const sql = (text: string, params: unknown[] = []) => db.dataSource.query(text, params);
 

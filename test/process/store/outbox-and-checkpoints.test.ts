@@ -5,18 +5,16 @@
  * On PostgreSQL and PGlite.
  */
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/process/store/database';
 import { deleteBulkCheckpoint, deleteBulkCheckpoints, readBulkCheckpoint, writeBulkCheckpoint } from '../../../src/process/store/pages/bulk-checkpoint.repository';
 import * as outbox from '../../../src/process/store/pages/outbox.repository';
 import { linksByRecordId } from '../../../src/process/store/pages/source-link.repository';
 import { clearSchemaDrift, markSchemaDrift, saveOrgFeatures } from '../../../src/process/store/schema/connection-schema.repository';
-import { insertConnection, insertContact, insertSourceLink } from '../../experience/harness';
-import { useTestDatabase } from '../../support/database';
+import { insertConnection, insertContact, insertSourceLink } from '../../support/builders';
+import { useDatabase } from '../../support/database';
 
-let db: Database;
 const AT = new Date('2025-02-01T10:00:00.000Z');
 
-useTestDatabase((opened) => (db = opened));
+const db = useDatabase({ resetEach: true });
 
 const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => db.dataSource.query(text, params) as Promise<T[]>;
 

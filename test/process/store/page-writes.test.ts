@@ -4,20 +4,18 @@
  * refused changes and the source links a page reads and moves. On PostgreSQL and PGlite.
  */
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/process/store/database';
 import { provenanceOfRecords, writeProvenance } from '../../../src/process/store/pages/field-provenance.repository';
 import { insertRecords, softDeleteRecords, updateRecords } from '../../../src/process/store/pages/page-records.repository';
 import { companiesByKeys, contactsByExactKeys } from '../../../src/process/store/pages/record-match.repository';
 import { recordRejections } from '../../../src/process/store/pages/rejected-change.repository';
 import { linksByRemoteId, moveLinkToConverted, unlinkRemoteIds } from '../../../src/process/store/pages/source-link.repository';
-import { insertCompany, insertConnection, insertContact, insertSourceLink } from '../../experience/harness';
-import { useTestDatabase } from '../../support/database';
+import { insertCompany, insertConnection, insertContact, insertSourceLink } from '../../support/builders';
+import { useDatabase } from '../../support/database';
 
-let db: Database;
 const ID = (n: number) => `00000000-0000-7000-8000-${String(n).padStart(12, '0')}`;
 const AT = new Date('2025-02-01T10:00:00.000Z');
 
-useTestDatabase((opened) => (db = opened));
+const db = useDatabase({ resetEach: true });
 
 const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => db.dataSource.query(text, params) as Promise<T[]>;
 

@@ -24,7 +24,7 @@ import {
   setValidationRuleEnabled,
   validationRulesStamp,
 } from '../../../src/process/store/quality/validation-rule.repository';
-import { insertConnection, insertContact, insertSourceLink } from '../../experience/harness';
+import { insertConnection, insertContact, insertSourceLink } from '../../support/builders';
 import { restoreDefaultRules } from '../../quality/support/rules';
 import { openTestDatabase, resetDatabase } from '../../support/database';
 

@@ -13,7 +13,7 @@ import { pruneIdempotencyKeys, recordWebhookDeliveries } from '../../../src/proc
 import { forgetSyncStateAndQueueAll } from '../../../src/process/store/runs/rebaseline.repository';
 import { interruptStaleRuns, orphanedRuns, retryChainStartedAt } from '../../../src/process/store/runs/sync-run.repository';
 import { databaseNow, quarantinedSince } from '../../../src/process/store/runs/test-batch.repository';
-import { insertCompany, insertConnection, insertContact, insertSourceLink } from '../../experience/harness';
+import { insertCompany, insertConnection, insertContact, insertSourceLink } from '../../support/builders';
 import { openTestDatabase, resetDatabase } from '../../support/database';
 
 let db: Database;

@@ -1,7 +1,6 @@
 /** Sync harness (emulators + DB + engine) plus a GraphQL server over the same database. */
 import { expect } from 'vitest';
-import { attachQuarantineEvents } from '../../../src/process/quality/quarantine-events';
-import { startHarness, gql, type Harness } from '../../experience/harness';
+import { gql, type Harness } from '../../support/harness';
 import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
 import { BADGE_FIELDS, EXTRA_RULES, type Planted } from './dirty-data';
 import { restoreDefaultRules } from './rules';
@@ -19,9 +18,8 @@ export interface QualityHarness {
 }
 
 export async function startQualityHarness(): Promise<QualityHarness> {
-  const sync = await startSyncHarness({ seed: 0, crms: ['SALESFORCE', 'HUBSPOT'] });
-  const api = await startHarness(sync.db);
-  attachQuarantineEvents(api.bundle.events);
+  const sync = await startSyncHarness({ seed: 0, crms: ['SALESFORCE', 'HUBSPOT'], api: true });
+  const api = sync.api!;
   const [operator, admin, partner] = [await api.keyFor('OPERATOR'), await api.keyFor('ADMIN'), await api.keyFor('PARTNER')];
   const person = { SALESFORCE: 'Lead', HUBSPOT: 'contacts' } as const;
   const urlOf = (r: Planted) => `${sync.emulators.get(r.crm)!.url}/_emulator/records/${r.object ?? person[r.crm]}`;
@@ -50,10 +48,7 @@ export async function startQualityHarness(): Promise<QualityHarness> {
       };
       await Promise.all(Array.from({ length: concurrency }, worker));
     },
-    async close() {
-      await api.close();
-      await sync.close();
-    },
+    close: () => sync.close(),
   };
 }
 

@@ -1,29 +1,18 @@
 /** listChanged over change tracking (paging, resume, deltas with deletions, malformed rows) and bulkExport. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoPeople } from '../../../src/system/demo-data/people';
-import type { RunningEmulator } from '../../../src/system/emulator-kit';
-import type { ChangePage, SystemAdapter } from '../../../src/system/system-api';
-import { admin, collect, makeAdapter, startEmulator, stats } from './helpers';
+import type { ChangePage } from '../../../src/system/system-api';
+import { admin, collect, stats, useCrmEmulator } from '../../support/emulators';
+import { SANDBOX } from '../../support/crms/dynamics';
 
-let emu: RunningEmulator;
-let adapter: SystemAdapter;
-
-beforeEach(async () => {
-  emu = await startEmulator();
-  ({ adapter } = makeAdapter(emu));
-});
-
-afterEach(async () => {
-  await adapter.close();
-  await emu.close();
-});
+const crm = useCrmEmulator('DYNAMICS', SANDBOX);
 
 const FIELDS = ['firstname', 'lastname', 'emailaddress1', '_parentcustomerid_value'];
 
 describe('listChanged', () => {
   it('pages a first run oldest first with a resumable cursor per page, then delivers only later changes', async () => {
-    emu.seed(demoPeople(5));
-    const pages = await collect(adapter.listChanged('contacts', null, { fields: FIELDS, pageSize: 2 }));
+    crm.emu.seed(demoPeople(5));
+    const pages = await collect(crm.adapter.listChanged('contacts', null, { fields: FIELDS, pageSize: 2 }));
     expect(pages.map((p) => p.records.length)).toEqual([2, 2, 1]);
     expect(pages[0]!.cursor).toMatch(/^dv1:next:/);
     expect(pages[2]!.cursor).toMatch(/^dv1:delta:\d+!/);
@@ -37,24 +26,24 @@ describe('listChanged', () => {
     }
 
     // A crash after page 1: resuming from its cursor delivers the rest of the same round.
-    const resumed = (await collect(adapter.listChanged('contacts', pages[0]!.cursor, { fields: FIELDS, pageSize: 2 }))).flatMap((p) => p.records);
+    const resumed = (await collect(crm.adapter.listChanged('contacts', pages[0]!.cursor, { fields: FIELDS, pageSize: 2 }))).flatMap((p) => p.records);
     expect(resumed.map((r) => r.remoteId)).toEqual(records.slice(2).map((r) => r.remoteId));
 
-    const quiet = await collect(adapter.listChanged('contacts', pages[2]!.cursor, { fields: FIELDS }));
+    const quiet = await collect(crm.adapter.listChanged('contacts', pages[2]!.cursor, { fields: FIELDS }));
     expect(quiet).toHaveLength(1);
     expect(quiet[0]!.records).toEqual([]);
   });
 
   it('delivers an update and then a deletion as deleted:true with a synthetic stamp', async () => {
-    emu.seed(demoPeople(3));
-    const first = await collect(adapter.listChanged('contacts', null, { fields: FIELDS }));
+    crm.emu.seed(demoPeople(3));
+    const first = await collect(crm.adapter.listChanged('contacts', null, { fields: FIELDS }));
     const [a, b] = first[0]!.records;
     const cursor = first.at(-1)!.cursor;
-    const write = await adapter.upsert('contacts', [{ remoteId: a!.remoteId, junctionId: 'j-a', fields: { firstname: 'Changed' } }]);
+    const write = await crm.adapter.upsert('contacts', [{ remoteId: a!.remoteId, junctionId: 'j-a', fields: { firstname: 'Changed' } }]);
     expect(write[0]!.ok).toBe(true);
     const before = Date.now();
-    expect((await adapter.archive('contacts', [b!.remoteId]))[0]!.ok).toBe(true);
-    const delta = (await collect(adapter.listChanged('contacts', cursor, { fields: FIELDS }))).flatMap((p) => p.records);
+    expect((await crm.adapter.archive('contacts', [b!.remoteId]))[0]!.ok).toBe(true);
+    const delta = (await collect(crm.adapter.listChanged('contacts', cursor, { fields: FIELDS }))).flatMap((p) => p.records);
     expect(delta.map((r) => [r.remoteId, r.deleted])).toEqual([
       [a!.remoteId, false],
       [b!.remoteId, true],
@@ -65,24 +54,24 @@ describe('listChanged', () => {
   });
 
   it('never skips a change made while a tracked round is being paged', async () => {
-    emu.seed(demoPeople(4));
-    const it1 = adapter.listChanged('contacts', null, { fields: FIELDS, pageSize: 2 })[Symbol.asyncIterator]();
+    crm.emu.seed(demoPeople(4));
+    const it1 = crm.adapter.listChanged('contacts', null, { fields: FIELDS, pageSize: 2 })[Symbol.asyncIterator]();
     const page1 = (await it1.next()).value as ChangePage;
-    const late = (await collect(adapter.listChanged('contacts', null, { fields: FIELDS }))).flatMap((p) => p.records).at(-1)!;
+    const late = (await collect(crm.adapter.listChanged('contacts', null, { fields: FIELDS }))).flatMap((p) => p.records).at(-1)!;
     // Changed mid-round: it leaves this round and must show up in the next delta.
-    await adapter.upsert('contacts', [{ remoteId: late.remoteId, junctionId: 'late', fields: { jobtitle: 'Moved' } }]);
+    await crm.adapter.upsert('contacts', [{ remoteId: late.remoteId, junctionId: 'late', fields: { jobtitle: 'Moved' } }]);
     const rest: ChangePage[] = [];
     for (let r = await it1.next(); !r.done; r = await it1.next()) rest.push(r.value);
     const seen = [page1, ...rest].flatMap((p) => p.records.map((x) => x.remoteId));
-    const next = (await collect(adapter.listChanged('contacts', rest.at(-1)!.cursor, { fields: FIELDS }))).flatMap((p) => p.records);
+    const next = (await collect(crm.adapter.listChanged('contacts', rest.at(-1)!.cursor, { fields: FIELDS }))).flatMap((p) => p.records);
     expect(next.map((r) => r.remoteId)).toContain(late.remoteId);
     expect(new Set([...seen, ...next.map((r) => r.remoteId)]).size).toBe(4);
   });
 
   it('yields a malformed row flagged for quarantine instead of dropping it', async () => {
-    emu.seed(demoPeople(1));
-    await admin(emu, 'POST', 'records/contacts', { lastname: 'NoKey', modifiedon: 'yesterday' });
-    const records = (await collect(adapter.listChanged('contacts', null, { fields: FIELDS }))).flatMap((p) => p.records);
+    crm.emu.seed(demoPeople(1));
+    await admin(crm.emu, 'POST', 'records/contacts', { lastname: 'NoKey', modifiedon: 'yesterday' });
+    const records = (await collect(crm.adapter.listChanged('contacts', null, { fields: FIELDS }))).flatMap((p) => p.records);
     expect(records).toHaveLength(2);
     const bad = records.find((r) => r.malformed);
     expect(bad?.remoteId).toBe('');
@@ -90,38 +79,38 @@ describe('listChanged', () => {
   });
 
   it('rejects an unknown entity set as VALIDATION', async () => {
-    expect(() => adapter.listChanged('opportunities', null, { fields: [] })).toThrow(expect.objectContaining({ errorClass: 'VALIDATION', code: 'UNKNOWN_OBJECT' }));
+    expect(() => crm.adapter.listChanged('opportunities', null, { fields: [] })).toThrow(expect.objectContaining({ errorClass: 'VALIDATION', code: 'UNKNOWN_OBJECT' }));
   });
 });
 
 describe('bulkExport', () => {
   it('pages plain $select queries with maxpagesize and follows nextLink', async () => {
-    emu.seed(demoPeople(7));
-    const before = (await stats(emu)).requests;
-    const batches = await collect(adapter.bulkExport('contacts', { fields: ['emailaddress1'], pageSize: 3 }));
+    crm.emu.seed(demoPeople(7));
+    const before = (await stats(crm.emu)).requests;
+    const batches = await collect(crm.adapter.bulkExport('contacts', { fields: ['emailaddress1'], pageSize: 3 }));
     expect(batches.map((b) => b.records.length)).toEqual([3, 3, 1]);
-    expect((await stats(emu)).requests - before).toBe(3);
+    expect((await stats(crm.emu)).requests - before).toBe(3);
     expect(new Set(batches.flatMap((b) => b.records).map((r) => r.fields.emailaddress1)).size).toBe(7);
-    const accounts = (await collect(adapter.bulkExport('accounts', { fields: ['name', 'websiteurl'] }))).flatMap((p) => p.records);
+    const accounts = (await collect(crm.adapter.bulkExport('accounts', { fields: ['name', 'websiteurl'] }))).flatMap((p) => p.records);
     expect(accounts.length).toBeGreaterThan(0);
     expect(accounts[0]!.fields).toHaveProperty('websiteurl');
   });
 
   it('resumes from a next link with exactly the records after that page', async () => {
-    emu.seed(demoPeople(7));
-    const full = await collect(adapter.bulkExport('contacts', { fields: ['emailaddress1'], pageSize: 3 }));
+    crm.emu.seed(demoPeople(7));
+    const full = await collect(crm.adapter.bulkExport('contacts', { fields: ['emailaddress1'], pageSize: 3 }));
     expect(full.map((p) => p.resume === undefined)).toEqual([false, false, true]);
-    const before = (await stats(emu)).requests;
-    const rest = await collect(adapter.bulkExport('contacts', { fields: ['emailaddress1'], pageSize: 3, resumeFrom: full[0]!.resume }));
-    expect((await stats(emu)).requests - before).toBe(2);
+    const before = (await stats(crm.emu)).requests;
+    const rest = await collect(crm.adapter.bulkExport('contacts', { fields: ['emailaddress1'], pageSize: 3, resumeFrom: full[0]!.resume }));
+    expect((await stats(crm.emu)).requests - before).toBe(2);
     expect(rest.map((p) => p.records.length)).toEqual([3, 1]);
     expect(rest.flatMap((p) => p.records.map((r) => r.remoteId))).toEqual(full.slice(1).flatMap((p) => p.records.map((r) => r.remoteId)));
   });
 
   it('refuses a resume token that is not a next link of the same table', async () => {
-    emu.seed(demoPeople(4));
-    const [first] = await collect(adapter.bulkExport('accounts', { fields: ['name'], pageSize: 1 }));
-    const err = await collect(adapter.bulkExport('contacts', { fields: ['emailaddress1'], resumeFrom: first!.resume })).catch((e: unknown) => e);
+    crm.emu.seed(demoPeople(4));
+    const [first] = await collect(crm.adapter.bulkExport('accounts', { fields: ['name'], pageSize: 1 }));
+    const err = await collect(crm.adapter.bulkExport('contacts', { fields: ['emailaddress1'], resumeFrom: first!.resume })).catch((e: unknown) => e);
     expect(err).toMatchObject({ errorClass: 'VALIDATION', code: 'INVALID_RESUME_TOKEN' });
   });
 });

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
 import { readBatchResponse, writeBatchRequest } from '../../../src/system/dynamics/multipart';
-import { admin, fetchToken, rawClient, startEmulator } from './helpers';
+import { admin } from '../../support/emulators';
+import { fetchToken, rawClient, startEmulator } from '../../support/crms/dynamics';
 
 let emu: RunningEmulator;
 let call: Awaited<ReturnType<typeof rawClient>>;

@@ -6,8 +6,8 @@
 import { DynamicsWebApi } from 'dynamics-web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
-import { accessToken, admin } from './helpers';
-import { startEmulator } from './helpers';
+import { admin } from '../../support/emulators';
+import { accessToken, startEmulator } from '../../support/crms/dynamics';
 
 interface ContactRow {
   contactid: string;

@@ -1,30 +1,21 @@
 /** Dynamics inside the real sync engine (real PostgreSQL): HubSpot ↔ Dynamics converge and stay quiet. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSyncHarness, type SyncHarness } from '../../support/sync-harness';
-
-async function count(h: SyncHarness, sql: string, params: unknown[] = []): Promise<number> {
-  const rows = (await h.db.dataSource.query(sql, params)) as Array<{ n: string | number }>;
-  return Number(rows[0]!.n);
-}
+import { describe, expect, it } from 'vitest';
+import { useSyncHarness } from '../../support/sync-harness';
 
 describe('two-way sync between HubSpot and Dynamics', () => {
-  let h: SyncHarness;
   const SEED = 12;
 
-  beforeAll(async () => {
-    h = await startSyncHarness({ seed: SEED, crms: ['HUBSPOT', 'DYNAMICS'] });
-  });
-  afterAll(async () => h?.close());
+  const h = useSyncHarness({ seed: SEED, crms: ['HUBSPOT', 'DYNAMICS'] });
 
   it('converges: every contact ends up in both CRMs, linked to its account, and the next round writes nothing', async () => {
     const first = await h.syncAll();
     expect(first.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
     await h.syncAll();
     await h.syncAll();
-    const contacts = await count(h, `SELECT count(*) n FROM contacts WHERE merged_into IS NULL`);
+    const contacts = await h.count(`SELECT count(*) n FROM contacts WHERE merged_into IS NULL`);
     expect(contacts).toBe(2 * SEED - Math.floor(SEED * 0.25));
     const linked = (kind: 'HUBSPOT' | 'DYNAMICS') =>
-      count(h, `SELECT count(DISTINCT record_id) n FROM source_links WHERE record_kind = 'CONTACT' AND connection_id = $1`, [h.connectionIds.get(kind)]);
+      h.count(`SELECT count(DISTINCT record_id) n FROM source_links WHERE record_kind = 'CONTACT' AND connection_id = $1`, [h.connectionIds.get(kind)]);
     expect(await linked('DYNAMICS')).toBe(contacts);
     expect(await linked('HUBSPOT')).toBe(contacts);
     const rows = (await (await fetch(`${h.emulators.get('DYNAMICS')!.url}/_emulator/records/contacts`)).json()) as Array<Record<string, unknown>>;

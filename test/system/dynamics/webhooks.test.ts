@@ -11,7 +11,7 @@ import { dataverseWebhooks } from '../../../src/system/dynamics/webhook-verifier
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
 import { webhookKey } from '../../../src/system/webhook-key';
 import { waitFor } from '../../support/junction-process';
-import { accessToken, startEmulator } from './helpers';
+import { accessToken, startEmulator } from '../../support/crms/dynamics';
 
 interface Delivery {
   url: string;

@@ -1,8 +1,8 @@
 /** upsert and archive against the emulator: idempotency, per-record failures, chunking. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../../../src/system/emulator-kit';
-import type { OutboundRecord, SystemAdapter } from '../../../src/system/system-api';
-import { admin, collect, makeAdapter, startEmulator, stats } from './helpers';
+import { describe, expect, it } from 'vitest';
+import type { OutboundRecord } from '../../../src/system/system-api';
+import { admin, collect, stats, useCrmEmulator } from '../../support/emulators';
+import { SANDBOX } from '../../support/crms/hubspot';
 
 interface StoredContact {
   id: string;
@@ -10,20 +10,9 @@ interface StoredContact {
   properties: Record<string, string | null>;
 }
 
-let emu: RunningEmulator;
-let adapter: SystemAdapter;
+const crm = useCrmEmulator('HUBSPOT', SANDBOX);
 
-beforeEach(async () => {
-  emu = await startEmulator();
-  ({ adapter } = makeAdapter(emu));
-});
-
-afterEach(async () => {
-  await adapter.close();
-  await emu.close();
-});
-
-const contacts = () => admin<StoredContact[]>(emu, 'GET', 'records/contacts');
+const contacts = () => admin<StoredContact[]>(crm.emu, 'GET', 'records/contacts');
 const person = (n: number, extra: Record<string, string | null> = {}): OutboundRecord => ({
   junctionId: `J-${n}`,
   fields: { email: `p${n}@example.com`, firstname: `P${n}`, lastname: 'Person', ...extra },
@@ -32,13 +21,13 @@ const person = (n: number, extra: Record<string, string | null> = {}): OutboundR
 describe('upsert', () => {
   it('creates unlinked records on junction_id, and a replay creates no duplicate', async () => {
     const batch = [person(1), person(2), person(3)];
-    const first = await adapter.upsert('contacts', batch);
+    const first = await crm.adapter.upsert('contacts', batch);
     expect(first.map((r) => [r.junctionId, r.ok, r.created])).toEqual([
       ['J-1', true, true],
       ['J-2', true, true],
       ['J-3', true, true],
     ]);
-    const replay = await adapter.upsert('contacts', batch);
+    const replay = await crm.adapter.upsert('contacts', batch);
     expect(replay.map((r) => r.created)).toEqual([false, false, false]);
     expect(replay.map((r) => r.remoteId)).toEqual(first.map((r) => r.remoteId));
     const stored = await contacts();
@@ -47,9 +36,9 @@ describe('upsert', () => {
   });
 
   it('updates linked records by id and stamps junction_id on them', async () => {
-    const [created] = await adapter.upsert('contacts', [person(1)]);
-    const native = await adapter.upsert('contacts', [person(2)]);
-    const results = await adapter.upsert('contacts', [
+    const [created] = await crm.adapter.upsert('contacts', [person(1)]);
+    const native = await crm.adapter.upsert('contacts', [person(2)]);
+    const results = await crm.adapter.upsert('contacts', [
       { remoteId: created!.remoteId, junctionId: 'J-1', fields: { jobtitle: 'CTO', phone: null } },
       { remoteId: native[0]!.remoteId, junctionId: 'J-200', fields: { firstname: 'Renamed' } },
     ]);
@@ -64,8 +53,8 @@ describe('upsert', () => {
   });
 
   it('reports per-record failures in input order without failing the others', async () => {
-    const [existing] = await adapter.upsert('contacts', [person(1)]);
-    const results = await adapter.upsert('contacts', [
+    const [existing] = await crm.adapter.upsert('contacts', [person(1)]);
+    const results = await crm.adapter.upsert('contacts', [
       person(2),
       person(3, { email: 'not an email' }),
       { remoteId: '424242', junctionId: 'J-4', fields: { firstname: 'Ghost' } },
@@ -85,39 +74,39 @@ describe('upsert', () => {
 
   it('chunks 250 records into batches of 100 and keeps one result per input', async () => {
     const records = Array.from({ length: 250 }, (_, i) => person(i));
-    const before = (await stats(emu)).requests;
-    const results = await adapter.upsert('contacts', records);
+    const before = (await stats(crm.emu)).requests;
+    const results = await crm.adapter.upsert('contacts', records);
     expect(results).toHaveLength(250);
     expect(results.every((r, i) => r.ok && r.junctionId === `J-${i}`)).toBe(true);
-    expect((await stats(emu)).requests - before).toBe(3);
+    expect((await stats(crm.emu)).requests - before).toBe(3);
     expect(new Set(results.map((r) => r.remoteId)).size).toBe(250);
   });
 
   it('splits a batch the vendor rejects whole (duplicate ids) instead of failing every record', async () => {
-    const results = await adapter.upsert('companies', [
+    const results = await crm.adapter.upsert('companies', [
       { junctionId: 'C-1', fields: { name: 'First' } },
       { junctionId: 'C-2', fields: { name: 'Second' } },
       { junctionId: 'C-1', fields: { name: 'First, again' } },
     ]);
     expect(results.every((r) => r.ok)).toBe(true);
     expect(results[0]!.remoteId).toBe(results[2]!.remoteId);
-    const companies = await admin<StoredContact[]>(emu, 'GET', 'records/companies');
+    const companies = await admin<StoredContact[]>(crm.emu, 'GET', 'records/companies');
     expect(companies.map((c) => c.properties.name).sort()).toEqual(['First, again', 'Second']);
   });
 });
 
 describe('archive', () => {
   it('archives in batches (soft delete) and listChanged then reports them deleted', async () => {
-    const created = await adapter.upsert('contacts', [person(1), person(2), person(3)]);
-    const cursor = (await collect(adapter.listChanged('contacts', null, { fields: ['email'] }))).at(-1)!.cursor;
-    const results = await adapter.archive('contacts', [created[0]!.remoteId!, created[2]!.remoteId!]);
+    const created = await crm.adapter.upsert('contacts', [person(1), person(2), person(3)]);
+    const cursor = (await collect(crm.adapter.listChanged('contacts', null, { fields: ['email'] }))).at(-1)!.cursor;
+    const results = await crm.adapter.archive('contacts', [created[0]!.remoteId!, created[2]!.remoteId!]);
     expect(results.map((r) => [r.ok, r.remoteId])).toEqual([
       [true, created[0]!.remoteId],
       [true, created[2]!.remoteId],
     ]);
     const stored = await contacts();
     expect(stored.filter((c) => c.archived).map((c) => c.id)).toEqual([created[0]!.remoteId, created[2]!.remoteId]);
-    const changes = (await collect(adapter.listChanged('contacts', cursor, { fields: ['email'] }))).flatMap((p) => p.records);
+    const changes = (await collect(crm.adapter.listChanged('contacts', cursor, { fields: ['email'] }))).flatMap((p) => p.records);
     expect(changes.map((r) => [r.remoteId, r.deleted])).toEqual([
       [created[0]!.remoteId, true],
       [created[2]!.remoteId, true],

@@ -9,7 +9,8 @@ import type { RunningEmulator } from '../../../src/system/emulator-kit';
 import { listChanges } from '../../../src/system/hubspot/changes';
 import { HubspotClient } from '../../../src/system/hubspot/client';
 import type { ChangePage } from '../../../src/system/system-api';
-import { collect, rawClient, SANDBOX, startEmulator, stats } from './helpers';
+import { collect, stats } from '../../support/emulators';
+import { SANDBOX, rawClient, startEmulator } from '../../support/crms/hubspot';
 
 let emu: RunningEmulator;
 let afterFirstSearch: (() => Promise<void>) | undefined;

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Signature } from '@hubspot/api-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
-import { admin, rawClient, startEmulator } from './helpers';
+import { admin } from '../../support/emulators';
+import { rawClient, startEmulator } from '../../support/crms/hubspot';
 
 let emu: RunningEmulator;
 let http: Awaited<ReturnType<typeof rawClient>>;

@@ -8,7 +8,7 @@ import type { Client } from '@hubspot/api-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
 import { hubspotSdk } from '../../support/vendor-sdks';
-import { startEmulator } from './helpers';
+import { startEmulator } from '../../support/crms/hubspot';
 
 let emu: RunningEmulator;
 let client: Client;

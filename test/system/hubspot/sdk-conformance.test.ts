@@ -9,7 +9,8 @@ import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/
 import { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/contacts/models/Filter';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
-import { admin, SANDBOX, startEmulator } from './helpers';
+import { admin } from '../../support/emulators';
+import { SANDBOX, startEmulator } from '../../support/crms/hubspot';
 
 interface SdkError {
   code: number;

@@ -7,7 +7,8 @@ import type { Connection } from 'jsforce';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
 import type { SystemAdapter } from '../../../src/system/system-api';
-import { adapterFor, connect, startEmulator, stored, token } from './support';
+import { stored } from '../../support/emulators';
+import { adapterFor, connect, startEmulator, token } from '../../support/crms/salesforce';
 
 let emu: RunningEmulator;
 let conn: Connection;

@@ -2,7 +2,8 @@
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
-import { admin, startEmulator, stored, token } from './support';
+import { admin, stored } from '../../support/emulators';
+import { startEmulator, token } from '../../support/crms/salesforce';
 
 let emu: RunningEmulator;
 let auth: Record<string, string>;

@@ -5,7 +5,8 @@
 import type { Connection } from 'jsforce';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
-import { admin, connect, startEmulator, stats, stored } from './support';
+import { admin, stats, stored } from '../../support/emulators';
+import { connect, startEmulator } from '../../support/crms/salesforce';
 
 let emu: RunningEmulator;
 let conn: Connection;

@@ -11,7 +11,7 @@ import type { RunningEmulator } from '../../../src/system/emulator-kit';
 import { OUTBOUND_ACK, salesforceOutboundMessages } from '../../../src/system/salesforce/webhook-verifier';
 import { webhookKey } from '../../../src/system/webhook-key';
 import { waitFor } from '../../support/junction-process';
-import { connect, SANDBOX, startEmulator } from './support';
+import { SANDBOX, connect, startEmulator } from '../../support/crms/salesforce';
 
 interface Delivery {
   url: string;

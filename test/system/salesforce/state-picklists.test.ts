@@ -9,7 +9,8 @@ import type { Connection } from 'jsforce';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
 import { salesforce } from '../../../src/system/salesforce';
-import { admin, adapterFor, connect, startEmulator } from './support';
+import { admin } from '../../support/emulators';
+import { adapterFor, connect, startEmulator } from '../../support/crms/salesforce';
 
 interface SaveFailure {
   success: false;

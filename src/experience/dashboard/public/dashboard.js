@@ -12,7 +12,7 @@
   var state = { editing: null, lastQuarantine: '', key: sessionStorage.getItem(STORAGE_KEY), role: null, ws: null, charts: {}, refreshTimer: null, quarantineApi: null, canOperate: false };
 
   var DASHBOARD = 'query Dashboard($window: String) {' +
-    ' health(window: $window) { status successRate recordSuccessRate syncLatencyP50Ms syncLatencyP95Ms quarantineSize errorsByClass { errorClass count }' +
+    ' health(window: $window) { status successRate recordSuccessRate syncLatencyP50Ms syncLatencyP95Ms quarantineSize errorsByClass { errorClass count recovered final }' +
     '  connections { connection { id name kind statusReason } status successRate lastSuccessfulSyncAt apiUsed apiLimit apiUsageRatio circuit quarantineSize runsFinished runsFailed } }' +
     ' healthSeries(window: $window, buckets: 24) { at runs successRate syncLatencyP50Ms syncLatencyP95Ms }' +
     ' alerts(active: true) { id kind severity message raisedAt connection { id name } } }';
@@ -263,13 +263,32 @@
       options: { scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return v + ' s'; } } } } },
     });
   }
+  /**
+   * Per class, failed CRM calls (recovered by a retry, or final) stacked in one bar, and the
+   * error log's occurrences (what failed for good, grouped by cause) in another; the same
+   * numbers as text below the chart.
+   */
   function renderErrors(errors) {
     $('errors-empty').hidden = errors.length > 0;
+    var values = function (key) { return errors.map(function (e) { return e[key]; }); };
     chart('errors-chart', {
       type: 'bar',
-      data: { labels: errors.map(function (e) { return e.errorClass; }), datasets: [{ label: 'Occurrences', data: errors.map(function (e) { return e.count; }), backgroundColor: COLORS.red, borderRadius: 4 }] },
-      options: { indexAxis: 'y', plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+      data: {
+        labels: values('errorClass'),
+        datasets: [
+          { label: 'Calls recovered by a retry', data: values('recovered'), backgroundColor: COLORS.amber, borderRadius: 4, stack: 'calls' },
+          { label: 'Calls failed for good', data: values('final'), backgroundColor: COLORS.red, borderRadius: 4, stack: 'calls' },
+          { label: 'Error log', data: values('count'), backgroundColor: COLORS.violet, borderRadius: 4, stack: 'log' },
+        ],
+      },
+      options: { indexAxis: 'y', scales: { x: { stacked: true, beginAtZero: true, ticks: { precision: 0 } }, y: { stacked: true } } },
     });
+    var list = $('errors-list');
+    list.replaceChildren.apply(list, errors.map(function (e) {
+      var item = el('li', { 'data-error-class': e.errorClass, 'data-recovered': String(e.recovered), 'data-final': String(e.final), 'data-count': String(e.count) });
+      item.textContent = e.errorClass + ': ' + e.recovered + ' recovered, ' + e.final + ' final calls; ' + e.count + ' in the error log';
+      return item;
+    }));
   }
   /** Draws the 60 % warning line across the usage chart. */
   var thresholdLine = {

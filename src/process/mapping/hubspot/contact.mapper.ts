@@ -1,6 +1,6 @@
-import type { RemoteFields } from '../../../system';
+import type { HubspotLifecycleStage, RemoteFields } from '../../../system';
 import { asText, contactMapper } from '../field-map';
-import { LEAD_STAGES, mayMoveTo } from './lifecycle-stages';
+import { LEAD_STAGES, mayMoveTo, STAGE_VALUE_MAP } from './lifecycle-stages';
 
 export const hubspotContactMapper = contactMapper({
   crm: 'HUBSPOT',
@@ -16,6 +16,15 @@ export const hubspotContactMapper = contactMapper({
     { unified: 'country', remote: 'country', form: 'countryName' },
     { unified: 'postalCode', remote: 'zip' },
     { unified: 'linkedinUrl', remote: 'hs_linkedin_url' },
+  ],
+  derived: [
+    {
+      unified: 'lifecycleStage',
+      remote: 'lifecyclestage',
+      direction: 'both',
+      valueMap: STAGE_VALUE_MAP,
+      mayWrite: (stage, known) => mayMoveTo(asText(known?.lifecyclestage ?? null), stage as HubspotLifecycleStage),
+    },
   ],
   extraFields: ['company', 'lifecyclestage'],
   readExtra: (f) => {

@@ -19,3 +19,6 @@ export function mayMoveTo(current: string | null, next: HubspotLifecycleStage): 
   const stage = current.toLowerCase();
   return DEFAULT_STAGES.has(stage) && stage !== next && lifecycleMovesForward(stage, next);
 }
+
+/** How the contact mapper reads a stage: HubSpot's default stages → the unified stage (a portal's own stages read as CONTACT too). */
+export const STAGE_VALUE_MAP: Record<string, string> = Object.fromEntries(HUBSPOT_LIFECYCLE_STAGES.map((s) => [s, LEAD_STAGES.has(s) ? 'LEAD' : 'CONTACT']));

@@ -16,6 +16,7 @@ export const salesforceLeadMapper = contactMapper({
     { unified: 'country', remote: 'Country', form: 'countryName', picklist: { remote: 'CountryCode', form: 'countryCode', feature: STATE_PICKLISTS } },
     { unified: 'postalCode', remote: 'PostalCode' },
   ],
+  derived: [{ unified: 'lifecycleStage', remote: 'IsConverted', direction: 'in', valueMap: { true: 'CONTACT', false: 'LEAD' } }],
   extraFields: ['Company', 'IsConverted', 'ConvertedContactId'],
   // A converted Lead is a Contact now: its link moves to ConvertedContactId (crm-wire.md §1.6).
   readExtra: (f) => ({ lifecycleStage: f.IsConverted === true || f.IsConverted === 'true' ? 'CONTACT' : 'LEAD' }),

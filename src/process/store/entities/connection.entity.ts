@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { CrmKind } from '../../../system';
 
+import type { FieldMappingEntry } from '../../mapping/mapping-entries';
 import type { CircuitState, ConnectionStatus } from '../../stored';
 
 export { CONNECTION_STATUSES, type CircuitState, type ConnectionStatus } from '../../stored';
@@ -29,6 +30,8 @@ export class ConnectionEntity {
   @Column('jsonb', { name: 'schema_drift' }) schemaDrift!: Record<string, string[]>;
   /** Whether the CRM org has each setting mappers know (Salesforce state and country picklists), as its describes showed; absent: not known yet. */
   @Column('jsonb', { name: 'org_features' }) orgFeatures!: Record<string, boolean>;
+  /** The current field-mapping version's entries (field_mapping_versions); null: version 1, the code's mappers. */
+  @Column('jsonb', { name: 'field_mappings', nullable: true }) fieldMappings!: FieldMappingEntry[] | null;
   /** The mapping version whose test batch last passed; full runs of another version test first. */
   @Column('text', { name: 'tested_mapping_version', nullable: true }) testedMappingVersion!: string | null;
   @Column('timestamptz', { name: 'test_batch_passed_at', nullable: true }) testBatchPassedAt!: Date | null;

@@ -10,6 +10,7 @@
  */
 import type { CircuitState, ConnectionStatus, SyncRunStatus } from '../entities';
 import type { Queryable } from '../queryable';
+import { readCallFailuresByConnection, type CallFailureCount } from './call-failure.repository';
 
 /** Error code that marks a schema drift (a mapped field vanished or changed type in a CRM). */
 export const SCHEMA_DRIFT_CODE = 'SCHEMA_DRIFT';
@@ -40,7 +41,10 @@ export interface ConnectionFacts {
   runs: { finished: number; succeeded: number; failed: number };
   records: { processed: number; failed: number; quarantined: number };
   latency: { p50Ms: number | null; p95Ms: number | null; deliveries: number };
+  /** The error log's occurrences by class: what failed for good, grouped by cause. */
   errorsByClass: Array<{ errorClass: string; count: number }>;
+  /** Failed CRM calls by class, those a retry absorbed and those that failed for good. */
+  callFailures: CallFailureCount[];
   quarantineSize: number;
   /** When the oldest entry still pending in quarantine arrived; null with none pending. */
   oldestQuarantinedAt: Date | null;
@@ -90,7 +94,7 @@ interface ConnectionRow {
 
 export async function readHealthFacts(db: Queryable, since: Date, now: Date): Promise<HealthFacts> {
   // Independent statements, sent together: a HealthChanged delivery waits for all of them.
-  const [rows, latency, errors, [{ n: orphanQuarantine }], keys] = (await Promise.all([
+  const [rows, latency, errors, [{ n: orphanQuarantine }], callFailures, keys] = (await Promise.all([
     db.query(
     `SELECT c.id, c.name, c.kind, c.status, c.status_reason, c.circuit, c.enabled, c.created_at, c.token_expires_at, c.credentials_refused_at, c.last_successful_sync_at, c.api_used,
        CASE WHEN jsonb_typeof(c.settings->'credentialsExpireAt') = 'string' AND c.settings->>'credentialsExpireAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
@@ -125,12 +129,14 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
       [since, now],
     ),
     db.query(`SELECT count(*)::int AS n FROM quarantine WHERE status = 'PENDING' AND connection_id IS NULL`),
+    readCallFailuresByConnection(db, since, now),
     db.query(`SELECT id, name, role, expires_at FROM api_keys WHERE revoked_at IS NULL AND expires_at IS NOT NULL ORDER BY expires_at`),
   ])) as [
     ConnectionRow[],
     Awaited<ReturnType<typeof loadLatency>>,
     Array<{ connection_id: string | null; error_class: string; n: number }>,
     Array<{ n: number }>,
+    Map<string, CallFailureCount[]>,
     Array<{ id: string; name: string; role: string; expires_at: Date }>,
   ];
   const connections = rows.map((r): ConnectionFacts => ({
@@ -153,6 +159,7 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
     records: { processed: r.processed, failed: r.records_failed, quarantined: r.quarantined },
     latency: latency.byConnection.get(r.id) ?? { p50Ms: null, p95Ms: null, deliveries: 0 },
     errorsByClass: errors.filter((e) => e.connection_id === r.id).map((e) => ({ errorClass: e.error_class, count: e.n })),
+    callFailures: callFailures.get(r.id) ?? [],
     quarantineSize: r.quarantine_size,
     oldestQuarantinedAt: r.quarantine_oldest,
     schemaDriftSeenAt: r.drift_at,

@@ -4,6 +4,7 @@
  * so a scrape of any one instance is complete and counters survive restarts.
  */
 import type { Queryable } from '../queryable';
+import { readCallFailureTotals } from './call-failure.repository';
 
 /** Latency buckets in seconds: from sub-second webhooks to hour-long backlogs. */
 export const LATENCY_BUCKETS = [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600];
@@ -11,6 +12,8 @@ export const LATENCY_BUCKETS = [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600];
 export interface StoreMetricsSnapshot {
   runs: Array<{ connection: string; status: string; runs: number; read: number; written: number; failed: number; quarantined: number; apiCalls: number }>;
   errors: Array<{ connection: string; errorClass: string; count: number }>;
+  /** Failed CRM calls by class; `recovered` when a retry absorbed them. */
+  callFailures: Array<{ connection: string; errorClass: string; recovered: boolean; calls: number }>;
   connections: Array<{ connection: string; kind: string; status: string; circuit: string; apiUsed: number | null; apiLimit: number | null; quarantine: number }>;
   queue: { queuedRuns: number; runningRuns: number; pendingOutbox: number };
   latency: Array<{ connection: string; buckets: number[]; sumSeconds: number; count: number }>;
@@ -44,9 +47,11 @@ export async function loadStoreMetrics(db: Queryable): Promise<StoreMetricsSnaps
            FROM outbox WHERE delivered_at IS NOT NULL AND source_changed_at IS NOT NULL) d
      JOIN connections c ON c.id = d.connection_id GROUP BY 1 ORDER BY 1`,
   )) as Array<Record<string, number | string>>;
+  const callFailures = await readCallFailureTotals(db);
   return {
     runs: runs.map((r) => ({ connection: r.connection, status: r.status, runs: r.runs, read: r.read, written: r.written, failed: r.failed, quarantined: r.quarantined, apiCalls: r.api_calls })),
     errors: errors.map((e) => ({ connection: e.connection, errorClass: e.error_class, count: e.n })),
+    callFailures,
     connections: connections.map((c) => ({ connection: c.name, kind: c.kind, status: c.status, circuit: c.circuit, apiUsed: c.api_used, apiLimit: c.api_limit, quarantine: c.quarantine })),
     queue: { queuedRuns: queue!.queued, runningRuns: queue!.running, pendingOutbox: queue!.outbox },
     latency: latency.map((l) => ({ connection: String(l.connection), buckets: LATENCY_BUCKETS.map((_, i) => Number(l[`b${i}`])), sumSeconds: Number(l.sum), count: Number(l.n) })),

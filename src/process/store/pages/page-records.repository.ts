@@ -6,7 +6,7 @@
  */
 import type { RecordKind, UnifiedValue } from '../../model';
 import type { Queryable } from '../queryable';
-import { columnsFor, splitCustom } from '../record-store';
+import { columnsFor, splitCustom } from '../records/record-columns';
 
 /** A record's values to write; `companyId` (contacts) and `nameKey` (companies) undefined: leave as is. */
 export interface RecordValues {

@@ -4,7 +4,7 @@
  * key or domain. Oldest first — the oldest live record wins a match. The caller holds the
  * keys' locks (key-locks.ts) before it asks, so no other ingest adds one meanwhile.
  */
-import { EXACT_KEYS } from '../../matching/exact-match';
+import { EXACT_KEYS } from '../../matching/exact-keys';
 import type { Queryable } from '../queryable';
 
 /** A contact's id and exact-key values, keyed by unified field name (`email`, `phone`, `linkedinUrl`). */

@@ -1,7 +1,7 @@
 /**
  * Source links as a sync page reads and moves them (table source_links): which unified record
  * a CRM record is, by remote id (inbound) or by record id (outbound). The set-based link
- * upsert both directions share is record-store.ts's `upsertLinks`.
+ * upsert both directions share is records/source-link.repository.ts's `upsertLinks`.
  */
 import type { RemoteFields } from '../../../system';
 import type { Queryable } from '../queryable';

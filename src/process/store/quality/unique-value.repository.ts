@@ -1,14 +1,14 @@
 /**
  * What a UNIQUE rule asks the store: which live records already hold a value. A rule's field
  * is a column (`email`) or a custom field (`custom.badge`), which lives in the record's
- * `custom` jsonb under the key without the prefix (record-store.ts). Holders that are the same
+ * `custom` jsonb under the key without the prefix (records/record-columns.ts). Holders that are the same
  * person (a contact sharing an email, phone or LinkedIn URL; a company sharing the domain) do
  * not count; the rules (quality/rules/) decide that from the keys returned here, or the
  * single-record question asks it in SQL.
  */
 import type { RecordKind, UnifiedValue } from '../../model';
 import type { Queryable } from '../queryable';
-import { columnsFor, CUSTOM_PREFIX } from '../record-store';
+import { columnsFor, CUSTOM_PREFIX } from '../records/record-columns';
 
 /** Only `query`: the sync pipeline calls these with its own `Pick<EntityManager, 'query'>`. */
 type Q = Pick<Queryable, 'query'>;

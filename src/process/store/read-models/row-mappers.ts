@@ -116,7 +116,7 @@ export function mapSyncRun(r: Row): SyncRunEntity {
 }
 
 /** A connection as reads see it: the sealed credentials never leave the connection service; sync-internal mapping state is not read. */
-export type ConnectionView = Omit<ConnectionEntity, 'credentialsSealed' | 'schemaDrift' | 'orgFeatures' | 'testedMappingVersion' | 'testBatchPassedAt'>;
+export type ConnectionView = Omit<ConnectionEntity, 'credentialsSealed' | 'schemaDrift' | 'orgFeatures' | 'fieldMappings' | 'testedMappingVersion' | 'testBatchPassedAt'>;
 
 export function mapConnection(r: Row): ConnectionView {
   return {

@@ -6,7 +6,7 @@
  * would have been in the store.
  */
 import type { RecordKind, UnifiedValue } from '../../model';
-import { EXACT_KEYS } from '../../matching/exact-match';
+import { EXACT_KEYS, type ExactKey } from '../../matching/exact-keys';
 import { companyKey } from '../../normalize/contact-normalizer';
 import type { Provenance } from '../../resolve/field-resolver';
 import { lockKeys } from '../../store/key-locks';
@@ -14,7 +14,7 @@ import { provenanceOfRecords } from '../../store/pages/field-provenance.reposito
 import { companiesByKeys, contactsByExactKeys } from '../../store/pages/record-match.repository';
 import { linksByRemoteId } from '../../store/pages/source-link.repository';
 import type { Queryable } from '../../store/queryable';
-import { loadRecords, type StoredRecord } from '../../store/record-store';
+import { loadRecords, type StoredRecord } from '../../store/records/unified-record.repository';
 
 export interface PageKeys {
   /** Exact-key values of contacts that have no link yet (email, phone, LinkedIn URL). */
@@ -28,7 +28,7 @@ export interface PageKeys {
 
 export class PageIndex {
   private contactsByKey = new Map<string, string[]>();
-  /** Age order of known contacts: the oldest live contact wins a match (as in exact-match.ts). */
+  /** Age order of known contacts: the oldest live contact wins a match. */
   private rank = new Map<string, number>();
   private companiesByKey = new Map<string, string[]>();
   private companiesByDomain = new Map<string, string[]>();
@@ -36,13 +36,14 @@ export class PageIndex {
   private records = new Map<string, StoredRecord & { kind: RecordKind }>();
   private provenance = new Map<string, Map<string, Provenance>>();
 
-  private constructor(private connectionId: string) {}
+  /** @param connectionId the CRM the page came from; null for a partner batch (it names companies only by name). */
+  private constructor(private connectionId: string | null) {}
 
   /**
    * Locks the page's natural keys (contacts, then companies: one order everywhere) and reads
    * everything the pipeline will ask about them.
    */
-  static async load(m: Queryable, connectionId: string, kind: RecordKind, keys: PageKeys, linkedIds: string[]): Promise<PageIndex> {
+  static async load(m: Queryable, connectionId: string | null, kind: RecordKind, keys: PageKeys, linkedIds: string[]): Promise<PageIndex> {
     const index = new PageIndex(connectionId);
     const matchedContacts = await index.loadContactMatches(m, keys.contactKeys);
     const matchedCompanies = await index.loadCompanies(m, keys);
@@ -86,17 +87,19 @@ export class PageIndex {
       this.companyRefs.set(`${r.remoteType}|${r.remoteId}`, null);
       idsByType.set(r.remoteType, (idsByType.get(r.remoteType) ?? new Set()).add(r.remoteId));
     }
+    const connectionId = this.connectionId;
+    if (connectionId === null) return;
     for (const [remoteType, ids] of idsByType)
-      for (const link of (await linksByRemoteId(m, this.connectionId, remoteType, [...ids])).values()) this.companyRefs.set(`${remoteType}|${link.remoteId}`, link.recordId);
+      for (const link of (await linksByRemoteId(m, connectionId, remoteType, [...ids])).values()) this.companyRefs.set(`${remoteType}|${link.remoteId}`, link.recordId);
   }
 
-  /** The contact already known by one of these keys: earlier keys first (email, phone, LinkedIn), then the oldest. */
-  matchContact(values: Partial<Record<string, UnifiedValue>>): string | undefined {
+  /** The contact already known by one of these keys, and the key: earlier keys first (email, phone, LinkedIn), then the oldest. */
+  matchContact(values: Partial<Record<string, UnifiedValue>>): { id: string; matchedOn: ExactKey } | undefined {
     for (const [f] of EXACT_KEYS) {
       const v = values[f];
       if (!v) continue;
       const ids = this.contactsByKey.get(`${f}:${v}`);
-      if (ids?.length) return ids.reduce((a, b) => (this.rank.get(a)! <= this.rank.get(b)! ? a : b));
+      if (ids?.length) return { id: ids.reduce((a, b) => (this.rank.get(a)! <= this.rank.get(b)! ? a : b)), matchedOn: f };
     }
     return undefined;
   }

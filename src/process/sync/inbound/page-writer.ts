@@ -8,13 +8,13 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { RecordKind, UnifiedValue } from '../../model';
-import { resolveQuarantined } from '../../quality/quarantine.repository';
 import { writeProvenance, type ProvenanceWrite } from '../../store/pages/field-provenance.repository';
 import { enqueueFor, enqueueForOthers, type Enqueue } from '../../store/pages/outbox.repository';
 import { insertRecords, softDeleteRecords, updateRecords } from '../../store/pages/page-records.repository';
 import { recordRejections, type Rejection } from '../../store/pages/rejected-change.repository';
+import { resolveQuarantined } from '../../store/quality/quarantine.repository';
 import type { Queryable } from '../../store/queryable';
-import { upsertLinks, type LinkWrite } from '../../store/record-store';
+import { upsertLinks, type LinkWrite } from '../../store/records/source-link.repository';
 
 interface RecordWrite {
   kind: RecordKind;
@@ -40,7 +40,8 @@ export class PageWriter {
   private newContacts: string[] = [];
 
   constructor(
-    private connectionId: string,
+    /** The CRM the page came from; null for a partner batch, which has no links, refusals or entries to resolve by remote id. */
+    private connectionId: string | null,
     private remoteType: string,
     /** The mapped vendor fields a read of this type shows: a link's known state is replaced for these. */
     private readFields: readonly string[] = [],
@@ -150,6 +151,7 @@ export class PageWriter {
   }
 
   private async writeLinks(m: Queryable): Promise<void> {
+    if (this.connectionId === null) return;
     await upsertLinks(m, this.connectionId, [...this.links.values()], this.readFields);
   }
 
@@ -166,13 +168,14 @@ export class PageWriter {
    */
   private async writeRejected(m: Queryable): Promise<void> {
     const rows = [...this.rejected.values()];
-    if (!rows.length) return;
+    if (!rows.length || this.connectionId === null) return;
     const fresh = await recordRejections(m, this.connectionId, rows);
     const back = [...new Map(rows.filter((r) => fresh.has(r.recordId)).map((r) => [r.recordId, r.kind])).entries()];
     if (back.length) await enqueueFor(m, this.connectionId, back.map(([recordId, kind]) => ({ kind, recordId })));
   }
 
   private async writeResolved(m: Queryable): Promise<Array<{ id: string; remoteId: string }>> {
+    if (this.connectionId === null) return [];
     return resolveQuarantined(m, this.connectionId, this.remoteType, [...this.resolved]);
   }
 }

@@ -19,7 +19,7 @@ import { deletePlanFor } from './outbound-deletes';
 import type { OutboxEntry } from '../../store/pages/outbox.repository';
 import { linksByRecordId } from '../../store/pages/source-link.repository';
 import type { Queryable } from '../../store/queryable';
-import { loadRecords } from '../../store/record-store';
+import { loadRecords } from '../../store/records/unified-record.repository';
 
 export interface Pending {
   outboxId: string;

@@ -12,7 +12,7 @@ import type { ConnectionEntity } from '../../store/entities';
 import { knownAfterWrite } from '../inbound/known-state';
 import type { Pending } from './outbound-batch';
 import { markAttempted, markDelivered, markFailed } from '../../store/pages/outbox.repository';
-import { upsertLinks, type LinkWrite } from '../../store/record-store';
+import { upsertLinks, type LinkWrite } from '../../store/records/source-link.repository';
 
 /** Errors worth retrying on a later run; anything else is final for that record. */
 const TRANSIENT = new Set(['TIMEOUT', 'NETWORK', 'SERVER', 'RATE_LIMIT']);

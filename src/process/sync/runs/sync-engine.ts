@@ -10,6 +10,7 @@ import { SystemError, type ChangePage, type RemoteRecord, type SystemAdapter } f
 import { recordProven } from '../../connections/connection-status';
 import type { ConnectionService } from '../../connections/connection.service';
 import { TOPICS, type EventBus } from '../../events';
+import { withinRun } from '../../health/call-failure-tally';
 import type { RecordMapper } from '../../mapping/field-map';
 import { mappersFor } from '../../mapping/registry';
 import { recordSuccessfulSync } from '../../store/connections/connection.repository';
@@ -86,6 +87,11 @@ export class SyncEngine {
 
   /** `signal`: aborted when Junction stops; the run then ends INTERRUPTED at its next page boundary. */
   async execute(runId: string, signal?: AbortSignal): Promise<SyncRunEntity> {
+    // The run's failed calls are counted as its own (call-failure-tally.ts).
+    return withinRun(runId, () => this.executeRun(runId, signal));
+  }
+
+  private async executeRun(runId: string, signal?: AbortSignal): Promise<SyncRunEntity> {
     const run = await this.deps.db.getRepository(SyncRunEntity).findOneByOrFail({ id: runId });
     const connection = await this.deps.connections.get(run.connectionId);
     if (!connection) return this.finish(run, 'FAILED', noTotals(), 0, 'connection no longer exists');
@@ -221,6 +227,7 @@ export class SyncEngine {
       mapper,
       rules: { owners: owners.get(mapper.kind) ?? new Map(), verified: new Set<string>() },
       planned,
+      events: this.deps.events,
     };
     const options = { fields: mapper.remoteFields };
     const apply = async (records: RemoteRecord[], checkpoint: Checkpoint) => {
@@ -371,6 +378,8 @@ apply(page.records, (m) => saveCursor(m, connection.id, mapper.remoteType, page.
     readComplete = false,
   ): Promise<SyncRunEntity> {
     const { db } = this.deps;
+    // The run's failed calls are stored before its end is published, so health read after it sees them.
+    await this.deps.connections.callFailures.flush();
     await db.transaction(async (m) => {
       if (readComplete) await clearBulkCheckpoints(m, run.connectionId);
       await recordRunEnd(m, run.id, { status, counts: totals, apiCalls, error, plannedChanges: run.plannedChanges });

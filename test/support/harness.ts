@@ -1,10 +1,15 @@
 /**
- * A real Junction experience server on port 0 over the run's shared test database, with
- * the real process-tier services, helpers to call it over HTTP, and SQL fixture builders.
+ * The API layer of the test harness: a real Junction experience server on port 0 over the
+ * run's shared test database, with the real process-tier services and helpers to call it over
+ * HTTP. `useHarness` gives a file (or describe block) one for its tests; the sync harness
+ * (sync-harness.ts) layers it over emulators and the engine when asked (`api`). Record
+ * builders are in builders.ts.
  */
 import 'reflect-metadata';
 import { Writable } from 'node:stream';
-import type { DataSource } from 'typeorm';
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll } from 'vitest';
+import WebSocket from 'ws';
 import { createHttpServer, createJunctionPubSub, type HttpServerOptions, type JunctionHttpServer, type JunctionPubSubBundle } from '../../src/experience';
 import { createLogger, type Logger } from '../../src/logger';
 import { ApiKeyService, type Role } from '../../src/process/access';
@@ -12,6 +17,7 @@ import { ConnectionService } from '../../src/process/connections/connection.serv
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import type { Database } from '../../src/process/store/database';
 import { SyncRunService } from '../../src/process/sync/runs/sync-run.service';
+import { lazy } from './lazy';
 
 export interface Harness {
   server: JunctionHttpServer;
@@ -25,8 +31,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export type HarnessOverrides = Partial<HttpServerOptions> & { redisUrl?: string; listenHost?: string };
+
 /** `listenHost`: where the server listens (default loopback only); `url` always points at loopback. */
-export async function startHarness(db: Database, overrides: Partial<HttpServerOptions> & { redisUrl?: string; listenHost?: string } = {}): Promise<Harness> {
+export async function startHarness(db: Database, overrides: HarnessOverrides = {}): Promise<Harness> {
   const logLines: string[] = [];
   const logger = createLogger('info', new Writable({ write: (chunk, _enc, cb) => (logLines.push(String(chunk)), cb()) }));
   const bundle = createJunctionPubSub(overrides.redisUrl);
@@ -65,6 +73,21 @@ export async function startHarness(db: Database, overrides: Partial<HttpServerOp
   };
 }
 
+/**
+ * A harness over `db` for the tests of the calling file (or describe block), started before
+ * them and closed after them. `overrides` may be a function, called when the hook runs.
+ */
+export function useHarness(db: Database, overrides: HarnessOverrides | (() => HarnessOverrides) = {}): Harness {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness(db, typeof overrides === 'function' ? overrides() : overrides);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+  return lazy('the harness', () => h);
+}
+
 export interface GqlResponse<T = Record<string, unknown>> {
   status: number;
   body: {
@@ -81,44 +104,15 @@ export async function gql<T = Record<string, unknown>>(url: string, query: strin
   return { status: res.status, body: (await res.json()) as GqlResponse<T>['body'] };
 }
 
-export const codes = (r: GqlResponse<unknown>): unknown[] => (r.body.errors ?? []).map((e) => e.extensions?.code);
-
-// ---------------------------------------------------------------- fixtures (plain SQL)
-
-async function insert(ds: DataSource, table: string, values: Record<string, unknown>): Promise<string> {
-  const cols = Object.keys(values);
-  const rows = (await ds.query(
-    `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
-    Object.values(values),
-  )) as Array<{ id: string }>;
-  return rows[0]!.id;
+/** A graphql-ws client that connects on first use and never reconnects; `authorization` as the connection_init sends it. */
+export function wsClient(url: string, authorization?: string): Client {
+  return createClient({
+    url: url.replace(/^http/, 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: authorization === undefined ? {} : { authorization },
+    retryAttempts: 0,
+    lazy: true,
+  });
 }
 
-let seq = 0;
-export const insertConnection = (ds: DataSource, values: Record<string, unknown> = {}): Promise<string> =>
-  insert(ds, 'connections', {
-    name: `conn-${++seq}`,
-    kind: 'SALESFORCE',
-    base_url: 'http://127.0.0.1:4101',
-    api_version: 'v62.0',
-    credentials_sealed: 'v1:sealed-for-tests',
-    ...values,
-  });
-
-export const insertCompany = (ds: DataSource, values: Record<string, unknown> = {}): Promise<string> =>
-  insert(ds, 'companies', { name: `Company ${++seq}`, ...values });
-
-/** Contacts get increasing created_at (1 s apart) unless given, so their order is known. */
-export const insertContact = (ds: DataSource, values: Record<string, unknown> = {}): Promise<string> => {
-  const n = ++seq;
-  return insert(ds, 'contacts', {
-    email: `person${n}@example.com`,
-    first_name: 'Person',
-    last_name: `Number${n}`,
-    created_at: new Date(Date.UTC(2024, 0, 1) + n * 1000),
-    ...values,
-  });
-};
-
-export const insertSourceLink = (ds: DataSource, values: Record<string, unknown>): Promise<string> =>
-  insert(ds, 'source_links', { record_kind: 'CONTACT', remote_type: 'Contact', remote_id: `003${++seq}`, ...values });
+export const codes = (r: GqlResponse<unknown>): unknown[] => (r.body.errors ?? []).map((e) => e.extensions?.code);
