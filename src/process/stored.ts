@@ -13,7 +13,8 @@ export const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['UNKNOWN', 'HEA
 export type CircuitState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
 
 export type SyncMode = 'INCREMENTAL' | 'BULK' | 'TEST_BATCH';
-export type SyncRunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'INTERRUPTED';
+/** SCHEDULED: a full run waiting for its connection's sync window (holds no active slot). */
+export type SyncRunStatus = 'SCHEDULED' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'INTERRUPTED';
 
 /** One change a dry run would make in a CRM. */
 export interface PlannedChange {
@@ -110,6 +111,8 @@ export interface StoredSyncRun {
   plannedChanges: PlannedChange[] | null;
   error: string | null;
   createdAt: Date;
+  /** Not started before this: a retry's backoff, or a SCHEDULED full run's window opening. */
+  notBefore: Date | null;
 }
 
 /** One cause of sync failures: repeats bump occurrences and add record ids. */

@@ -200,6 +200,7 @@ function runPayload(connectionId: string, patch: Partial<SyncRunEntity> = {}): S
     plannedChanges: null,
     error: null,
     createdAt: new Date('2024-08-01T12:00:00Z'),
+    notBefore: null,
     ...patch,
   };
 }

@@ -41,7 +41,7 @@ export interface SyncHarness {
   cipher: CredentialsCipher;
   runs: SyncRunService;
   worker: SyncWorker;
-  /** The worker's clock: real time until a test sets it (e.g. past a quota reset). */
+  /** The worker's and the run service's clock: real time until a test sets it (past a quota reset, into a sync window). */
   clock: { now: Date };
   /** The GraphQL server over the same database, when `api` was asked for. */
   api?: Harness;
@@ -106,8 +106,6 @@ export async function startSyncHarness(options: SyncHarnessOptions): Promise<Syn
     connectionIds.set(e.kind, (await connections.create({ name: `${e.kind} test`, kind: e.kind, baseUrl: e.url, credentials })).id);
   }
   const events = options.events ?? NO_EVENTS;
-  const runs = new SyncRunService(db.dataSource, events);
-  const workerId = randomUUID();
   let fixed: Date | undefined;
   const clock = {
     get now() {
@@ -117,6 +115,8 @@ export async function startSyncHarness(options: SyncHarnessOptions): Promise<Syn
       fixed = at;
     },
   };
+  const runs = new SyncRunService(db.dataSource, events, undefined, () => clock.now);
+  const workerId = randomUUID();
   const engine = new SyncEngine({ db: db.dataSource, connections, events, workerId });
   const worker = new SyncWorker(db.dataSource, engine, runs, { workerId, intervalMs: 60_000, now: () => clock.now, runRetry: options.runRetry });
   const api = options.api ? await startHarness(db, options.api === true ? {} : options.api) : undefined;

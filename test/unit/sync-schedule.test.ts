@@ -1,6 +1,6 @@
 /** Sync windows at their edges: local time in the window's own zone, spanning midnight, daylight saving. */
 import { describe, expect, it } from 'vitest';
-import { fullRunsAllowed, scheduleOf } from '../../src/process/connections/sync-schedule';
+import { fullRunsAllowed, nextWindowOpening, scheduleOf } from '../../src/process/connections/sync-schedule';
 
 const berlinNight = { start: '22:00', end: '06:00', timeZone: 'Europe/Berlin' };
 const nyEvening = { start: '18:00', end: '23:00', timeZone: 'America/New_York' };
@@ -29,4 +29,15 @@ describe('scheduleOf', () => {
     expect(scheduleOf({ schedule: { intervalSeconds: -5, window: { start: '22:00', end: '06:00', timeZone: 'Nowhere/Else' } } })).toEqual({ intervalSeconds: null, window: null });
     expect(scheduleOf({ schedule: 'nightly' })).toEqual({ intervalSeconds: null, window: null });
   });
+});
+
+describe('nextWindowOpening', () => {
+  it.each<[string, string, typeof berlinNight, string]>([
+    ['Berlin noon in December: 22:00 local is 21:00Z', '2026-12-07T11:00:00Z', berlinNight, '2026-12-07T21:00:00.000Z'],
+    ['already open: now', '2026-12-07T23:30:00Z', berlinNight, '2026-12-07T23:30:00.000Z'],
+    ['Berlin noon in July: 22:00 local is 20:00Z', '2026-07-07T10:00:00Z', berlinNight, '2026-07-07T20:00:00.000Z'],
+    // The night Berlin's clocks go forward (29 March 2026, 02:00 → 03:00): a 02:30 start does not exist; the window opens at 03:00 local (01:00Z).
+    ['a start skipped by daylight saving', '2026-03-28T23:00:00Z', { start: '02:30', end: '05:00', timeZone: 'Europe/Berlin' }, '2026-03-29T01:00:00.000Z'],
+    ['New York evening, asked at 16:00 local', '2026-12-07T21:00:00Z', nyEvening, '2026-12-07T23:00:00.000Z'],
+  ])('%s', (_name, at, window, opens) => expect(nextWindowOpening(window, new Date(at)).toISOString()).toBe(opens));
 });

@@ -33,6 +33,8 @@ export class SyncRun {
   @Field(() => Int) apiCalls!: number;
   @Field(() => String, { nullable: true, description: 'Why the run failed, when it did.' }) error!: string | null;
   @Field(() => DateTimeScalar) createdAt!: Date;
+  @Field(() => DateTimeScalar, { nullable: true, description: "A SCHEDULED full run starts then: its connection's sync window opens (settings.schedule.window)." })
+  scheduledFor!: Date | null;
   /** Resolved to `connection` by SyncRunResolver through a loader. */
   connectionId!: string;
   /** A dry run's plan: resolved to `plannedChanges` and `plannedSummary` by SyncRunResolver. */
@@ -63,6 +65,7 @@ export function toSyncRun(r: SyncRunPayload): SyncRun {
     plan: r.plannedChanges ? r.plannedChanges.map(toPlannedChange) : null,
     error: r.error,
     createdAt: toDate(r.createdAt) ?? new Date(0),
+    scheduledFor: r.status === 'SCHEDULED' ? toDate(r.notBefore ?? null) : null,
     connectionId: r.connectionId,
   };
 }

@@ -62,3 +62,25 @@ export function scheduleOf(settings: Record<string, unknown> | null | undefined)
       : null;
   return { intervalSeconds: interval, window };
 }
+
+/**
+ * The next instant at or after `at` when the window is open (the window's own clock, daylight
+ * saving included): `at` itself when it is open now.
+ */
+export function nextWindowOpening(window: SyncWindow, at: Date): Date {
+  if (fullRunsAllowed(window, at)) return at;
+  const minute = 60_000;
+  const startOfMinute = Math.floor(at.getTime() / minute) * minute;
+  // Minutes until the local clock shows `start`; a daylight-saving jump can move that by an hour either way.
+  const guess = (minutesOf(window.start) - localMinutes(at, window.timeZone) + 1440) % 1440;
+  for (const delta of [0, -60, 60, -30, 30]) {
+    const candidate = new Date(startOfMinute + (guess + delta) * minute);
+    if (candidate.getTime() > at.getTime() && fullRunsAllowed(window, candidate) && !fullRunsAllowed(window, new Date(candidate.getTime() - minute))) return candidate;
+  }
+  // A start that does not exist that day (skipped by a daylight-saving jump): the first open minute.
+  for (let m = 1; m <= 2 * 1440; m++) {
+    const candidate = new Date(startOfMinute + m * minute);
+    if (fullRunsAllowed(window, candidate)) return candidate;
+  }
+  return at;
+}

@@ -20,3 +20,9 @@ export async function schedulableConnections(db: Queryable, now: Date, withChang
   )) as Array<{ id: string }>;
   return rows.map((r) => r.id);
 }
+
+/** A connection's stored settings (its schedule is read from them); null for no live connection. */
+export async function connectionSettings(db: Queryable, id: string): Promise<Record<string, unknown> | null> {
+  const rows = (await db.query(`SELECT settings FROM connections WHERE id = $1 AND deleted_at IS NULL`, [id])) as Array<{ settings: Record<string, unknown> }>;
+  return rows[0]?.settings ?? null;
+}

@@ -24,4 +24,5 @@ export class SyncRunEntity implements StoredSyncRun {
   @Column('jsonb', { name: 'planned_changes', nullable: true }) plannedChanges!: PlannedChange[] | null;
   @Column('text', { nullable: true }) error!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'not_before', nullable: true }) notBefore!: Date | null;
 }

@@ -111,6 +111,7 @@ export function mapSyncRun(r: Row): SyncRunEntity {
     plannedChanges: Array.isArray(r.planned_changes) ? (r.planned_changes as SyncRunEntity['plannedChanges']) : null,
     error: strOrNull(r.error),
     createdAt: date(r.created_at),
+    notBefore: dateOrNull(r.not_before),
   };
 }
 

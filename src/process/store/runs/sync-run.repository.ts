@@ -107,3 +107,42 @@ export async function retryChainStartedAt(db: Queryable, runId: string): Promise
   )) as Array<{ started_at: Date | null }>;
   return rows[0]?.started_at;
 }
+
+/** A full run waiting for its connection's window: undefined when one waits already (one per connection). */
+export async function insertScheduledRun(m: Queryable, run: { connectionId: string; mode: SyncMode; notBefore: Date }): Promise<string | undefined> {
+  const inserted = (await m.query(
+    `INSERT INTO sync_runs (connection_id, mode, status, dry_run, not_before) VALUES ($1, $2, 'SCHEDULED', false, $3)
+         ON CONFLICT (connection_id) WHERE status = 'SCHEDULED' DO NOTHING RETURNING id`,
+    [run.connectionId, run.mode, run.notBefore],
+  )) as Array<{ id: string }>;
+  return inserted[0]?.id;
+}
+
+/** Scheduled runs whose window has opened, of connections with no active run, oldest first. */
+export async function dueScheduledRuns(m: Queryable, now: Date): Promise<Array<{ id: string; connectionId: string }>> {
+  const rows = (await m.query(
+    `SELECT s.id, s.connection_id FROM sync_runs s
+       WHERE s.status = 'SCHEDULED' AND s.not_before <= $1
+         AND NOT EXISTS (SELECT 1 FROM sync_runs a WHERE a.connection_id = s.connection_id AND a.status IN ('QUEUED','RUNNING'))
+       ORDER BY s.not_before`,
+    [now],
+  )) as Array<{ id: string; connection_id: string }>;
+  return rows.map((r) => ({ id: r.id, connectionId: r.connection_id }));
+}
+
+/**
+ * Moves a scheduled run into the active slot with its job id; false when it is no longer
+ * scheduled or another run took the slot meanwhile (the unique index decides, across instances).
+ */
+export async function queueScheduledRun(m: Queryable, id: string, jobId: string): Promise<boolean> {
+  await m.query('SAVEPOINT queue_scheduled');
+  try {
+    const rows = returnedRows<{ id: string }>(await m.query(`UPDATE sync_runs SET status = 'QUEUED', job_id = $2 WHERE id = $1 AND status = 'SCHEDULED' RETURNING id`, [id, jobId]));
+    await m.query('RELEASE SAVEPOINT queue_scheduled');
+    return rows.length > 0;
+  } catch (err) {
+    await m.query('ROLLBACK TO SAVEPOINT queue_scheduled');
+    if ((err as { code?: string }).code === '23505') return false;
+    throw err;
+  }
+}

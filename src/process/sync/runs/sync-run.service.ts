@@ -5,13 +5,15 @@ import type { EventBus } from '../../events';
 import { TOPICS } from '../../events';
 import { RunQueue } from '../../jobs/run-queue';
 import { SyncRunEntity, type SyncMode } from '../../store/entities';
-import { insertQueuedRun } from '../../store/runs/sync-run.repository';
+import { dueScheduledRuns, insertQueuedRun, insertScheduledRun, queueScheduledRun } from '../../store/runs/sync-run.repository';
+import { connectionSettings } from '../../store/connections/connection-schedule.repository';
+import { fullRunsAllowed, nextWindowOpening, scheduleOf } from '../../connections/sync-schedule';
 
 /**
  * What a trigger did: queued the run, found the same run (mode and dry-run flag) already
  * queued or running, or queued nothing because another kind of run is active.
  */
-export type TriggerOutcome = { kind: 'QUEUED' | 'ACTIVE'; run: SyncRunEntity } | { kind: 'CONFLICT'; active: SyncRunEntity };
+export type TriggerOutcome = { kind: 'QUEUED' | 'ACTIVE' | 'SCHEDULED'; run: SyncRunEntity } | { kind: 'CONFLICT'; active: SyncRunEntity };
 
 /** The run a trigger queued or found; a CONFLICT throws — for callers sure no other kind of run is active (tests, benchmarks). */
 export function runOf(outcome: TriggerOutcome): SyncRunEntity {
@@ -28,6 +30,8 @@ export class SyncRunService {
     private events: EventBus,
     /** The pg-boss queue runs go through. @default the DataSource's shared queue */
     readonly queue: RunQueue = RunQueue.for(db),
+    /** The clock sync windows are read with (tests move it). */
+    private now: () => Date = () => new Date(),
   ) {}
 
   /**
@@ -40,6 +44,11 @@ export class SyncRunService {
    */
   async trigger(connectionId: string, mode: SyncMode, dryRun = false): Promise<TriggerOutcome> {
     await this.queue.ready();
+    if (mode === 'BULK' && !dryRun) {
+      const { window } = scheduleOf(await connectionSettings(this.db, connectionId));
+      const now = this.now();
+      if (window && !fullRunsAllowed(window, now)) return this.schedule(connectionId, mode, nextWindowOpening(window, now));
+    }
     const repo = this.db.getRepository(SyncRunEntity);
     for (let attempt = 1; ; attempt++) {
       const runId = await this.insert(connectionId, mode, dryRun);
@@ -54,6 +63,42 @@ export class SyncRunService {
       // The active run finished in between: queue again.
       if (attempt >= TRIGGER_ATTEMPTS) throw new Error(`could not queue a run for connection ${connectionId}: its active run kept changing`);
     }
+  }
+
+  /**
+   * A full run outside its connection's sync window waits SCHEDULED for the window's opening,
+   * holding no active slot: incremental runs and change notifications go on meanwhile. A full
+   * run already waiting is the answer.
+   */
+  private async schedule(connectionId: string, mode: SyncMode, notBefore: Date): Promise<TriggerOutcome> {
+    const repo = this.db.getRepository(SyncRunEntity);
+    const id = await insertScheduledRun(this.db, { connectionId, mode, notBefore });
+    const run = id ? await repo.findOneByOrFail({ id }) : await repo.findOneByOrFail({ connectionId, status: 'SCHEDULED' });
+    if (id) this.events.publish(TOPICS.SYNC_RUN_UPDATED, run);
+    return id ? { kind: 'SCHEDULED', run } : { kind: 'ACTIVE', run };
+  }
+
+  /** Queues every scheduled full run whose window has opened and whose connection has no active run (the scheduler's tick); returns their ids. */
+  async queueDueScheduled(): Promise<string[]> {
+    await this.queue.ready();
+    const queued: string[] = [];
+    for (const due of await dueScheduledRuns(this.db, this.now())) {
+      const ok = await this.db.transaction(async (m) => {
+        const jobId = randomUUID();
+        if (!(await queueScheduledRun(m, due.id, jobId))) return false;
+        await this.queue.enqueue(m, { runId: due.id, connectionId: due.connectionId, jobId });
+        return true;
+      });
+      if (ok) queued.push(due.id);
+    }
+    if (queued.length) {
+      this.queue.notifyQueued();
+      for (const id of queued) {
+        const run = await this.get(id);
+        if (run) this.events.publish(TOPICS.SYNC_RUN_UPDATED, run);
+      }
+    }
+    return queued;
   }
 
   /** The run's row and job, or undefined when the connection has an active run. */

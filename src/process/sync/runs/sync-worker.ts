@@ -112,6 +112,9 @@ export class SyncWorker {
     const now = this.options.now?.() ?? new Date();
     const resumed = await resumeDueConnections(this.db, now);
     if (resumed.length) this.options.log?.('info', 'connections resumed after their pause ended', { connectionIds: resumed });
+    // Full runs whose sync window opened take their connection's slot before the incremental ones.
+    const opened = await this.runs.queueDueScheduled();
+    if (opened.length) this.options.log?.('info', 'scheduled full runs queued: their sync window opened', { runIds: opened });
     for (const id of await schedulableConnections(this.db, now)) await this.runs.trigger(id, 'INCREMENTAL');
   }
 
