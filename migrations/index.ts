@@ -18,6 +18,7 @@ import { KeyExpiryAndFailureCounts1732700000025 } from './1732700000025-key-expi
 import { ConnectionKindsFromRegistry1732700000026 } from './1732700000026-connection-kinds-from-registry';
 import { AlertRulesAsData1732700000030 } from './1732700000030-alert-rules-as-data';
 import { ApiKeyExpiryAlert1732700000034 } from './1732700000034-api-key-expiry-alert';
+import { RunControl1732700000035 } from './1732700000035-run-control';
 
 /** Every migration, in order. Listed explicitly so builds and tests need no glob loading. */
 export const MIGRATIONS = [
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   ConnectionKindsFromRegistry1732700000026,
   AlertRulesAsData1732700000030,
   ApiKeyExpiryAlert1732700000034,
+  RunControl1732700000035,
 ];
