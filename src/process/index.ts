@@ -28,11 +28,12 @@ export { RULE_TYPES, type RuleType, type ValidationRule } from './quality/rules'
 export { changesOnly, plannedCounts } from './sync/runs/planned-changes';
 export { createDataQualityServices, type DataQualityServices } from './quality/data-quality-services';
 export { createMetricsRegistry } from './metrics/metrics-registry';
+export { etaSeconds } from './sync/runs/run-eta';
 export { isStatementCancelled } from './store/api-pool';
 export { pendingQuarantine } from './health/quarantine-preview';
 export { type AlertRow, type AlertRuleView, AlertService } from './alerts/alert.service';
 export { type ApiKeyService, AuthFailureCounter, type AuthFailureReason, type AuthFailureReport, AuthFailureStore, AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE, type Principal, type Role, ROLES, visibleKeyPrefix } from './access';
-export { type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type PlannedChange, type RecordKind, type RejectedChange, type StoredCompany, type StoredContact, type StoredFieldProvenance, type StoredSourceLink, type StoredSyncError, type StoredSyncRun, type SyncMode, type SyncRunStatus } from './stored';
+export { type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type PlannedChange, type RecordKind, type RejectedChange, type StoredCompany, type StoredContact, type StoredFieldProvenance, type StoredRunLogEntry, type StoredSourceLink, type StoredSyncError, type StoredSyncRun, type SyncMode, type SyncRunStatus } from './stored';
 export { type CommandOutcome, RecordCommands } from './records/record-commands';
 export { type ConnectionView, createReadQueries, type CrmDescriptor, type LifecycleStage, MAX_SEARCH_LENGTH, type Page, type ReadQueries, supportedCrms } from './queries';
 export { type CrmKind, ERROR_CLASSES, type ErrorClass, supportedCrmKinds } from './queries/vocabulary';
