@@ -139,4 +139,15 @@ describe('cancelling a run', () => {
     expect(messages.at(-1)).toMatch(/^run ended SUCCEEDED/);
     for (const e of done.log) expect(Number.isNaN(Date.parse(e.at))).toBe(false);
   });
+
+  it('a run whose worker died after the cancel was asked ends CANCELLED, not INTERRUPTED, and is not retried', async () => {
+    const [stale] = await sql<{ id: string }>(
+      `INSERT INTO sync_runs (connection_id, mode, status, started_at, heartbeat_at, cancel_requested_at)
+       VALUES ($1, 'INCREMENTAL', 'RUNNING', now() - interval '1 minute', now() - interval '1 minute', now()) RETURNING id`,
+      [hubspotId],
+    );
+    await h.worker.reapStale();
+    expect((await h.runs.get(stale!.id))!.status).toBe('CANCELLED');
+    expect(await count(`SELECT count(*)::int AS n FROM sync_runs WHERE connection_id = $1 AND status IN ('QUEUED', 'RUNNING')`, [hubspotId])).toBe(0);
+  });
 });
