@@ -216,7 +216,8 @@ export class SyncEngine {
     const probe = Object.assign(new SyncRunEntity(), active.run, { mode: 'TEST_BATCH', dryRun: false });
     const totals = noTotals();
     for (const type of types) {
-      await this.pullObject(probe, active.connection, active.adapter, type, { ...active.pass, totals, planned: undefined });
+      // Its own totals: a test batch reads incrementally, and its vendor totals are not a BULK pass's.
+      await this.pullObject(probe, active.connection, active.adapter, type, { ...active.pass, totals, planned: undefined, vendorTotals: new Map() });
       if (totals.read >= TEST_BATCH_SIZE) break;
     }
     // The outbox is not delivered here: it holds other records (changes from the other CRMs),
