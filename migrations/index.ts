@@ -21,6 +21,7 @@ import { AuditReports1732700000031 } from './1732700000031-audit-reports';
 import { CallFailures1732700000032 } from './1732700000032-call-failures';
 import { FieldMappingVersions1732700000033 } from './1732700000033-field-mapping-versions';
 import { ApiKeyExpiryAlert1732700000034 } from './1732700000034-api-key-expiry-alert';
+import { RunControl1732700000035 } from './1732700000035-run-control';
 import { ScheduledFullRuns1732700000036 } from './1732700000036-scheduled-full-runs';
 
 /** Every migration, in order. Listed explicitly so builds and tests need no glob loading. */
@@ -48,5 +49,6 @@ export const MIGRATIONS = [
   CallFailures1732700000032,
   FieldMappingVersions1732700000033,
   ApiKeyExpiryAlert1732700000034,
+  RunControl1732700000035,
   ScheduledFullRuns1732700000036,
 ];

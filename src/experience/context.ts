@@ -17,7 +17,7 @@ export interface ExperienceServices {
   queries: ReadQueries;
   connections: ConnectionCommands;
   records: Pick<RecordCommands, 'verifyField' | 'setFieldOwner' | 'deleteContact' | 'restoreContact'>;
-  syncRuns: Pick<SyncRunService, 'trigger'>;
+  syncRuns: Pick<SyncRunService, 'trigger' | 'cancel'>;
   quality: DataQualityServices;
   apiKeys: Pick<ApiKeyService, 'verify'>;
   monitoring: MonitoringServices;

@@ -39,7 +39,7 @@ export interface HttpServerOptions {
   webhooks?: Pick<WebhookService, 'receive'>;
   /** Hand edits to records; built over `dataSource` when not given. */
   records?: ExperienceServices['records'];
-  syncRuns: Pick<SyncRunService, 'trigger'>;
+  syncRuns: Pick<SyncRunService, 'trigger' | 'cancel'>;
   /** With create/revoke/list/revokedAmong (a full ApiKeyService) the key operations and socket sweep work. */
   apiKeys: Pick<ApiKeyService, 'verify'> & Partial<Pick<ApiKeyService, 'create' | 'revoke' | 'list' | 'revokedAmong'>>;
   /** Query limits, bad-key throttle, CORS origins, timeouts (src/experience/security). */

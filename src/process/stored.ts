@@ -13,8 +13,19 @@ export const CONNECTION_STATUSES: readonly ConnectionStatus[] = ['UNKNOWN', 'HEA
 export type CircuitState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
 
 export type SyncMode = 'INCREMENTAL' | 'BULK' | 'TEST_BATCH';
-/** SCHEDULED: a full run waiting for its connection's sync window (holds no active slot). */
-export type SyncRunStatus = 'SCHEDULED' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'INTERRUPTED';
+/**
+ * SCHEDULED: a full run waiting for its connection's sync window (holds no active slot);
+ * INTERRUPTED: Junction stopped during it (its next attempt goes on); CANCELLED: an operator
+ * stopped it (not resumed on its own).
+ */
+export type SyncRunStatus = 'SCHEDULED' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'INTERRUPTED' | 'CANCELLED';
+
+/** One step of a run's log (sync_run_logs): a page read and applied, a retry, an error, the end. */
+export interface StoredRunLogEntry {
+  at: string;
+  level: 'INFO' | 'WARN' | 'ERROR';
+  message: string;
+}
 
 /** One change a dry run would make in a CRM. */
 export interface PlannedChange {
@@ -107,7 +118,11 @@ export interface StoredSyncRun {
   recordsWritten: number;
   recordsFailed: number;
   recordsQuarantined: number;
+  /** What the vendor says the run's reads hold in all, where it says (null otherwise). */
+  recordsTotal: number | null;
   apiCalls: number;
+  /** An operator asked to stop it (cancelSync); the engine ends it CANCELLED at its next page. */
+  cancelRequestedAt: Date | null;
   plannedChanges: PlannedChange[] | null;
   error: string | null;
   createdAt: Date;

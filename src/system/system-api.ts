@@ -41,6 +41,8 @@ export interface ChangePage {
   records: RemoteRecord[];
   /** Cursor to persist once this page is applied; resuming from it never skips a change. */
   cursor: string;
+  /** How many records this read holds in all, where the vendor says (HubSpot search `total`, Salesforce `totalSize`). */
+  total?: number;
 }
 
 /** One page of a bulk export. */
@@ -52,6 +54,8 @@ export interface BulkPage {
    * HubSpot `after`, a Dataverse next link.
    */
   resume?: string;
+  /** How many records the export holds in all, where the vendor says (a Salesforce query job's `numberRecordsProcessed`). */
+  total?: number;
 }
 
 export interface OutboundRecord {

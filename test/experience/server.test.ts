@@ -56,7 +56,7 @@ describe('health routes', () => {
 describe('errors', () => {
   it('masks an unexpected error as INTERNAL_SERVER_ERROR with a correlation id, no message from inside and no stack', async () => {
     const failing = await startHarness(db, {
-      syncRuns: { trigger: async () => Promise.reject(new Error('relation "secret_internal_table" does not exist')) },
+      syncRuns: { trigger: async () => Promise.reject(new Error('relation "secret_internal_table" does not exist')), cancel: async () => ({ kind: 'NOT_FOUND' }) },
     });
     try {
       const connectionId = await insertConnection(db.dataSource);

@@ -16,6 +16,7 @@ describe('runFate (run-level retries and dead letters)', () => {
     ['refused credentials need a person', { error: 'AUTHENTICATION: invalid_grant' }, 'DONE'],
     ['validation errors are not retried', { error: 'VALIDATION: MALFORMED_QUERY' }, 'DONE'],
     ['an interrupted run (dead worker) is retried', { status: 'INTERRUPTED', error: 'the worker running it stopped (no heartbeat)' }, 'RETRY', 1000],
+    ['a cancelled run is not resumed (an operator stopped it)', { status: 'CANCELLED', error: 'cancelled by an operator; what its pages committed stays, and the next run goes on from there' }, 'DONE'],
     ['dry runs are never retried', { dryRun: true }, 'DONE'],
   ])('%s', (_name, over, kind, delayMs) => {
     const fate = runFate(run(over), settings);

@@ -84,6 +84,19 @@ describe('a sync window in another time zone', () => {
     expect(done.recordsRead).toBeGreaterThan(0);
   });
 
+  it('an operator may cancel a full run waiting for its window: CANCELLED at once, and the window opening queues nothing', async () => {
+    h.clock.now = NOON_NY;
+    const waiting = await h.runs.trigger(dynamicsId, 'BULK');
+    expect(waiting.kind).toBe('SCHEDULED');
+    const id = waiting.kind === 'SCHEDULED' ? waiting.run.id : '';
+    const cancelled = await h.runs.cancel(id);
+    expect(cancelled.kind === 'CANCELLED' && cancelled.run.status).toBe('CANCELLED');
+    h.clock.now = OPENS;
+    await h.worker.scheduleAll();
+    await h.worker.drain();
+    expect((await h.runs.get(id))!.status).toBe('CANCELLED');
+  });
+
   it('lets a full run start at once inside the window, and a dry run at any time', async () => {
     h.clock.now = new Date('2026-12-08T04:00:00Z'); // 23:00 in New York
     const inside = await h.runs.trigger(dynamicsId, 'BULK');

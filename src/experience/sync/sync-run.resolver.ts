@@ -1,5 +1,5 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { changesOnly, isUuid, plannedCounts, type SyncMode } from '../../process';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { changesOnly, etaSeconds, isUuid, plannedCounts, type SyncMode } from '../../process';
 import { CAN } from '../auth/roles';
 import { SyncModeEnum } from '../common/enums';
 import { ConflictError, NotFoundError } from '../common/errors';
@@ -7,7 +7,7 @@ import { PageArgs } from '../common/page.args';
 import { toRelayConnection } from '../common/relay';
 import { Connection, toConnection } from '../connections/connection.type';
 import type { JunctionContext } from '../context';
-import { PlannedChange, PlannedOperationCount, SyncRun, SyncRunConnection, toSyncRun } from './sync-run.type';
+import { PlannedChange, PlannedOperationCount, SyncRun, SyncRunConnection, SyncRunLogEntry, toSyncRun, toSyncRunLogEntry } from './sync-run.type';
 
 const runKind = (mode: SyncMode, dryRun: boolean) => `${mode}${dryRun ? ', dry run' : ''}`;
 
@@ -35,6 +35,18 @@ export class SyncRunResolver {
       );
     }
     return toSyncRun(triggered.run);
+  }
+
+  @Authorized(CAN.operate)
+  @Mutation(() => SyncRun, {
+    description:
+      'Stops a run: a queued one ends CANCELLED at once; a running one (on whichever instance) stops at its next page boundary and ends CANCELLED, keeping every page it committed. It is not resumed on its own: the next run goes on from the committed checkpoints. Answers once the run stopped, or after 10 s with the run still RUNNING (it stops at its next page). A run that had ended already is a CONFLICT.',
+  })
+  async cancelSync(@Arg('runId', () => ID) runId: string, @Ctx() ctx: JunctionContext): Promise<SyncRun> {
+    const outcome = isUuid(runId) ? await ctx.services.syncRuns.cancel(runId) : ({ kind: 'NOT_FOUND' } as const);
+    if (outcome.kind === 'NOT_FOUND') throw new NotFoundError('SyncRun', runId);
+    if (outcome.kind === 'ENDED') throw new ConflictError(`run ${runId} has ended already (${outcome.run.status}); there is nothing to cancel`);
+    return toSyncRun(outcome.run);
   }
 
   @Authorized(CAN.read)
@@ -69,6 +81,16 @@ export class SyncRunResolver {
   @FieldResolver(() => [PlannedOperationCount], { nullable: true, description: 'Dry runs only: how many records each operation would touch, every operation listed.' })
   plannedSummary(@Root() run: SyncRun): PlannedOperationCount[] | null {
     return run.plan ? plannedCounts(run.plan) : null;
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: 'Seconds until a running run should finish, from its rate so far and recordsTotal; null when unknown or not running.' })
+  etaSeconds(@Root() run: SyncRun): number | null {
+    return etaSeconds(run);
+  }
+
+  @FieldResolver(() => [SyncRunLogEntry], { description: "The run's last 200 steps, oldest first: pages read and applied, retries, errors, a cancel, the end." })
+  async log(@Root() run: SyncRun, @Ctx() ctx: JunctionContext): Promise<SyncRunLogEntry[]> {
+    return (await ctx.services.queries.syncRuns.log(run.id)).map(toSyncRunLogEntry);
   }
 
   @FieldResolver(() => Connection)

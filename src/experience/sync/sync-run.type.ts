@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import type { PlannedChange as PlannedChangeRow, StoredSyncRun, SyncMode, SyncRunStatus } from '../../process';
+import type { PlannedChange as PlannedChangeRow, StoredRunLogEntry, StoredSyncRun, SyncMode, SyncRunStatus } from '../../process';
 import { SyncModeEnum, SyncRunStatusEnum } from '../common/enums';
 import { RelayConnectionType } from '../common/relay';
 import { DateTimeScalar, JSONScalar, toDate } from '../common/scalars';
@@ -17,6 +17,15 @@ export class PlannedOperationCount {
   @Field(() => Int) count!: number;
 }
 
+@ObjectType({ description: "One step of a run's log: a page read and applied, retries, an error, a cancel, the end." })
+export class SyncRunLogEntry {
+  @Field(() => DateTimeScalar) at!: Date;
+  @Field({ description: 'INFO, WARN or ERROR.' }) level!: string;
+  @Field() message!: string;
+}
+
+export const toSyncRunLogEntry = (e: StoredRunLogEntry): SyncRunLogEntry => ({ at: toDate(e.at) ?? new Date(0), level: e.level, message: e.message });
+
 @ObjectType()
 export class SyncRun {
   @Field(() => ID) id!: string;
@@ -25,11 +34,16 @@ export class SyncRun {
   @Field() dryRun!: boolean;
   @Field(() => DateTimeScalar, { nullable: true }) startedAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) finishedAt!: Date | null;
-  @Field(() => Float, { description: 'From 0 to 1.' }) progress!: number;
+  @Field(() => Float, {
+    description: "From 0 to 1: the objects read so far, and the share of the current object's records read where the vendor gave their total (phase steps otherwise).",
+  })
+  progress!: number;
   @Field(() => Int) recordsRead!: number;
   @Field(() => Int) recordsWritten!: number;
   @Field(() => Int) recordsFailed!: number;
   @Field(() => Int) recordsQuarantined!: number;
+  @Field(() => Int, { nullable: true, description: "What the vendor said the run's reads hold in all (HubSpot search, Salesforce query); null where it did not say." })
+  recordsTotal!: number | null;
   @Field(() => Int) apiCalls!: number;
   @Field(() => String, { nullable: true, description: 'Why the run failed, when it did.' }) error!: string | null;
   @Field(() => DateTimeScalar) createdAt!: Date;
@@ -61,6 +75,7 @@ export function toSyncRun(r: SyncRunPayload): SyncRun {
     recordsWritten: r.recordsWritten,
     recordsFailed: r.recordsFailed,
     recordsQuarantined: r.recordsQuarantined,
+    recordsTotal: r.recordsTotal ?? null,
     apiCalls: r.apiCalls,
     plan: r.plannedChanges ? r.plannedChanges.map(toPlannedChange) : null,
     error: r.error,

@@ -11,7 +11,7 @@ import { TOPICS, type EventBus } from '../events';
 import { healthFingerprint, healthReport } from './health-report';
 import { loadHealthSnapshot } from './health-snapshot';
 
-const FINISHED = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED', 'INTERRUPTED']);
+const FINISHED = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED', 'INTERRUPTED', 'CANCELLED']);
 const FINGERPRINT_WINDOW_MS = 3_600_000;
 
 export interface HealthMonitorOptions {

@@ -62,6 +62,8 @@ export async function* listChanges(client: HubspotClient, object: HubspotObject,
 
   let yielded = false;
   let offset = 0;
+  /** The first search's count of unseen live records, with the archives listed: what this read holds. */
+  let total: number | undefined;
   for (;;) {
     const page = await client.search(object, {
       filterGroups: unseenSince(live, stampProperty),
@@ -70,6 +72,7 @@ export async function* listChanges(client: HubspotClient, object: HubspotObject,
       limit: pageSize,
       after: offset ? String(offset) : undefined,
     });
+    total ??= page.total + archived.length;
     let fresh = 0;
     for (const wire of page.results) {
       const n = normalize(object, stampProperty, wire, false);
@@ -89,7 +92,7 @@ export async function* listChanges(client: HubspotClient, object: HubspotObject,
     if (done) flushArchived(Number.POSITIVE_INFINITY);
     while (pending.length >= pageSize || (done && pending.length > 0)) {
       const chunk = pending.splice(0, pageSize);
-      yield { records: chunk.map((p) => p.record), cursor: encodeRunCursor(chunk[chunk.length - 1]!.marks) };
+      yield { records: chunk.map((p) => p.record), cursor: encodeRunCursor(chunk[chunk.length - 1]!.marks), total };
       yielded = true;
     }
     if (done) {

@@ -46,12 +46,12 @@ function parseCsv(text: string): Record<string, string>[] {
   }
 }
 
-/** Polls a query or ingest job, backing off from 200 ms to 5 s, until it completes; Failed and Aborted throw. */
-export async function waitForJob(rest: SalesforceRest, kind: 'query' | 'ingest', id: string): Promise<void> {
+/** Polls a query or ingest job, backing off from 200 ms to 5 s, until it completes (its info); Failed and Aborted throw. */
+export async function waitForJob(rest: SalesforceRest, kind: 'query' | 'ingest', id: string): Promise<{ numberRecordsProcessed?: number }> {
   const deadline = Date.now() + POLL_TIMEOUT_MS;
   for (let wait = POLL_START_MS; ; wait = Math.min(wait * 2, POLL_MAX_MS)) {
     const info = parseWire(BulkJobInfo, (await rest.get(`/jobs/${kind}/${id}`)).body, 'bulk job info');
-    if (info.state === 'JobComplete') return;
+    if (info.state === 'JobComplete') return info;
     if (info.state === 'Failed' || info.state === 'Aborted')
       throw new SystemError('SERVER', 'BULK_JOB_FAILED', `bulk ${kind} job ${id} ended ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}`);
     // An ingest job left Open was never closed: waiting will not change that.
@@ -78,11 +78,11 @@ function parseResume(token: string): QueryResume {
   throw new SystemError('VALIDATION', 'INVALID_RESUME_TOKEN', 'a Salesforce bulk export resumes from a query job id and results locator');
 }
 
-async function createQueryJob(rest: SalesforceRest, soql: string): Promise<string> {
+/** A completed query job: its id, and the rows it holds where Salesforce says. */
+async function createQueryJob(rest: SalesforceRest, soql: string): Promise<{ id: string; total?: number }> {
   const created = await rest.call({ method: 'POST', path: '/jobs/query', body: { operation: 'query', query: soql }, idempotent: false });
   const job = parseWire(BulkJobInfo, created.body, 'bulk job info');
-  await waitForJob(rest, 'query', job.id);
-  return job.id;
+  return { id: job.id, total: (await waitForJob(rest, 'query', job.id)).numberRecordsProcessed };
 }
 
 /**
@@ -99,8 +99,10 @@ export async function* bulkExport(rest: SalesforceRest, remoteType: string, opti
   const soql = `SELECT ${select.join(', ')} FROM ${remoteType}`;
   let jobId: string;
   let locator: string | undefined;
+  /** Known for a new job only: a resumed one's pages before the locator were read by an earlier export. */
+  let total: number | undefined;
   if (from && (await jobReadable(rest, from.job))) [jobId, locator] = [from.job, from.locator];
-  else jobId = await createQueryJob(rest, soql);
+  else ({ id: jobId, total } = await createQueryJob(rest, soql));
   const pageSize = options.pageSize ?? BULK_RESULTS_PAGE;
   do {
     const query = `maxRecords=${pageSize}${locator ? `&locator=${encodeURIComponent(locator)}` : ''}`;
@@ -110,7 +112,7 @@ export async function* bulkExport(rest: SalesforceRest, remoteType: string, opti
     const next = answer.headers.get('sforce-locator');
     locator = next && next !== 'null' ? next : undefined;
     const resume = locator ? JSON.stringify({ job: jobId, locator } satisfies QueryResume) : undefined;
-    if (rows.length) yield { records: rows.map((row) => toRemoteRecord(remoteType, typedRow(row, types))), resume };
+    if (rows.length) yield { records: rows.map((row) => toRemoteRecord(remoteType, typedRow(row, types))), resume, total };
   } while (locator);
   // Completed jobs are kept for 7 days otherwise; cleaning up is courtesy, not correctness.
   await rest.call({ method: 'DELETE', path: `/jobs/query/${jobId}` }).catch(() => undefined);

@@ -36,7 +36,7 @@ export async function* listChanged(rest: SalesforceRest, remoteType: string, cur
     const records = result.records.map((row) => toRemoteRecord(remoteType, row));
     // Malformed rows are yielded but never move the cursor: their position is unknown.
     for (const r of records) if (!r.malformed) position = { stamp: r.modifiedAt, id: r.remoteId };
-    if (records.length) yield { records, cursor: position ? encodeCursor(position) : (cursor ?? '') };
+    if (records.length) yield { records, cursor: position ? encodeCursor(position) : (cursor ?? ''), total: result.totalSize };
     if (result.done || !result.nextRecordsUrl) return;
     path = result.nextRecordsUrl;
   }

@@ -43,6 +43,8 @@ export const BulkJobInfo = z.object({
   id: z.string(),
   state: z.enum(['Open', 'UploadComplete', 'InProgress', 'JobComplete', 'Failed', 'Aborted']),
   errorMessage: z.string().optional(),
+  /** A completed query job: the rows its results hold. */
+  numberRecordsProcessed: z.number().optional(),
 });
 
 export const Describe = z.object({ name: z.string(), fields: z.array(z.object({ name: z.string(), type: z.string() })) });

@@ -20,7 +20,9 @@ export class SyncRunEntity implements StoredSyncRun {
   @Column('integer', { name: 'records_written' }) recordsWritten!: number;
   @Column('integer', { name: 'records_failed' }) recordsFailed!: number;
   @Column('integer', { name: 'records_quarantined' }) recordsQuarantined!: number;
+  @Column('integer', { name: 'records_total', nullable: true }) recordsTotal!: number | null;
   @Column('integer', { name: 'api_calls' }) apiCalls!: number;
+  @Column('timestamptz', { name: 'cancel_requested_at', nullable: true }) cancelRequestedAt!: Date | null;
   @Column('jsonb', { name: 'planned_changes', nullable: true }) plannedChanges!: PlannedChange[] | null;
   @Column('text', { nullable: true }) error!: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;

@@ -25,7 +25,7 @@ export async function readHealthSeries(db: Queryable, now: Date, step: number, b
        SELECT ${bucketOf('s.finished_at')} AS g, count(*)::int AS runs,
               count(*) FILTER (WHERE s.status = 'SUCCEEDED')::float8 / count(*) AS rate
        FROM sync_runs s
-       WHERE NOT s.dry_run AND s.status <> 'INTERRUPTED' AND s.finished_at IS NOT NULL AND s.finished_at > $4 AND s.finished_at <= $1
+       WHERE NOT s.dry_run AND s.status NOT IN ('INTERRUPTED', 'CANCELLED') AND s.finished_at IS NOT NULL AND s.finished_at > $4 AND s.finished_at <= $1
        GROUP BY 1
      ), latency AS (
        SELECT ${bucketOf('o.delivered_at')} AS g,

@@ -6,7 +6,7 @@
  * An INTERRUPTED run (a stop, a crash, a deploy) is no verdict on the connection: the next
  * start resumes it from its checkpoint. It counts neither as finished nor as failed, so a
  * Ctrl-C raises no FAILURE_RATE; a worker that keeps dying is the dead man's switch's to find
- * (NO_RECENT_SYNC).
+ * (NO_RECENT_SYNC). A CANCELLED run (an operator stopped it) is no verdict either.
  */
 import type { CircuitState, ConnectionStatus, SyncRunStatus } from '../entities';
 import type { Queryable } from '../queryable';
@@ -99,7 +99,7 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
     `SELECT c.id, c.name, c.kind, c.status, c.status_reason, c.circuit, c.enabled, c.created_at, c.token_expires_at, c.credentials_refused_at, c.last_successful_sync_at, c.api_used,
        CASE WHEN jsonb_typeof(c.settings->'credentialsExpireAt') = 'string' AND c.settings->>'credentialsExpireAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
             THEN (c.settings->>'credentialsExpireAt')::timestamptz END AS credentials_expire_at, c.api_limit,
-       (SELECT status FROM sync_runs s WHERE s.connection_id = c.id AND s.finished_at IS NOT NULL AND NOT s.dry_run AND s.status <> 'INTERRUPTED' AND s.finished_at <= $2
+       (SELECT status FROM sync_runs s WHERE s.connection_id = c.id AND s.finished_at IS NOT NULL AND NOT s.dry_run AND s.status NOT IN ('INTERRUPTED', 'CANCELLED') AND s.finished_at <= $2
          ORDER BY s.finished_at DESC LIMIT 1) AS last_status,
        r.finished, r.succeeded, r.failed, r.processed, r.records_failed, r.quarantined,
        q.quarantine_size, q.quarantine_oldest,
@@ -113,7 +113,7 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
               coalesce(sum(records_read + records_written), 0)::int AS processed,
               coalesce(sum(records_failed), 0)::int AS records_failed,
               coalesce(sum(records_quarantined), 0)::int AS quarantined
-       FROM sync_runs s WHERE s.connection_id = c.id AND NOT s.dry_run AND s.status <> 'INTERRUPTED' AND s.finished_at > $1 AND s.finished_at <= $2
+       FROM sync_runs s WHERE s.connection_id = c.id AND NOT s.dry_run AND s.status NOT IN ('INTERRUPTED', 'CANCELLED') AND s.finished_at > $1 AND s.finished_at <= $2
      ) r
      CROSS JOIN LATERAL (
        SELECT count(*)::int AS quarantine_size, min(created_at) AS quarantine_oldest FROM quarantine q WHERE q.connection_id = c.id AND q.status = 'PENDING'

@@ -1,4 +1,5 @@
 /** Sync runs, newest first, optionally of one connection. */
+import type { StoredRunLogEntry } from '../../stored';
 import type { SyncRunEntity } from '../entities';
 import type { Queryable } from '../queryable';
 import { decodeCursor, isUuid, pageSize, sortAtSql, toPage, type Page, type PageArgs } from './pagination';
@@ -40,6 +41,13 @@ export class SyncRunReadModel {
     if (!isUuid(id)) return null;
     const rows = (await this.db.query(`SELECT * FROM sync_runs WHERE id = $1`, [id])) as Row[];
     return rows[0] ? mapSyncRun(rows[0]) : null;
+  }
+
+  /** The run's step log (sync_run_logs), oldest first; empty for a run that logged nothing yet. */
+  async log(runId: string): Promise<StoredRunLogEntry[]> {
+    if (!isUuid(runId)) return [];
+    const rows = (await this.db.query(`SELECT entries FROM sync_run_logs WHERE run_id = $1`, [runId])) as Array<{ entries: StoredRunLogEntry[] }>;
+    return rows[0]?.entries ?? [];
   }
 
   private clauses(sql: SqlParams, filter: SyncRunFilter): string[] | null {

@@ -44,11 +44,15 @@ export async function claimRun(db: Queryable, runId: string, workerId: string): 
   return claimed.length > 0;
 }
 
-/** RUNNING runs whose heartbeat is older than `staleSeconds` become INTERRUPTED; returns their ids. */
+/**
+ * RUNNING runs whose heartbeat is older than `staleSeconds` become INTERRUPTED — CANCELLED when
+ * an operator had asked to cancel them, so they are not resumed; returns their ids.
+ */
 export async function interruptStaleRuns(db: Queryable, staleSeconds: number): Promise<string[]> {
   const rows = returnedRows<{ id: string }>(
     await db.query(
-      `UPDATE sync_runs SET status = 'INTERRUPTED', finished_at = now(), error = 'the worker running it stopped (no heartbeat)'
+      `UPDATE sync_runs SET status = CASE WHEN cancel_requested_at IS NULL THEN 'INTERRUPTED' ELSE 'CANCELLED' END, finished_at = now(),
+              error = 'the worker running it stopped (no heartbeat)'
        WHERE status = 'RUNNING' AND heartbeat_at < now() - make_interval(secs => $1) RETURNING id`,
       [staleSeconds],
     ),

@@ -55,3 +55,25 @@ export async function* untilInterrupted<T>(source: AsyncIterable<T>, signal: Abo
     if (!abandoned) await iterator.return?.();
   }
 }
+
+/**
+ * How a run executing here can be stopped: Junction stopping (the worker's signal: the run ends
+ * INTERRUPTED and is resumed) or an operator's cancel, noticed at a page or heartbeat
+ * (the run ends CANCELLED and is not). Both stop it the same way, between pages.
+ */
+export class RunStop {
+  private operator = new AbortController();
+  readonly signal: AbortSignal;
+
+  constructor(shutdown: AbortSignal | undefined) {
+    this.signal = shutdown ? AbortSignal.any([shutdown, this.operator.signal]) : this.operator.signal;
+  }
+
+  cancel(): void {
+    this.operator.abort();
+  }
+
+  get cancelled(): boolean {
+    return this.operator.signal.aborted;
+  }
+}

@@ -20,6 +20,8 @@ export interface StopReason {
   quota: boolean;
   /** Junction was stopping (run-interruption.ts): the run is INTERRUPTED and its next attempt goes on. */
   interrupted?: boolean;
+  /** An operator cancelled it (cancelSync): the run is CANCELLED and nothing resumes it on its own. */
+  cancelled?: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ export interface StopReason {
  * drift leaves the run PARTIAL: mapped fields were skipped (never a retry: a person must act).
  */
 export function endStatus(stopped: StopReason | undefined, totals: RunTotals, drift: string | undefined): SyncRunEntity['status'] {
+  if (stopped?.cancelled) return 'CANCELLED';
   if (stopped?.interrupted) return 'INTERRUPTED';
   if (stopped) return stopped.quota || totals.read + totals.written > 0 ? 'PARTIAL' : 'FAILED';
   return totals.failed > 0 || drift ? 'PARTIAL' : 'SUCCEEDED';

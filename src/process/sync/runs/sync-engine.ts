@@ -26,7 +26,8 @@ import { deliverOutbox } from '../outbound/outbound';
 import type { FirstWrites } from '../outbound/outbound-first-writes';
 import { forgetDescribes, SchemaWatch } from '../schema-watch/schema-check';
 import { gateFullRun, recordPassingTestBatch, testBatchPassed } from './run-gate';
-import { RunInterrupted, throwIfInterrupted, untilInterrupted } from './run-interruption';
+import { RunInterrupted, RunStop, throwIfInterrupted, untilInterrupted } from './run-interruption';
+import { logPage, pageProgress, RunLog } from './run-log';
 import { endStatus, noTotals, recordRunFailure, type RunTotals, type StopReason } from './run-outcome';
 
 const TEST_BATCH_SIZE = 10;
@@ -56,7 +57,17 @@ interface PullPass {
   watch: SchemaWatch;
   held: HeldReads;
   signal: AbortSignal | undefined;
+  /** Junction stopping, or an operator's cancel (seen at a page or heartbeat). */
+  stop: RunStop;
+  log: RunLog;
+  /** What the vendor said each object's read holds, where it said (ChangePage/BulkPage `total`). */
+  vendorTotals: Map<string, number>;
+  /** The object being read, of how many: a page's progress is its share of that object's total. */
+  at: { index: number; of: number };
 }
+
+/** Why a run cancelled by an operator stopped (its error). */
+const CANCELLED = 'cancelled by an operator; what its pages committed stays, and the next run goes on from there';
 
 /** One run as it executes: what its steps share, and how it stopped. */
 interface ActiveRun {
@@ -94,28 +105,41 @@ export class SyncEngine {
   private async executeRun(runId: string, signal?: AbortSignal): Promise<SyncRunEntity> {
     const run = await this.deps.db.getRepository(SyncRunEntity).findOneByOrFail({ id: runId });
     const connection = await this.deps.connections.get(run.connectionId);
-    if (!connection) return this.finish(run, 'FAILED', noTotals(), 0, 'connection no longer exists');
+    if (!connection) return this.finish(run, 'FAILED', noTotals(), 0, 'connection no longer exists', new RunLog());
     const active = await this.begin(run, connection, signal);
-    // A heartbeat between pages too, so a long vendor call is not mistaken for a dead worker.
-    const heartbeat = setInterval(() => void beatHeart(this.deps.db, run.id).catch(() => undefined), HEARTBEAT_MS);
+    const { pass } = active;
+    // A heartbeat between pages too, so a long vendor call is not mistaken for a dead worker (and a cancel is seen during it).
+    const heartbeat = setInterval(() => void beatHeart(this.deps.db, run.id).then((asked) => asked && this.cancelAsked(pass), () => undefined), HEARTBEAT_MS);
     let refusedByGate: string | undefined;
     try {
       refusedByGate = await this.pullAndDeliver(active);
     } catch (err) {
       forgetDescribes(connection.id);
       // Stopping is not a failure: nothing to log, classify or pause.
-      active.stopped = err instanceof RunInterrupted ? { message: err.message, quota: false, interrupted: true } : await recordRunFailure(this.deps, connection, active.adapter, run.id, err);
+      if (err instanceof RunInterrupted) active.stopped = pass.stop.cancelled ? { message: CANCELLED, quota: false, cancelled: true } : { message: err.message, quota: false, interrupted: true };
+      else pass.log.error((active.stopped = await recordRunFailure(this.deps, connection, active.adapter, run.id, err)).message);
     } finally {
       clearInterval(heartbeat);
-      await active.pass.held.release();
+      await pass.held.release();
     }
-    if (refusedByGate) return this.finish(run, 'FAILED', active.pass.totals, callsSince(active), refusedByGate);
+    if (refusedByGate) pass.log.error(`the test-batch gate stopped the run: ${refusedByGate}`);
+    if (refusedByGate) return this.finish(run, 'FAILED', pass.totals, callsSince(active), refusedByGate, pass.log);
     return this.conclude(active);
+  }
+
+  /** An operator asked to cancel the run: it stops at its next page boundary (RunStop). */
+  private cancelAsked(pass: PullPass): void {
+    if (pass.stop.cancelled) return;
+    pass.log.warn('an operator cancelled the run: it stops at this page boundary');
+    pass.stop.cancel();
   }
 
   /** The run's working set: its adapter, field owners, schema watch and the totals it starts from. */
   private async begin(run: SyncRunEntity, connection: ConnectionEntity, signal: AbortSignal | undefined): Promise<ActiveRun> {
     const adapter = this.deps.connections.adapterFor(connection);
+    const stop = new RunStop(signal);
+    const log = new RunLog(adapter.stats.retries);
+    log.info(`${run.mode}${run.dryRun ? ' dry' : ''} run started`);
     const pass: PullPass = {
       owners: await loadFieldOwners(this.deps.db),
       totals: noTotals(),
@@ -124,7 +148,11 @@ export class SyncEngine {
       watch: new SchemaWatch(this.deps.db, connection, adapter, run.id),
       // The test batch's first pages, replayed by the full pass rather than read again (held-reads.ts).
       held: new HeldReads(),
-      signal,
+      signal: stop.signal,
+      stop,
+      log,
+      vendorTotals: new Map(),
+      at: { index: 0, of: 1 },
     };
     return { run, connection, adapter, pass, pulled: false };
   }
@@ -155,8 +183,9 @@ export class SyncEngine {
   private async pullAll(active: ActiveRun, types: string[]): Promise<void> {
     const { run, pass } = active;
     for (const [i, type] of types.entries()) {
+      pass.at = { index: i, of: types.length };
       await this.pullObject(run, active.connection, active.adapter, type, pass);
-      await this.progress(run, pass.totals, (i + 1) / (types.length + 1), callsSince(active));
+      await this.progress(run, pass, (i + 1) / (types.length + 1), callsSince(active));
       if (run.mode === 'TEST_BATCH' && pass.totals.read >= TEST_BATCH_SIZE) break;
     }
   }
@@ -169,6 +198,9 @@ export class SyncEngine {
     const delivered = await deliverOutbox(this.deps.db, connection, adapter, run.id, { firstWrites, signal: pass.signal });
     pass.totals.written += delivered.written;
     pass.totals.failed += delivered.failed;
+    pass.log.noteRetries(adapter.stats.retries);
+    pass.log[delivered.failed ? 'warn' : 'info'](`outbox delivered: ${delivered.written} written, ${delivered.failed} failed`);
+    if (delivered.blocked) pass.log.error(delivered.blocked);
     if (delivered.blocked) active.stopped = { message: delivered.blocked, quota: false };
   }
 
@@ -178,9 +210,11 @@ export class SyncEngine {
     if (adapter.stats.lastUsage) await this.deps.connections.recordUsage(connection.id, adapter.stats.lastUsage).catch(() => undefined);
     if (pass.planned) run.plannedChanges = pass.planned;
     const drift = pass.watch.errors.map((e) => e.message).join('; ') || undefined;
-    // Interrupted while delivering, the read's `done` marks stay, so the next attempt goes straight to delivery.
-    const readComplete = active.pulled && run.mode === 'BULK' && !run.dryRun && !stopped?.interrupted;
-    return this.finish(run, endStatus(stopped, pass.totals, drift), pass.totals, callsSince(active), stopped?.message ?? (drift ? `SCHEMA: ${drift}` : null), readComplete);
+    if (drift) pass.log.warn(`mapped fields skipped: ${drift}`);
+    // Interrupted or cancelled while delivering, the read's `done` marks stay, so the next run goes straight to delivery.
+    const readComplete = active.pulled && run.mode === 'BULK' && !run.dryRun && !stopped?.interrupted && !stopped?.cancelled;
+    const error = stopped?.message ?? (drift ? `SCHEMA: ${drift}` : null);
+    return this.finish(run, endStatus(stopped, pass.totals, drift), pass.totals, callsSince(active), error, pass.log, readComplete);
   }
 
   /** The gate's test batch: this run's first 10 records end to end, in TEST_BATCH mode, before its full pass. */
@@ -188,7 +222,8 @@ export class SyncEngine {
     const probe = Object.assign(new SyncRunEntity(), active.run, { mode: 'TEST_BATCH', dryRun: false });
     const totals = noTotals();
     for (const type of types) {
-      await this.pullObject(probe, active.connection, active.adapter, type, { ...active.pass, totals, planned: undefined });
+      // Its own totals: a test batch reads incrementally, and its vendor totals are not a BULK pass's.
+      await this.pullObject(probe, active.connection, active.adapter, type, { ...active.pass, totals, planned: undefined, vendorTotals: new Map() });
       if (totals.read >= TEST_BATCH_SIZE) break;
     }
     // The outbox is not delivered here: it holds other records (changes from the other CRMs),
@@ -230,7 +265,8 @@ export class SyncEngine {
       events: this.deps.events,
     };
     const options = { fields: mapper.remoteFields };
-    const apply = async (records: RemoteRecord[], checkpoint: Checkpoint) => {
+    const readBefore = totals.read;
+    const apply = async (records: RemoteRecord[], checkpoint: Checkpoint, total: number | undefined) => {
       // A page may show a mapped field gone (schema-check.ts): applied without it, or not at all when the object is blocked.
       if (!(await watch.checkPage(ctx.mapper, records))) return false;
       ctx.mapper = watch.mapperFor(mapper.remoteType) ?? ctx.mapper;
@@ -238,12 +274,14 @@ export class SyncEngine {
       const outcome = await this.applyPage(ctx, batch, run.dryRun || run.mode === 'TEST_BATCH' ? undefined : checkpoint, totals.read);
       totals.read += outcome.read;
       totals.quarantined += outcome.quarantined;
-      await this.progress(run, totals, run.progress, adapter.stats.apiCalls - callsBefore);
+      if (total !== undefined && !pass.vendorTotals.has(mapper.remoteType)) pass.vendorTotals.set(mapper.remoteType, total);
+      logPage(pass.log, mapper.remoteType, outcome, totals.read - readBefore, pass.vendorTotals.get(mapper.remoteType));
+      pass.log.noteRetries(adapter.stats.retries);
+      await this.progress(run, pass, pageProgress(pass.at, totals.read - readBefore, pass.vendorTotals.get(mapper.remoteType), run.progress), adapter.stats.apiCalls - callsBefore);
       return run.mode !== 'TEST_BATCH' || totals.read < TEST_BATCH_SIZE;
     };
-    if (run.mode === 'BULK') return this.pullBulk(run, connection.id, adapter, mapper, apply, signal);
-    const applyPage = (page: ChangePage) =>
-apply(page.records, (m) => saveCursor(m, connection.id, mapper.remoteType, page.cursor));
+    if (run.mode === 'BULK') return this.pullBulk(run, connection.id, adapter, mapper, apply, pass);
+    const applyPage = (page: ChangePage) => apply(page.records, (m) => saveCursor(m, connection.id, mapper.remoteType, page.cursor), page.total);
     const replay = run.mode === 'TEST_BATCH' ? undefined : held.take(mapper.remoteType);
     const read = replay ?? untilInterrupted(adapter.listChanged(mapper.remoteType, await readCursor(dryRunScope.getStore() ?? this.deps.db, connection.id, mapper.remoteType), options), signal);
     // The test batch keeps what it read for the full pass; every other pass reads and applies.
@@ -261,9 +299,10 @@ apply(page.records, (m) => saveCursor(m, connection.id, mapper.remoteType, page.
     connectionId: string,
     adapter: SystemAdapter,
     mapper: RecordMapper,
-    apply: (records: RemoteRecord[], checkpoint: Checkpoint) => Promise<boolean>,
-    signal: AbortSignal | undefined,
+    apply: (records: RemoteRecord[], checkpoint: Checkpoint, total: number | undefined) => Promise<boolean>,
+    pass: PullPass,
   ): Promise<void> {
+    const { signal } = pass;
     const { db } = this.deps;
     const fields = mapper.remoteFields;
     const start = run.dryRun ? ({ kind: 'FRESH' } as const) : await loadBulkStart(db, connectionId, mapper.remoteType, fields);
@@ -271,12 +310,13 @@ apply(page.records, (m) => saveCursor(m, connection.id, mapper.remoteType, page.
     /** False when a page stopped the read (its object turned out blocked): the object is not marked read. */
     const read = async (resumeFrom?: string): Promise<boolean> => {
       for await (const page of untilInterrupted(adapter.bulkExport(mapper.remoteType, { fields, resumeFrom }), signal))
-        if (!(await apply(page.records, (m) => saveBulkCheckpoint(m, connectionId, mapper.remoteType, fields, page.resume)))) return false;
+        if (!(await apply(page.records, (m) => saveBulkCheckpoint(m, connectionId, mapper.remoteType, fields, page.resume), page.total))) return false;
       return true;
     };
     let whole: boolean;
     if (start.kind === 'RESUME') {
       this.deps.log?.('info', 'bulk read resumes from a checkpoint', { runId: run.id, connectionId, remoteType: mapper.remoteType });
+      pass.log.info(`${mapper.remoteType}: the bulk read resumes from the checkpoint an earlier run committed`);
       try {
         whole = await read(start.token);
       } catch (err) {
@@ -353,8 +393,12 @@ apply(page.records, (m) => saveCursor(m, connection.id, mapper.remoteType, page.
     return outcome!;
   }
 
-  private async progress(run: SyncRunEntity, totals: RunTotals, progress: number, apiCalls: number): Promise<void> {
+  /** The run's counts, vendor total and log after a step; an operator's cancel, when asked, stops the run at this boundary. */
+  private async progress(run: SyncRunEntity, pass: PullPass, progress: number, apiCalls: number): Promise<void> {
+    const { totals } = pass;
+    const recordsTotal = pass.vendorTotals.size ? [...pass.vendorTotals.values()].reduce((a, b) => a + b, 0) : null;
     Object.assign(run, {
+      recordsTotal,
       progress,
       recordsRead: totals.read,
       recordsWritten: totals.written,
@@ -364,7 +408,8 @@ apply(page.records, (m) => saveCursor(m, connection.id, mapper.remoteType, page.
       heartbeatAt: new Date(),
     });
     // Inside a dry run's transaction on the embedded database's one session, a query outside it would wait for it forever.
-    await recordRunProgress(dryRunScope.getStore() ?? this.deps.db, run.id, progress, totals, apiCalls);
+    const log = pass.log.snapshot();
+    if (await recordRunProgress(dryRunScope.getStore() ?? this.deps.db, run.id, progress, totals, apiCalls, { total: recordsTotal, log })) this.cancelAsked(pass);
     this.deps.events.publish(TOPICS.SYNC_RUN_UPDATED, run);
   }
 
@@ -375,14 +420,18 @@ apply(page.records, (m) => saveCursor(m, connection.id, mapper.remoteType, page.
     totals: RunTotals,
     apiCalls: number,
     error: string | null,
+    log: RunLog,
     readComplete = false,
   ): Promise<SyncRunEntity> {
     const { db } = this.deps;
     // The run's failed calls are stored before its end is published, so health read after it sees them.
     await this.deps.connections.callFailures.flush();
+    log[status === 'SUCCEEDED' ? 'info' : 'warn'](
+      `run ended ${status}: ${totals.read} read, ${totals.written} written, ${totals.failed} failed, ${totals.quarantined} quarantined, ${apiCalls} calls`,
+    );
     await db.transaction(async (m) => {
       if (readComplete) await clearBulkCheckpoints(m, run.connectionId);
-      await recordRunEnd(m, run.id, { status, counts: totals, apiCalls, error, plannedChanges: run.plannedChanges });
+      await recordRunEnd(m, run.id, { status, counts: totals, apiCalls, error, plannedChanges: run.plannedChanges, log: log.snapshot() });
     });
     if (status === 'SUCCEEDED' && !run.dryRun) await recordSuccessfulSync(db, run.connectionId);
     // A run that got through proves a new connection (UNKNOWN until then).

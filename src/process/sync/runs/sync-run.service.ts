@@ -8,6 +8,7 @@ import { SyncRunEntity, type SyncMode } from '../../store/entities';
 import { dueScheduledRuns, insertQueuedRun, insertScheduledRun, queueScheduledRun } from '../../store/runs/sync-run.repository';
 import { connectionSettings } from '../../store/connections/connection-schedule.repository';
 import { fullRunsAllowed, nextWindowOpening, scheduleOf } from '../../connections/sync-schedule';
+import { requestCancel } from '../../store/runs/run-cancel.repository';
 
 /**
  * What a trigger did: queued the run, found the same run (mode and dry-run flag) already
@@ -20,6 +21,15 @@ export function runOf(outcome: TriggerOutcome): SyncRunEntity {
   if (outcome.kind === 'CONFLICT') throw new Error(`another run (${outcome.active.mode}${outcome.active.dryRun ? ', dry' : ''}) is active: ${outcome.active.id}`);
   return outcome.run;
 }
+
+/**
+ * What a cancel did: the run (CANCELLED, or still RUNNING when it did not reach a page boundary
+ * within CANCEL_WAIT_MS — it ends CANCELLED there), the run that had ended already, or none.
+ */
+export type CancelOutcome = { kind: 'CANCELLED' | 'ENDED'; run: SyncRunEntity } | { kind: 'NOT_FOUND' };
+
+/** How long a cancel waits for the run to stop: a page, or the engine's 5 s heartbeat during a long vendor call. */
+const CANCEL_WAIT_MS = 10_000;
 
 /** Attempts at queueing when the active run ends between the insert and the look-up. */
 const TRIGGER_ATTEMPTS = 3;
@@ -110,6 +120,23 @@ export class SyncRunService {
       await this.queue.enqueue(manager, { runId, connectionId, jobId });
       return runId;
     });
+  }
+
+  /**
+   * An operator's cancel, on whichever instance executes the run (run-cancel.repository.ts):
+   * a QUEUED run ends CANCELLED at once; a RUNNING one stops at its next page boundary, keeping
+   * every page it committed, and is not resumed on its own — the next run goes on from the
+   * committed checkpoints. Waits (briefly) for the run to stop.
+   */
+  async cancel(runId: string): Promise<CancelOutcome> {
+    const asked = await requestCancel(this.db, runId);
+    if (!asked) return { kind: 'NOT_FOUND' };
+    let run = (await this.get(runId))!;
+    if (!asked.active) return { kind: 'ENDED', run };
+    if (run.status === 'CANCELLED') this.events.publish(TOPICS.SYNC_RUN_UPDATED, run);
+    for (const deadline = Date.now() + CANCEL_WAIT_MS; run.status === 'RUNNING' && Date.now() < deadline; run = (await this.get(runId))!)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    return { kind: 'CANCELLED', run };
   }
 
   get(id: string): Promise<SyncRunEntity | null> {
