@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startJunction, type RunningJunction } from '../../src/app';
-import { loadConfig } from '../../src/config';
 import { openTestDatabase, resetDatabase } from '../support/database';
+import { inProcessConfig } from '../support/junction-process';
 import { FAST_RETRY } from '../support/sync-harness';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -28,19 +28,12 @@ beforeAll(async () => {
   const db = await openTestDatabase();
   await resetDatabase(db);
   await db.close();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: inject('databaseUrl'),
-    REDIS_URL: inject('redisUrl') || undefined,
-    HOST: '127.0.0.1',
+  const config = inProcessConfig({
     JUNCTION_EMULATORS: 'salesforce,hubspot',
     JUNCTION_SEED: '15',
-    JUNCTION_SYNC_INTERVAL_MS: '1000',
     JUNCTION_ADMIN_KEY: ADMIN_KEY,
     JUNCTION_DATA_DIR: mkdtempSync(join(tmpdir(), 'junction-dashboard-')),
-    LOG_LEVEL: 'silent',
   });
-  config.http.port = 0;
   junction = await startJunction(config, { randomEmulatorPorts: true, adapterDefaults: { retry: FAST_RETRY, timeoutMs: 3000 }, singleSessionDatabase: inject('embeddedDatabase') });
   sfId = (await junction.connections.list()).find((c) => c.kind === 'SALESFORCE')!.id;
   browser = await chromium.launch({

@@ -12,7 +12,7 @@ import { ConnectionService } from '../../src/process/connections/connection.serv
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import { openDatabase, type Database } from '../../src/process/store/database';
 import { demoPeople, startEmulators, type RunningEmulator } from '../../src/system';
-import { startJunctionProcess, waitFor, type JunctionProcess } from '../support/junction-process';
+import { externalCrmsEnv, startJunctionProcess, waitFor, type JunctionProcess } from '../support/junction-process';
 import { postgresBinaries, startPrivatePostgres, type PrivatePostgres } from '../support/private-services';
 import { SANDBOX } from '../support/sync-harness';
 
@@ -67,14 +67,7 @@ describe.skipIf(!PG_BIN)('PostgreSQL restarted during a running sync (needs init
 
   it(`not ready while the database is down, ready after; the sync of ${N} people finishes exactly, in the same process`, { timeout: 600_000 }, async () => {
     junction = await startJunctionProcess(
-      {
-        DATABASE_URL: pg.url,
-        JUNCTION_DATA_DIR: dataDir,
-        JUNCTION_EMULATORS: 'none',
-        JUNCTION_ADMIN_KEY: ADMIN_KEY,
-        JUNCTION_MASTER_KEY: MASTER_KEY,
-        JUNCTION_SYNC_INTERVAL_MS: '500',
-      },
+      { DATABASE_URL: pg.url, ...externalCrmsEnv(dataDir, { admin: ADMIN_KEY, master: MASTER_KEY }) },
       ADMIN_KEY,
     );
     const pid = junction.child.pid;

@@ -14,7 +14,7 @@ import { CredentialsCipher, generateMasterKey } from '../../src/process/security
 import { demoPeople, startEmulators, type RunningEmulator } from '../../src/system';
 import { collect, type Collector } from '../observability/support';
 import { useDatabase } from '../support/database';
-import { freePort, startJunctionProcess, waitFor, type JunctionProcess } from '../support/junction-process';
+import { externalCrmsEnv, freePort, startJunctionProcess, waitFor, type JunctionProcess } from '../support/junction-process';
 import { killRedis, redisServerBinary, startPrivateRedis } from '../support/private-services';
 import { SANDBOX } from '../support/sync-harness';
 
@@ -202,15 +202,7 @@ describe.skipIf(inject('embeddedDatabase') || !REDIS)('Redis stopped and restart
     const port = await freePort();
     redis = await startPrivateRedis(REDIS!, port);
     junction = await startJunctionProcess(
-      {
-        DATABASE_URL: inject('databaseUrl'),
-        REDIS_URL: `redis://127.0.0.1:${port}`,
-        JUNCTION_DATA_DIR: dataDir,
-        JUNCTION_EMULATORS: 'none',
-        JUNCTION_ADMIN_KEY: ADMIN_KEY,
-        JUNCTION_MASTER_KEY: MASTER_KEY,
-        JUNCTION_SYNC_INTERVAL_MS: '500',
-      },
+      { DATABASE_URL: inject('databaseUrl'), REDIS_URL: `redis://127.0.0.1:${port}`, ...externalCrmsEnv(dataDir, { admin: ADMIN_KEY, master: MASTER_KEY }) },
       ADMIN_KEY,
     );
     const pid = junction.child.pid;

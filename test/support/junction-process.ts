@@ -1,8 +1,10 @@
 /**
  * Runs Junction as `npm start` does — a real child process — and talks to it over HTTP.
  */
+import { inject } from 'vitest';
+import { loadConfig, type JunctionConfig } from '../../src/config';
+import { freePort } from '../../src/process/store/embedded-server';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -17,17 +19,6 @@ export interface JunctionProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
   /** The in-process emulators' URLs, by CRM kind, as the banner printed them. */
   emulatorUrls(): Map<string, string>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts `src/main.ts` with the given environment (nothing inherited but PATH and HOME). */
@@ -96,4 +87,29 @@ export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => bo
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+export { freePort };
+
+/** A Junction against emulators started outside it, with fixed keys and a half-second schedule: what the process-level resilience tests share. */
+export function externalCrmsEnv(dataDir: string, keys: { admin: string; master: string }): Record<string, string> {
+  return { JUNCTION_DATA_DIR: dataDir, JUNCTION_EMULATORS: 'none', JUNCTION_ADMIN_KEY: keys.admin, JUNCTION_MASTER_KEY: keys.master, JUNCTION_SYNC_INTERVAL_MS: '500' };
+}
+
+/**
+ * The configuration of a Junction started in this process on the run's database and Redis,
+ * loopback only, on a port the OS picks, quiet, syncing every second; `env` adds or overrides.
+ */
+export function inProcessConfig(env: Record<string, string | undefined>): JunctionConfig {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl') || undefined,
+    HOST: '127.0.0.1',
+    JUNCTION_SYNC_INTERVAL_MS: '1000',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  config.http.port = 0;
+  return config;
 }

@@ -28,7 +28,8 @@ export async function startEmbeddedServer(dir: string): Promise<EmbeddedServer> 
   };
 }
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now (the OS's pick); another process may still take it before the caller listens. */
+export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
   return new Promise((resolve, reject) => {
     const srv = createServer();

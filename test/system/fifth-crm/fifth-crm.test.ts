@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startJunction, type RunningJunction } from '../../../src/app';
-import { loadConfig } from '../../../src/config';
+import { inProcessConfig } from '../../support/junction-process';
 import { openTestDatabase, resetDatabase } from '../../support/database';
 import { FAST_RETRY } from '../../support/sync-harness';
 import { FIFTH, registerFifthCrm } from '.';
@@ -47,21 +47,14 @@ beforeAll(async () => {
   await resetDatabase(db);
   await db.close();
   dataDir = mkdtempSync(join(tmpdir(), 'junction-fifth-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: inject('databaseUrl'),
-    REDIS_URL: inject('redisUrl') || undefined,
-    HOST: '127.0.0.1',
+  const config = inProcessConfig({
     JUNCTION_EMULATORS: 'salesforce,fifth',
     JUNCTION_CRM_HOSTS_FIFTH: 'api.fifth.example',
     JUNCTION_SEED: '12',
-    JUNCTION_SYNC_INTERVAL_MS: '1000',
     JUNCTION_ADMIN_KEY: ADMIN_KEY,
     JUNCTION_DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
   });
   expect(config.security.crmHosts.hosts?.[FIFTH]).toEqual(['api.fifth.example']);
-  config.http.port = 0;
   junction = await startJunction(config, { randomEmulatorPorts: true, adapterDefaults: { retry: FAST_RETRY, timeoutMs: 5000 }, singleSessionDatabase: inject('embeddedDatabase') });
 }, 120_000);
 
