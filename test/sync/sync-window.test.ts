@@ -71,7 +71,7 @@ describe('a sync window in another time zone', () => {
     const emu = h.emulators.get('DYNAMICS')!;
     const dwa = new DynamicsWebApi({ serverUrl: emu.url, dataApi: { version: '9.2' }, onTokenRefresh: () => accessToken(emu) });
     await dwa.update({ collection: 'contacts', key: person!.remote_id, data: { jobtitle: 'Night Shift Lead' } });
-    const title = await waitFor(async () => (await h.worker.drain(), hubspotTitleOf(person!.email)), (t) => t === 'Night Shift Lead', 20_000, 'the title in HubSpot');
+    const title = await waitFor(async () => (await h.worker.drain(), hubspotTitleOf(person!.email)), (t) => t === 'Night Shift Lead', 45_000, 'the title in HubSpot');
     expect(title).toBe('Night Shift Lead');
     expect((await h.runs.get(bulk!.id))!.status).toBe('SCHEDULED');
 
@@ -95,6 +95,22 @@ describe('a sync window in another time zone', () => {
     await h.worker.scheduleAll();
     await h.worker.drain();
     expect((await h.runs.get(id))!.status).toBe('CANCELLED');
+  });
+
+  it("keeps to a connection's own interval: no scheduled run before it has passed since the last one, one after", async () => {
+    const hubspotId = h.connectionIds.get('HUBSPOT')!;
+    await h.connections.update(dynamicsId, { settings: { schedule: { intervalSeconds: 3600, window: WINDOW } } });
+    h.clock.now = new Date();
+    await h.worker.drain();
+    const queuedFor = async () => (await h.sql<{ connection_id: string }>(`SELECT connection_id FROM sync_runs WHERE status = 'QUEUED'`)).map((r) => r.connection_id);
+    await h.worker.scheduleAll();
+    // Dynamics ran minutes ago, under its hour; HubSpot keeps the instance's schedule.
+    expect(await queuedFor()).toEqual([hubspotId]);
+    await h.worker.drain();
+    h.clock.now = new Date(Date.now() + 2 * 3_600_000);
+    await h.worker.scheduleAll();
+    expect((await queuedFor()).sort()).toEqual([dynamicsId, hubspotId].sort());
+    await h.worker.drain();
   });
 
   it('lets a full run start at once inside the window, and a dry run at any time', async () => {
