@@ -38,6 +38,14 @@ export class ForbiddenError extends GraphQLError {
   }
 }
 
+/** A feature this server was built without (a test server with no job queue, say): the client can't fix it, but it is no crash. */
+export class UnavailableError extends GraphQLError {
+  declare readonly extensions: { code: 'SERVICE_UNAVAILABLE' };
+  constructor(message: string) {
+    super(message, { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+  }
+}
+
 export class ConflictError extends GraphQLError {
   declare readonly extensions: { code: 'CONFLICT' };
   constructor(message: string) {
@@ -52,6 +60,7 @@ const CLIENT_CODES = new Set([
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'CONFLICT',
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

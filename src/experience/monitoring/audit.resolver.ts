@@ -1,6 +1,7 @@
 import { Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { AuditJobs } from '../../process';
 import { CAN } from '../auth/roles';
+import { UnavailableError } from '../common/errors';
 import { PageArgs } from '../common/page.args';
 import { toRelayConnection, type RelayConnection } from '../common/relay';
 import type { JunctionContext } from '../context';
@@ -13,7 +14,7 @@ export class AuditResolver {
   @Query(() => AuditReport, { description: 'Runs the audit now, inside this request: data quality, record-by-record reconciliation with every CRM, access, credentials, and a 30/60/90-day plan. For a large store use runAudit.' })
   async auditReport(@Ctx() ctx: JunctionContext): Promise<AuditReport> {
     const audit = ctx.services.monitoring.audit;
-    if (!audit) throw new Error('the audit needs the connection service; this server was started without it');
+    if (!audit) throw new UnavailableError('the audit needs the connection service; this server was started without it');
     return toAuditReport(await audit.report());
   }
 
@@ -35,6 +36,6 @@ export class AuditResolver {
 
 function auditJobs(ctx: JunctionContext): Pick<AuditJobs, 'request' | 'page' | 'count' | 'byId'> {
   const jobs = ctx.services.monitoring.audits;
-  if (!jobs) throw new Error('audits as jobs need the job queue; this server was started without it');
+  if (!jobs) throw new UnavailableError('audits as jobs need the job queue; this server was started without it');
   return jobs;
 }
