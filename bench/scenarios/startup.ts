@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureEmbeddedTemplate } from '../../src/process/store/embedded-template';
-import { freePort } from '../../test/support/junction-process';
+import { freePort } from '../../src/process/store/embedded-server';
 import { fmt, type ResultRow } from '../support/measure';
 
 const ROOT = join(__dirname, '..', '..');

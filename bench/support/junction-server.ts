@@ -21,7 +21,9 @@ export async function startJunctionServer(db: DataSource, redisUrl?: string): Pr
   const bundle = createJunctionPubSub(redisUrl, logger);
   const apiKeys = new ApiKeyService(db);
   const connections = new ConnectionService(db, new CredentialsCipher(generateMasterKey()));
-  const server = await createHttpServer({ env: 'test', dataSource: db, connections, syncRuns: new SyncRunService(db, bundle.events), apiKeys, pubSub: bundle.pubSub, logger });
+  // The fan-out scenario opens its 1,000 sockets under one key: the per-key cap (JUNCTION_WS_MAX_SOCKETS_PER_KEY) is raised for it, as an operator would for a dashboard wall.
+  const security = { subscriptions: { maxPerSocket: 25, maxSocketsPerKey: 2_000 } };
+  const server = await createHttpServer({ env: 'test', dataSource: db, connections, syncRuns: new SyncRunService(db, bundle.events), apiKeys, pubSub: bundle.pubSub, logger, security });
   const { url } = await server.listen(0, '127.0.0.1');
   const viewerKey = (await apiKeys.create('bench viewer', 'VIEWER')).key;
   return {

@@ -12,7 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startJunction, type RunningJunction } from '../../src/app';
 import { openTestDatabase, resetDatabase } from '../support/database';
-import { inProcessConfig } from '../support/junction-process';
+import { inProcessConfig } from '../support/in-process-config';
 import { FAST_RETRY } from '../support/sync-harness';
 
 const CHROMIUM = '/usr/bin/chromium';

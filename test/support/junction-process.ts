@@ -1,8 +1,6 @@
 /**
  * Runs Junction as `npm start` does — a real child process — and talks to it over HTTP.
  */
-import { inject } from 'vitest';
-import { loadConfig, type JunctionConfig } from '../../src/config';
 import { freePort } from '../../src/process/store/embedded-server';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -94,22 +92,4 @@ export { freePort };
 /** A Junction against emulators started outside it, with fixed keys and a half-second schedule: what the process-level resilience tests share. */
 export function externalCrmsEnv(dataDir: string, keys: { admin: string; master: string }): Record<string, string> {
   return { JUNCTION_DATA_DIR: dataDir, JUNCTION_EMULATORS: 'none', JUNCTION_ADMIN_KEY: keys.admin, JUNCTION_MASTER_KEY: keys.master, JUNCTION_SYNC_INTERVAL_MS: '500' };
-}
-
-/**
- * The configuration of a Junction started in this process on the run's database and Redis,
- * loopback only, on a port the OS picks, quiet, syncing every second; `env` adds or overrides.
- */
-export function inProcessConfig(env: Record<string, string | undefined>): JunctionConfig {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: inject('databaseUrl'),
-    REDIS_URL: inject('redisUrl') || undefined,
-    HOST: '127.0.0.1',
-    JUNCTION_SYNC_INTERVAL_MS: '1000',
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
-  config.http.port = 0;
-  return config;
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startJunction, type RunningJunction } from '../../../src/app';
-import { inProcessConfig } from '../../support/junction-process';
+import { inProcessConfig } from '../../support/in-process-config';
 import { openTestDatabase, resetDatabase } from '../../support/database';
 import { FAST_RETRY } from '../../support/sync-harness';
 import { FIFTH, registerFifthCrm } from '.';
