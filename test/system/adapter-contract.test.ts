@@ -56,7 +56,10 @@ function recordFlow(kind: CrmKind, f: CrmFixture): void {
   });
 
   it('reports a rejected record as a classified result, in input order, without throwing', async () => {
-    const r = await adapter.upsert(f.contactType, [{ junctionId: randomUUID(), fields: f.invalid }, { junctionId: randomUUID(), fields: f.valid(9) }]);
+    const r = await adapter.upsert(f.contactType, [
+      { junctionId: randomUUID(), fields: f.invalid },
+      { junctionId: randomUUID(), fields: f.valid(9) },
+    ]);
     expect(r[0]).toMatchObject({ ok: false, error: { errorClass: 'VALIDATION' } });
     expect(r[1]!.ok).toBe(true);
   });
@@ -164,15 +167,17 @@ function resilience(kind: CrmKind, f: CrmFixture): void {
       expect(crm.adapter.stats.tokenExpiresAt).toBe(crm.tokens[1]!.expiresAt);
     });
 
-    it.runIf(f.refreshesAhead)('refreshes ahead of expiry without a 401', async () => {
-      await admin(crm.emu, 'POST', 'token-ttl', { ttlMs: 1000 });
-      await crm.adapter.refreshToken();
-      await crm.adapter.getUsage();
-      await new Promise((r) => setTimeout(r, 950));
-      await exportAll(crm.adapter);
-      expect(crm.tokens).toHaveLength(2);
-      expect((await stats(crm.emu)).byStatus['401']).toBeUndefined();
-    });
+    // Only a CRM whose tokens live long enough to be renewed early has this behaviour: the test exists where it applies, not as a skip elsewhere.
+    if (f.refreshesAhead)
+      it('refreshes ahead of expiry without a 401', async () => {
+        await admin(crm.emu, 'POST', 'token-ttl', { ttlMs: 1000 });
+        await crm.adapter.refreshToken();
+        await crm.adapter.getUsage();
+        await new Promise((r) => setTimeout(r, 950));
+        await exportAll(crm.adapter);
+        expect(crm.tokens).toHaveLength(2);
+        expect((await stats(crm.emu)).byStatus['401']).toBeUndefined();
+      });
 
     it('counts refreshToken and calls through the transport', async () => {
       const token = await crm.adapter.refreshToken();
