@@ -1,8 +1,9 @@
 /**
  * What the emulators' change notifications share: changes recorded during a burst of writes
  * go out together a moment later (as the vendors batch them), POSTed to every registered
- * receiver, best effort — a receiver that is down misses them, and the sync's polling catches
- * up. Each vendor decides the bodies and headers (HubSpot's signed batches, Dataverse's one
+ * receiver. A failed POST (no answer, a reset keep-alive socket, a 5xx) is sent again a
+ * moment later, as Salesforce, HubSpot and Dataverse retry theirs; a receiver still down after
+ * the last attempt misses it, and the sync's polling catches up. Each vendor decides the bodies and headers (HubSpot's signed batches, Dataverse's one
  * execution context per step).
  */
 export interface WebhookDelivery {
@@ -12,10 +13,13 @@ export interface WebhookDelivery {
 }
 
 const RECEIVER_TIMEOUT_MS = 5_000;
+/** Waits before the second and third attempt (the vendors' own go on for hours; tests need seconds). */
+const RETRY_DELAYS_MS = [100, 400];
 
 export class WebhookOutbox<T> {
   private queue: T[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private receivers: readonly string[],
@@ -35,6 +39,7 @@ export class WebhookOutbox<T> {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.queue = [];
@@ -42,13 +47,24 @@ export class WebhookOutbox<T> {
 
   private flush(): void {
     this.timer = undefined;
-    for (const d of this.deliveries(this.queue.splice(0)))
-      for (const url of this.receivers)
-        void fetch(url, {
+    for (const d of this.deliveries(this.queue.splice(0))) for (const url of this.receivers) void this.post(url, d);
+  }
+
+  private async post(url: string, d: WebhookDelivery): Promise<void> {
+    for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length && !this.stopped; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt - 1]).unref());
+      try {
+        const res = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...d.headers(url) },
           body: d.body,
           signal: AbortSignal.timeout(RECEIVER_TIMEOUT_MS),
-        }).catch(() => undefined);
+        });
+        await res.body?.cancel();
+        if (res.status < 500) return;
+      } catch {
+        // Sent again below.
+      }
+    }
   }
 }
