@@ -19,7 +19,8 @@ const RETRY_DELAYS_MS = [100, 400];
 export class WebhookOutbox<T> {
   private queue: T[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  /** Bumped by stop(): retries of deliveries made before it are dropped (the outbox itself goes on being used). */
+  private generation = 0;
 
   constructor(
     private receivers: readonly string[],
@@ -39,7 +40,7 @@ export class WebhookOutbox<T> {
   }
 
   stop(): void {
-    this.stopped = true;
+    this.generation++;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.queue = [];
@@ -51,8 +52,12 @@ export class WebhookOutbox<T> {
   }
 
   private async post(url: string, d: WebhookDelivery): Promise<void> {
-    for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length && !this.stopped; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt - 1]).unref());
+    const generation = this.generation;
+    for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
+      if (attempt > 0) {
+        await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt - 1]).unref());
+        if (generation !== this.generation) return;
+      }
       try {
         const res = await fetch(url, {
           method: 'POST',
