@@ -4,8 +4,7 @@
  * driver), the rules' stamp, field owners, the UNIQUE holders and partner idempotency keys.
  * The API and sync tests (test/quality/) cover the same statements through whole flows.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../../src/process/store/database';
+import { afterAll, describe, expect, it } from 'vitest';
 import { claimIdempotencyKey, priorUseOfKey, saveKeyResponse } from '../../../src/process/store/partner/idempotency-key.repository';
 import { fieldOwners } from '../../../src/process/store/records/field-owner.repository';
 import {
@@ -26,23 +25,12 @@ import {
 } from '../../../src/process/store/quality/validation-rule.repository';
 import { insertConnection, insertContact, insertSourceLink } from '../../support/builders';
 import { restoreDefaultRules } from '../../quality/support/rules';
-import { openTestDatabase, resetDatabase } from '../../support/database';
+import { useDatabase } from '../../support/database';
 
-let db: Database;
+const db = useDatabase({ resetEach: true });
 
-beforeAll(async () => {
-  db = await openTestDatabase();
-});
-
-beforeEach(async () => {
-  await resetDatabase(db);
-});
-
-afterAll(async () => {
-  // validation_rules is reference data, not reset between files: the rule added here goes.
-  if (db) await restoreDefaultRules(db.dataSource);
-  await db?.close();
-});
+// validation_rules is reference data, not reset between files: the rule added here goes (before useDatabase closes the store: after-hooks run last-registered first).
+afterAll(() => restoreDefaultRules(db.dataSource));
 
 const ISSUE = [{ field: 'email', rule: 'FORMAT' as const, message: 'bad email' }];
 

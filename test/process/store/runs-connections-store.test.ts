@@ -5,24 +5,20 @@
  * delivery keys, the gate's quarantine read and a rebaseline. Each runs against rows placed on
  * its edges, on PostgreSQL and PGlite.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { schedulableConnections } from '../../../src/process/store/connections/connection-schedule.repository';
 import { endDuePauses, recordRefusal, recordTokenIssued } from '../../../src/process/store/connections/connection-status.repository';
-import type { Database } from '../../../src/process/store/database';
 import { pruneIdempotencyKeys, recordWebhookDeliveries } from '../../../src/process/store/runs/idempotency-key.repository';
 import { forgetSyncStateAndQueueAll } from '../../../src/process/store/runs/rebaseline.repository';
 import { interruptStaleRuns, orphanedRuns, retryChainStartedAt } from '../../../src/process/store/runs/sync-run.repository';
 import { databaseNow, quarantinedSince } from '../../../src/process/store/runs/test-batch.repository';
 import { insertCompany, insertConnection, insertContact, insertSourceLink } from '../../support/builders';
-import { openTestDatabase, resetDatabase } from '../../support/database';
+import { useDatabase } from '../../support/database';
 
-let db: Database;
+const db = useDatabase({ resetEach: true });
 const MINUTE = 60_000;
 const ago = (minutes: number) => new Date(Date.now() - minutes * MINUTE);
 
-beforeAll(async () => void (db = await openTestDatabase()));
-beforeEach(() => resetDatabase(db));
-afterAll(() => db?.close());
 
 const sql = (text: string, params: unknown[] = []) => db.dataSource.query(text, params);
 const run = async (connectionId: string, values: { status: string; attempt?: number; createdAt?: Date; startedAt?: Date | null; finishedAt?: Date | null; heartbeatAt?: Date | null }) => {
