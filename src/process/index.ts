@@ -18,7 +18,7 @@ export type { SyncRunService } from './sync/runs/sync-run.service';
 export type { UpsertOutcome } from './partner/partner-page';
 export type { WebhookService } from './sync/runs/webhook.service';
 export { ALERT_CHANNELS, ALERT_KINDS, ALERT_SEVERITIES, type AlertChannel, type AlertKind, type AlertSeverity, THRESHOLD_UNIT } from './alerts/alert-rules';
-export { AUDIT_STATUSES, type AuditStatus, type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type PlannedChange, type RecordKind, type RejectedChange, type StoredCompany, type StoredContact, type StoredFieldProvenance, type StoredRunLogEntry, type StoredSourceLink, type StoredSyncError, type StoredSyncRun, type SyncMode, type SyncRunStatus } from './stored';
+export { AUDIT_STATUSES, type AuditStatus, type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type PlannedChange, type RecordKind, type RejectedChange, type StoredCompany, type StoredContact, type StoredFieldProvenance, type StoredRunLogEntry, type StoredSourceLink, type StoredSyncError, type StoredSyncRun, SYNC_RUN_STATUSES, type SyncMode, type SyncRunStatus } from './stored';
 export { AlertRuleInputError } from './alerts/alert-rule-input';
 export { CUSTOM_KEY_PREFIX, CustomFieldConfigError, type CustomFieldSpec, unifiedKeyOf } from './mapping/custom-fields';
 export { ConnectionBusyError } from './connections/connection-delete';

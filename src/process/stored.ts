@@ -18,7 +18,8 @@ export type SyncMode = 'INCREMENTAL' | 'BULK' | 'TEST_BATCH';
  * INTERRUPTED: Junction stopped during it (its next attempt goes on); CANCELLED: an operator
  * stopped it (not resumed on its own).
  */
-export type SyncRunStatus = 'SCHEDULED' | 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'INTERRUPTED' | 'CANCELLED';
+export const SYNC_RUN_STATUSES = ['SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED', 'INTERRUPTED', 'CANCELLED'] as const;
+export type SyncRunStatus = (typeof SYNC_RUN_STATUSES)[number];
 
 /** One step of a run's log (sync_run_logs): a page read and applied, a retry, an error, the end. */
 export interface StoredRunLogEntry {

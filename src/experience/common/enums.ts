@@ -3,7 +3,7 @@
  * the schema cannot drift from what the store and adapters use.
  */
 import { registerEnumType } from 'type-graphql';
-import { AUDIT_STATUSES, type AuditStatus, type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type CrmKind, DELETE_PROPAGATION, type DeletePropagation, ERROR_CLASSES, type ErrorClass, FIELD_TRANSFORMS, type FieldTransform, type LifecycleStage, MAPPING_DIRECTIONS, type MappingDirection, type RecordKind, type Role, ROLES, supportedCrmKinds, type SyncMode, type SyncRunStatus } from '../../process';
+import { AUDIT_STATUSES, type AuditStatus, type CircuitState, CONNECTION_STATUSES, type ConnectionStatus, type CrmKind, DELETE_PROPAGATION, type DeletePropagation, ERROR_CLASSES, type ErrorClass, FIELD_TRANSFORMS, type FieldTransform, type LifecycleStage, MAPPING_DIRECTIONS, type MappingDirection, type RecordKind, type Role, ROLES, supportedCrmKinds, SYNC_RUN_STATUSES, type SyncMode, type SyncRunStatus } from '../../process';
 
 /** `{ A: 'A', B: 'B' }` from a list of values: type-graphql registers enum objects. */
 function enumOf<T extends string>(values: readonly T[]): { [K in T]: K } {
@@ -19,7 +19,7 @@ export const ConnectionStatusEnum = enumOf<ConnectionStatus>(CONNECTION_STATUSES
 export const DeletePropagationEnum = enumOf<DeletePropagation>(DELETE_PROPAGATION);
 export const CircuitStateEnum = enumOf<CircuitState>(['CLOSED', 'OPEN', 'HALF_OPEN']);
 export const SyncModeEnum = enumOf<SyncMode>(['INCREMENTAL', 'BULK', 'TEST_BATCH']);
-export const SyncRunStatusEnum = enumOf<SyncRunStatus>(['SCHEDULED', 'QUEUED', 'RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED', 'INTERRUPTED', 'CANCELLED']);
+export const SyncRunStatusEnum = enumOf<SyncRunStatus>(SYNC_RUN_STATUSES);
 export const RecordKindEnum = enumOf<RecordKind>(['CONTACT', 'COMPANY']);
 export const RoleEnum = enumOf<Role>(ROLES);
 export const ErrorClassEnum = enumOf<ErrorClass>(ERROR_CLASSES);

@@ -21,15 +21,8 @@ export interface StoredMappingVersion {
   createdAt: Date;
 }
 
-export interface NewMappingVersion {
-  connectionId: string;
-  entries: FieldMappingEntry[];
-  author: string;
-  authorKeyId: string | null;
-  note: string | null;
-  diff: FieldMappingChange[];
-  testBatch: MappingTestBatch | null;
-}
+/** A version to write: its number and time are the store's to give. */
+export type NewMappingVersion = Omit<StoredMappingVersion, 'version' | 'createdAt'>;
 
 const COLUMNS = 'connection_id, version, entries, author, author_key_id, note, diff, test_batch, created_at';
 
