@@ -2,24 +2,19 @@
  * The error log as written (table sync_errors): one row per cause — connection and
  * fingerprint — whose counts, last message and affected record ids grow with each repeat.
  */
+import type { StoredSyncError } from '../../stored';
 import type { Queryable } from '../queryable';
 
 /** Record ids kept per row: enough to find the records, bounded so a row stays small. */
 export const MAX_RECORD_IDS = 200;
 
-export interface SyncErrorOccurrence {
-  connectionId: string | null;
-  runId: string | null;
-  /** Identifies the cause within its connection (see health/error-log.ts). */
-  fingerprint: string;
-  errorClass: string;
-  code: string;
-  /** Stored as given: the caller has scrubbed and bounded it. */
-  message: string;
-  endpoint: string | null;
+/**
+ * One occurrence of a cause, as stored (the fingerprint identifies it within its connection:
+ * health/error-log.ts; the message is stored as given — the caller scrubbed and bounded it).
+ */
+export type SyncErrorOccurrence = Pick<StoredSyncError, 'connectionId' | 'runId' | 'fingerprint' | 'errorClass' | 'code' | 'message' | 'endpoint' | 'attempts'> & {
   recordIds: readonly string[];
-  attempts: number;
-}
+};
 
 /** Adds an occurrence to its cause's row, creating the row on the first one. */
 export async function recordSyncError(db: Queryable, e: SyncErrorOccurrence): Promise<void> {
