@@ -42,9 +42,10 @@ afterAll(async () => {
   await h?.close();
 });
 
-const hubspotTitleOf = async (email: string) => {
-  const records = (await (await fetch(`${h.emulators.get('HUBSPOT')!.url}/_emulator/records/contacts`)).json()) as Array<{ properties: Record<string, string | null> }>;
-  return records.find((r) => r.properties.email === email)?.properties.jobtitle;
+/** The jobtitle of one HubSpot record, by its id (the seed has people twice in a CRM: an email would find either). */
+const hubspotTitleOf = async (hubspotId: string) => {
+  const records = (await (await fetch(`${h.emulators.get('HUBSPOT')!.url}/_emulator/records/contacts`)).json()) as Array<{ id: string; properties: Record<string, string | null> }>;
+  return records.find((r) => r.id === hubspotId)?.properties.jobtitle;
 };
 
 describe('a sync window in another time zone', () => {
@@ -64,14 +65,16 @@ describe('a sync window in another time zone', () => {
     expect((await h.runs.get(bulk!.id))!.status).toBe('SCHEDULED');
 
     // A change in Dynamics arrives by webhook and reaches HubSpot now, not at 22:00.
-    const [person] = await h.sql<{ remote_id: string; email: string }>(
-      `SELECT s.remote_id, c.email FROM source_links s JOIN contacts c ON c.id = s.record_id WHERE s.connection_id = $1 AND s.remote_type = 'contacts' AND c.email IS NOT NULL ORDER BY s.remote_id LIMIT 1`,
-      [dynamicsId],
+    // One person linked in both CRMs: the Dataverse record changed, and the HubSpot record it must reach.
+    const [person] = await h.sql<{ remote_id: string; hubspot_id: string }>(
+      `SELECT s.remote_id, hs.remote_id AS hubspot_id FROM source_links s JOIN source_links hs ON hs.record_id = s.record_id AND hs.connection_id = $2 AND hs.remote_type = 'contacts'
+        WHERE s.connection_id = $1 AND s.remote_type = 'contacts' ORDER BY s.remote_id LIMIT 1`,
+      [dynamicsId, h.connectionIds.get('HUBSPOT')],
     );
     const emu = h.emulators.get('DYNAMICS')!;
     const dwa = new DynamicsWebApi({ serverUrl: emu.url, dataApi: { version: '9.2' }, onTokenRefresh: () => accessToken(emu) });
     await dwa.update({ collection: 'contacts', key: person!.remote_id, data: { jobtitle: 'Night Shift Lead' } });
-    const title = await waitFor(async () => (await h.worker.drain(), hubspotTitleOf(person!.email)), (t) => t === 'Night Shift Lead', 45_000, 'the title in HubSpot');
+    const title = await waitFor(async () => (await h.worker.drain(), hubspotTitleOf(person!.hubspot_id)), (t) => t === 'Night Shift Lead', 20_000, 'the title in HubSpot');
     expect(title).toBe('Night Shift Lead');
     expect((await h.runs.get(bulk!.id))!.status).toBe('SCHEDULED');
 
