@@ -23,6 +23,7 @@ export { AlertRuleInputError } from './alerts/alert-rule-input';
 export { CUSTOM_KEY_PREFIX, CustomFieldConfigError, type CustomFieldSpec, unifiedKeyOf } from './mapping/custom-fields';
 export { ConnectionBusyError } from './connections/connection-delete';
 export { ConnectionInputError, ConnectionNameTakenError, settingsOf } from './connections/connection-input';
+export { effectiveRateLimit } from './connections/connection.service';
 export { DEFAULT_PAGE_SIZE, isUuid, MAX_PAGE_SIZE, QueryInputError } from './queries/pagination';
 export { DEFAULT_WINDOW, parseWindow } from './health/window';
 export { DELETE_PROPAGATION, type DeletePropagation } from './sync/outbound/outbound-deletes';

@@ -20,6 +20,12 @@ export interface CrmDescriptor {
   credentials: { refreshToken: CredentialFieldRule; tenantId: CredentialFieldRule };
   /** How the API's documentation names the CRM, its company object, and what an optional credential field means to it. */
   docs: { name: string; company: string; refreshToken?: string; tenantId?: string };
+  /**
+   * The vendor's documented request limit for one connection, applied when the operator set
+   * none (settings.rateLimit): the smallest plan's, so an unknown org is never pushed past its
+   * own. `basis` says where the figure comes from, for the API and the README.
+   */
+  defaultRateLimit: { requests: number; windowMs: number; basis: string };
   /** The vendor's hosts credentials may be sent to (`*.` for every subdomain): the default host allow-list. */
   hostFamily: readonly string[];
 }

@@ -226,7 +226,10 @@ export interface LimiterOptions {
   minTimeMs?: number;
   /** Bottleneck clustering over ioredis when set. */
   redisUrl?: string;
-  /** The vendor's request-rate limit for this connection; calls are spaced so no window of `windowMs` holds more than `requests`. */
+  /**
+   * The vendor's request limit for this connection: no window of `windowMs` holds more than
+   * `requests`. Windows up to 10 minutes are paced (calls spaced); longer ones are a budget.
+   */
   rate?: { requests: number; windowMs: number };
   /** Circuit breaker settings for this connection (defaults: 5 failures, 60 s open). */
   circuit?: Partial<CircuitSettings>;

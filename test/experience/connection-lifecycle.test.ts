@@ -56,11 +56,15 @@ const read = async (id: string) => (await gql<{ connection: ConnectionAnswer | n
 const update = (id: string, input: Record<string, unknown>, key = admin) => gql<{ updateConnection: ConnectionAnswer }>(api.url, UPDATE, { id, input }, key);
 const row = async (id: string) => (await sql<Record<string, unknown>>(`SELECT * FROM connections WHERE id = $1`, [id]))[0]!;
 
+// The vendors' documented limits (crm-wire.md): Salesforce's daily allocation, HubSpot's 10-second window.
+const SF_DEFAULT_RATE = { requests: 15_000, windowMs: 86_400_000 };
+const HS_DEFAULT_RATE = { requests: 100, windowMs: 10_000 };
+
 describe('reading and creating', () => {
   it('reads one connection with every contract field; unknown ids answer null, malformed ones BAD_USER_INPUT', async () => {
     const c = await read(sf);
     expect(c).toMatchObject({ id: sf, name: 'SALESFORCE test', kind: 'SALESFORCE', status: 'UNKNOWN', statusReason: null, enabled: true, circuit: 'CLOSED', refreshTokenExpiresAt: null, deletedAt: null });
-    expect(c!.settings).toEqual({ rateLimit: null, deletePropagation: null, bulkIngestThreshold: null, schemaCheckIntervalMs: null, credentialsExpireAt: null });
+    expect(c!.settings).toEqual({ rateLimit: SF_DEFAULT_RATE, deletePropagation: null, bulkIngestThreshold: null, schemaCheckIntervalMs: null, credentialsExpireAt: null });
     expect(await read(randomUUID())).toBeNull();
     expect(codes(await gql(api.url, CONNECTION, { id: 'not-a-uuid' }, viewer))).toEqual(['BAD_USER_INPUT']);
   });
@@ -139,7 +143,8 @@ describe('updateConnection', () => {
 
     const cleared = await update(sf, { name: 'SALESFORCE test', settings: { rateLimit: null, bulkIngestThreshold: null } });
     expect(cleared.body.errors).toBeUndefined();
-    expect((await read(sf))!.settings).toEqual({ ...settings, rateLimit: null, bulkIngestThreshold: null });
+    // Without a setting, the vendor's documented default is the limit again.
+    expect((await read(sf))!.settings).toEqual({ ...settings, rateLimit: SF_DEFAULT_RATE, bulkIngestThreshold: null });
     expect(((await row(sf)).settings as Record<string, unknown>).organizationId).toBe('00D000000000001');
     await update(sf, { settings: { deletePropagation: null, schemaCheckIntervalMs: null, credentialsExpireAt: null } });
   });
@@ -150,16 +155,19 @@ describe('connection settings: schedule and autoProvision', () => {
   const settingsOf = async (id: string) => (await gql<{ connection: { settings: Record<string, unknown> } }>(api.url, SETTINGS, { id }, viewer)).body.data!.connection.settings;
 
   it('reads the defaults, takes a schedule with a window in another time zone as a whole, and null puts it back', async () => {
-    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: null, autoProvision: false });
+    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: HS_DEFAULT_RATE, autoProvision: false });
     const schedule = { intervalSeconds: 300, window: { start: '22:00', end: '05:30', timeZone: 'America/New_York' } };
     const res = await update(hs, { settings: { schedule, autoProvision: true } });
     expect(res.body.errors).toBeUndefined();
-    expect(await settingsOf(hs)).toEqual({ schedule, rateLimit: null, autoProvision: true });
+    expect(await settingsOf(hs)).toEqual({ schedule, rateLimit: HS_DEFAULT_RATE, autoProvision: true });
+    const rate = `query R($id: ID!) { connection(id: $id) { settings { rateLimit { vendorDefault basis } } } }`;
+    const shown = (await gql<{ connection: { settings: { rateLimit: { vendorDefault: boolean; basis: string } } } }>(api.url, rate, { id: hs }, viewer)).body.data!.connection.settings.rateLimit;
+    expect(shown).toEqual({ vendorDefault: true, basis: expect.stringMatching(/^HubSpot: 100 requests per 10 s/) });
     // A schedule is set as a whole: a new one without a window has none.
     await update(hs, { settings: { schedule: { intervalSeconds: 120 } } });
     expect((await settingsOf(hs)).schedule).toEqual({ intervalSeconds: 120, window: null });
     await update(hs, { settings: { schedule: null, autoProvision: null } });
-    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: null, autoProvision: false });
+    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: HS_DEFAULT_RATE, autoProvision: false });
   });
 });
 

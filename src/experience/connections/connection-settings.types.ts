@@ -1,13 +1,15 @@
 /** A connection's operator settings as the API reads and changes them (stored in `connections.settings`). */
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
-import { type DeletePropagation, settingsOf } from '../../process';
+import { type CrmKind, type DeletePropagation, effectiveRateLimit, settingsOf } from '../../process';
 import { DeletePropagationEnum } from '../common/enums';
 import { DateTimeScalar } from '../common/scalars';
 
-@ObjectType({ description: "The CRM's rate limit for this connection: calls are spaced to stay within it." })
+@ObjectType({ description: "The CRM's rate limit for this connection: calls within 10-minute windows are spaced to stay within it; longer windows (Salesforce's daily allocation) are a budget." })
 export class RateLimit {
   @Field(() => Int) requests!: number;
   @Field(() => Int) windowMs!: number;
+  @Field({ description: "True: the vendor's documented default (no operator setting); set settings.rateLimit for the org's real plan." }) vendorDefault!: boolean;
+  @Field({ description: 'Where the figure comes from.' }) basis!: string;
 }
 
 @ObjectType({ description: 'When full runs may start, in local time: heavy syncs move off-peak while incremental runs and change notifications keep flowing.', simpleResolvers: true })
@@ -27,7 +29,7 @@ export class SyncSchedule {
 export class ConnectionSettings {
   @Field(() => SyncSchedule) schedule!: SyncSchedule;
   @Field({ description: 'Whether connection setup may create what the CRM lacks (Junction’s fields) without asking first. Default false.' }) autoProvision!: boolean;
-  @Field(() => RateLimit, { nullable: true, description: "Null: the CRM's documented limits only." }) rateLimit!: RateLimit | null;
+  @Field(() => RateLimit, { nullable: true, description: "The limit calls keep to: the operator's, else the vendor's documented default (never null since the defaults; nullable for older clients)." }) rateLimit!: RateLimit | null;
   @Field(() => DeletePropagationEnum, { nullable: true, description: 'Null: FLAG.' }) deletePropagation!: DeletePropagation | null;
   @Field(() => Int, { nullable: true, description: "Null: the CRM's own threshold (Salesforce Bulk API 2.0 above 2,000 records; others never)." })
   bulkIngestThreshold!: number | null;
@@ -66,4 +68,7 @@ export class ConnectionSettingsInput {
   @Field(() => DateTimeScalar, { nullable: true }) credentialsExpireAt?: Date | null;
 }
 
-export const toConnectionSettings = (settings: Record<string, unknown> | null | undefined): ConnectionSettings => settingsOf(settings);
+export const toConnectionSettings = (kind: CrmKind, settings: Record<string, unknown> | null | undefined): ConnectionSettings => ({
+  ...settingsOf(settings),
+  rateLimit: effectiveRateLimit(kind, settings),
+});

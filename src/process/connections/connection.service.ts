@@ -201,8 +201,9 @@ export class ConnectionService {
    */
   adapterFor(connection: ConnectionEntity): SystemAdapter {
     if (connection.deletedAt || !connection.credentialsSealed) throw new SystemError('AUTHENTICATION', 'CONNECTION_DELETED', `connection ${connection.id} was deleted; it has no credentials`);
-    const rate = rateSetting(connection.settings);
-    const builtFrom = JSON.stringify([connection.baseUrl, connection.apiVersion, connection.credentialsSealed, rate ?? null]);
+    const { requests, windowMs } = effectiveRateLimit(connection.kind, connection.settings);
+    const rate = { requests, windowMs };
+    const builtFrom = JSON.stringify([connection.baseUrl, connection.apiVersion, connection.credentialsSealed, rate]);
     const existing = this.adapters.get(connection.id);
     if (existing?.builtFrom === builtFrom) return existing.adapter;
     // New credentials, URL or rate: the old adapter (its token, limiter, circuit) goes; a call still in flight on it may fail and is retried as usual.
@@ -324,4 +325,21 @@ function rateSetting(settings: Record<string, unknown> | null | undefined): { re
   const rate = settings?.rateLimit as { requests?: unknown; windowMs?: unknown } | undefined;
   if (typeof rate?.requests !== 'number' || typeof rate.windowMs !== 'number' || rate.requests < 1 || rate.windowMs < 1) return undefined;
   return { requests: rate.requests, windowMs: rate.windowMs };
+}
+
+/** The limit a connection's calls keep to: the operator's setting, else the vendor's documented default. */
+export function effectiveRateLimit(kind: CrmKind, settings: Record<string, unknown> | null | undefined): EffectiveRateLimit {
+  const set = rateSetting(settings);
+  if (set) return { ...set, vendorDefault: false, basis: 'settings.rateLimit' };
+  const { requests, windowMs, basis } = crmModule(kind).descriptor.defaultRateLimit;
+  return { requests, windowMs, vendorDefault: true, basis };
+}
+
+export interface EffectiveRateLimit {
+  requests: number;
+  windowMs: number;
+  /** True when no operator setting overrides the vendor's default. */
+  vendorDefault: boolean;
+  /** Where the figure comes from. */
+  basis: string;
 }

@@ -19,6 +19,7 @@ export const DYNAMICS_DESCRIPTOR: CrmDescriptor = {
   credentials: { refreshToken: 'optional', tenantId: 'optional' },
   docs: { name: 'Dynamics', company: 'account', refreshToken: 'delegated access; else an application user', tenantId: 'the Entra ID tenant' },
   // Dataverse org URLs ({org}.crm[N].dynamics.com).
+  defaultRateLimit: { requests: 6_000, windowMs: 300_000, basis: 'Dataverse service protection: 6,000 requests per user per 5 minutes' },
   hostFamily: ['*.dynamics.com'],
 };
 

@@ -17,6 +17,7 @@ export const HUBSPOT_DESCRIPTOR: CrmDescriptor = {
   // The refresh-token grant is HubSpot's only OAuth grant for a connection (crm-wire.md §6.2 item 8).
   credentials: { refreshToken: 'required', tenantId: 'unsupported' },
   docs: { name: 'HubSpot', company: 'company' },
+  defaultRateLimit: { requests: 100, windowMs: 10_000, basis: 'HubSpot: 100 requests per 10 s, the Free/Starter tier and public OAuth apps (Professional/Enterprise: 190)' },
   // The API and its OAuth token endpoint.
   hostFamily: ['api.hubapi.com'],
 };

@@ -16,6 +16,8 @@ export const SALESFORCE_DESCRIPTOR: CrmDescriptor = {
   credentials: { refreshToken: 'optional', tenantId: 'unsupported' },
   docs: { name: 'Salesforce', company: 'Account', refreshToken: 'else client credentials' },
   // login/test.salesforce.com for tokens, *.my.salesforce.com and *.force.com for the org's instance_url.
+  // Salesforce limits calls per rolling 24 h, not per second: a budget, spent as fast as needed (crm-wire.md §1.2 `/limits`).
+  defaultRateLimit: { requests: 15_000, windowMs: 86_400_000, basis: 'Salesforce: 15,000 API requests per 24 h, the Developer Edition allocation (Enterprise: 100,000 + 1,000 per licence)' },
   hostFamily: ['*.salesforce.com', '*.force.com'],
 };
 

@@ -23,6 +23,7 @@ export function createLimiter(options: LimiterOptions | undefined): Bottleneck {
   const base = (slack: number): Bottleneck.ConstructorOptions => ({
     maxConcurrent: options?.maxConcurrent ?? 4,
     minTime: Math.max(options?.minTimeMs ?? 0, spacingFor(options?.rate, slack)),
+    ...budgetFor(options?.rate),
   });
   const limiter = new Bottleneck(base(LOCAL_SLACK));
   if (options?.redisUrl) {
@@ -61,7 +62,27 @@ const LOCAL_SLACK = 0.02;
 const SHARED_SLACK = 0.05;
 
 function spacingFor(rate: LimiterOptions['rate'], slack: number): number {
-  return rate ? Math.ceil((rate.windowMs / rate.requests) * (1 + slack)) : 0;
+  return rate && rate.windowMs <= PACED_WINDOW_MS ? Math.ceil((rate.windowMs / rate.requests) * (1 + slack)) : 0;
+}
+
+/**
+ * Limits over long windows (Salesforce's daily allocation) are a budget, not a pace: spacing
+ * 15,000 calls a day 5.8 s apart would make a sync crawl while the org has calls to spare.
+ * The budget is a leaky bucket: half the limit at once, the other half trickling back over
+ * the window in 48 steps, so no rolling window (wherever it starts) holds more than the limit.
+ */
+const PACED_WINDOW_MS = 600_000;
+const BUDGET_STEPS = 48;
+
+function budgetFor(rate: LimiterOptions['rate']): Bottleneck.ConstructorOptions {
+  if (!rate || rate.windowMs <= PACED_WINDOW_MS) return {};
+  const stock = Math.max(1, Math.floor(rate.requests / 2));
+  return {
+    reservoir: stock,
+    reservoirIncreaseMaximum: stock,
+    reservoirIncreaseAmount: Math.max(1, Math.floor(rate.requests / (2 * BUDGET_STEPS))),
+    reservoirIncreaseInterval: Math.ceil(rate.windowMs / BUDGET_STEPS),
+  };
 }
 
 /** The circuit breaker of a connection's limiter (undefined for limiters built elsewhere). */

@@ -18,6 +18,7 @@ export const FIFTH_DESCRIPTOR: CrmDescriptor = {
   deletedFlagField: 'junction_deleted',
   archiveIsSoft: true,
   credentials: { refreshToken: 'optional', tenantId: 'unsupported' },
+  defaultRateLimit: { requests: 1_000, windowMs: 60_000, basis: 'Fifth: 1,000 requests per minute' },
   hostFamily: ['api.fifth.example'],
   docs: { name: 'Fifth', company: 'organization' },
 };
