@@ -13,6 +13,12 @@ export interface ConsentPageFacts {
   vendor: string;
   /** The sandbox app's client id, the only one registered. */
   clientId: string;
+  /**
+   * Salesforce documents no code_challenge_method and hashes the challenge (jsforce sends none):
+   * the method assumed when none is sent. Without it, S256 must be named (Entra ID would take a
+   * missing method as `plain`, which the sandbox app does not allow).
+   */
+  impliedChallengeMethod?: 'S256';
 }
 
 const PARAMS = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'code_challenge', 'code_challenge_method'] as const;
@@ -55,7 +61,8 @@ export function consentPage(req: EmulatorRequest, ctx: EmulatorContext, facts: C
   const uriProblem = redirectUriProblem(p.redirect_uri);
   if (uriProblem) return html(400, 'Error', `<h1>${escape(facts.vendor)}</h1><p id="error">redirect_uri_mismatch: ${escape(uriProblem)}</p>`);
   if (p.response_type !== 'code') return redirect(p.redirect_uri, { error: 'unsupported_response_type', error_description: 'response_type must be code', state: p.state });
-  if (!p.code_challenge || p.code_challenge_method !== 'S256')
+  const method = p.code_challenge_method || facts.impliedChallengeMethod;
+  if (!p.code_challenge || method !== 'S256')
     return redirect(p.redirect_uri, { error: 'invalid_request', error_description: 'PKCE is required: code_challenge with code_challenge_method=S256', state: p.state });
   if (req.method === 'POST') {
     if (source.get('decision') !== 'allow') return redirect(p.redirect_uri, { error: 'access_denied', error_description: 'end-user denied authorization', state: p.state });

@@ -9,7 +9,7 @@ import { consentPage, json, type CodeRefusal, type EmulatorContext, type Emulato
 export const AUTHORIZE_PATH = '/services/oauth2/authorize';
 
 /** The consent page for the sandbox connected app (`clientId`). */
-export const authorizePage = (req: EmulatorRequest, ctx: EmulatorContext, clientId: string): EmulatorResponse => consentPage(req, ctx, { vendor: 'Salesforce', clientId });
+export const authorizePage = (req: EmulatorRequest, ctx: EmulatorContext, clientId: string): EmulatorResponse => consentPage(req, ctx, { vendor: 'Salesforce', clientId, impliedChallengeMethod: 'S256' });
 
 const REFUSALS: Record<CodeRefusal, [string, string]> = {
   unknown_code: ['invalid_grant', 'invalid authorization code'],
