@@ -66,7 +66,8 @@ describe.each(KINDS)('%s consent page', (kind) => {
 
   it('refuses an unknown client or an unregistered redirect_uri on the page, never redirecting there', async () => {
     const { challenge } = pkcePair();
-    for (const bad of [{ client_id: 'someone-else' }, { redirect_uri: 'https://evil.example.com/steal' }, { redirect_uri: 'http://10.0.0.5/oauth/callback' }]) {
+    const bads: Array<Record<string, string>> = [{ client_id: 'someone-else' }, { redirect_uri: 'https://evil.example.com/steal' }, { redirect_uri: 'http://10.0.0.5/oauth/callback' }];
+    for (const bad of bads) {
       const res = await fetch(authorizeUrl(kind, challenge, bad), { redirect: 'manual' });
       expect(res.status, JSON.stringify(bad)).toBe(400);
       expect(res.headers.get('location')).toBeNull();
