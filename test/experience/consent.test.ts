@@ -164,4 +164,19 @@ describe('the callback', () => {
     expect(landed.get('message')).not.toContain('not-a-code-the-crm-issued');
     expect(await liveNamed(input.name as string)).toHaveLength(0);
   });
+
+  it('says what the CRM answered when it sends an error instead of a code, and creates nothing', async () => {
+    const input = inputFor('DYNAMICS');
+    const { state } = await start(input);
+    const landed = await followCallback(`${api.url}/oauth/callback?${new URLSearchParams({ state, error: 'temporarily_unavailable', error_description: 'AADSTS90033: try later' })}`);
+    expect(landed.get('connect-failed')).toBe('CRM_ERROR');
+    expect(landed.get('message')).toContain('temporarily_unavailable: AADSTS90033: try later');
+    expect(await liveNamed(input.name as string)).toHaveLength(0);
+  });
+
+  it('logs no client secret, code, verifier or refresh token', () => {
+    const logs = api.logLines.join('');
+    expect(logs).toContain('connection created by consent');
+    for (const secret of [SANDBOX.clientSecret, 'sandbox-refresh-token', 'code=', 'code_verifier']) expect(logs, secret).not.toContain(secret);
+  });
 });
