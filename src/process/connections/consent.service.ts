@@ -106,7 +106,9 @@ export class ConsentService {
     const baseUrl = this.connections.allowedBaseUrl(command.kind, command.baseUrl);
     const apiVersion = command.apiVersion ? checkApiVersion(command.apiVersion) : undefined;
     // Checked as the connection's credentials will be, with the refresh token the consent is to bring.
-    const { clientId, clientSecret, tenantId } = checkCredentials(command.kind, { clientId: command.clientId, clientSecret: command.clientSecret, tenantId: command.tenantId, refreshToken: 'granted-by-consent' });
+    const { tenantId } = checkCredentials(command.kind, { clientId: command.clientId, clientSecret: command.clientSecret, tenantId: command.tenantId, refreshToken: 'granted-by-consent' });
+    const clientId = command.clientId.trim();
+    const clientSecret = command.clientSecret;
     const scopes = checkScopes(command.scopes);
     const authorityUrl = this.checkAuthority(command, protocol);
     if (await this.db.getRepository(ConnectionEntity).existsBy({ name, deletedAt: IsNull() })) throw new ConnectionNameTakenError(name);
@@ -173,7 +175,8 @@ export class ConsentService {
         kind,
         baseUrl: pending.baseUrl,
         apiVersion: details.apiVersion,
-        credentials: { clientId: details.clientId, clientSecret: secrets.clientSecret, refreshToken, tenantId: details.tenantId },
+        // The authority goes with the credentials where they take one (Dynamics refreshes its token there); elsewhere it is dropped.
+        credentials: { clientId: details.clientId, clientSecret: secrets.clientSecret, refreshToken, tenantId: details.tenantId, ...(details.authorityUrl ? { authorityUrl: details.authorityUrl } : {}) },
       });
       return { ok: true, connection, apiKeyId: pending.apiKeyId };
     } catch (err) {
