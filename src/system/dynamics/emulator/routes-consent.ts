@@ -1,11 +1,11 @@
 /**
  * Entra ID's authorization-code flow with PKCE, as the emulator serves it beside the org
  * (crm-wire §6.3 item 16): the consent page at `/{tenant}/oauth2/v2.0/authorize`, and the token
- * route's `authorization_code` grant, refused with Entra's AADSTS codes and answered with a
- * refresh token (offline_access). The token route has checked the client and the scope.
+ * route's `authorization_code` grant, refused with Entra's AADSTS codes; the token route, having
+ * checked the client and the scope, answers it with a refresh token (offline_access).
  * https://learn.microsoft.com/entra/identity-platform/v2-oauth2-auth-code-flow
  */
-import { consentPage, json, type CodeRefusal, type EmulatorContext, type EmulatorRequest, type EmulatorResponse } from '../../emulator-kit';
+import { consentPage, type CodeRefusal, type EmulatorContext, type EmulatorRequest, type EmulatorResponse } from '../../emulator-kit';
 import { aadError } from './errors';
 
 export const AUTHORIZE_PATH = /^\/[^/]+\/oauth2\/v2\.0\/authorize$/;
@@ -21,13 +21,10 @@ const REFUSALS: Record<CodeRefusal, [number, string]> = {
   bad_verifier: [501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.'],
 };
 
-export function codeGrant(form: URLSearchParams, ctx: EmulatorContext, refreshToken: string): EmulatorResponse {
+/** Undefined when the form's code is good (and now used up); else Entra's refusal. The token route answers with the refresh token. */
+export function codeRefusal(form: URLSearchParams, ctx: Pick<EmulatorContext, 'codes' | 'clock'>): EmulatorResponse | undefined {
   const redeemed = ctx.codes.redeem(form.get('code'), { clientId: form.get('client_id'), redirectUri: form.get('redirect_uri'), codeVerifier: form.get('code_verifier') }, ctx.clock.now());
-  if (!redeemed.ok) {
-    const [aadsts, description] = REFUSALS[redeemed.refusal];
-    return aadError(400, 'invalid_grant', aadsts, description);
-  }
-  const issued = ctx.tokens.issue(ctx.clock.now());
-  const seconds = Math.max(1, Math.ceil(ctx.tokens.ttl / 1000) - 1);
-  return json(200, { token_type: 'Bearer', scope: form.get('scope') ?? '', expires_in: seconds, ext_expires_in: seconds, access_token: issued.token, refresh_token: refreshToken });
+  if (redeemed.ok) return undefined;
+  const [aadsts, description] = REFUSALS[redeemed.refusal];
+  return aadError(400, 'invalid_grant', aadsts, description);
 }

@@ -8,7 +8,7 @@
  */
 import { json, type EmulatorRequest, type EmulatorResponse } from '../../emulator-kit';
 import { aadError } from './errors';
-import { codeGrant } from './routes-consent';
+import { codeRefusal } from './routes-consent';
 import type { DataverseState } from './state';
 
 export const SANDBOX = { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' } as const;
@@ -26,7 +26,10 @@ export function tokenRoute(state: DataverseState, req: EmulatorRequest): Emulato
   const scope = form.get('scope') ?? '';
   if (!scope.split(' ').some((s) => s.endsWith('/.default')))
     return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier.`);
-  if (grant === 'authorization_code') return codeGrant(form, state.ctx, SANDBOX.refreshToken);
+  if (grant === 'authorization_code') {
+    const refused = codeRefusal(form, state.ctx);
+    if (refused) return refused;
+  }
   if (grant === 'refresh_token') {
     // A revoked grant (the revokeRefreshTokens fault: a password reset, an admin's revocation) and an unknown token.
     if (state.ctx.tokens.refreshRevoked)
@@ -39,5 +42,5 @@ export function tokenRoute(state: DataverseState, req: EmulatorRequest): Emulato
   const seconds = Math.max(1, Math.ceil(tokens.ttl / 1000) - 1);
   const answer = { token_type: 'Bearer', expires_in: seconds, ext_expires_in: seconds, access_token: issued.token };
   // Entra hands out a new refresh token with each refresh; the old one stays valid, so the sandbox keeps one.
-  return json(200, grant === 'refresh_token' ? { ...answer, scope, refresh_token: SANDBOX.refreshToken } : answer);
+  return json(200, grant === 'client_credentials' ? answer : { ...answer, scope, refresh_token: SANDBOX.refreshToken });
 }
