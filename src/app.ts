@@ -11,6 +11,7 @@ import { createHttpServer, createJunctionPubSub, type JunctionHttpServer } from 
 import { createLogger, type Logger } from './logger';
 import { ApiKeyService } from './process/access';
 import { ConnectionService } from './process/connections/connection.service';
+import { ConsentService } from './process/connections/consent.service';
 import { checkCrmRegistry } from './process/connections/crm-registry-check';
 import { CredentialsCipher, generateMasterKey } from './process/security/credentials-cipher';
 import { openApiPool } from './process/store/api-pool';
@@ -101,12 +102,17 @@ export async function startJunction(config: JunctionConfig, overrides: StartOver
       // API reads and record commands on their own pool with the API statement timeout (api-pool.ts).
       const apiPool = await openApiPool(database, { statementTimeoutMs: config.database.statementTimeoutMs.api });
       onClose('api pool', () => apiPool.close());
+      // The callback URL names the bound port unless JUNCTION_PUBLIC_URL says where people reach Junction.
+      let publicUrl = config.http.publicUrl;
+      const consent = new ConsentService(db, cipher, connections, { publicUrl: () => publicUrl ?? `http://localhost:${config.http.port}`, hostPolicy: config.security.crmHosts });
       const server: JunctionHttpServer = await createHttpServer({ env: config.env, dataSource: apiPool.dataSource, connections, syncRuns, apiKeys, webhooks, pubSub: bus.pubSub, events: bus.events, logger,
         audit,
         audits,
+        consent,
         security: securityOptionsFrom(config) });
       const bound = await server.listen(config.http.port, config.http.host);
       url = `http://localhost:${bound.port}`;
+      publicUrl ??= url;
       onClose('http server', () => server.close());
     }
 

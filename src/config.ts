@@ -73,6 +73,8 @@ const envSchema = z
     JUNCTION_SEED: intFrom('JUNCTION_SEED', 0, 1_000_000).default(200),
     JUNCTION_SYNC_INTERVAL_MS: intFrom('JUNCTION_SYNC_INTERVAL_MS', 500, 86_400_000).default(15_000),
     JUNCTION_DATA_DIR: z.string().min(1).default('.junction'),
+    // Where people reach this Junction: the CRMs send them back to {JUNCTION_PUBLIC_URL}/oauth/callback after consent.
+    JUNCTION_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'JUNCTION_PUBLIC_URL must be an http(s) URL such as https://junction.example.com' }).optional(),
     JUNCTION_ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'JUNCTION_ALERT_WEBHOOK_URL must be an http(s) URL' }).optional(),
     JUNCTION_ALERT_WEBHOOK_SECRET: z.string().min(16, 'JUNCTION_ALERT_WEBHOOK_SECRET must be at least 16 characters').optional(),
     JUNCTION_ALERT_SLACK_URL: z.url({ protocol: /^https?$/, error: 'JUNCTION_ALERT_SLACK_URL must be an http(s) URL (a Slack-compatible incoming webhook)' }).optional(),
@@ -130,7 +132,8 @@ const crmHostsSchema = () => z.object(Object.fromEntries(registeredCrms().map((k
 
 export interface JunctionConfig {
   env: 'development' | 'production' | 'test';
-  http: { port: number; host: string };
+  /** `publicUrl`: JUNCTION_PUBLIC_URL without trailing slashes; unset: http://localhost:{the bound port}. */
+  http: { port: number; host: string; publicUrl?: string };
   /** `statementTimeoutMs`: per statement, 0 for none; the API's on its own pool (src/process/store/api-pool.ts). */
   database: { url?: string; embeddedDir: string; statementTimeoutMs: { api: number; sync: number } };
   redisUrl?: string;
@@ -194,7 +197,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   const crms = emulators === 'all' || emulatorsMode !== 'start' ? emulatorNames() : (emulators.split(',').map((p) => p.trim()) as EmulatorName[]);
   return {
     env: e.NODE_ENV,
-    http: { port: e.PORT, host: e.HOST },
+    http: { port: e.PORT, host: e.HOST, publicUrl: e.JUNCTION_PUBLIC_URL?.replace(/\/+$/, '') },
     database: {
       url: e.DATABASE_URL,
       embeddedDir: `${e.JUNCTION_DATA_DIR}/pgdata`,

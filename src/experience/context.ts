@@ -1,7 +1,7 @@
 /** What every resolver receives: the caller, per-request loaders and the services. */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { ApiKeyService, ConnectionService, DataQualityServices, ErrorLogQueries, Principal, ReadQueries, RecordCommands, SyncRunService } from '../process';
+import type { ApiKeyService, ConnectionService, ConsentService, DataQualityServices, ErrorLogQueries, Principal, ReadQueries, RecordCommands, SyncRunService } from '../process';
 import type { FieldMappingService } from '../process';
 import { createLoaders, type Loaders } from './loaders';
 import type { MonitoringServices } from './monitoring/monitoring.services';
@@ -23,6 +23,8 @@ export interface ExperienceServices {
   monitoring: MonitoringServices;
   errorLog: Pick<ErrorLogQueries, 'page' | 'count'>;
   mappings?: FieldMappingCommands;
+  /** Connecting a CRM by OAuth consent (startConnect and /oauth/callback); absent where the deployment offers none. */
+  consent?: Pick<ConsentService, 'start' | 'finish'>;
   logger: Logger;
 }
 

@@ -12,6 +12,7 @@ import { DateTimeScalar } from './common/scalars';
 import { ConnectionTestResolver } from './connections/connection-test.resolver';
 import { ConnectionLifecycleResolver } from './connections/connection-lifecycle.resolver';
 import { ConnectionResolver } from './connections/connection.resolver';
+import { StartConnectResolver } from './connections/start-connect.resolver';
 import { ContactResolver } from './contacts/contact.resolver';
 import { SyncErrorResolver } from './errors/sync-error.resolver';
 import { FieldProvenanceResolver, RejectedChangeResolver } from './contacts/field-provenance.resolver';
@@ -39,6 +40,7 @@ export async function buildJunctionSchema(pubSub: JunctionPubSub): Promise<Graph
       ConnectionResolver,
       ConnectionLifecycleResolver,
       ConnectionTestResolver,
+      StartConnectResolver,
       RecordCommandsResolver,
       ContactResolver,
       SourceLinkResolver,

@@ -26,6 +26,7 @@ import { requestLogPlugin } from './monitoring/request-log.plugin';
 import { createMonitoringServices, type MonitoringServices } from './monitoring/monitoring.services';
 import { healthRoutes } from './health.routes';
 import { webhookRoutes } from './webhooks/webhook.routes';
+import { oauthCallbackRoutes } from './connections/oauth-callback.routes';
 import { eventBusOver, type JunctionPubSub } from './pubsub';
 import { buildJunctionSchema } from './schema';
 import { applyServerTimeouts, createSecurity, formatSecureError, TooManyRequestsError, type SecurityOptions } from './security';
@@ -60,6 +61,8 @@ export interface HttpServerOptions {
   mappings?: ExperienceServices['mappings'];
   /** @default '1mb' */
   bodyLimit?: string;
+  /** startConnect and GET /oauth/callback (connecting a CRM by consent); without it they are unavailable. */
+  consent?: ExperienceServices['consent'];
 }
 
 export interface JunctionHttpServer {
@@ -88,6 +91,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
     errorLog: new ErrorLogQueries(dataSource),
     mappings: options.mappings ?? fieldMappingServiceOver(dataSource, options.connections),
     apiKeyAdmin: security.apiKeyAdmin,
+    consent: options.consent,
     logger,
   };
 
@@ -142,6 +146,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Junc
   app.use(metricsRoutes(dataSource, logger, { key: security.options.metricsKey }));
   app.use(dashboardRoutes(logger));
   if (options.webhooks) app.use(webhookRoutes(options.webhooks, logger));
+  if (options.consent) app.use(oauthCallbackRoutes(options.consent, logger));
   if (options.audits) app.use(auditRoutes(options.audits, authenticator, security.clientAddress.of, logger));
   app.use(
     '/graphql',

@@ -8,6 +8,7 @@ export type { AuditReport, AuditService } from './audit/audit.service';
 export type { CallFailureCount, ConnectionHealth, HealthReport } from './health/health-report';
 export type { ChangeDirection } from './audit/audit-comparison';
 export type { ConnectionService, UpdateConnectionInput } from './connections/connection.service';
+export { CONSENT_FAILURES, type ConnectOutcome, type ConsentFailure, type ConsentService, type StartConnectCommand, type StartedConnect } from './connections/consent.service';
 export type { DictionaryEntry } from './mapping/data-dictionary';
 export type { DuplicateCandidate } from './store/matching/duplicate-candidate.read-model';
 export type { HealthPoint } from './health/health-series';

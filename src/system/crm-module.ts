@@ -1,4 +1,5 @@
 import type { EmulatorStartOptions, RunningEmulator } from './emulator-kit/running';
+import type { ConsentProtocol } from './consent/consent-protocol';
 import type { AdapterFactory, CrmKind } from './system-api';
 
 /** Facts about a CRM the rest of Junction may rely on, kept as data (STYLE.md §1). */
@@ -79,4 +80,6 @@ export interface CrmModule {
   createAdapter: AdapterFactory;
   startEmulator(options?: EmulatorStartOptions): Promise<RunningEmulator>;
   webhooks?: WebhookVerifier;
+  /** How a person consents to Junction in the CRM (authorization code + PKCE), for CRMs that offer it. */
+  consent?: ConsentProtocol;
 }

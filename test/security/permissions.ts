@@ -18,6 +18,7 @@ const PARTNER_WRITE: Role[] = ['PARTNER', 'OPERATOR', 'ADMIN'];
 export const ALLOWED: Record<string, Role[]> = {
   Connections: READ,
   CreateConnection: ADMIN,
+  StartConnect: ADMIN,
   TestConnection: OPERATE,
   Contacts: RECORDS,
   Contact: RECORDS,
@@ -95,6 +96,8 @@ export async function variablesFor(name: string, f: Fixtures): Promise<Record<st
   switch (name) {
     case 'CreateConnection':
       return { input: { name: `matrix-${n}`, kind: 'SALESFORCE', baseUrl: 'http://127.0.0.1:9', credentials: { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' } } };
+    case 'StartConnect':
+      return { input: { name: `matrix-consent-${n}`, kind: 'SALESFORCE', baseUrl: 'http://127.0.0.1:9', clientId: 'junction-sandbox', clientSecret: 'sandbox-secret' } };
     case 'TestConnection':
     case 'Connection':
     case 'PauseConnection':

@@ -14,6 +14,7 @@ import { createHttpServer, createJunctionPubSub, type HttpServerOptions, type Ju
 import { createLogger, type Logger } from '../../src/logger';
 import { ApiKeyService, type Role } from '../../src/process/access';
 import { ConnectionService } from '../../src/process/connections/connection.service';
+import { ConsentService } from '../../src/process/connections/consent.service';
 import { CredentialsCipher, generateMasterKey } from '../../src/process/security/credentials-cipher';
 import type { Database } from '../../src/process/store/database';
 import { SyncRunService } from '../../src/process/sync/runs/sync-run.service';
@@ -40,6 +41,11 @@ export async function startHarness(db: Database, overrides: HarnessOverrides = {
   const bundle = createJunctionPubSub(overrides.redisUrl);
   const apiKeys = new ApiKeyService(db.dataSource);
   const connections = new ConnectionService(db.dataSource, new CredentialsCipher(generateMasterKey()));
+  // startConnect over the connections the server uses (the harness's own when a test stubs them); the callback names the bound port.
+  let url = '';
+  const consent = new ConsentService(db.dataSource, new CredentialsCipher(generateMasterKey()), overrides.connections instanceof ConnectionService ? overrides.connections : connections, {
+    publicUrl: () => url,
+  });
   const server = await createHttpServer({
     env: 'test',
     dataSource: db.dataSource,
@@ -48,10 +54,11 @@ export async function startHarness(db: Database, overrides: HarnessOverrides = {
     apiKeys,
     pubSub: bundle.pubSub,
     logger,
+    consent,
     ...overrides,
   });
   const { port } = await server.listen(0, overrides.listenHost ?? '127.0.0.1');
-  const url = `http://127.0.0.1:${port}`;
+  url = `http://127.0.0.1:${port}`;
   const keys = new Map<Role, string>();
   return {
     server,

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import express, { Router } from 'express';
 import type { Logger } from 'pino';
+import { supportedCrms } from '../../process';
 
 /** `src/…/public` next to this file; from a `dist/` build, the same folder in the source tree. */
 function publicDir(): string | undefined {
@@ -24,6 +25,8 @@ export function dashboardRoutes(logger: Logger): Router {
   const graphqlWs = join(dirname(require.resolve('graphql-ws/package.json')), 'umd', 'graphql-ws.min.js');
   router.get('/vendor/chart.umd.js', (_req, res) => res.type('application/javascript').sendFile(chartJs));
   router.get('/vendor/graphql-ws.js', (_req, res) => res.type('application/javascript').sendFile(graphqlWs));
+  // The CRMs "Connect a CRM" offers: the registry's list, so the page names no CRM itself.
+  router.get('/crms.json', (_req, res) => res.json(supportedCrms().map((d) => ({ kind: d.kind, name: d.docs.name }))));
   router.use('/', express.static(dir, { index: 'index.html', maxAge: 0 }));
   return router;
 }

@@ -89,7 +89,7 @@ export class ConnectionService {
    * The base URL as stored, or a ConnectionInputError on `baseUrl`: its form, then the host
    * allow-list (JUNCTION_CRM_HOSTS_*; loopback only for the emulators), for create and update alike.
    */
-  private allowedBaseUrl(kind: CrmKind, raw: string): string {
+  allowedBaseUrl(kind: CrmKind, raw: string): string {
     const url = checkBaseUrl(raw);
     const problem = checkCrmBaseUrl(kind, url, this.options.hostPolicy ?? DEFAULT_CRM_HOST_POLICY);
     if (problem) throw new ConnectionInputError('baseUrl', problem);

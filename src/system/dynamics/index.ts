@@ -1,5 +1,6 @@
 /** The Dynamics 365 (Dataverse) CRM module: descriptor, adapter factory, emulator, webhook check. */
 import type { CrmModule } from '../crm-module';
+import { dynamicsConsent } from './consent';
 import type { AdapterOptions } from '../system-api';
 import { DynamicsAdapter } from './adapter';
 import { DYNAMICS_DESCRIPTOR } from './descriptor';
@@ -11,4 +12,5 @@ export const dynamics: CrmModule = {
   createAdapter: (options: AdapterOptions) => new DynamicsAdapter(options),
   startEmulator: (options) => startDynamicsEmulator(options),
   webhooks: dataverseWebhooks,
+  consent: dynamicsConsent,
 };

@@ -5,3 +5,5 @@ export { TokenRegistry, bearer } from './tokens';
 export { NO_FAULTS, type FaultSettings } from './faults';
 export type { RunningEmulator, EmulatorStartOptions, FieldControl } from './running';
 export { WebhookOutbox, type WebhookDelivery } from './webhook-outbox';
+export { AuthorizationCodes, type CodeRefusal } from './authorization-codes';
+export { consentPage } from './consent-page';

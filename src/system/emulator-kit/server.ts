@@ -5,6 +5,7 @@
  */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AuthorizationCodes } from './authorization-codes';
 import { EmulatorClock } from './clock';
 import { NO_FAULTS, parseFaults, type FaultSettings } from './faults';
 import { buildRequest, empty, json, type EmulatorRequest, type EmulatorResponse } from './http';
@@ -48,6 +49,8 @@ export interface QuotaState {
 export interface EmulatorContext {
   clock: EmulatorClock;
   tokens: TokenRegistry;
+  /** Codes the consent page issued, for the token route's authorization_code grant. */
+  codes: AuthorizationCodes;
   webhooks: string[];
 }
 

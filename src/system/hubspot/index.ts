@@ -1,5 +1,6 @@
 /** The HubSpot CRM module: descriptor, adapter factory, emulator. */
 import type { CrmModule } from '../crm-module';
+import { hubspotConsent } from './consent';
 import type { AdapterOptions } from '../system-api';
 import { HubspotAdapter } from './adapter';
 import { HUBSPOT_DESCRIPTOR } from './descriptor';
@@ -12,4 +13,5 @@ export const hubspot: CrmModule = {
   createAdapter: (options: AdapterOptions) => new HubspotAdapter(options),
   startEmulator: (options) => startHubspotEmulator(options),
   webhooks: hubspotWebhooks,
+  consent: hubspotConsent,
 };

@@ -1,5 +1,6 @@
 /** Salesforce's contribution to Junction: descriptor, adapter factory, emulator and outbound-message check. */
 import type { CrmModule } from '../crm-module';
+import { salesforceConsent } from './consent';
 import { createSalesforceAdapter } from './adapter';
 import { SALESFORCE_DESCRIPTOR } from './descriptor';
 import { startSalesforceEmulator } from './emulator';
@@ -10,4 +11,5 @@ export const salesforce: CrmModule = {
   createAdapter: createSalesforceAdapter,
   startEmulator: (options) => startSalesforceEmulator(options),
   webhooks: salesforceOutboundMessages,
+  consent: salesforceConsent,
 };

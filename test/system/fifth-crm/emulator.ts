@@ -7,7 +7,7 @@
  * - `POST /v1/<object>/upsert` `{ records: [{ id?, properties }] }`: by id, else by `junction_id`
  * - `POST /v1/<object>/archive` `{ ids }`, `GET /v1/<object>/fields`, `GET /v1/usage`
  */
-import { bearer, EmulatorClock, EmulatorServer, json, MonotonicStamp, TokenRegistry, type EmulatorRequest, type EmulatorResponse, type EmulatorStartOptions, type QuotaState, type RunningEmulator, type VendorEmulator } from '../../../src/system/emulator-kit';
+import { AuthorizationCodes, bearer, EmulatorClock, EmulatorServer, json, MonotonicStamp, TokenRegistry, type EmulatorRequest, type EmulatorResponse, type EmulatorStartOptions, type QuotaState, type RunningEmulator, type VendorEmulator } from '../../../src/system/emulator-kit';
 import type { DemoPerson } from '../../../src/system';
 import { FIFTH, FIFTH_DESCRIPTOR, TOKEN_PATH } from './descriptor';
 
@@ -98,7 +98,7 @@ class FifthVendor implements VendorEmulator {
 }
 
 export async function startFifthEmulator(options: EmulatorStartOptions = {}): Promise<RunningEmulator> {
-  const ctx = { clock: new EmulatorClock(), tokens: new TokenRegistry(30 * 60_000), webhooks: [] as string[] };
+  const ctx = { clock: new EmulatorClock(), tokens: new TokenRegistry(30 * 60_000), codes: new AuthorizationCodes(), webhooks: [] as string[] };
   const vendor = new FifthVendor(ctx);
   const server = new EmulatorServer(vendor, ctx);
   await server.listen(options.port ?? FIFTH_DESCRIPTOR.defaultEmulatorPort);

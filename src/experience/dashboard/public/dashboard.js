@@ -1,4 +1,4 @@
-/* global document, sessionStorage, window, location, fetch, setTimeout, clearTimeout, setInterval */
+/* global document, sessionStorage, window, location, fetch, setTimeout, clearTimeout, setInterval, CustomEvent */
 /*
  * Junction dashboard: signs in with an API key (kept in sessionStorage), reads health,
  * alerts, charts and the quarantine queue over GraphQL, and refreshes whenever a
@@ -78,6 +78,7 @@
 
   // ------------------------------------------------------------------ sign-in
   function showSignIn(message) {
+    document.dispatchEvent(new CustomEvent('junction:signed-out'));
     $('dashboard').hidden = true;
     $('sign-out').hidden = true;
     $('sign-in').hidden = false;
@@ -98,6 +99,8 @@
       $('sign-in').hidden = true;
       $('dashboard').hidden = false;
       $('sign-out').hidden = false;
+      // connect.js shows its pages instead when the address asks for one.
+      document.dispatchEvent(new CustomEvent('junction:signed-in', { detail: { role: state.role } }));
       return detectQuarantineApi().then(function () {
         connectLive();
         return refresh();
@@ -395,6 +398,9 @@
       return refresh();
     });
   }
+
+  // What connect.js ("Connect a CRM") shares of this page: its API call, elements and messages.
+  window.junctionDashboard = { gql: gql, el: el, toast: toast, refresh: refresh };
 
   // ------------------------------------------------------------------ start
   document.addEventListener('DOMContentLoaded', function () {

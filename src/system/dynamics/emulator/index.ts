@@ -1,6 +1,6 @@
 /** Starts the Dataverse emulator on 127.0.0.1 (port 0 picks a free one). */
 import type { DemoPerson } from '../../demo-data/people';
-import { EmulatorClock, EmulatorServer, TokenRegistry, type EmulatorStartOptions, type FieldControl, type RunningEmulator } from '../../emulator-kit';
+import { AuthorizationCodes, EmulatorClock, EmulatorServer, TokenRegistry, type EmulatorStartOptions, type FieldControl, type RunningEmulator } from '../../emulator-kit';
 import { DATAVERSE_LIMITS, DYNAMICS_DESCRIPTOR, resolveEntitySet, type DataverseEntitySet } from '../descriptor';
 import { defineColumn, dropColumn, restoreColumn } from './routes-metadata';
 import { seedPeople } from './seed';
@@ -8,7 +8,7 @@ import { createState } from './state';
 import { DataverseEmulator } from './vendor';
 
 export async function startDynamicsEmulator(options: EmulatorStartOptions = {}): Promise<RunningEmulator> {
-  const ctx = { clock: new EmulatorClock(), tokens: new TokenRegistry(DATAVERSE_LIMITS.tokenTtlMs), webhooks: [] as string[] };
+  const ctx = { clock: new EmulatorClock(), tokens: new TokenRegistry(DATAVERSE_LIMITS.tokenTtlMs), codes: new AuthorizationCodes(), webhooks: [] as string[] };
   const state = createState(ctx);
   const server = new EmulatorServer(new DataverseEmulator(state), ctx);
   await server.listen(options.port ?? DYNAMICS_DESCRIPTOR.defaultEmulatorPort);

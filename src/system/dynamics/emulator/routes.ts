@@ -4,7 +4,8 @@ import { BadJsonError, bearer, json, type EmulatorRequest, type EmulatorResponse
 import { DATAVERSE_ENTITIES, type DataverseEntitySet } from '../descriptor';
 import { CODES, ODATA_HEADERS, badRequest, dataverseError, unauthorized } from './errors';
 import { batchRoute } from './routes-batch';
-import { tokenRoute } from './routes-oauth';
+import { AUTHORIZE_PATH, authorizePage } from './routes-consent';
+import { SANDBOX, tokenRoute } from './routes-oauth';
 import { isMetadataRequest, metadataRoute } from './routes-metadata';
 import { queryRows } from './routes-query';
 import { createRow, deleteRow, getRow, updateRow } from './routes-records';
@@ -20,6 +21,7 @@ const methodNotAllowed = (req: { method: string }) => dataverseError(405, CODES.
 
 export function route(state: DataverseState, req: EmulatorRequest): EmulatorResponse {
   if (TOKEN_PATH.test(req.path)) return req.method === 'POST' ? tokenRoute(state, req) : methodNotAllowed(req);
+  if (AUTHORIZE_PATH.test(req.path)) return authorizePage(req, state.ctx, SANDBOX.clientId);
   const data = DATA_PATH.exec(req.path);
   if (!data) return dataverseError(404, CODES.badSegment, `Resource not found for the segment '${req.path}'.`);
   if (!state.ctx.tokens.isValid(bearer(req.headers.authorization), state.ctx.clock.now())) return unauthorized();

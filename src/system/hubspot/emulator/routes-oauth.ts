@@ -1,9 +1,11 @@
 /**
- * POST /oauth/v1/token, refresh-token grant only (form-encoded), with HubSpot's error bodies.
+ * POST /oauth/v1/token, form-encoded, with HubSpot's error bodies: the refresh-token grant, and
+ * the authorization-code grant (routes-consent.ts).
  * https://developers.hubspot.com/docs/api-reference/legacy/oauth-v1/tokens/post-oauth-v1-token
  */
 import { randomUUID } from 'node:crypto';
 import { json, type EmulatorRequest, type EmulatorResponse } from '../../emulator-kit';
+import { codeGrant } from './routes-consent';
 import type { HubspotState } from './state';
 
 export const SANDBOX = { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' } as const;
@@ -21,10 +23,11 @@ const badRefreshToken = (): EmulatorResponse =>
 
 export function tokenRoute(state: HubspotState, req: EmulatorRequest): EmulatorResponse {
   const form = new URLSearchParams(req.text());
-  if (form.get('grant_type') !== 'refresh_token')
-    return oauthError('BAD_GRANT_TYPE', `unsupported grant type: ${form.get('grant_type') ?? 'none'}`, 'unsupported_grant_type');
+  const grant = form.get('grant_type');
+  if (grant !== 'refresh_token' && grant !== 'authorization_code') return oauthError('BAD_GRANT_TYPE', `unsupported grant type: ${grant ?? 'none'}`, 'unsupported_grant_type');
   if (form.get('client_id') !== SANDBOX.clientId) return oauthError('BAD_CLIENT_ID', 'missing or unknown client id', 'invalid_client');
   if (form.get('client_secret') !== SANDBOX.clientSecret) return oauthError('BAD_CLIENT_SECRET', 'missing or invalid client secret', 'invalid_client');
+  if (grant === 'authorization_code') return codeGrant(form, state.ctx, SANDBOX.refreshToken);
   const { tokens, clock } = state.ctx;
   if (tokens.refreshRevoked || form.get('refresh_token') !== SANDBOX.refreshToken) return badRefreshToken();
   const issued = tokens.issue(clock.now());

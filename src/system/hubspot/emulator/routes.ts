@@ -6,7 +6,8 @@ import { archiveAssociation, createDefault, createLabelled, listAssociations } f
 import { archiveRecord, createRecord, getRecord, listRecords, updateRecord } from './routes-basic';
 import { batchRoute } from './routes-batch';
 import { propertiesRoute } from './routes-properties';
-import { tokenRoute } from './routes-oauth';
+import { AUTHORIZE_PATH, authorizePage } from './routes-consent';
+import { SANDBOX, tokenRoute } from './routes-oauth';
 import { searchRoute } from './routes-search';
 import type { HubspotState } from './state';
 
@@ -20,6 +21,7 @@ const methodNotAllowed = (req: EmulatorRequest) => errorResponse(405, 'METHOD_NO
 export function route(state: HubspotState, req: EmulatorRequest): EmulatorResponse {
   try {
     if (req.path === TOKEN_PATH) return req.method === 'POST' ? tokenRoute(state, req) : methodNotAllowed(req);
+    if (req.path === AUTHORIZE_PATH) return authorizePage(req, state.ctx, SANDBOX.clientId);
     if (!state.ctx.tokens.isValid(bearer(req.headers.authorization), state.ctx.clock.now())) return unauthorized();
     return objects(state, req) ?? associations(state, req) ?? propertiesRoute(state, req) ?? errorResponse(404, 'OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path}`);
   } catch (err) {

@@ -3,6 +3,7 @@
  * to small route modules over one in-memory org, inside the shared EmulatorServer shell.
  */
 import {
+  AuthorizationCodes,
   BadJsonError,
   bearer,
   EmulatorClock,
@@ -22,7 +23,8 @@ import {
 import { SALESFORCE_DESCRIPTOR, SESSION_LIFETIME_MS } from '../descriptor';
 import { BulkJobs } from './bulk-jobs';
 import { notFound, restError, SfHttpError } from './errors';
-import { tokenEndpoint } from './routes-oauth';
+import { AUTHORIZE_PATH, authorizePage } from './routes-consent';
+import { SANDBOX, tokenEndpoint } from './routes-oauth';
 import { OutboundMessenger } from './webhooks';
 import type { Org, Route } from './org';
 import { bulkRoutes } from './routes-bulk';
@@ -124,7 +126,8 @@ export class SalesforceEmulator implements VendorEmulator {
     // instance_url must be what the client reached us by (127.0.0.1 or localhost alike).
     const base = req.headers.host ? `http://${req.headers.host}` : this.ownUrl();
     if (req.path === TOKEN_PATH)
-      return req.method === 'POST' ? tokenEndpoint(req, this.ctx.tokens, this.ctx.clock, base) : restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are POST`);
+      return req.method === 'POST' ? tokenEndpoint(req, this.ctx, base) : restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are POST`);
+    if (req.path === AUTHORIZE_PATH) return authorizePage(req, this.ctx, SANDBOX.clientId);
     if (/^\/services\/data\/?$/.test(req.path)) return versionList();
     if (/^\/services\/Soap\/u\/\d+\.\d$/.test(req.path) && req.method === 'POST') return soapCall(this.org, this.ctx.tokens, this.ctx.clock, req.text());
     const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(req.path);
@@ -147,7 +150,7 @@ export class SalesforceEmulator implements VendorEmulator {
 }
 
 export async function startSalesforceEmulator(options: EmulatorStartOptions = {}): Promise<RunningEmulator> {
-  const ctx: EmulatorContext = { clock: new EmulatorClock(), tokens: new TokenRegistry(SESSION_LIFETIME_MS), webhooks: [] };
+  const ctx: EmulatorContext = { clock: new EmulatorClock(), tokens: new TokenRegistry(SESSION_LIFETIME_MS), codes: new AuthorizationCodes(), webhooks: [] };
   // The vendor asks the server for its URL only while serving, after listen() resolved.
   const holder: { server?: EmulatorServer } = {};
   const vendor = new SalesforceEmulator(ctx, () => holder.server!.url);
