@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   if (!masterKey) throw new Error(`no master key: set JUNCTION_MASTER_KEY (or keep ${keyFile} outside production)`);
   const database = await openDatabase({ url: config.database.url, embeddedDir: config.database.embeddedDir });
   try {
-    const service = new WebhookService(database.dataSource, new CredentialsCipher(masterKey), { trigger: () => Promise.reject(new Error('not used')) });
+    const service = new WebhookService(database.dataSource, new CredentialsCipher(masterKey), { notified: () => Promise.reject(new Error('not used')) });
     const url = await service.endpointUrl(connectionId, publicBaseUrl);
     if (!url) throw new Error(`no connection ${connectionId} that receives change notifications`);
     process.stdout.write(`${url}\n`);

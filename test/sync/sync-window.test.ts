@@ -49,8 +49,9 @@ const hubspotTitleOf = async (hubspotId: string) => {
 };
 
 describe('a sync window in another time zone', () => {
-  // SKIPPED, not done: after other sync files in the same run the Dataverse change never reaches HubSpot (alone it passes); open in issue 17, see the stop-22 note.
-  it.skip('holds a full run SCHEDULED until the window opens, while a change notification syncs at once, then runs it', { timeout: 120_000 }, async () => {
+  // It once failed rarely: an echo notification of Junction's own writes kept a run busy, and the change's
+  // notification found that run past its read (test/records/notified-while-running.test.ts).
+  it('holds a full run SCHEDULED until the window opens, while a change notification syncs at once, then runs it', { timeout: 120_000 }, async () => {
     const triggered = await h.runs.trigger(dynamicsId, 'BULK');
     expect(triggered.kind).toBe('SCHEDULED');
     const bulk = triggered.kind === 'SCHEDULED' ? triggered.run : undefined;

@@ -112,6 +112,20 @@ export async function retryChainStartedAt(db: Queryable, runId: string): Promise
   return rows[0]?.started_at;
 }
 
+/** Notes a change notification on a run still RUNNING; false when it ended meanwhile (the caller queues a run instead). */
+export async function markNotifiedWhileRunning(db: Queryable, runId: string): Promise<boolean> {
+  const rows = (await db.query(`UPDATE sync_runs SET notified_at = now() WHERE id = $1 AND status = 'RUNNING' RETURNING id`, [runId])) as unknown[];
+  return rows.length > 0;
+}
+
+/** The connection of an ended run that a change notification reached while it ran, if one did. */
+export async function notifiedWhileRunning(db: Queryable, runId: string): Promise<string | undefined> {
+  const rows = (await db.query(`SELECT connection_id FROM sync_runs WHERE id = $1 AND notified_at IS NOT NULL AND status NOT IN ('QUEUED','RUNNING')`, [runId])) as Array<{
+    connection_id: string;
+  }>;
+  return rows[0]?.connection_id;
+}
+
 /** A full run waiting for its connection's window: undefined when one waits already (one per connection). */
 export async function insertScheduledRun(m: Queryable, run: { connectionId: string; mode: SyncMode; notBefore: Date }): Promise<string | undefined> {
   const inserted = (await m.query(

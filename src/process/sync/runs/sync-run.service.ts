@@ -5,7 +5,7 @@ import type { EventBus } from '../../events';
 import { TOPICS } from '../../events';
 import { RunQueue } from '../../jobs/run-queue';
 import { SyncRunEntity, type SyncMode } from '../../store/entities';
-import { dueScheduledRuns, insertQueuedRun, insertScheduledRun, queueScheduledRun } from '../../store/runs/sync-run.repository';
+import { dueScheduledRuns, insertQueuedRun, insertScheduledRun, markNotifiedWhileRunning, notifiedWhileRunning, queueScheduledRun } from '../../store/runs/sync-run.repository';
 import { connectionSettings } from '../../store/connections/connection-schedule.repository';
 import { fullRunsAllowed, nextWindowOpening, scheduleOf } from '../../connections/sync-schedule';
 import { requestCancel } from '../../store/runs/run-cancel.repository';
@@ -73,6 +73,27 @@ export class SyncRunService {
       // The active run finished in between: queue again.
       if (attempt >= TRIGGER_ATTEMPTS) throw new Error(`could not queue a run for connection ${connectionId}: its active run kept changing`);
     }
+  }
+
+  /**
+   * A change notification: a queued run (new or waiting) reads the change. A run already
+   * RUNNING may have read past it, so it is marked, and an incremental run follows when it
+   * ends (followUpNotified) — else the change would wait for the next scheduled tick.
+   */
+  async notified(connectionId: string): Promise<TriggerOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.trigger(connectionId, 'INCREMENTAL');
+      const active = outcome.kind === 'CONFLICT' ? outcome.active : outcome.kind === 'ACTIVE' ? outcome.run : undefined;
+      if (active?.status !== 'RUNNING' || (await markNotifiedWhileRunning(this.db, active.id))) return outcome;
+      // It ended between the two steps: queue a run of our own.
+      if (attempt >= TRIGGER_ATTEMPTS) return outcome;
+    }
+  }
+
+  /** After a run ends: the incremental run a change notification that reached it while it ran asks for. */
+  async followUpNotified(runId: string): Promise<TriggerOutcome | undefined> {
+    const connectionId = await notifiedWhileRunning(this.db, runId);
+    return connectionId ? this.trigger(connectionId, 'INCREMENTAL') : undefined;
   }
 
   /**

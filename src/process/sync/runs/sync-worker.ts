@@ -178,7 +178,11 @@ export class SyncWorker {
     this.current = undefined;
     // A run that will be retried hands its changes on when its last attempt ends, so a bulk
     // read split across attempts still reaches the other CRMs as one delivery (one Bulk job).
-    if ((await this.settle(runId)) !== 'RETRY') await this.deliverChangesOf(runId);
+    if ((await this.settle(runId)) !== 'RETRY') {
+      await this.deliverChangesOf(runId);
+      // A change notification came while it ran, perhaps after its read: read again now.
+      await this.runs.followUpNotified(runId);
+    }
     return true;
   }
 

@@ -23,7 +23,7 @@ export class WebhookService {
   constructor(
     private db: DataSource,
     private cipher: CredentialsCipher,
-    private runs: Pick<SyncRunService, 'trigger'>,
+    private runs: Pick<SyncRunService, 'notified'>,
     private now: () => number = Date.now,
   ) {}
 
@@ -59,8 +59,8 @@ export class WebhookService {
       if (verifier.replays === 'acknowledge') return { accepted: true, replayed: true, remoteTypes: verdict.remoteTypes, reply: verdict.reply };
       return { accepted: false, status: 409, reason: 'replayed delivery' };
     }
-    // Another kind of run active (a dry run, a BULK): no run of its own now; the next scheduled one reads the change.
-    const triggered = await this.runs.trigger(connectionId, 'INCREMENTAL');
+    // A run already running (of any kind) is followed by an incremental one when it ends.
+    const triggered = await this.runs.notified(connectionId);
     const runId = triggered.kind === 'CONFLICT' ? undefined : triggered.run.id;
     return { accepted: true, runId, remoteTypes: verdict.remoteTypes, reply: verdict.reply };
   }
