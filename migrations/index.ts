@@ -23,6 +23,7 @@ import { FieldMappingVersions1732700000033 } from './1732700000033-field-mapping
 import { ApiKeyExpiryAlert1732700000034 } from './1732700000034-api-key-expiry-alert';
 import { RunControl1732700000035 } from './1732700000035-run-control';
 import { ScheduledFullRuns1732700000036 } from './1732700000036-scheduled-full-runs';
+import { RefreshTokenExpiry1732700000039 } from './1732700000039-refresh-token-expiry';
 
 /** Every migration, in order. Listed explicitly so builds and tests need no glob loading. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   ApiKeyExpiryAlert1732700000034,
   RunControl1732700000035,
   ScheduledFullRuns1732700000036,
+  RefreshTokenExpiry1732700000039,
 ];

@@ -1,5 +1,5 @@
 import type { EmulatorStartOptions, RunningEmulator } from './emulator-kit/running';
-import type { AdapterFactory, CrmKind } from './system-api';
+import type { AdapterFactory, CredentialMethod, CrmKind } from './system-api';
 
 /** Facts about a CRM the rest of Junction may rely on, kept as data (STYLE.md §1). */
 export interface CrmDescriptor {
@@ -16,8 +16,12 @@ export interface CrmDescriptor {
   deletedFlagField: string;
   /** Whether `archive` keeps the record restorable (HubSpot's archive does; Salesforce's and Dataverse's are deletes). */
   archiveIsSoft: boolean;
-  /** Which optional credential fields the CRM's token grants use (a connection's credentials are checked against it). */
-  credentials: { refreshToken: CredentialFieldRule; tenantId: CredentialFieldRule };
+  /**
+   * Which optional credential fields the CRM's OAuth-client grants use (a connection's credentials are
+   * checked against it); `methods`: other ways it authenticates (JWT bearer, private-app token);
+   * `authorityUrl`: the identity provider's default URL, for CRMs whose tokens come from one apart from the CRM.
+   */
+  credentials: { refreshToken: CredentialFieldRule; tenantId: CredentialFieldRule; methods?: readonly CredentialMethod[]; authorityUrl?: string };
   /** How the API's documentation names the CRM, its company object, and what an optional credential field means to it. */
   docs: { name: string; company: string; refreshToken?: string; tenantId?: string };
   /** The vendor's hosts credentials may be sent to (`*.` for every subdomain): the default host allow-list. */

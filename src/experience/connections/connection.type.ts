@@ -24,8 +24,8 @@ export class Connection {
   @Field(() => String, { nullable: true }) statusReason!: string | null;
   @Field(() => CircuitStateEnum) circuit!: CircuitState;
   @Field() enabled!: boolean;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When the access token last issued expires (it is refreshed by itself).' }) tokenExpiresAt!: Date | null;
-  @Field(() => DateTimeScalar, { nullable: true, description: "When the refresh token expires, where the CRM says so; null when it does not (or is not known yet)." })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the access token last issued expires (it is refreshed by itself); null before the first and for a token that never expires (a HubSpot private app).' }) tokenExpiresAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the refresh token expires, as the CRM says (Salesforce token introspection); null when it does not say (HubSpot's refresh tokens and Entra's do not expire on a date they tell) or before the first token. The TOKEN_EXPIRING alerts watch it." })
   refreshTokenExpiresAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) lastSuccessfulSyncAt!: Date | null;
   @Field(() => ApiUsage, { nullable: true, description: 'Null until the CRM has reported usage.' }) apiUsage!: ApiUsage | null;
@@ -54,8 +54,7 @@ export function toConnection(c: ConnectionView): Connection {
     circuit: c.circuit,
     enabled: c.enabled,
     tokenExpiresAt: c.tokenExpiresAt,
-    // No CRM reports it to Junction yet (Salesforce and HubSpot send none; Entra only for some flows).
-    refreshTokenExpiresAt: null,
+    refreshTokenExpiresAt: c.refreshTokenExpiresAt,
     lastSuccessfulSyncAt: c.lastSuccessfulSyncAt,
     apiUsage: usage,
     customFields: customFieldsOf(c.kind, c.settings),

@@ -25,13 +25,13 @@ import { mappingProfile } from '../mapping/registry';
 import type { CredentialsCipher } from '../security/credentials-cipher';
 import { insertConnection, recordApiUsage, recordCircuit, saveCustomFields, updateConnection, type ConnectionChanges } from '../store/connections/connection.repository';
 import { ConnectionEntity } from '../store/entities';
-import { checkApiVersion, checkBaseUrl, checkCredentials, checkName, checkSettings, ConnectionInputError, ConnectionNameTakenError, type ConnectionSettingsPatch } from './connection-input';
+import { checkApiVersion, checkBaseUrl, checkCredentials, checkName, checkSettings, ConnectionInputError, ConnectionNameTakenError, type ConnectionSettingsPatch, type CredentialsInput } from './connection-input';
 import { pauseByPerson, resumeByPerson } from './connection-pause';
 import { recordCredentialsRefused, recordProven, recordTokenIssued } from './connection-status';
 import { deleteConnection } from './connection-delete';
 import { CallFailureTally } from '../health/call-failure-tally';
 
-type CredentialsInput = Parameters<typeof checkCredentials>[1];
+
 
 export interface CreateConnectionInput {
   name: string;

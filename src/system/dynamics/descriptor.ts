@@ -16,10 +16,11 @@ export const DYNAMICS_DESCRIPTOR: CrmDescriptor = {
   deletedFlagField: 'junction_deleted',
   archiveIsSoft: false,
   // A refresh token means delegated access; without one, an application user (client credentials). The tenant defaults to `organizations`.
-  credentials: { refreshToken: 'optional', tenantId: 'optional' },
+  // Tokens come from Entra ID, not from the org (crm-wire.md §6.3 item 16); `authorityUrl` moves it (a sovereign cloud, the emulator).
+  credentials: { refreshToken: 'optional', tenantId: 'optional', methods: ['OAUTH_CLIENT'], authorityUrl: 'https://login.microsoftonline.com' },
   docs: { name: 'Dynamics', company: 'account', refreshToken: 'delegated access; else an application user', tenantId: 'the Entra ID tenant' },
-  // Dataverse org URLs ({org}.crm[N].dynamics.com).
-  hostFamily: ['*.dynamics.com'],
+  // Dataverse org URLs ({org}.crm[N].dynamics.com), and Entra ID's token endpoint (public and US government clouds).
+  hostFamily: ['*.dynamics.com', 'login.microsoftonline.com', 'login.microsoftonline.us'],
 };
 
 export type DataverseEntitySet = 'contacts' | 'accounts' | 'leads';
