@@ -19,9 +19,16 @@ export interface CrmDescriptor {
   /**
    * Which optional credential fields the CRM's OAuth-client grants use (a connection's credentials are
    * checked against it); `methods`: other ways it authenticates (JWT bearer, private-app token);
-   * `authorityUrl`: the identity provider's default URL, for CRMs whose tokens come from one apart from the CRM.
+   * `authorityUrl`: the identity provider's default URL, for CRMs whose tokens come from one apart from the CRM;
+   * `authorityHosts`: the hosts a connection's `authorityUrl` may name (token requests may go there too).
    */
-  credentials: { refreshToken: CredentialFieldRule; tenantId: CredentialFieldRule; methods?: readonly CredentialMethod[]; authorityUrl?: string };
+  credentials: {
+    refreshToken: CredentialFieldRule;
+    tenantId: CredentialFieldRule;
+    methods?: readonly CredentialMethod[];
+    authorityUrl?: string;
+    authorityHosts?: readonly string[];
+  };
   /** How the API's documentation names the CRM, its company object, and what an optional credential field means to it. */
   docs: { name: string; company: string; refreshToken?: string; tenantId?: string };
   /** The vendor's hosts credentials may be sent to (`*.` for every subdomain): the default host allow-list. */

@@ -140,6 +140,15 @@ describe('refusals are typed, name the fix and quote no secret', () => {
     expect(JSON.stringify(res.body.errors)).not.toContain('pat-na1-junction-sandbox');
     expect(await h.count(`SELECT count(*) n FROM connections`)).toBe(before);
   });
+
+  it.each([
+    ['a host outside the allow-list', 'https://login.evil.example.com', /credentials\.authorityUrl login\.evil\.example\.com is not one of the allowed hosts \(\*\.dynamics\.com, login\.microsoftonline\.com, login\.microsoftonline\.us\)/],
+    ['a tenant in the path', 'https://login.microsoftonline.com/contoso.onmicrosoft.com', /the tenant goes in tenantId/],
+  ])('an authorityUrl with %s is BAD_USER_INPUT before anything is sent there', async (_name, authorityUrl, why) => {
+    const res = await create('dyn bad authority', 'DYNAMICS', { ...DYNAMICS_SANDBOX, authorityUrl }, 'https://contoso.crm.dynamics.com');
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.body.errors![0]!.message).toMatch(why);
+  });
 });
 
 describe('lifetimes from the vendor drive the expiry alerts', () => {

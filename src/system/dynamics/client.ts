@@ -8,6 +8,7 @@ import { SystemError } from '../errors';
 import type { AdapterOptions, AdapterStats, ConnectionCredentials, TokenInfo } from '../system-api';
 import { defaultHostPolicy, isLoopbackHost } from '../transport/host-policy';
 import { createLimiter } from '../transport/limiter';
+import { authorityPolicyFor } from '../crm-hosts';
 import { DYNAMICS_DESCRIPTOR } from './descriptor';
 import { HttpTransport } from '../transport/http-transport';
 import { readBatchResponse, writeBatchRequest, type BatchEntry, type BatchPartRequest, type BatchPartResponse } from './multipart';
@@ -47,7 +48,13 @@ export class DataverseClient {
       hostPolicy,
       // Tokens come from Entra ID ({authorityUrl}/{tenant}/oauth2/v2.0/token) for the org's `/.default`
       // scope; the emulator serves the authority paths too, so tests set authorityUrl to it.
-      wire: createDataverseWire({ authorityUrl: authorityOf(options.credentials, baseUrl), resourceUrl: baseUrl, credentials: options.credentials, timeoutMs: options.timeoutMs, hostPolicy }),
+      wire: createDataverseWire({
+        authorityUrl: authorityOf(options.credentials, baseUrl),
+        resourceUrl: baseUrl,
+        credentials: options.credentials,
+        timeoutMs: options.timeoutMs,
+        hostPolicy: authorityPolicyFor('DYNAMICS', hostPolicy),
+      }),
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       onToken: options.onToken,

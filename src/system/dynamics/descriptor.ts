@@ -17,10 +17,17 @@ export const DYNAMICS_DESCRIPTOR: CrmDescriptor = {
   archiveIsSoft: false,
   // A refresh token means delegated access; without one, an application user (client credentials). The tenant defaults to `organizations`.
   // Tokens come from Entra ID, not from the org (crm-wire.md §6.3 item 16); `authorityUrl` moves it (a sovereign cloud, the emulator).
-  credentials: { refreshToken: 'optional', tenantId: 'optional', methods: ['OAUTH_CLIENT'], authorityUrl: 'https://login.microsoftonline.com' },
+  credentials: {
+    refreshToken: 'optional',
+    tenantId: 'optional',
+    methods: ['OAUTH_CLIENT'],
+    authorityUrl: 'https://login.microsoftonline.com',
+    // Entra ID's public and US government clouds: token requests may go there besides the org's hosts.
+    authorityHosts: ['login.microsoftonline.com', 'login.microsoftonline.us'],
+  },
   docs: { name: 'Dynamics', company: 'account', refreshToken: 'delegated access; else an application user', tenantId: 'the Entra ID tenant' },
-  // Dataverse org URLs ({org}.crm[N].dynamics.com), and Entra ID's token endpoint (public and US government clouds).
-  hostFamily: ['*.dynamics.com', 'login.microsoftonline.com', 'login.microsoftonline.us'],
+  // Dataverse org URLs ({org}.crm[N].dynamics.com).
+  hostFamily: ['*.dynamics.com'],
 };
 
 export type DataverseEntitySet = 'contacts' | 'accounts' | 'leads';

@@ -35,8 +35,12 @@ export class ConnectedApp {
     }
   }
 
+  /** The settings an admin made (an unset one is left out, as the org's defaults are). */
   view(): Record<string, unknown> {
-    return { jwtPublicKeyPem: this.jwtKeyPem ?? null, refreshTokenExpiresAt: this.refreshTokenExpiresAt === undefined ? null : new Date(this.refreshTokenExpiresAt).toISOString() };
+    return {
+      ...(this.jwtKeyPem ? { jwtPublicKeyPem: this.jwtKeyPem } : {}),
+      ...(this.refreshTokenExpiresAt === undefined ? {} : { refreshTokenExpiresAt: new Date(this.refreshTokenExpiresAt).toISOString() }),
+    };
   }
 
   /** Whether the sandbox refresh token is still good at `now` (revocation is the token registry's). */
