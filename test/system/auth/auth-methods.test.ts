@@ -184,6 +184,19 @@ describe('HubSpot: private-app token and token information', () => {
   });
 });
 
+describe('HubSpot: a private-app token the portal does not know', () => {
+  it('is refused AUTHENTICATION after one replay, quoting no token', async () => {
+    const emu = await startCrmEmulator('HUBSPOT', 1);
+    const wrong = 'pat-na1-00000000-dead-beef-0000-000000000000';
+    const { adapter } = crmAdapter('HUBSPOT', emu, { accessToken: wrong });
+    const result = await adapter.testConnection();
+    expect(result).toMatchObject({ ok: false, errorClass: 'AUTHENTICATION' });
+    expect(result.message).not.toContain(wrong);
+    await adapter.close();
+    await emu.close();
+  });
+});
+
 describe('Dynamics: client credentials against the Entra ID authority', () => {
   let org: RunningEmulator;
   let otherOrg: RunningEmulator;
