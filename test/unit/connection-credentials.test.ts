@@ -4,7 +4,8 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkCredentials, ConnectionInputError, type CredentialsInput } from '../../src/process/connections/connection-input';
+import { ConnectionInputError } from '../../src/process/connections/connection-input';
+import { checkCredentials, type CredentialsInput } from '../../src/process/connections/credentials-input';
 import type { CrmKind } from '../../src/system';
 
 const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
