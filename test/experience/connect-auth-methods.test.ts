@@ -178,7 +178,9 @@ describe('lifetimes from the vendor drive the expiry alerts', () => {
   it("where the vendor does not say (a HubSpot private app), the connection's credentialsExpireAt setting drives them", async () => {
     const id = (await create('hs rotating', 'HUBSPOT', { accessToken: 'pat-na1-junction-sandbox' })).body.data!.createConnection.id;
     const rotation = new Date(t0.getTime() + 3 * DAY);
+    expect((await read(id)).refreshTokenExpiresAt).toBeNull();
     expect((await gql(api.url, UPDATE, { id, input: { settings: { credentialsExpireAt: rotation.toISOString() } } }, adminKey)).body.errors).toBeUndefined();
+    expect((await read(id)).refreshTokenExpiresAt).toBe(rotation.toISOString());
     const alerts = new AlertService({ db: h.db.dataSource, events: NO_EVENTS });
     await alerts.evaluate(t0);
     const raised = (await alerts.list(true)).filter((a) => a.connectionId === id && a.kind.startsWith('TOKEN_EXPIRING'));
