@@ -47,7 +47,7 @@ export class DataverseClient {
       limiter: createLimiter(options.limiter),
       hostPolicy,
       // Tokens come from Entra ID ({authorityUrl}/{tenant}/oauth2/v2.0/token) for the org's `/.default`
-      // scope; the emulator serves the authority paths too, so tests set authorityUrl to it.
+      // scope; the emulator serves the authority paths too (authorityOf).
       wire: createDataverseWire({
         authorityUrl: authorityOf(options.credentials, baseUrl),
         resourceUrl: baseUrl,

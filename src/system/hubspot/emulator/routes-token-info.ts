@@ -24,8 +24,15 @@ export function bearerAccepted(state: HubspotState, token: string | undefined): 
   return token === SANDBOX_PRIVATE_APP_TOKEN || state.ctx.tokens.isValid(token, state.ctx.clock.now());
 }
 
-export function tokenInfoRoute(state: HubspotState, req: EmulatorRequest, kind: string, token: string): EmulatorResponse {
+/** `kind` and `encoded` are the path's two parts; a token that does not decode is one HubSpot does not know. */
+export function tokenInfoRoute(state: HubspotState, req: EmulatorRequest, kind: string, encoded: string): EmulatorResponse {
   if (req.method !== 'GET') return errorResponse(405, 'METHOD_NOT_ALLOWED', `${req.method} is not supported on ${req.path}`);
+  let token = '';
+  try {
+    token = decodeURIComponent(encoded);
+  } catch {
+    /* stays unknown */
+  }
   const { tokens, clock } = state.ctx;
   if (kind === 'refresh-tokens') {
     if (tokens.refreshRevoked || token !== SANDBOX.refreshToken) return badRefreshToken();

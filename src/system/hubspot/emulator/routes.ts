@@ -25,7 +25,7 @@ export function route(state: HubspotState, req: EmulatorRequest): EmulatorRespon
   try {
     if (req.path === TOKEN_PATH) return req.method === 'POST' ? tokenRoute(state, req) : methodNotAllowed(req);
     const info = TOKEN_INFO_PATH.exec(req.path);
-    if (info) return tokenInfoRoute(state, req, info[1]!, decodeURIComponent(info[2]!));
+    if (info) return tokenInfoRoute(state, req, info[1]!, info[2]!);
     if (!bearerAccepted(state, bearer(req.headers.authorization))) return unauthorized();
     return objects(state, req) ?? associations(state, req) ?? propertiesRoute(state, req) ?? errorResponse(404, 'OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path}`);
   } catch (err) {
