@@ -23,6 +23,7 @@ import { FieldMappingVersions1732700000033 } from './1732700000033-field-mapping
 import { ApiKeyExpiryAlert1732700000034 } from './1732700000034-api-key-expiry-alert';
 import { RunControl1732700000035 } from './1732700000035-run-control';
 import { ScheduledFullRuns1732700000036 } from './1732700000036-scheduled-full-runs';
+import { RefreshTokenExpiry1732700000039 } from './1732700000039-refresh-token-expiry';
 import { PendingConsents1732700000041 } from './1732700000041-pending-consents';
 import { RunNotifiedWhileRunning1732700000043 } from './1732700000043-run-notified-while-running';
 
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   ApiKeyExpiryAlert1732700000034,
   RunControl1732700000035,
   ScheduledFullRuns1732700000036,
+  RefreshTokenExpiry1732700000039,
   PendingConsents1732700000041,
   RunNotifiedWhileRunning1732700000043,
 ];

@@ -4,13 +4,16 @@
  */
 import pino, { type Logger } from 'pino';
 
-const SECRET_KEYS = ['authorization', 'accessToken', 'access_token', 'refreshToken', 'refresh_token', 'clientSecret', 'client_secret', 'password', 'apiKey', 'key', 'masterKey', 'token', 'credentials'];
+const SECRET_KEYS = ['authorization', 'accessToken', 'access_token', 'refreshToken', 'refresh_token', 'clientSecret', 'client_secret', 'password', 'apiKey', 'key', 'masterKey', 'token', 'credentials', 'privateKeyPem', 'assertion'];
 
 /** Removes bearer tokens, API keys and OAuth secrets from free text. */
 export function scrubSecrets(text: string): string {
   return text
     .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, '$1[redacted]')
     .replace(/\bjk_[A-Za-z0-9_-]{8,}/g, 'jk_[redacted]')
+    // A private key pasted anywhere (JWT bearer credentials), and HubSpot private-app tokens.
+    .replace(/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g, '[redacted private key]')
+    .replace(/\bpat-[a-z0-9]+-[A-Za-z0-9-]{8,}/g, 'pat-[redacted]')
     .replace(/((?:access_token|refresh_token|client_secret|password)=)[^&\s"]+/gi, '$1[redacted]')
     // JSON or key: value text, e.g. an echoed request body: {"refreshToken":"…"}.
     .replace(/((?:access_?token|refresh_?token|client_?secret|password|api_?key)\\?["']?\s*:\s*\\?["'])[^"'\\]+/gi, '$1[redacted]');

@@ -26,3 +26,17 @@ export function checkCrmBaseUrl(kind: CrmKind, url: string, policy: CrmHostPolic
   if (parsed.search || parsed.hash) return 'baseUrl must not carry a query or fragment';
   return undefined;
 }
+
+/** Where a CRM's token requests may go: its hosts, and its identity provider's (Entra ID for Dynamics). */
+export function authorityPolicyFor(kind: CrmKind, policy: HostPolicy): HostPolicy {
+  return { ...policy, hosts: [...policy.hosts, ...(crmModule(kind).descriptor.credentials.authorityHosts ?? [])] };
+}
+
+/** Why a connection of this kind may not take its tokens from this authority URL (undefined when it may). */
+export function checkCrmAuthorityUrl(kind: CrmKind, url: string, policy: CrmHostPolicy = DEFAULT_CRM_HOST_POLICY): string | undefined {
+  const problem = hostProblem(url, authorityPolicyFor(kind, hostPolicyFor(kind, policy)));
+  if (problem) return `credentials.authorityUrl ${problem}`;
+  const parsed = new URL(url);
+  if (parsed.search || parsed.hash || parsed.pathname.replace(/\/+$/, '')) return 'credentials.authorityUrl is the authority host alone (https://login.microsoftonline.com): the tenant goes in tenantId';
+  return undefined;
+}

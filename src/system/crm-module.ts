@@ -1,6 +1,6 @@
 import type { EmulatorStartOptions, RunningEmulator } from './emulator-kit/running';
 import type { ConsentProtocol } from './consent/consent-protocol';
-import type { AdapterFactory, CrmKind } from './system-api';
+import type { AdapterFactory, CredentialMethod, CrmKind } from './system-api';
 
 /** Facts about a CRM the rest of Junction may rely on, kept as data (STYLE.md §1). */
 export interface CrmDescriptor {
@@ -17,8 +17,19 @@ export interface CrmDescriptor {
   deletedFlagField: string;
   /** Whether `archive` keeps the record restorable (HubSpot's archive does; Salesforce's and Dataverse's are deletes). */
   archiveIsSoft: boolean;
-  /** Which optional credential fields the CRM's token grants use (a connection's credentials are checked against it). */
-  credentials: { refreshToken: CredentialFieldRule; tenantId: CredentialFieldRule };
+  /**
+   * Which optional credential fields the CRM's OAuth-client grants use (a connection's credentials are
+   * checked against it); `methods`: other ways it authenticates (JWT bearer, private-app token);
+   * `authorityUrl`: the identity provider's default URL, for CRMs whose tokens come from one apart from the CRM;
+   * `authorityHosts`: the hosts a connection's `authorityUrl` may name (token requests may go there too).
+   */
+  credentials: {
+    refreshToken: CredentialFieldRule;
+    tenantId: CredentialFieldRule;
+    methods?: readonly CredentialMethod[];
+    authorityUrl?: string;
+    authorityHosts?: readonly string[];
+  };
   /** How the API's documentation names the CRM, its company object, and what an optional credential field means to it. */
   docs: { name: string; company: string; refreshToken?: string; tenantId?: string };
   /**

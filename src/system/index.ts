@@ -4,10 +4,10 @@
  */
 export * from './system-api';
 export { ERROR_CLASSES, SystemError, type ErrorClass } from './errors';
-export type { CrmDescriptor, CrmModule, WebhookReply, WebhookRequest, WebhookSecrets, WebhookVerdict, WebhookVerifier } from './crm-module';
+export type { CredentialFieldRule, CrmDescriptor, CrmModule, WebhookReply, WebhookRequest, WebhookSecrets, WebhookVerdict, WebhookVerifier } from './crm-module';
 export type { CodeExchange, ConsentedTokens, ConsentProtocol, ConsentRequest } from './consent/consent-protocol';
-export { webhookKey } from './webhook-key';
-export { checkCrmBaseUrl, DEFAULT_CRM_HOST_POLICY, hostPolicyFor } from './crm-hosts';
+export { webhookKey, webhookSecret } from './webhook-key';
+export { checkCrmAuthorityUrl, checkCrmBaseUrl, DEFAULT_CRM_HOST_POLICY, hostPolicyFor } from './crm-hosts';
 export { HOST_PATTERN } from './transport/host-policy';
 export { scrubVendorText } from './transport/vendor-text';
 export { crmModule, isRegisteredCrm, registerCrm, registeredCrms } from './registry';

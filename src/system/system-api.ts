@@ -89,7 +89,10 @@ export interface ApiUsage {
 
 export interface TokenInfo {
   accessToken: string;
-  expiresAt: string;
+  /** When the access token expires; absent for a token that never does (a HubSpot private-app token). */
+  expiresAt?: string;
+  /** When the refresh token expires, where the CRM says so (Salesforce's introspection `exp`). */
+  refreshTokenExpiresAt?: string;
   /** The vendor organisation the session belongs to, where the token answer names it (Salesforce's identity URL). */
   organizationId?: string;
 }
@@ -178,13 +181,32 @@ export function attemptsOf(err: unknown): number {
   return typeof details?.attempts === 'number' ? details.attempts : 1;
 }
 
+/**
+ * A connection's credentials, one of the ways its CRM authenticates (connection-input.ts checks
+ * which fields go together): an OAuth client (id and secret, a refresh token where the CRM
+ * takes one, else client credentials), Salesforce's JWT bearer (`username` + `privateKeyPem`),
+ * or HubSpot's private-app `accessToken`.
+ */
 export interface ConnectionCredentials {
-  clientId: string;
-  clientSecret: string;
+  /** The OAuth client (Salesforce consumer key, Entra application id); absent for a private-app token. */
+  clientId?: string;
+  /** Absent where the grant sends none (JWT bearer, private-app token); when given, it also keys change notifications. */
+  clientSecret?: string;
   refreshToken?: string;
   /** The Entra ID tenant, for CRMs whose descriptor takes one (`credentials.tenantId`). */
   tenantId?: string;
+  /** JWT bearer (Salesforce): the integration user the assertion names as `sub`. */
+  username?: string;
+  /** JWT bearer (Salesforce): the PKCS#8 or PKCS#1 RSA private key the assertion is signed with. */
+  privateKeyPem?: string;
+  /** A token that is the credential itself (HubSpot private app, `pat-…`): never refreshed, never expires. */
+  accessToken?: string;
+  /** Where the identity provider's token endpoint lives (Entra ID: `https://login.microsoftonline.com`, the default). */
+  authorityUrl?: string;
 }
+
+/** The ways of authenticating a CRM can take beyond an OAuth client (`CrmDescriptor.credentials.methods`). */
+export type CredentialMethod = 'OAUTH_CLIENT' | 'JWT_BEARER' | 'PRIVATE_APP_TOKEN';
 
 export interface AdapterOptions {
   baseUrl: string;

@@ -7,6 +7,15 @@
  * WebhookKey `?code=`).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ConnectionCredentials } from './system-api';
+
+/**
+ * The secret that keys a connection's notifications: its client secret; a connection without
+ * one (JWT bearer, a private-app token) uses the secret it authenticates with instead.
+ */
+export function webhookSecret(credentials: ConnectionCredentials): string {
+  return credentials.clientSecret ?? credentials.privateKeyPem ?? credentials.accessToken ?? '';
+}
 
 export function webhookKey(clientSecret: string, connectionId: string): string {
   return createHmac('sha256', clientSecret).update(`junction-webhook:${connectionId}`).digest('base64url');

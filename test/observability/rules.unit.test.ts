@@ -13,7 +13,7 @@ const MIN = 60_000;
 function facts(patch: Partial<ConnectionFacts> = {}): ConnectionFacts {
   return {
     id: 'c1', name: 'sf', kind: 'SALESFORCE', status: 'HEALTHY', circuit: 'CLOSED', enabled: true, createdAt: new Date(NOW.getTime() - 86_400_000),
-    tokenExpiresAt: null, credentialsExpireAt: null, credentialsRefusedAt: null, statusReason: null, lastSuccessfulSyncAt: NOW, apiUsed: null, apiLimit: null, lastRunStatus: 'SUCCEEDED',
+    tokenExpiresAt: null, refreshTokenExpiresAt: null, credentialsExpireAt: null, credentialsRefusedAt: null, statusReason: null, lastSuccessfulSyncAt: NOW, apiUsed: null, apiLimit: null, lastRunStatus: 'SUCCEEDED',
     runs: { finished: 100, succeeded: 100, failed: 0 }, records: { processed: 1000, failed: 0, quarantined: 0 },
     latency: { p50Ms: null, p95Ms: null, deliveries: 0 }, errorsByClass: [], callFailures: [], quarantineSize: 0, oldestQuarantinedAt: null, schemaDriftSeenAt: null,
     syncBlock: null,

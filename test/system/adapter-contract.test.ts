@@ -152,7 +152,7 @@ function resilience(kind: CrmKind, f: CrmFixture): void {
       const contacts = (await stored(crm.emu, f.contactType)).length;
       await exportAll(crm.adapter);
       expect(crm.tokens).toHaveLength(1);
-      const lifetime = Date.parse(crm.tokens[0]!.expiresAt) - Date.now();
+      const lifetime = Date.parse(crm.tokens[0]!.expiresAt ?? '') - Date.now();
       expect(lifetime).toBeGreaterThan(f.tokenLifetimeMs[0]);
       expect(lifetime).toBeLessThanOrEqual(f.tokenLifetimeMs[1]);
       await admin(crm.emu, 'POST', 'faults', { expireTokens: true });
@@ -160,7 +160,7 @@ function resilience(kind: CrmKind, f: CrmFixture): void {
       expect(pages.flatMap((p) => p.records)).toHaveLength(contacts);
       expect(crm.tokens).toHaveLength(2);
       expect(crm.tokens[1]!.accessToken).not.toBe(crm.tokens[0]!.accessToken);
-      const renewed = Date.parse(crm.tokens[1]!.expiresAt) - Date.now();
+      const renewed = Date.parse(crm.tokens[1]!.expiresAt ?? '') - Date.now();
       expect(renewed).toBeGreaterThan(f.tokenLifetimeMs[0]);
       expect(renewed).toBeLessThanOrEqual(f.tokenLifetimeMs[1]);
       expect((await stats(crm.emu)).byStatus['401']).toBe(1);

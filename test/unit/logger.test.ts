@@ -18,4 +18,10 @@ describe('log redaction', () => {
     expect(scrubSecrets('Authorization: Bearer eyJhbGciOi.x.y failed')).toBe('Authorization: Bearer [redacted] failed');
     expect(scrubSecrets('key jk_0123456789abcdef was revoked')).toBe('key jk_[redacted] was revoked');
   });
+
+  it('scrubs pasted private keys and HubSpot private-app tokens (JWT bearer and private-app credentials)', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+    expect(scrubSecrets(`bad key ${pem} given`)).toBe('bad key [redacted private key] given');
+    expect(scrubSecrets('token pat-na1-0f1e2d3c-aaaa-bbbb refused')).toBe('token pat-[redacted] refused');
+  });
 });

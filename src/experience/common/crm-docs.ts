@@ -37,3 +37,10 @@ export function tenantIdRule(): string {
   if (takers.length === 0) return 'Taken by no registered CRM.';
   return `${and(takers.map((d) => d.docs.name))} only: ${takers.map((d) => d.docs.tenantId ?? 'the tenant').join('; ')}.`;
 }
+
+/** The CRMs whose tokens come from an identity provider apart from the CRM, and its default URL. */
+export function authorityUrlRule(): string {
+  const takers = supportedCrms().filter((d) => d.credentials.authorityUrl);
+  if (takers.length === 0) return 'Taken by no registered CRM.';
+  return `${and(takers.map((d) => `${d.docs.name} (default ${d.credentials.authorityUrl})`))} only: where the identity provider's token endpoint lives.`;
+}

@@ -24,8 +24,8 @@ export class Connection {
   @Field(() => String, { nullable: true }) statusReason!: string | null;
   @Field(() => CircuitStateEnum) circuit!: CircuitState;
   @Field() enabled!: boolean;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When the access token last issued expires (it is refreshed by itself).' }) tokenExpiresAt!: Date | null;
-  @Field(() => DateTimeScalar, { nullable: true, description: "When the refresh token expires, where the CRM says so; null when it does not (or is not known yet)." })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the access token last issued expires (it is refreshed by itself); null before the first and for a token that never expires (a HubSpot private app).' }) tokenExpiresAt!: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: "When the refresh token expires, as the CRM says (Salesforce token introspection); where it does not say (HubSpot's and Entra's refresh tokens carry no date, a private-app token none at all), settings.credentialsExpireAt; null when neither is known. The TOKEN_EXPIRING alerts watch the earlier of the CRM's date and the setting." })
   refreshTokenExpiresAt!: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) lastSuccessfulSyncAt!: Date | null;
   @Field(() => ApiUsage, { nullable: true, description: 'Null until the CRM has reported usage.' }) apiUsage!: ApiUsage | null;
@@ -43,6 +43,7 @@ export function toConnection(c: ConnectionView): Connection {
     c.apiUsed === null || c.apiLimit === null
       ? null
       : { used: c.apiUsed, limit: c.apiLimit, ratio: c.apiLimit > 0 ? c.apiUsed / c.apiLimit : 0, resetsAt: c.apiResetsAt };
+  const settings = toConnectionSettings(c.kind, c.settings);
   return {
     id: c.id,
     name: c.name,
@@ -54,12 +55,12 @@ export function toConnection(c: ConnectionView): Connection {
     circuit: c.circuit,
     enabled: c.enabled,
     tokenExpiresAt: c.tokenExpiresAt,
-    // No CRM reports it to Junction yet (Salesforce and HubSpot send none; Entra only for some flows).
-    refreshTokenExpiresAt: null,
+    // The CRM's word first; where it says nothing, what the operator recorded (the same facts the TOKEN_EXPIRING alerts watch).
+    refreshTokenExpiresAt: c.refreshTokenExpiresAt ?? settings.credentialsExpireAt,
     lastSuccessfulSyncAt: c.lastSuccessfulSyncAt,
     apiUsage: usage,
     customFields: customFieldsOf(c.kind, c.settings),
-    settings: toConnectionSettings(c.kind, c.settings),
+    settings,
     deletedAt: c.deletedAt,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

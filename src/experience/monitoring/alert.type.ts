@@ -9,8 +9,8 @@ registerEnumType(AlertKindEnum, {
   valuesConfig: {
     FAILURE_RATE: { description: 'Failed runs or records above the threshold over the last hour (default 1 %).' },
     NO_RECENT_SYNC: { description: 'No successful sync for the threshold in minutes on an enabled connection (default 30).' },
-    TOKEN_EXPIRING_7D: { description: "The connection's credentials (settings.credentialsExpireAt) expire within 7 days." },
-    TOKEN_EXPIRING_1D: { description: "The connection's credentials expire within 1 day." },
+    TOKEN_EXPIRING_7D: { description: "The connection's refresh token (refreshTokenExpiresAt, as the CRM says) or credentials (settings.credentialsExpireAt) expire within 7 days." },
+    TOKEN_EXPIRING_1D: { description: "The connection's refresh token or credentials expire within 1 day." },
     API_USAGE: { description: 'API usage at or above the share of the daily limit (default 60 %).' },
     CIRCUIT_OPEN: { description: "The connection's circuit breaker is open." },
     SCHEMA_DRIFT: { description: 'A sync error with code SCHEMA_DRIFT was seen (default: within 24 h).' },

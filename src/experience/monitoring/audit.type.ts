@@ -37,7 +37,7 @@ export class AccessReport {
 export class CredentialExpiry {
   connectionId!: string;
   @Field(() => DateTimeScalar, { nullable: true }) expiresAt!: Date | null;
-  @Field({ description: '`credentials` (settings.credentialsExpireAt), `access token` or `unknown`.' }) source!: string;
+  @Field({ description: '`credentials` (settings.credentialsExpireAt), `refresh token` (as the CRM said), `access token` or `unknown`: whichever of the first two comes first, else the access token.' }) source!: string;
 }
 
 @ObjectType()

@@ -102,16 +102,23 @@ function syncBlocked(name: string, b: SyncBlockFact): string {
 }
 
 /**
- * Watches the credentials' own expiry (settings.credentialsExpireAt), not the access token:
- * access tokens live minutes to hours and are refreshed by the client, and one that can no
- * longer be refreshed is the CREDENTIALS alert.
+ * Watches when the credentials themselves stop working, not the access token: the refresh
+ * token's expiry as the CRM said it (refreshTokenExpiresAt), and the operator's
+ * settings.credentialsExpireAt for what the CRM does not say (a secret or key with a rotation
+ * date); the earlier one counts. Access tokens live minutes to hours and are refreshed by the
+ * client, and one that can no longer be refreshed is the CREDENTIALS alert.
  */
 function tokenExpiring(c: ConnectionFacts, rule: AlertRule, now: number): string | null {
-  const at = c.credentialsExpireAt;
-  if (!at) return null;
-  const left = at.getTime() - now;
+  const known = [
+    { at: c.refreshTokenExpiresAt, what: 'refresh token (as the CRM says) expires', fix: 'reconnect or send a new refreshToken with updateConnection' },
+    { at: c.credentialsExpireAt, what: 'credentials expire', fix: 'rotate them and send the new ones with updateConnection' },
+  ].filter((e): e is { at: Date; what: string; fix: string } => e.at !== null);
+  const first = known.sort((a, b) => a.at.getTime() - b.at.getTime())[0];
+  if (!first) return null;
+  const left = first.at.getTime() - now;
   if (left > rule.threshold * DAY) return null;
-  return left <= 0 ? `${c.name}: credentials expired at ${at.toISOString()}` : `${c.name}: credentials expire in ${(left / DAY).toFixed(1)} days (${at.toISOString()})`;
+  const when = left <= 0 ? `: it is past ${first.at.toISOString()}` : ` in ${(left / DAY).toFixed(1)} days (${first.at.toISOString()})`;
+  return `${c.name}: ${first.what}${when}; ${first.fix}`;
 }
 
 /** Conditions with an identity beyond their connection: another one is another alert (a block for a new cause says so anew). */

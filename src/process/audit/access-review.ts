@@ -17,9 +17,13 @@ export interface AccessReview {
 export interface TokenExpiry {
   connectionId: string;
   connectionName: string;
-  /** The credentials' own expiry when set (settings.credentialsExpireAt), else the access token's. */
+  /**
+   * When the connection stops working unless someone acts: the earlier of the credentials' own
+   * expiry (settings.credentialsExpireAt) and the refresh token's (as the CRM said), else the
+   * access token's (which refreshes by itself).
+   */
   expiresAt: Date | null;
-  source: 'credentials' | 'access token' | 'unknown';
+  source: 'credentials' | 'refresh token' | 'access token' | 'unknown';
 }
 
 export const UNUSED_KEY_DAYS = 90;
@@ -40,11 +44,14 @@ export async function reviewAccess(db: Queryable, now: Date): Promise<AccessRevi
 
 export async function tokensByExpiry(db: Queryable): Promise<TokenExpiry[]> {
   return (await connectionExpiries(db))
-    .map((r): TokenExpiry => ({
-      connectionId: r.connectionId,
-      connectionName: r.connectionName,
-      expiresAt: r.credentialsExpireAt ?? r.tokenExpiresAt,
-      source: r.credentialsExpireAt ? 'credentials' : r.tokenExpiresAt ? 'access token' : 'unknown',
-    }))
+    .map((r): TokenExpiry => {
+      const own = [
+        { expiresAt: r.credentialsExpireAt, source: 'credentials' as const },
+        { expiresAt: r.refreshTokenExpiresAt, source: 'refresh token' as const },
+      ].filter((e): e is { expiresAt: Date; source: 'credentials' | 'refresh token' } => e.expiresAt !== null);
+      const first = own.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())[0];
+      const fallback = { expiresAt: r.tokenExpiresAt, source: r.tokenExpiresAt ? ('access token' as const) : ('unknown' as const) };
+      return { connectionId: r.connectionId, connectionName: r.connectionName, ...(first ?? fallback) };
+    })
     .sort((a, b) => (a.expiresAt?.getTime() ?? Infinity) - (b.expiresAt?.getTime() ?? Infinity));
 }

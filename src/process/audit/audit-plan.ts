@@ -49,15 +49,16 @@ export function auditPlan(f: PlanInputs): PlanItem[] {
   if (f.access.failedAuthLast24h !== null && f.access.failedAuthLast24h > 20) add(30, `Investigate ${f.access.failedAuthLast24h} failed authentications in the last 24 h: a leaked or misconfigured key.`);
   if (f.access.unusedKeys.length > 0) add(30, `Revoke ${f.access.unusedKeys.length} API key(s) unused for 90 days: ${keyList(f.access.unusedKeys)}.`, 'unusedApiKeys');
   for (const t of f.tokens) {
-    if (t.source !== 'credentials' || !t.expiresAt) continue;
+    if ((t.source !== 'credentials' && t.source !== 'refresh token') || !t.expiresAt) continue;
     const days = (t.expiresAt.getTime() - f.now.getTime()) / DAY;
-    if (days <= 90) add(days <= 30 ? 30 : days <= 60 ? 60 : 90, `${t.connectionName}: rotate the credentials before they expire on ${t.expiresAt.toISOString().slice(0, 10)}.`);
+    const what = t.source === 'credentials' ? 'rotate the credentials before they expire' : 'reconnect before the refresh token expires';
+    if (days <= 90) add(days <= 30 ? 30 : days <= 60 ? 60 : 90, `${t.connectionName}: ${what} on ${t.expiresAt.toISOString().slice(0, 10)}.`);
   }
   if (f.dataQuality.duplicateRate > 0.01) add(60, `Review and merge duplicates: ${pct(f.dataQuality.duplicateRate)} of contacts share an email with another.`, 'duplicateRate');
   if (f.dataQuality.missingRequiredRate > 0) add(60, `Complete ${f.dataQuality.counts.missingRequired} contact(s) missing an email or last name (${pct(f.dataQuality.missingRequiredRate)}).`, 'missingRequiredRate');
   if (f.access.apiKeysWithBroadRoles > 3) add(60, `Reduce the ${f.access.apiKeysWithBroadRoles} ADMIN/OPERATOR keys: give integrations PARTNER or VIEWER keys.`, 'apiKeysWithBroadRoles');
   if (f.dataQuality.staleRate > 0.2) add(90, `Review ${pct(f.dataQuality.staleRate)} of contacts unchanged for ${f.dataQuality.staleDays} days: archive or re-engage.`, 'staleRate');
-  if (!f.tokens.some((t) => t.source === 'credentials')) add(90, 'Record each connection\'s credential expiry (settings.credentialsExpireAt) so expiry alerts can warn 7 days and 1 day ahead.');
+  if (!f.tokens.some((t) => t.source === 'credentials' || t.source === 'refresh token')) add(90, 'Record each connection\'s credential expiry (settings.credentialsExpireAt) so expiry alerts can warn 7 days and 1 day ahead.');
   if (f.comparison) followUp(plan, f.comparison);
   add(90, 'Run this audit again next quarter and compare; revisit the alert thresholds against the last 90 days of alerts.');
   return plan.sort((a, b) => a.horizonDays - b.horizonDays);

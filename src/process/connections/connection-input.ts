@@ -1,9 +1,8 @@
 /**
  * What a person may give a connection, checked before anything is stored: its name, URL,
- * API version, credentials (per CRM: which fields its token grants use) and operator
- * settings. Each problem names the input field, so the API can say which one is wrong.
+ * API version and operator settings (its credentials: credentials-input.ts). Each problem
+ * names the input field, so the API can say which one is wrong.
  */
-import { crmModule, type ConnectionCredentials, type CrmKind } from '../../system';
 import { DELETE_PROPAGATION, type DeletePropagation } from '../sync/outbound/outbound-deletes';
 import { isClockTime, isTimeZone, scheduleOf, type SyncSchedule, type SyncWindow } from './sync-schedule';
 
@@ -58,15 +57,20 @@ export function checkName(value: string): string {
 
 /** An http(s) URL without trailing slashes (paths are joined to it). */
 export function checkBaseUrl(value: string): string {
+  return checkUrl('baseUrl', value);
+}
+
+/** An http(s) URL without credentials or trailing slashes; problems name `field`. */
+export function checkUrl(field: string, value: string): string {
   const trimmed = value.trim();
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
-    throw new ConnectionInputError('baseUrl', 'baseUrl must be an http(s) URL');
+    throw new ConnectionInputError(field, `${field} must be an http(s) URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConnectionInputError('baseUrl', 'baseUrl must be an http(s) URL');
-  if (url.username || url.password) throw new ConnectionInputError('baseUrl', 'baseUrl must not carry credentials; send them as credentials');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConnectionInputError(field, `${field} must be an http(s) URL`);
+  if (url.username || url.password) throw new ConnectionInputError(field, `${field} must not carry credentials; send them as credentials`);
   return trimmed.replace(/\/+$/, '');
 }
 
@@ -75,23 +79,6 @@ export function checkApiVersion(value: string): string {
   const version = value.trim();
   if (!/^v?\d{1,3}(\.\d{1,3})?$/.test(version)) throw new ConnectionInputError('apiVersion', 'apiVersion must look like v62.0, v3 or 9.2');
   return version;
-}
-
-/** The credentials a CRM's token grant needs: a client id and secret, and the optional fields its descriptor allows. */
-export function checkCredentials(kind: CrmKind, input: { clientId: string; clientSecret: string; refreshToken?: string | null; tenantId?: string | null }): ConnectionCredentials {
-  const rules = crmModule(kind).descriptor.credentials;
-  const clientId = input.clientId.trim();
-  if (!clientId) throw new ConnectionInputError('credentials.clientId', 'credentials need a clientId');
-  if (!input.clientSecret) throw new ConnectionInputError('credentials.clientSecret', 'credentials need a clientSecret');
-  const out: ConnectionCredentials = { clientId, clientSecret: input.clientSecret };
-  for (const field of ['refreshToken', 'tenantId'] as const) {
-    const value = input[field]?.trim();
-    const rule = rules[field];
-    if (!value && rule === 'required') throw new ConnectionInputError(`credentials.${field}`, `${kind} credentials need a ${field}`);
-    if (value && rule === 'unsupported') throw new ConnectionInputError(`credentials.${field}`, `${kind} credentials take no ${field}`);
-    if (value) out[field] = value;
-  }
-  return out;
 }
 
 /** Checks a settings patch; returns the keys to set (as stored) and the keys to clear. */

@@ -7,6 +7,7 @@
  */
 import { IsNull, type DataSource } from 'typeorm';
 import {
+  checkCrmAuthorityUrl,
   checkCrmBaseUrl,
   crmModule,
   DEFAULT_CRM_HOST_POLICY,
@@ -25,13 +26,14 @@ import { mappingProfile } from '../mapping/registry';
 import type { CredentialsCipher } from '../security/credentials-cipher';
 import { insertConnection, recordApiUsage, recordCircuit, saveCustomFields, updateConnection, type ConnectionChanges } from '../store/connections/connection.repository';
 import { ConnectionEntity } from '../store/entities';
-import { checkApiVersion, checkBaseUrl, checkCredentials, checkName, checkSettings, ConnectionInputError, ConnectionNameTakenError, type ConnectionSettingsPatch } from './connection-input';
+import { checkApiVersion, checkBaseUrl, checkName, checkSettings, ConnectionInputError, ConnectionNameTakenError, type ConnectionSettingsPatch } from './connection-input';
+import { checkCredentials, type CredentialsInput } from './credentials-input';
 import { pauseByPerson, resumeByPerson } from './connection-pause';
 import { recordCredentialsRefused, recordProven, recordTokenIssued } from './connection-status';
 import { deleteConnection } from './connection-delete';
 import { CallFailureTally } from '../health/call-failure-tally';
 
-type CredentialsInput = Parameters<typeof checkCredentials>[1];
+
 
 export interface CreateConnectionInput {
   name: string;
@@ -96,13 +98,21 @@ export class ConnectionService {
     return url;
   }
 
+  /** The credentials as stored, or a ConnectionInputError: their fields (connection-input.ts), then an authorityUrl against the host allow-list. */
+  private allowedCredentials(kind: CrmKind, input: CredentialsInput): ConnectionCredentials {
+    const credentials = checkCredentials(kind, input);
+    const problem = credentials.authorityUrl ? checkCrmAuthorityUrl(kind, credentials.authorityUrl, this.options.hostPolicy ?? DEFAULT_CRM_HOST_POLICY) : undefined;
+    if (problem) throw new ConnectionInputError('credentials.authorityUrl', problem);
+    return credentials;
+  }
+
   /** Creates a connection; a live connection of the same name is a ConnectionNameTakenError (never an update). */
   async create(input: CreateConnectionInput): Promise<ConnectionEntity> {
     const descriptor = crmModule(input.kind).descriptor;
     const name = checkName(input.name);
     const baseUrl = this.allowedBaseUrl(input.kind, input.baseUrl);
     const apiVersion = input.apiVersion ? checkApiVersion(input.apiVersion) : descriptor.defaultApiVersion;
-    const credentialsSealed = this.cipher.encrypt(checkCredentials(input.kind, input.credentials));
+    const credentialsSealed = this.cipher.encrypt(this.allowedCredentials(input.kind, input.credentials));
     const id = await this.named(name, () => insertConnection(this.db, { name, kind: input.kind, baseUrl, apiVersion, credentialsSealed }));
     return this.db.getRepository(ConnectionEntity).findOneByOrFail({ id });
   }
@@ -130,7 +140,7 @@ export class ConnectionService {
     if (input.name !== undefined) changes.name = checkName(input.name);
     if (input.baseUrl !== undefined) changes.baseUrl = this.allowedBaseUrl(connection.kind, input.baseUrl);
     if (input.apiVersion !== undefined) changes.apiVersion = checkApiVersion(input.apiVersion);
-    if (input.credentials !== undefined) changes.credentialsSealed = this.cipher.encrypt(checkCredentials(connection.kind, input.credentials));
+    if (input.credentials !== undefined) changes.credentialsSealed = this.cipher.encrypt(this.allowedCredentials(connection.kind, input.credentials));
     if (input.settings !== undefined) changes.settings = checkSettings(input.settings);
     if (!(await this.named(input.name ?? connection.name, () => updateConnection(this.db, id, changes)))) return connection;
     // The adapter is built again at its next use if what it is built from changed (adapterFor); a rename keeps its token and circuit.

@@ -14,7 +14,8 @@ import type { Principal } from '../access';
 import type { CredentialsCipher } from '../security/credentials-cipher';
 import { insertPendingConsent, takePendingConsent } from '../store/connections/pending-consent.repository';
 import { ConnectionEntity } from '../store/entities';
-import { checkApiVersion, checkCredentials, checkName, ConnectionInputError, ConnectionNameTakenError } from './connection-input';
+import { checkApiVersion, checkName, ConnectionInputError, ConnectionNameTakenError } from './connection-input';
+import { checkCredentials } from './credentials-input';
 import type { ConnectionService } from './connection.service';
 
 /** How long a person has to consent (the state's life). */

@@ -5,14 +5,26 @@
  */
 import { randomUUID } from 'node:crypto';
 import { SystemError } from '../errors';
-import type { AdapterOptions, AdapterStats, TokenInfo } from '../system-api';
-import { defaultHostPolicy } from '../transport/host-policy';
+import type { AdapterOptions, AdapterStats, ConnectionCredentials, TokenInfo } from '../system-api';
+import { defaultHostPolicy, isLoopbackHost } from '../transport/host-policy';
 import { createLimiter } from '../transport/limiter';
+import { authorityPolicyFor } from '../crm-hosts';
 import { DYNAMICS_DESCRIPTOR } from './descriptor';
 import { HttpTransport } from '../transport/http-transport';
 import { readBatchResponse, writeBatchRequest, type BatchEntry, type BatchPartRequest, type BatchPartResponse } from './multipart';
 import { parseCollection, type CollectionPage } from './types';
 import { createDataverseWire } from './wire';
+
+/**
+ * The credentials' authority, else Entra ID's public cloud (the descriptor's default). An org
+ * URL on loopback is an emulator, which is its own authority: connections made before
+ * `authorityUrl` existed keep working.
+ */
+function authorityOf(credentials: ConnectionCredentials, baseUrl: string): string {
+  if (credentials.authorityUrl) return credentials.authorityUrl.replace(/\/+$/, '');
+  if (isLoopbackHost(new URL(baseUrl).hostname)) return baseUrl;
+  return DYNAMICS_DESCRIPTOR.credentials.authorityUrl ?? 'https://login.microsoftonline.com';
+}
 
 const ODATA = { 'OData-MaxVersion': '4.0', 'OData-Version': '4.0', 'If-None-Match': 'null' } as const;
 
@@ -34,9 +46,15 @@ export class DataverseClient {
       baseUrl,
       limiter: createLimiter(options.limiter),
       hostPolicy,
-      // The token endpoint sits beside the org URL ({baseUrl}/{tenant}/oauth2/v2.0/token): the
-      // emulator serves both; a real deployment points baseUrl at a proxy or sets the authority.
-      wire: createDataverseWire({ authorityUrl: baseUrl, resourceUrl: baseUrl, credentials: options.credentials, timeoutMs: options.timeoutMs, hostPolicy }),
+      // Tokens come from Entra ID ({authorityUrl}/{tenant}/oauth2/v2.0/token) for the org's `/.default`
+      // scope; the emulator serves the authority paths too (authorityOf).
+      wire: createDataverseWire({
+        authorityUrl: authorityOf(options.credentials, baseUrl),
+        resourceUrl: baseUrl,
+        credentials: options.credentials,
+        timeoutMs: options.timeoutMs,
+        hostPolicy: authorityPolicyFor('DYNAMICS', hostPolicy),
+      }),
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       onToken: options.onToken,

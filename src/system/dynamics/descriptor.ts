@@ -16,7 +16,15 @@ export const DYNAMICS_DESCRIPTOR: CrmDescriptor = {
   deletedFlagField: 'junction_deleted',
   archiveIsSoft: false,
   // A refresh token means delegated access; without one, an application user (client credentials). The tenant defaults to `organizations`.
-  credentials: { refreshToken: 'optional', tenantId: 'optional' },
+  // Tokens come from Entra ID, not from the org (crm-wire.md §6.3 item 16); `authorityUrl` moves it (a sovereign cloud, the emulator).
+  credentials: {
+    refreshToken: 'optional',
+    tenantId: 'optional',
+    methods: ['OAUTH_CLIENT'],
+    authorityUrl: 'https://login.microsoftonline.com',
+    // Entra ID's public and US government clouds: token requests may go there besides the org's hosts.
+    authorityHosts: ['login.microsoftonline.com', 'login.microsoftonline.us'],
+  },
   docs: { name: 'Dynamics', company: 'account', refreshToken: 'delegated access; else an application user', tenantId: 'the Entra ID tenant' },
   // Dataverse org URLs ({org}.crm[N].dynamics.com).
   defaultRateLimit: { requests: 6_000, windowMs: 300_000, basis: 'Dataverse service protection: 6,000 requests per user per 5 minutes' },

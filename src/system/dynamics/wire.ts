@@ -63,7 +63,7 @@ export function usageFromHeaders(headers: Headers): { used: number; limit: numbe
 }
 
 export interface WireOptions {
-  /** Where the token endpoint lives: login.microsoftonline.com, or the emulator. */
+  /** Where the token endpoint lives: the credentials' `authorityUrl` (login.microsoftonline.com by default), or the emulator. */
   authorityUrl: string;
   /** The Dataverse org URL, whose `/.default` scope is requested. */
   resourceUrl: string;
@@ -71,6 +71,14 @@ export interface WireOptions {
   timeoutMs?: number;
   hostPolicy: HostPolicy;
 }
+
+/** What a person does about Entra's refusals of the token request (appended to its message). */
+const FIXES: Record<string, string> = {
+  invalid_scope: ' (Junction asks for the org URL + /.default: set baseUrl to the org URL, such as https://contoso.crm.dynamics.com)',
+  invalid_resource: ' (the org is not known in that tenant: check baseUrl is the org URL and tenantId its Entra tenant, and that the app registration is an application user in the org)',
+  invalid_client: ' (send the client secret value, not its id, with updateConnection)',
+  unauthorized_client: ' (clientId is not an app registration in that tenant: check clientId and tenantId)',
+};
 
 export function createDataverseWire(options: WireOptions): VendorWire {
   return { classify: classifyDataverse, usageFromHeaders, fetchToken: () => fetchToken(options) };
@@ -86,7 +94,7 @@ export function createDataverseWire(options: WireOptions): VendorWire {
 async function fetchToken({ authorityUrl, resourceUrl, credentials, timeoutMs, hostPolicy }: WireOptions): Promise<TokenInfo> {
   const tenant = encodeURIComponent(credentials.tenantId ?? 'organizations');
   const endpoint = `POST /${tenant}/oauth2/v2.0/token`;
-  const client = { client_id: credentials.clientId, client_secret: credentials.clientSecret, scope: `${resourceUrl}/.default` };
+  const client = { client_id: credentials.clientId ?? '', client_secret: credentials.clientSecret ?? '', scope: `${resourceUrl}/.default` };
   const form = credentials.refreshToken ? { ...client, grant_type: 'refresh_token', refresh_token: credentials.refreshToken } : { ...client, grant_type: 'client_credentials' };
   const { ok, status, body } = await postTokenForm({ url: `${authorityUrl}/${tenant}/oauth2/v2.0/token`, form, endpoint, timeoutMs, hostPolicy });
   if (!ok) {
@@ -94,7 +102,7 @@ async function fetchToken({ authorityUrl, resourceUrl, credentials, timeoutMs, h
     // AAD descriptions never echo the secret, but keep only the first line (trace ids follow).
     const message = scrubTokenMessage(failure.message.split(/\r?\n/)[0] ?? '', form);
     const errorClass = status >= 500 ? 'SERVER' : failure.errorClass;
-    throw new SystemError(errorClass, failure.code, `${endpoint} answered ${status}: ${message}`, { status, endpoint });
+    throw new SystemError(errorClass, failure.code, `${endpoint} answered ${status}: ${message}${FIXES[failure.code] ?? ''}`, { status, endpoint });
   }
   const token = parseTokenAnswer(body);
   return { accessToken: token.accessToken, expiresAt: new Date(Date.now() + token.expiresInSeconds * 1000).toISOString() };

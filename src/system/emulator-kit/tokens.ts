@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
  * `refreshRevoked` its `revokeRefreshTokens` (each vendor's token route answers its own refusal).
  */
 export class TokenRegistry {
-  private tokens = new Map<string, number>();
+  private tokens = new Map<string, { issuedAt: number; expiresAt: number }>();
   /** While true, every refresh-token grant is refused as a revoked grant. */
   refreshRevoked = false;
   constructor(private ttlMs: number) {}
@@ -13,14 +13,20 @@ export class TokenRegistry {
   issue(now: number, ttlMs = this.ttlMs): { token: string; expiresAt: number } {
     const token = randomBytes(24).toString('base64url');
     const expiresAt = now + ttlMs;
-    this.tokens.set(token, expiresAt);
+    this.tokens.set(token, { issuedAt: now, expiresAt });
     return { token, expiresAt };
   }
 
   isValid(token: string | undefined, now: number): boolean {
     if (!token) return false;
-    const exp = this.tokens.get(token);
+    const exp = this.tokens.get(token)?.expiresAt;
     return exp !== undefined && exp > now;
+  }
+
+  /** When a live token was issued and expires (introspection endpoints answer with them); undefined for an unknown or expired one. */
+  lifetimeOf(token: string, now: number): { issuedAt: number; expiresAt: number } | undefined {
+    const life = this.tokens.get(token);
+    return life && life.expiresAt > now ? { ...life } : undefined;
   }
 
   setTtl(ttlMs: number): void {

@@ -42,7 +42,8 @@ export class HubspotClient {
       timeoutMs: options.timeoutMs,
       retry: options.retry,
       onToken: (token: TokenInfo) => {
-        this.tokenLifetimeMs = Date.parse(token.expiresAt) - Date.now();
+        // A private-app token never expires, so it is never refreshed early.
+        this.tokenLifetimeMs = token.expiresAt ? Date.parse(token.expiresAt) - Date.now() : 0;
         options.onToken?.(token);
       },
       onCallFailure: options.onCallFailure,

@@ -14,9 +14,9 @@ export const HUBSPOT_DESCRIPTOR: CrmDescriptor = {
   // A custom boolean property (type bool, values "true"/"false"); archived records stay in the recycle bin for 90 days.
   deletedFlagField: 'junction_deleted',
   archiveIsSoft: true,
-  // The refresh-token grant is HubSpot's only OAuth grant for a connection (crm-wire.md §6.2 item 8).
-  credentials: { refreshToken: 'required', tenantId: 'unsupported' },
-  docs: { name: 'HubSpot', company: 'company' },
+  // The refresh-token grant is HubSpot's only OAuth grant for a connection (crm-wire.md §6.2 item 8); a private app's token is the other way in (item 9).
+  credentials: { refreshToken: 'required', tenantId: 'unsupported', methods: ['OAUTH_CLIENT', 'PRIVATE_APP_TOKEN'] },
+  docs: { name: 'HubSpot', company: 'company', refreshToken: 'unless a private-app accessToken is given' },
   defaultRateLimit: { requests: 100, windowMs: 10_000, basis: 'HubSpot: 100 requests per 10 s, the Free/Starter tier and public OAuth apps (Professional/Enterprise: 190)' },
   // The API and its OAuth token endpoint.
   hostFamily: ['api.hubapi.com'],

@@ -66,14 +66,16 @@ export function createHubspotWire(options: WireOptions): VendorWire {
 }
 
 /**
- * Refresh-token grant. HubSpot access tokens live 30 min; the client refreshes on its
+ * Refresh-token grant, or a private app's token as it is. HubSpot access tokens live 30 min; the client refreshes on its
  * own clock (client.ts) because HubSpot says a 401 is not a refresh signal.
  * https://developers.hubspot.com/docs/api-reference/legacy/oauth-v1/tokens/post-oauth-v1-token
  */
 async function fetchToken({ baseUrl, credentials, timeoutMs, hostPolicy }: WireOptions): Promise<TokenInfo> {
+  // A private app's token is the credential itself: no grant, no expiry (crm-wire.md §6.2 item 9).
+  if (credentials.accessToken) return { accessToken: credentials.accessToken };
   const endpoint = 'POST /oauth/v1/token';
   if (!credentials.refreshToken) throw new SystemError('AUTHENTICATION', 'NO_REFRESH_TOKEN', `${endpoint}: the connection has no refresh token`, { endpoint });
-  const form = { grant_type: 'refresh_token', client_id: credentials.clientId, client_secret: credentials.clientSecret, refresh_token: credentials.refreshToken };
+  const form = { grant_type: 'refresh_token', client_id: credentials.clientId ?? '', client_secret: credentials.clientSecret ?? '', refresh_token: credentials.refreshToken };
   const { ok, status, body } = await postTokenForm({ url: `${baseUrl}/oauth/v1/token`, form, endpoint, timeoutMs, hostPolicy });
   if (!ok) {
     const failure = classifyHubspot(status, body);

@@ -12,8 +12,8 @@ export const SALESFORCE_DESCRIPTOR: CrmDescriptor = {
   // A checkbox custom field; deleting (recycle bin, purged after 15 days, no REST undelete) is not a soft archive.
   deletedFlagField: 'Junction_Deleted__c',
   archiveIsSoft: false,
-  // Without a refresh token the connected app's client-credentials flow is used.
-  credentials: { refreshToken: 'optional', tenantId: 'unsupported' },
+  // Without a refresh token the connected app's client-credentials flow is used; JWT bearer for server-to-server (crm-wire.md §6.1 item 2).
+  credentials: { refreshToken: 'optional', tenantId: 'unsupported', methods: ['OAUTH_CLIENT', 'JWT_BEARER'] },
   docs: { name: 'Salesforce', company: 'Account', refreshToken: 'else client credentials' },
   // login/test.salesforce.com for tokens, *.my.salesforce.com and *.force.com for the org's instance_url.
   // Salesforce limits calls per rolling 24 h, not per second: a budget, spent as fast as needed (crm-wire.md §1.2 `/limits`).

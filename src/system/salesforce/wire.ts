@@ -10,6 +10,8 @@ import { hostProblem, isLoopbackHost, type HostPolicy } from '../transport/host-
 import { postTokenForm, scrubTokenMessage } from '../transport/token-request';
 import { describeUnparsedAnswer } from '../transport/vendor-text';
 import { SESSION_LIFETIME_MS } from './descriptor';
+import { introspectToken, type TokenIntrospection } from './introspect';
+import { JWT_BEARER_GRANT, jwtAssertion } from './jwt-bearer';
 import { OAuthError, parseWire, RestErrors, TokenResponse } from './types';
 
 /** Salesforce error codes (REST `errorCode` and SaveResult `statusCode`) by class. */
@@ -106,22 +108,31 @@ export interface TokenFetchOptions {
 }
 
 /**
- * Refresh-token grant (client credentials when no refresh token is configured).
- * Salesforce sends no `expires_in`; sessions last 2 h by default.
+ * The grant the credentials call for: JWT bearer (a signed assertion, no secret), the
+ * refresh-token grant, else client credentials (crm-wire.md §1.1, §6.1 item 2).
+ */
+function grantForm(options: TokenFetchOptions): Record<string, string> {
+  const { clientId = '', clientSecret = '', refreshToken, username, privateKeyPem } = options.credentials;
+  if (username && privateKeyPem) return { grant_type: JWT_BEARER_GRANT, assertion: jwtAssertion({ clientId, username, loginUrl: options.loginUrl, privateKeyPem, now: Date.now() }) };
+  if (refreshToken) return { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: clientSecret };
+  return { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret };
+}
+
+/**
+ * A new session. Salesforce sends no `expires_in`: where the connected app's secret is known,
+ * introspection says when the session and the refresh token expire; else sessions are taken
+ * to last 2 h (the default timeout).
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/intro_understanding_refresh_token_oauth.htm
  */
 export async function fetchSalesforceToken(options: TokenFetchOptions): Promise<TokenInfo> {
-  const { credentials } = options;
-  const form: Record<string, string> = credentials.refreshToken
-    ? { grant_type: 'refresh_token', refresh_token: credentials.refreshToken, client_id: credentials.clientId, client_secret: credentials.clientSecret }
-    : { grant_type: 'client_credentials', client_id: credentials.clientId, client_secret: credentials.clientSecret };
+  const form = grantForm(options);
   const endpoint = 'POST /services/oauth2/token';
   const { ok, status, body } = await postTokenForm({ url: `${options.loginUrl}/services/oauth2/token`, form, endpoint, timeoutMs: options.timeoutMs, hostPolicy: options.hostPolicy });
   if (!ok) {
     const failure = classifyFailure(status, body);
     // Any refusal at the token endpoint means our credentials are not accepted.
     const errorClass = status >= 500 ? 'SERVER' : 'AUTHENTICATION';
-    throw new SystemError(errorClass, failure.code, `token request answered ${status}: ${scrubTokenMessage(failure.message, form)}`, { status, endpoint });
+    throw new SystemError(errorClass, failure.code, `token request answered ${status}: ${scrubTokenMessage(failure.message, form)}${fixFor(form, failure.message)}`, { status, endpoint });
   }
   const token = parseWire(TokenResponse, body, 'token answer');
   const instanceUrl = token.instance_url.replace(/\/+$/, '');
@@ -131,11 +142,33 @@ export async function fetchSalesforceToken(options: TokenFetchOptions): Promise<
   options.onSession(instanceUrl);
   // The identity URL ends `/<orgId>/<userId>` (crm-wire.md §1): outbound messages are checked against that org.
   const organizationId = token.id.split('/').at(-2);
+  const lifetimes = await lifetimesOf(options, instanceUrl, token.access_token);
   return {
     accessToken: token.access_token,
-    expiresAt: new Date(Date.now() + SESSION_LIFETIME_MS).toISOString(),
+    expiresAt: lifetimes.expiresAt ?? new Date(Date.now() + SESSION_LIFETIME_MS).toISOString(),
+    ...(lifetimes.refreshTokenExpiresAt ? { refreshTokenExpiresAt: lifetimes.refreshTokenExpiresAt } : {}),
     ...(organizationId ? { organizationId } : {}),
   };
+}
+
+/** What the JWT bearer refusals mean to the person who configured it (crm-wire.md §6.1 item 2). */
+function fixFor(form: Record<string, string>, message: string): string {
+  if (form.grant_type !== JWT_BEARER_GRANT) return '';
+  if (/approved/i.test(message)) return ' (pre-authorize the user: the connected app\'s "Admin approved users are pre-authorized" policy, with the user\'s profile or permission set added)';
+  if (/audience/i.test(message)) return ' (the assertion\'s aud is the login host: use https://login.salesforce.com or https://test.salesforce.com as baseUrl)';
+  return ' (check that the certificate uploaded to the connected app matches privateKeyPem, clientId is its consumer key and username is the integration user)';
+}
+
+/** The session's and the refresh token's expiry as introspection tells them; nothing when it cannot be asked or does not say. */
+async function lifetimesOf(options: TokenFetchOptions, instanceUrl: string, accessToken: string): Promise<{ expiresAt?: string; refreshTokenExpiresAt?: string }> {
+  const { clientId, clientSecret, refreshToken } = options.credentials;
+  if (!clientId || !clientSecret) return {};
+  const ask = (token: string, hint: 'access_token' | 'refresh_token') =>
+    introspectToken({ url: `${instanceUrl}/services/oauth2/introspect`, token, hint, clientId, clientSecret, hostPolicy: options.hostPolicy, timeoutMs: options.timeoutMs }).catch(
+      () => undefined /* the session works without it; the defaults stand */,
+    );
+  const at = (i: TokenIntrospection | undefined) => (i?.active && i.exp ? new Date(i.exp * 1000).toISOString() : undefined);
+  return { expiresAt: at(await ask(accessToken, 'access_token')), refreshTokenExpiresAt: refreshToken ? at(await ask(refreshToken, 'refresh_token')) : undefined };
 }
 
 /**

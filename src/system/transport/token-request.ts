@@ -26,7 +26,7 @@ export interface TokenRequest {
 }
 
 /** Form fields whose values are secrets. */
-const SECRET_FORM_FIELDS = ['client_secret', 'refresh_token', 'client_assertion', 'assertion', 'code', 'password'];
+const SECRET_FORM_FIELDS = ['client_secret', 'refresh_token', 'client_assertion', 'assertion', 'code', 'password', 'token'];
 
 export async function postTokenForm({ url, form, endpoint, hostPolicy, timeoutMs = 30_000 }: TokenRequest): Promise<TokenAnswer> {
   refuseForeignHost(url, hostPolicy, endpoint);

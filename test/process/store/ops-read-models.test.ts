@@ -115,14 +115,16 @@ describe('audit reads', () => {
     expect((await reviewAccess(db.dataSource, ago(120 * MINUTE))).failedAuthLast24h).toBe(6);
   });
 
-  it("orders live connections by their credentials' expiry, else their access token's, unknown last", async () => {
+  it("orders live connections by the earlier of their credentials' and refresh token's expiry, else their access token's, unknown last", async () => {
     const settings = (credentialsExpireAt: unknown) => JSON.stringify({ credentialsExpireAt });
     const rotating = await insertConnection(db.dataSource, { name: 'rotating', settings: settings('2030-01-01T00:00:00Z'), token_expires_at: new Date('2029-01-01T00:00:00Z') });
     const tokenOnly = await insertConnection(db.dataSource, { name: 'token only', token_expires_at: new Date('2029-06-01T00:00:00Z') });
     const unknown = await insertConnection(db.dataSource, { name: 'a malformed date', settings: settings('next spring') });
+    const refreshing = await insertConnection(db.dataSource, { name: 'refreshing', settings: settings('2031-01-01T00:00:00Z'), refresh_token_expires_at: new Date('2029-03-01T00:00:00Z') });
     await insertConnection(db.dataSource, { name: 'deleted', deleted_at: new Date(), token_expires_at: new Date('2020-01-01T00:00:00Z') });
 
     expect(await tokensByExpiry(db.dataSource)).toEqual([
+      { connectionId: refreshing, connectionName: 'refreshing', expiresAt: new Date('2029-03-01T00:00:00Z'), source: 'refresh token' },
       { connectionId: tokenOnly, connectionName: 'token only', expiresAt: new Date('2029-06-01T00:00:00Z'), source: 'access token' },
       { connectionId: rotating, connectionName: 'rotating', expiresAt: new Date('2030-01-01T00:00:00Z'), source: 'credentials' },
       { connectionId: unknown, connectionName: 'a malformed date', expiresAt: null, source: 'unknown' },

@@ -26,11 +26,11 @@ const create = async (set: string, body: Record<string, unknown>) => {
 };
 
 describe('Entra ID token endpoint', () => {
-  it('issues AAD-shaped tokens for any tenant', async () => {
+  it("issues AAD-shaped tokens for any tenant, for the org's /.default scope", async () => {
     const res = await fetch(`${emu.url}/any-tenant-at-all/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials&client_id=junction-sandbox&client_secret=sandbox-secret&scope=https%3A%2F%2Forg.crm.dynamics.com%2F.default',
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'junction-sandbox', client_secret: 'sandbox-secret', scope: `${emu.url}/.default` }).toString(),
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ token_type: 'Bearer', expires_in: 3599, access_token: expect.any(String) });

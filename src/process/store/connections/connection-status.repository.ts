@@ -63,23 +63,29 @@ export async function recordRefusal(db: Queryable, connectionId: string, at: Dat
 }
 
 /**
- * A token was issued at `at`: its expiry (and Salesforce's org id) is stored, and a refusal
+ * A token was issued at `at`: its expiry, the refresh token's where the CRM said it (a
+ * later answer that does not say keeps the last one known), and Salesforce's org id are stored, and a refusal
  * recorded before then is over. Returns whether it was. Ordered by time rather than by
  * arrival, so a late write never clears a newer refusal.
  */
-export async function recordTokenIssued(db: Queryable, connectionId: string, token: { expiresAt: string; organizationId?: string }, at: Date): Promise<boolean> {
+export async function recordTokenIssued(
+  db: Queryable,
+  connectionId: string,
+  token: { expiresAt?: string; refreshTokenExpiresAt?: string; organizationId?: string },
+  at: Date,
+): Promise<boolean> {
   const over = `c.credentials_refused_at IS NOT NULL AND c.credentials_refused_at <= $4`;
   const rows = returnedRows<{ refused_at: Date | null; credentials_refused_at: Date | null }>(
     await db.query(
       `WITH before AS (SELECT credentials_refused_at AS refused_at FROM connections WHERE id = $1)
-     UPDATE connections c SET token_expires_at = $2,
+     UPDATE connections c SET token_expires_at = $2, refresh_token_expires_at = coalesce($5::timestamptz, c.refresh_token_expires_at),
        settings = CASE WHEN $3::text IS NULL THEN c.settings ELSE coalesce(c.settings, '{}'::jsonb) || jsonb_build_object('organizationId', $3::text) END,
        status = CASE WHEN ${over} AND c.status = 'FAILING' THEN 'HEALTHY' ELSE c.status END,
        status_reason = CASE WHEN ${over} AND c.status = 'FAILING' THEN NULL ELSE c.status_reason END,
        credentials_refused_at = CASE WHEN ${over} THEN NULL ELSE c.credentials_refused_at END
      FROM before WHERE c.id = $1
      RETURNING before.refused_at, c.credentials_refused_at`,
-      [connectionId, token.expiresAt, token.organizationId ?? null, at],
+      [connectionId, token.expiresAt ?? null, token.organizationId ?? null, at, token.refreshTokenExpiresAt ?? null],
     ),
   );
   const row = rows[0];

@@ -47,7 +47,11 @@ export async function updateConnection(db: Queryable, id: string, changes: Conne
   if (changes.name !== undefined) set('name', changes.name);
   if (changes.baseUrl !== undefined) set('base_url', changes.baseUrl);
   if (changes.apiVersion !== undefined) set('api_version', changes.apiVersion);
-  if (changes.credentialsSealed !== undefined) set('credentials_sealed', changes.credentialsSealed);
+  if (changes.credentialsSealed !== undefined) {
+    set('credentials_sealed', changes.credentialsSealed);
+    // What the CRM said of the old refresh token says nothing of the new credentials.
+    sets.push('refresh_token_expires_at = NULL');
+  }
   if (changes.settings !== undefined) {
     params.push(changes.settings.clear, JSON.stringify(changes.settings.set));
     sets.push(`settings = (coalesce(settings, '{}'::jsonb) - $${params.length - 1}::text[]) || $${params.length}::jsonb`);

@@ -20,7 +20,10 @@ export class ConnectionEntity {
   @Column('text', { name: 'status_reason', nullable: true }) statusReason!: string | null;
   @Column('text') circuit!: CircuitState;
   @Column('boolean') enabled!: boolean;
+  /** Null until a token is issued, and for a token that never expires (a HubSpot private-app token). */
   @Column('timestamptz', { name: 'token_expires_at', nullable: true }) tokenExpiresAt!: Date | null;
+  /** When the refresh token expires, as the CRM last said (Salesforce introspection); null when it does not say. */
+  @Column('timestamptz', { name: 'refresh_token_expires_at', nullable: true }) refreshTokenExpiresAt!: Date | null;
   @Column('timestamptz', { name: 'last_successful_sync_at', nullable: true }) lastSuccessfulSyncAt!: Date | null;
   @Column('integer', { name: 'api_used', nullable: true }) apiUsed!: number | null;
   @Column('integer', { name: 'api_limit', nullable: true }) apiLimit!: number | null;

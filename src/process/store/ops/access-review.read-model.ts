@@ -16,6 +16,8 @@ export interface ConnectionExpiries {
   connectionName: string;
   /** The access token's expiry. */
   tokenExpiresAt: Date | null;
+  /** The refresh token's expiry, as the CRM said it. */
+  refreshTokenExpiresAt: Date | null;
   /** The credentials' own expiry (settings.credentialsExpireAt), when set to a date. */
   credentialsExpireAt: Date | null;
 }
@@ -62,10 +64,16 @@ export async function authFailuresInDayBefore(db: Queryable, now: Date): Promise
 /** Live connections by name, with both expiries. */
 export async function connectionExpiries(db: Queryable): Promise<ConnectionExpiries[]> {
   const rows = (await db.query(
-    `SELECT id, name, token_expires_at,
+    `SELECT id, name, token_expires_at, refresh_token_expires_at,
        CASE WHEN jsonb_typeof(settings->'credentialsExpireAt') = 'string' AND settings->>'credentialsExpireAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
             THEN (settings->>'credentialsExpireAt')::timestamptz END AS credentials_expire_at
      FROM connections WHERE deleted_at IS NULL ORDER BY name`,
-  )) as Array<{ id: string; name: string; token_expires_at: Date | null; credentials_expire_at: Date | null }>;
-  return rows.map((r) => ({ connectionId: r.id, connectionName: r.name, tokenExpiresAt: r.token_expires_at, credentialsExpireAt: r.credentials_expire_at }));
+  )) as Array<{ id: string; name: string; token_expires_at: Date | null; refresh_token_expires_at: Date | null; credentials_expire_at: Date | null }>;
+  return rows.map((r) => ({
+    connectionId: r.id,
+    connectionName: r.name,
+    tokenExpiresAt: r.token_expires_at,
+    refreshTokenExpiresAt: r.refresh_token_expires_at,
+    credentialsExpireAt: r.credentials_expire_at,
+  }));
 }

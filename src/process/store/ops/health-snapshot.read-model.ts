@@ -25,6 +25,8 @@ export interface ConnectionFacts {
   createdAt: Date;
   /** The access token's expiry: refreshed automatically, so shown but not alerted on. */
   tokenExpiresAt: Date | null;
+  /** When the refresh token stops working, as the CRM said (token answers, introspection); null when it does not say. */
+  refreshTokenExpiresAt: Date | null;
   /**
    * When the credentials themselves stop working (a client secret, refresh token or key
    * with a rotation date), from the connection's `settings.credentialsExpireAt`.
@@ -86,7 +88,7 @@ export interface HealthFacts {
 
 interface ConnectionRow {
   id: string; name: string; kind: string; status: ConnectionStatus; circuit: CircuitState; enabled: boolean; created_at: Date;
-  token_expires_at: Date | null; credentials_expire_at: Date | null; credentials_refused_at: Date | null; status_reason: string | null; last_successful_sync_at: Date | null; api_used: number | null; api_limit: number | null;
+  token_expires_at: Date | null; refresh_token_expires_at: Date | null; credentials_expire_at: Date | null; credentials_refused_at: Date | null; status_reason: string | null; last_successful_sync_at: Date | null; api_used: number | null; api_limit: number | null;
   last_status: SyncRunStatus | null; finished: number; succeeded: number; failed: number; processed: number; records_failed: number;
   quarantined: number; quarantine_size: number; quarantine_oldest: Date | null; drift_at: Date | null;
   block: { cause: string; reason: string; records: SyncBlockFact['records']; blocked_at: string } | null;
@@ -96,7 +98,7 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
   // Independent statements, sent together: a HealthChanged delivery waits for all of them.
   const [rows, latency, errors, [{ n: orphanQuarantine }], callFailures, keys] = (await Promise.all([
     db.query(
-    `SELECT c.id, c.name, c.kind, c.status, c.status_reason, c.circuit, c.enabled, c.created_at, c.token_expires_at, c.credentials_refused_at, c.last_successful_sync_at, c.api_used,
+    `SELECT c.id, c.name, c.kind, c.status, c.status_reason, c.circuit, c.enabled, c.created_at, c.token_expires_at, c.refresh_token_expires_at, c.credentials_refused_at, c.last_successful_sync_at, c.api_used,
        CASE WHEN jsonb_typeof(c.settings->'credentialsExpireAt') = 'string' AND c.settings->>'credentialsExpireAt' ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'
             THEN (c.settings->>'credentialsExpireAt')::timestamptz END AS credentials_expire_at, c.api_limit,
        (SELECT status FROM sync_runs s WHERE s.connection_id = c.id AND s.finished_at IS NOT NULL AND NOT s.dry_run AND s.status NOT IN ('INTERRUPTED', 'CANCELLED') AND s.finished_at <= $2
@@ -148,6 +150,7 @@ export async function readHealthFacts(db: Queryable, since: Date, now: Date): Pr
     enabled: r.enabled,
     createdAt: r.created_at,
     tokenExpiresAt: r.token_expires_at,
+    refreshTokenExpiresAt: r.refresh_token_expires_at,
     credentialsExpireAt: r.credentials_expire_at,
     credentialsRefusedAt: r.credentials_refused_at,
     statusReason: r.status_reason,

@@ -5,7 +5,7 @@ import { mapConnection, type ConnectionView, type Row } from './row-mappers';
 
 /** The columns a ConnectionView is built from (never credentials_sealed). */
 export const CONNECTION_VIEW_COLUMNS = [
-  'id', 'name', 'kind', 'base_url', 'api_version', 'status', 'status_reason', 'circuit', 'enabled', 'token_expires_at',
+  'id', 'name', 'kind', 'base_url', 'api_version', 'status', 'status_reason', 'circuit', 'enabled', 'token_expires_at', 'refresh_token_expires_at',
   'last_successful_sync_at', 'api_used', 'api_limit', 'api_resets_at', 'settings', 'credentials_refused_at', 'deleted_at', 'created_at', 'updated_at',
 ] as const;
 const COLUMNS = CONNECTION_VIEW_COLUMNS.join(', ');

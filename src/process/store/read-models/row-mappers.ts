@@ -132,6 +132,7 @@ export function mapConnection(r: Row): ConnectionView {
     circuit: str(r.circuit) as ConnectionEntity['circuit'],
     enabled: r.enabled === true,
     tokenExpiresAt: dateOrNull(r.token_expires_at),
+    refreshTokenExpiresAt: dateOrNull(r.refresh_token_expires_at),
     lastSuccessfulSyncAt: dateOrNull(r.last_successful_sync_at),
     apiUsed: numOrNull(r.api_used),
     apiLimit: numOrNull(r.api_limit),

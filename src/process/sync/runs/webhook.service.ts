@@ -4,7 +4,7 @@
  * the backstop, so a lost notification delays a change, never loses it.
  */
 import { IsNull, type DataSource } from 'typeorm';
-import { crmModule, webhookKey, type ConnectionCredentials, type WebhookReply, type WebhookRequest } from '../../../system';
+import { crmModule, webhookKey, webhookSecret, type ConnectionCredentials, type WebhookReply, type WebhookRequest } from '../../../system';
 import type { CredentialsCipher } from '../../security/credentials-cipher';
 import { ConnectionEntity } from '../../store/entities';
 import { recordWebhookDeliveries } from '../../store/runs/idempotency-key.repository';
@@ -38,8 +38,8 @@ export class WebhookService {
     if (!connection || !verifier) return undefined;
     const url = new URL(`${publicBaseUrl.replace(/\/+$/, '')}/webhooks/${encodeURIComponent(connectionId)}`);
     if (verifier.keyParameter) {
-      const { clientSecret } = this.cipher.decrypt<ConnectionCredentials>(connection.credentialsSealed);
-      url.searchParams.set(verifier.keyParameter, webhookKey(clientSecret, connectionId));
+      const secret = webhookSecret(this.cipher.decrypt<ConnectionCredentials>(connection.credentialsSealed));
+      url.searchParams.set(verifier.keyParameter, webhookKey(secret, connectionId));
     }
     return url.toString();
   }
@@ -48,7 +48,7 @@ export class WebhookService {
     const connection = await this.db.getRepository(ConnectionEntity).findOneBy({ id: connectionId, deletedAt: IsNull() });
     const verifier = connection ? crmModule(connection.kind).webhooks : undefined;
     if (!connection || !verifier) return { accepted: false, status: 404, reason: 'no connection here receives change notifications' };
-    const { clientSecret } = this.cipher.decrypt<ConnectionCredentials>(connection.credentialsSealed);
+    const clientSecret = webhookSecret(this.cipher.decrypt<ConnectionCredentials>(connection.credentialsSealed));
     const organizationId = typeof connection.settings?.organizationId === 'string' ? connection.settings.organizationId : undefined;
     const verdict = verifier.verify(request, { connectionId, clientSecret, organizationId }, this.now());
     if (!verdict.ok) return { accepted: false, status: 401, reason: verdict.reason };

@@ -18,7 +18,7 @@ const oauthError = (status: string, message: string, error: string): EmulatorRes
  * (crm-wire.md §6.2 item 8): `error`/`error_description` beside the older `status`/`message`.
  */
 const REFRESH_REFUSED = 'refresh token is invalid, expired or revoked';
-const badRefreshToken = (): EmulatorResponse =>
+export const badRefreshToken = (): EmulatorResponse =>
   json(400, { error: 'invalid_grant', error_description: REFRESH_REFUSED, status: 'BAD_REFRESH_TOKEN', message: REFRESH_REFUSED });
 
 export function tokenRoute(state: HubspotState, req: EmulatorRequest): EmulatorResponse {

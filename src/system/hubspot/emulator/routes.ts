@@ -8,10 +8,14 @@ import { batchRoute } from './routes-batch';
 import { propertiesRoute } from './routes-properties';
 import { AUTHORIZE_PATH, authorizePage } from './routes-consent';
 import { SANDBOX, tokenRoute } from './routes-oauth';
+import { bearerAccepted, TOKEN_INFO_PATH, tokenInfoRoute } from './routes-token-info';
 import { searchRoute } from './routes-search';
 import type { HubspotState } from './state';
 
 export const TOKEN_PATH = '/oauth/v1/token';
+
+/** The OAuth paths: faults and quotas never touch them. */
+export const isOAuthPath = (req: EmulatorRequest): boolean => req.path === TOKEN_PATH || TOKEN_INFO_PATH.test(req.path);
 const SEARCH = /^\/crm\/v3\/objects\/[^/]+\/search$/;
 
 export const isSearch = (req: EmulatorRequest): boolean => req.method === 'POST' && SEARCH.test(req.path);
@@ -22,7 +26,9 @@ export function route(state: HubspotState, req: EmulatorRequest): EmulatorRespon
   try {
     if (req.path === TOKEN_PATH) return req.method === 'POST' ? tokenRoute(state, req) : methodNotAllowed(req);
     if (req.path === AUTHORIZE_PATH) return authorizePage(req, state.ctx, SANDBOX.clientId);
-    if (!state.ctx.tokens.isValid(bearer(req.headers.authorization), state.ctx.clock.now())) return unauthorized();
+    const info = TOKEN_INFO_PATH.exec(req.path);
+    if (info) return tokenInfoRoute(state, req, info[1]!, info[2]!);
+    if (!bearerAccepted(state, bearer(req.headers.authorization))) return unauthorized();
     return objects(state, req) ?? associations(state, req) ?? propertiesRoute(state, req) ?? errorResponse(404, 'OBJECT_NOT_FOUND', `No route for ${req.method} ${req.path}`);
   } catch (err) {
     // Malformed request JSON gets HubSpot's 400, never a crash.

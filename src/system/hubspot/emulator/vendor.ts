@@ -2,7 +2,7 @@
 import type { EmulatorRequest, EmulatorResponse, QuotaState, VendorEmulator } from '../../emulator-kit';
 import { HUBSPOT_LIMITS, resolveObject } from '../descriptor';
 import { dailyLimit, serviceUnavailable, tenSecondlyLimit } from './errors';
-import { TOKEN_PATH, isSearch, route } from './routes';
+import { isOAuthPath, isSearch, route } from './routes';
 import type { HubspotState } from './state';
 import type { WireBody } from './store';
 
@@ -22,7 +22,7 @@ export class HubspotEmulator implements VendorEmulator {
   constructor(private state: HubspotState) {}
 
   isExempt(req: EmulatorRequest): boolean {
-    return req.path === TOKEN_PATH;
+    return isOAuthPath(req);
   }
 
   rateLimited(retryAfterSeconds: number): EmulatorResponse {

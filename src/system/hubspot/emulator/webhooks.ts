@@ -33,7 +33,7 @@ export interface WebhookEvent {
   propertyValue?: string;
 }
 
-const PORTAL_ID = 62515;
+export const PORTAL_ID = 62515;
 const APP_ID = 4102;
 const SUBSCRIPTION_IDS: Record<StoreChange['kind'], number> = { creation: 1, propertyChange: 2, deletion: 3 };
 const MAX_EVENTS_PER_REQUEST = 100;

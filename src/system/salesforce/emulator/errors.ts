@@ -17,6 +17,9 @@ export function restError(status: number, errorCode: string, message: string, fi
   return json(status, [{ message, errorCode, ...(fields && fields.length ? { fields } : {}) }]);
 }
 
+/** An OAuth endpoint's refusal: `{error, error_description}` (crm-wire.md §1.1). */
+export const oauthError = (error: string, description: string, status = 400): EmulatorResponse => json(status, { error, error_description: description });
+
 export const fromSfError = (status: number, e: SfError): EmulatorResponse => restError(status, e.statusCode, e.message, e.fields);
 
 /** Thrown by route helpers to end a request with a Salesforce error answer. */

@@ -23,6 +23,8 @@ import {
 import { SALESFORCE_DESCRIPTOR, SESSION_LIFETIME_MS } from '../descriptor';
 import { BulkJobs } from './bulk-jobs';
 import { notFound, restError, SfHttpError } from './errors';
+import { ConnectedApp } from './connected-app';
+import { INTROSPECT_PATH, introspectEndpoint } from './routes-introspect';
 import { AUTHORIZE_PATH, authorizePage } from './routes-consent';
 import { SANDBOX, tokenEndpoint } from './routes-oauth';
 import { OutboundMessenger } from './webhooks';
@@ -45,6 +47,8 @@ export class SalesforceEmulator implements VendorEmulator {
   readonly dailyLimit = 15_000;
   readonly org: Org;
   readonly outbound: OutboundMessenger;
+  /** The sandbox connected app's settings: its JWT certificate, its refresh-token policy. */
+  readonly app = new ConnectedApp();
   private lastQuota: QuotaState;
 
   constructor(
@@ -59,7 +63,7 @@ export class SalesforceEmulator implements VendorEmulator {
   }
 
   isExempt(req: EmulatorRequest): boolean {
-    return req.path === TOKEN_PATH;
+    return req.path === TOKEN_PATH || req.path === INTROSPECT_PATH;
   }
 
   rateLimited(retryAfterSeconds: number): EmulatorResponse {
@@ -104,15 +108,18 @@ export class SalesforceEmulator implements VendorEmulator {
 
   /**
    * Org settings: `statePicklists` (boolean) turns the org's state and country picklists on or
-   * off (state-country.ts). Off is the default for now.
+   * off (state-country.ts), off by default; `jwtPublicKeyPem` and `refreshTokenExpiresAt`
+   * configure the sandbox connected app (connected-app.ts).
    */
   settings(changes: Record<string, unknown>): Record<string, unknown> {
+    const known = ['statePicklists', ...ConnectedApp.SETTINGS];
     for (const [name, value] of Object.entries(changes)) {
-      if (name !== 'statePicklists') throw new Error(`unknown Salesforce org setting ${name} (known: statePicklists)`);
-      if (typeof value !== 'boolean') throw new Error('statePicklists must be true or false');
+      if (!known.includes(name)) throw new Error(`unknown Salesforce org setting ${name} (known: ${known.join(', ')})`);
+      if (name === 'statePicklists' && typeof value !== 'boolean') throw new Error('statePicklists must be true or false');
     }
+    this.app.apply(changes);
     if (typeof changes.statePicklists === 'boolean') this.org.store.setStatePicklists(changes.statePicklists);
-    return { statePicklists: this.org.store.statePicklists };
+    return { statePicklists: this.org.store.statePicklists, ...this.app.view() };
   }
 
   reset(): void {
@@ -126,8 +133,10 @@ export class SalesforceEmulator implements VendorEmulator {
     // instance_url must be what the client reached us by (127.0.0.1 or localhost alike).
     const base = req.headers.host ? `http://${req.headers.host}` : this.ownUrl();
     if (req.path === TOKEN_PATH)
-      return req.method === 'POST' ? tokenEndpoint(req, this.ctx, base) : restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are POST`);
+      return req.method === 'POST' ? tokenEndpoint(req, this.ctx.tokens, this.ctx.clock, base, this.app, this.ctx.codes) : restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are POST`);
     if (req.path === AUTHORIZE_PATH) return authorizePage(req, this.ctx, SANDBOX.clientId);
+    if (req.path === INTROSPECT_PATH)
+      return req.method === 'POST' ? introspectEndpoint(req, this.ctx.tokens, this.ctx.clock, this.app, base) : restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are POST`);
     if (/^\/services\/data\/?$/.test(req.path)) return versionList();
     if (/^\/services\/Soap\/u\/\d+\.\d$/.test(req.path) && req.method === 'POST') return soapCall(this.org, this.ctx.tokens, this.ctx.clock, req.text());
     const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(req.path);
