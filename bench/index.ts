@@ -14,6 +14,7 @@ import { runLatency } from './scenarios/latency';
 import { runReads } from './scenarios/reads';
 import { runSaturation } from './scenarios/saturation';
 import { runStartup } from './scenarios/startup';
+import { runWorkerPool } from './scenarios/worker-pool';
 import { startBenchProcess } from './support/bench-process';
 import { fmt, renderTable, type ResultRow } from './support/measure';
 import { asContacts } from './support/rig';
@@ -29,8 +30,8 @@ const wants = (n: number) => !only || only.includes(n);
 
 // Quick sizes are cut to what fits in 2 minutes on 2 busy cores (see BENCHMARKS.md).
 const SIZES = quick
-  ? { ingest: Number(process.env.BENCH_INGEST ?? 1_000), scale: 0, api: 500, readContacts: 10_000, readSeconds: 3, subscribers: 1_000, events: 1, changes: 20, intervalMs: 1_000, saturation: 1_000, limit: 5, windowMs: 1_000 }
-  : { ingest: Number(process.env.BENCH_INGEST ?? 100_000), scale: Number(process.env.BENCH_SCALE ?? 1_000_000), api: 10_000, readContacts: 100_000, readSeconds: 15, subscribers: 1_000, events: 5, changes: 100, intervalMs: 1_000, saturation: 50_000, limit: 5, windowMs: 1_000 };
+  ? { ingest: Number(process.env.BENCH_INGEST ?? 1_000), scale: 0, api: 500, readContacts: 10_000, readSeconds: 3, subscribers: 1_000, events: 1, changes: 20, intervalMs: 1_000, saturation: 1_000, limit: 5, windowMs: 1_000, poolPeople: 200 }
+  : { ingest: Number(process.env.BENCH_INGEST ?? 100_000), scale: Number(process.env.BENCH_SCALE ?? 1_000_000), api: 10_000, readContacts: 100_000, readSeconds: 15, subscribers: 1_000, events: 5, changes: 100, intervalMs: 1_000, saturation: 50_000, limit: 5, windowMs: 1_000, poolPeople: 2_000 };
 
 /** Scenario 6's heap limit: the one the Dockerfile gives Junction (NODE_OPTIONS). */
 const SCALE_HEAP_MB = Number(process.env.BENCH_SCALE_HEAP_MB ?? 256);
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
     });
   await scenario(7, 'start-up (npm start, embedded database)', () => runStartup());
   await scenario(8, `saturation, ${SIZES.saturation} contacts each way`, () => runSaturation(SIZES.saturation, SIZES.limit, SIZES.windowMs));
+  await scenario(10, `worker pool, ${SIZES.poolPeople} people per connection`, () => runWorkerPool(SIZES.poolPeople));
 
   const took = (Date.now() - started) / 1000;
   process.stdout.write(`\nJunction benchmarks (${quick ? 'quick' : 'full'}) — ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, node ${process.version}, ${fmt(took)} s\n\n`);

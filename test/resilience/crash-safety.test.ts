@@ -130,6 +130,8 @@ describe.skipIf(inject('embeddedDatabase'))('SIGKILL during an initial load', ()
       await waitFor(() => progress(sourceId, targetId), done, TRIAL_TIMEOUT_MS, `all ${N} people read and delivered`);
       await junction.kill('SIGTERM');
       junction = undefined;
+      // No run left open: a stop ends what it was running (INTERRUPTED), and nothing is left RUNNING.
+      expect(await sql(`SELECT id FROM sync_runs WHERE status = 'RUNNING'`)).toEqual([]);
 
       // The target holds exactly the source's people: by Junction id (each linked source person once) and by email.
       const records = await targetRecords();
