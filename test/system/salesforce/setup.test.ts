@@ -24,7 +24,7 @@ afterAll(async () => {
   await emu?.close();
 });
 
-const errorOf = async (p: Promise<unknown>) => p.then(() => undefined, (e: { errorCode?: string; message: string }) => e);
+const errorOf = async (p: PromiseLike<unknown>) => Promise.resolve(p).then(() => undefined, (e: { errorCode?: string; message: string }) => e);
 
 describe('a fresh Salesforce org', () => {
   it('has none of Junction’s fields: describe omits them, SOQL and writes naming them are refused with INVALID_FIELD', async () => {
