@@ -7,7 +7,7 @@ export { ERROR_CLASSES, SystemError, type ErrorClass } from './errors';
 export type { CrmDescriptor, CrmModule, WebhookReply, WebhookRequest, WebhookSecrets, WebhookVerdict, WebhookVerifier } from './crm-module';
 export { webhookKey } from './webhook-key';
 export { checkCrmBaseUrl, DEFAULT_CRM_HOST_POLICY, hostPolicyFor } from './crm-hosts';
-export { HOST_PATTERN } from './transport/host-policy';
+export { HOST_PATTERN, isLoopbackHost } from './transport/host-policy';
 export { scrubVendorText } from './transport/vendor-text';
 export { crmModule, isRegisteredCrm, registerCrm, registeredCrms } from './registry';
 export { HUBSPOT_LIFECYCLE_STAGES, lifecycleMovesForward, type HubspotLifecycleStage } from './hubspot/descriptor';

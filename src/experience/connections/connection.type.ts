@@ -59,7 +59,7 @@ export function toConnection(c: ConnectionView): Connection {
     lastSuccessfulSyncAt: c.lastSuccessfulSyncAt,
     apiUsage: usage,
     customFields: customFieldsOf(c.kind, c.settings),
-    settings: toConnectionSettings(c.settings),
+    settings: toConnectionSettings(c.settings, c.baseUrl),
     deletedAt: c.deletedAt,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

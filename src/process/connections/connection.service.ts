@@ -18,6 +18,7 @@ import {
   type ConnectionTestResult,
   type CrmHostPolicy,
   type CrmKind,
+  type SetupReport,
   type SystemAdapter,
 } from '../../system';
 import { parseCustomFields } from '../mapping/custom-fields';
@@ -25,7 +26,18 @@ import { mappingProfile } from '../mapping/registry';
 import type { CredentialsCipher } from '../security/credentials-cipher';
 import { insertConnection, recordApiUsage, recordCircuit, saveCustomFields, updateConnection, type ConnectionChanges } from '../store/connections/connection.repository';
 import { ConnectionEntity } from '../store/entities';
-import { checkApiVersion, checkBaseUrl, checkCredentials, checkName, checkSettings, ConnectionInputError, ConnectionNameTakenError, type ConnectionSettingsPatch } from './connection-input';
+import {
+  autoProvisionOf,
+  checkApiVersion,
+  checkBaseUrl,
+  checkCredentials,
+  checkName,
+  checkSettings,
+  ConnectionInputError,
+  ConnectionNameTakenError,
+  type ConnectionSettingsPatch,
+} from './connection-input';
+import { checkSetup, provisionSetup, setupError, setupProblems } from './connection-setup';
 import { pauseByPerson, resumeByPerson } from './connection-pause';
 import { recordCredentialsRefused, recordProven, recordTokenIssued } from './connection-status';
 import { deleteConnection } from './connection-delete';
@@ -74,6 +86,8 @@ export class ConnectionService {
   /** Per connection, writes started by adapters (circuit changes, issued tokens), in order. */
   private writes = new Map<string, Promise<void>>();
   private listeners = new Set<ConnectionChangeListener>();
+  /** Connections whose setup check passed in this process since they last changed: their runs skip the check. */
+  private setUp = new Set<string>();
   /** Every adapter's failed calls, recovered or final, counted for health and /metrics. */
   readonly callFailures: CallFailureTally;
 
@@ -104,7 +118,60 @@ export class ConnectionService {
     const apiVersion = input.apiVersion ? checkApiVersion(input.apiVersion) : descriptor.defaultApiVersion;
     const credentialsSealed = this.cipher.encrypt(checkCredentials(input.kind, input.credentials));
     const id = await this.named(name, () => insertConnection(this.db, { name, kind: input.kind, baseUrl, apiVersion, credentialsSealed }));
-    return this.db.getRepository(ConnectionEntity).findOneByOrFail({ id });
+    const created = await this.db.getRepository(ConnectionEntity).findOneByOrFail({ id });
+    await this.provisionOnConnect(created);
+    return created;
+  }
+
+  /**
+   * With `autoProvision` (on for the emulators unless set), connecting creates what the CRM
+   * lacks, as provisionConnection would. Never fails the connect: what is still missing is what
+   * connectionSetup, testConnection and the first run report.
+   */
+  private async provisionOnConnect(connection: ConnectionEntity): Promise<void> {
+    if (!autoProvisionOf(connection.settings, connection.baseUrl)) return;
+    try {
+      this.noteSetup(connection.id, await provisionSetup(this.adapterFor(connection)));
+    } catch {
+      // Unreachable CRM or refused credentials: recorded by the calls themselves; the setup check says the rest.
+    }
+    await this.settle(connection.id);
+  }
+
+  /** The live setup check of a connection (connection-setup.ts); null when there is none. */
+  async setup(id: string): Promise<SetupReport | null> {
+    const connection = await this.get(id);
+    if (!connection) return null;
+    const report = this.noteSetup(id, await checkSetup(this.adapterFor(connection)));
+    await this.settle(id);
+    return report;
+  }
+
+  /**
+   * Before a run: the connection's CRM holds what a sync needs, checked once per process (and
+   * again after the connection changed); else the SCHEMA error naming what is missing, so a run
+   * never gets as far as the vendor's own refusal (INVALID_FIELD, PROPERTY_DOESNT_EXIST).
+   */
+  async requireSetup(connection: ConnectionEntity, adapter: SystemAdapter): Promise<void> {
+    if (this.setUp.has(connection.id)) return;
+    const report = this.noteSetup(connection.id, await checkSetup(adapter));
+    if (!report.ready) throw setupError(report);
+  }
+
+  private noteSetup(id: string, report: SetupReport): SetupReport {
+    if (report.ready) this.setUp.add(id);
+    else this.setUp.delete(id);
+    return report;
+  }
+
+  /** Creates what the setup check found missing and fixable, through the CRM's metadata API; the check after it. */
+  async provision(id: string): Promise<SetupReport | null> {
+    const connection = await this.get(id);
+    if (!connection) return null;
+    const report = this.noteSetup(id, await provisionSetup(this.adapterFor(connection)));
+    await this.settle(id);
+    this.changed(id);
+    return report;
   }
 
   /**
@@ -114,7 +181,10 @@ export class ConnectionService {
   async ensure(input: CreateConnectionInput): Promise<ConnectionEntity> {
     const existing = await this.db.getRepository(ConnectionEntity).findOneBy({ name: input.name.trim(), deletedAt: IS_NULL });
     if (!existing) return this.create(input);
-    return (await this.update(existing.id, { baseUrl: input.baseUrl, credentials: input.credentials, ...(input.apiVersion ? { apiVersion: input.apiVersion } : {}) }))!;
+    const updated = (await this.update(existing.id, { baseUrl: input.baseUrl, credentials: input.credentials, ...(input.apiVersion ? { apiVersion: input.apiVersion } : {}) }))!;
+    // An emulator started again is a fresh org: it is provisioned again as on the first connect.
+    await this.provisionOnConnect(updated);
+    return updated;
   }
 
   /**
@@ -133,6 +203,7 @@ export class ConnectionService {
     if (input.credentials !== undefined) changes.credentialsSealed = this.cipher.encrypt(checkCredentials(connection.kind, input.credentials));
     if (input.settings !== undefined) changes.settings = checkSettings(input.settings);
     if (!(await this.named(input.name ?? connection.name, () => updateConnection(this.db, id, changes)))) return connection;
+    this.setUp.delete(id);
     // The adapter is built again at its next use if what it is built from changed (adapterFor); a rename keeps its token and circuit.
     const updated = (await this.get(id))!;
     if (input.credentials !== undefined) await this.probeToken(updated);
@@ -238,12 +309,17 @@ export class ConnectionService {
   async test(id: string): Promise<ConnectionTestResult> {
     const connection = await this.get(id);
     if (!connection) return { ok: false, latencyMs: 0, apiVersion: '', message: `no connection ${id}`, errorClass: 'NOT_FOUND' };
-    const result = await this.adapterFor(connection).testConnection();
+    const adapter = this.adapterFor(connection);
+    const result = await adapter.testConnection();
     await this.settle(id);
     if (result.ok) await recordProven(this.db, id);
     else if (result.errorClass === 'AUTHENTICATION') await this.credentialsRefused(id, result.message ?? 'AUTHENTICATION');
     this.changed(id);
-    return result;
+    if (!result.ok) return result;
+    // The credentials work; whether the CRM holds what a sync needs is the other half of the answer.
+    const setup = this.noteSetup(id, await checkSetup(adapter));
+    await this.settle(id);
+    return setup.ready ? result : { ...result, ok: false, errorClass: 'SCHEMA', message: setupProblems(setup) };
   }
 
   /**

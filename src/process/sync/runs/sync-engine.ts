@@ -164,6 +164,7 @@ export class SyncEngine {
   private async pullAndDeliver(active: ActiveRun): Promise<string | undefined> {
     const { run, connection, pass } = active;
     const { db } = this.deps;
+    await this.deps.connections.requireSetup(connection, active.adapter);
     // Mapped fields the CRM no longer has are left out (or their object skipped): never nulls.
     // The reads themselves reveal them; a dry run checks up front, as it may not write outside its transaction.
     await (run.dryRun ? pass.watch.describeAll() : pass.watch.start());
