@@ -15,3 +15,4 @@ export type { RunningEmulator } from './emulator-kit/running';
 export type { EmulatorStatsSnapshot } from './emulator-kit/stats';
 export { demoPeople, seedPlan, seededRandom, type DemoPerson } from './demo-data/people';
 export { startEmulators } from './emulators';
+export { API_ACCESS } from './setup-checks';

@@ -6,6 +6,9 @@
 import { SystemError } from './errors';
 import type { SetupCheck, SetupReport } from './system-api';
 
+/** The name of the check every setup module starts with: whether the CRM's API answers at all. */
+export const API_ACCESS = 'API access';
+
 export const passed = (name: string, message: string): SetupCheck => ({ name, ok: true, message, fixable: false });
 export const failed = (name: string, message: string, fixable: boolean): SetupCheck => ({ name, ok: false, message, fixable });
 
@@ -14,7 +17,7 @@ export const setupReport = (checks: SetupCheck[]): SetupReport => ({ ready: chec
 /** A report with only the API-access check, failed: nothing else can be checked without the API. */
 export function noApiAccess(vendor: string, err: unknown, fix: string): SetupReport {
   const detail = err instanceof SystemError ? `${err.code}: ${err.message}` : (err as Error).message;
-  return setupReport([failed('API access', `${vendor} refused or did not answer the API call (${detail}). ${fix}`, false)]);
+  return setupReport([failed(API_ACCESS, `${vendor} refused or did not answer the API call (${detail}). ${fix}`, false)]);
 }
 
 /** Why provisioning steps failed, by the name of the check each was to fix. */

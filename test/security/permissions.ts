@@ -19,6 +19,8 @@ export const ALLOWED: Record<string, Role[]> = {
   Connections: READ,
   CreateConnection: ADMIN,
   TestConnection: OPERATE,
+  ConnectionSetup: READ,
+  ProvisionConnection: ADMIN,
   Contacts: RECORDS,
   Contact: RECORDS,
   Companies: RECORDS,
@@ -96,6 +98,8 @@ export async function variablesFor(name: string, f: Fixtures): Promise<Record<st
     case 'CreateConnection':
       return { input: { name: `matrix-${n}`, kind: 'SALESFORCE', baseUrl: 'http://127.0.0.1:9', credentials: { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' } } };
     case 'TestConnection':
+    case 'ConnectionSetup':
+    case 'ProvisionConnection':
     case 'Connection':
     case 'PauseConnection':
     case 'ResumeConnection':

@@ -3,7 +3,7 @@
  * there, provisioning what is missing through the CRM's metadata API (each CRM's
  * `system/<crm>/setup.ts`), and the one-line summary testConnection and a refused sync give.
  */
-import { SystemError, type SetupReport, type SystemAdapter } from '../../system';
+import { API_ACCESS, SystemError, type SetupReport, type SystemAdapter } from '../../system';
 
 /** An adapter with no setup module needs nothing from its CRM. */
 const NOTHING_NEEDED: SetupReport = { ready: true, checks: [] };
@@ -11,6 +11,9 @@ const NOTHING_NEEDED: SetupReport = { ready: true, checks: [] };
 export const checkSetup = (adapter: SystemAdapter): Promise<SetupReport> => adapter.checkSetup?.() ?? Promise.resolve(NOTHING_NEEDED);
 
 export const provisionSetup = (adapter: SystemAdapter): Promise<SetupReport> => adapter.provision?.() ?? Promise.resolve(NOTHING_NEEDED);
+
+/** The check could not reach the CRM at all (the API-access check failed), so it says nothing about the CRM's setup. */
+export const lacksApiAccess = (report: SetupReport): boolean => report.checks.some((c) => c.name === API_ACCESS && !c.ok);
 
 /** What is missing, by check name, and what to do: for a test's message and a refused run's error. */
 export function setupProblems(report: SetupReport): string {

@@ -37,7 +37,7 @@ import {
   ConnectionNameTakenError,
   type ConnectionSettingsPatch,
 } from './connection-input';
-import { checkSetup, provisionSetup, setupError, setupProblems } from './connection-setup';
+import { checkSetup, lacksApiAccess, provisionSetup, setupError, setupProblems } from './connection-setup';
 import { pauseByPerson, resumeByPerson } from './connection-pause';
 import { recordCredentialsRefused, recordProven, recordTokenIssued } from './connection-status';
 import { deleteConnection } from './connection-delete';
@@ -130,10 +130,13 @@ export class ConnectionService {
    */
   private async provisionOnConnect(connection: ConnectionEntity): Promise<void> {
     if (!autoProvisionOf(connection.settings, connection.baseUrl)) return;
+    const adapter = this.adapterFor(connection);
     try {
-      this.noteSetup(connection.id, await provisionSetup(this.adapterFor(connection)));
+      // One token request first (never retried): an unreachable CRM or refused credentials end it at once.
+      await adapter.refreshToken();
+      this.noteSetup(connection.id, await provisionSetup(adapter));
     } catch {
-      // Unreachable CRM or refused credentials: recorded by the calls themselves; the setup check says the rest.
+      // Recorded by the calls themselves; connectionSetup, testConnection and the first run say the rest.
     }
     await this.settle(connection.id);
   }
@@ -155,7 +158,8 @@ export class ConnectionService {
   async requireSetup(connection: ConnectionEntity, adapter: SystemAdapter): Promise<void> {
     if (this.setUp.has(connection.id)) return;
     const report = this.noteSetup(connection.id, await checkSetup(adapter));
-    if (!report.ready) throw setupError(report);
+    // Without API access nothing could be checked: the run's own first call fails with the real cause (refused credentials, an outage).
+    if (!report.ready && !lacksApiAccess(report)) throw setupError(report);
   }
 
   private noteSetup(id: string, report: SetupReport): SetupReport {

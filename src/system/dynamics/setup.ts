@@ -7,7 +7,7 @@
  * carry the `junction` publisher prefix, so the org needs a publisher with that prefix.
  */
 import { SystemError } from '../errors';
-import { alreadyExists, failed, noApiAccess, passed, ProvisionProblems, setupReport } from '../setup-checks';
+import { alreadyExists, API_ACCESS, failed, noApiAccess, passed, ProvisionProblems, setupReport } from '../setup-checks';
 import type { SetupCheck, SetupReport } from '../system-api';
 import type { DataverseClient } from './client';
 import { DATAVERSE_ENTITIES, DYNAMICS_DESCRIPTOR, type SyncedEntitySet } from './descriptor';
@@ -102,7 +102,7 @@ async function inspect(client: DataverseClient): Promise<Map<SyncedEntitySet, Ta
 }
 
 function checksOf(tables: Map<SyncedEntitySet, TableState>): SetupCheck[] {
-  const checks: SetupCheck[] = [passed('API access', 'The Web API answers (WhoAmI).')];
+  const checks: SetupCheck[] = [passed(API_ACCESS, 'The Web API answers (WhoAmI).')];
   for (const [set, { types, key }] of tables) {
     const table = DATAVERSE_ENTITIES[set].logicalName;
     checks.push(passed(`${table}: read and write`, `The application user can read ${set}; writing needs Create and Write on ${table} in its security role.`));

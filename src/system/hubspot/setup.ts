@@ -6,7 +6,7 @@
  * `crm.schemas.<object>.write` scope; writing records `crm.objects.<object>.write`.
  */
 import { z } from 'zod';
-import { alreadyExists, failed, noApiAccess, passed, ProvisionProblems, setupReport } from '../setup-checks';
+import { alreadyExists, API_ACCESS, failed, noApiAccess, passed, ProvisionProblems, setupReport } from '../setup-checks';
 import type { SetupCheck, SetupReport } from '../system-api';
 import type { HubspotClient } from './client';
 import { HUBSPOT_DESCRIPTOR, type HubspotObject } from './descriptor';
@@ -66,7 +66,7 @@ async function inspect(client: HubspotClient): Promise<Map<HubspotObject, Proper
 }
 
 function checksOf(byObject: Map<HubspotObject, Property[]>): SetupCheck[] {
-  const checks: SetupCheck[] = [passed('API access', 'The CRM and Properties APIs answer.')];
+  const checks: SetupCheck[] = [passed(API_ACCESS, 'The CRM and Properties APIs answer.')];
   for (const [object, properties] of byObject) {
     checks.push(passed(`${object}: read and write`, `Junction can read ${object}; writing needs the crm.objects.${object}.write scope.`));
     for (const wanted of JUNCTION_PROPERTIES) {

@@ -10,7 +10,7 @@
  *   `Junction_Integration`, so removing Junction's access is removing that set.
  */
 import { z } from 'zod';
-import { alreadyExists, failed, noApiAccess, passed, ProvisionProblems, setupReport } from '../setup-checks';
+import { alreadyExists, API_ACCESS, failed, noApiAccess, passed, ProvisionProblems, setupReport } from '../setup-checks';
 import type { SetupCheck, SetupReport } from '../system-api';
 import type { SalesforceRest } from './client';
 import { SALESFORCE_DESCRIPTOR } from './descriptor';
@@ -83,7 +83,7 @@ async function inspect(rest: SalesforceRest): Promise<Map<string, ObjectState> |
 }
 
 function checksOf(states: Map<string, ObjectState>, apiVersion: string): SetupCheck[] {
-  const checks: SetupCheck[] = [passed('API access', `The REST and Tooling APIs answer (v${apiVersion}).`)];
+  const checks: SetupCheck[] = [passed(API_ACCESS, `The REST and Tooling APIs answer (v${apiVersion}).`)];
   for (const [object, { describe, defined }] of states) {
     const lacking = (['queryable', 'createable', 'updateable'] as const).filter((flag) => !describe[flag]);
     checks.push(
