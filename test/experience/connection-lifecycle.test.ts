@@ -150,16 +150,17 @@ describe('connection settings: schedule and autoProvision', () => {
   const settingsOf = async (id: string) => (await gql<{ connection: { settings: Record<string, unknown> } }>(api.url, SETTINGS, { id }, viewer)).body.data!.connection.settings;
 
   it('reads the defaults, takes a schedule with a window in another time zone as a whole, and null puts it back', async () => {
-    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: null, autoProvision: false });
+    // autoProvision defaults on for an emulator's connection (a loopback URL), off for a real org's.
+    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: null, autoProvision: true });
     const schedule = { intervalSeconds: 300, window: { start: '22:00', end: '05:30', timeZone: 'America/New_York' } };
-    const res = await update(hs, { settings: { schedule, autoProvision: true } });
+    const res = await update(hs, { settings: { schedule, autoProvision: false } });
     expect(res.body.errors).toBeUndefined();
-    expect(await settingsOf(hs)).toEqual({ schedule, rateLimit: null, autoProvision: true });
+    expect(await settingsOf(hs)).toEqual({ schedule, rateLimit: null, autoProvision: false });
     // A schedule is set as a whole: a new one without a window has none.
     await update(hs, { settings: { schedule: { intervalSeconds: 120 } } });
     expect((await settingsOf(hs)).schedule).toEqual({ intervalSeconds: 120, window: null });
     await update(hs, { settings: { schedule: null, autoProvision: null } });
-    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: null, autoProvision: false });
+    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: null, autoProvision: true });
   });
 });
 
