@@ -23,5 +23,11 @@ export function setupProblems(report: SetupReport): string {
   return `setup incomplete in the CRM: missing or not ready: ${names}. ${fixable ? 'Run provisionConnection (or turn on autoProvision) to create them.' : 'See connectionSetup for what to fix in the CRM.'}`;
 }
 
+/** Error classes a vendor answers with when Junction's field, property or key is missing. */
+const SETUP_SYMPTOMS: readonly string[] = ['VALIDATION', 'SCHEMA', 'NOT_FOUND', 'DATA_FORMAT'];
+
+/** Whether a run's failure may come from a missing setup (then the setup check is worth its calls). */
+export const setupMayExplain = (err: unknown): err is SystemError => err instanceof SystemError && SETUP_SYMPTOMS.includes(err.errorClass);
+
 /** The SCHEMA error a run of an unprovisioned connection fails with (never the vendor's raw INVALID_FIELD). */
 export const setupError = (report: SetupReport): SystemError => new SystemError('SCHEMA', 'SETUP_INCOMPLETE', setupProblems(report));

@@ -37,7 +37,7 @@ import {
   ConnectionNameTakenError,
   type ConnectionSettingsPatch,
 } from './connection-input';
-import { checkSetup, lacksApiAccess, provisionSetup, setupError, setupProblems } from './connection-setup';
+import { checkSetup, lacksApiAccess, provisionSetup, setupError, setupMayExplain, setupProblems } from './connection-setup';
 import { pauseByPerson, resumeByPerson } from './connection-pause';
 import { recordCredentialsRefused, recordProven, recordTokenIssued } from './connection-status';
 import { deleteConnection } from './connection-delete';
@@ -86,8 +86,6 @@ export class ConnectionService {
   /** Per connection, writes started by adapters (circuit changes, issued tokens), in order. */
   private writes = new Map<string, Promise<void>>();
   private listeners = new Set<ConnectionChangeListener>();
-  /** Connections whose setup check passed in this process since they last changed: their runs skip the check. */
-  private setUp = new Set<string>();
   /** Every adapter's failed calls, recovered or final, counted for health and /metrics. */
   readonly callFailures: CallFailureTally;
 
@@ -134,7 +132,7 @@ export class ConnectionService {
     try {
       // One token request first (never retried): an unreachable CRM or refused credentials end it at once.
       await adapter.refreshToken();
-      this.noteSetup(connection.id, await provisionSetup(adapter));
+      await provisionSetup(adapter);
     } catch {
       // Recorded by the calls themselves; connectionSetup, testConnection and the first run say the rest.
     }
@@ -145,34 +143,32 @@ export class ConnectionService {
   async setup(id: string): Promise<SetupReport | null> {
     const connection = await this.get(id);
     if (!connection) return null;
-    const report = this.noteSetup(id, await checkSetup(this.adapterFor(connection)));
+    const report = await checkSetup(this.adapterFor(connection));
     await this.settle(id);
     return report;
   }
 
   /**
-   * Before a run: the connection's CRM holds what a sync needs, checked once per process (and
-   * again after the connection changed); else the SCHEMA error naming what is missing, so a run
-   * never gets as far as the vendor's own refusal (INVALID_FIELD, PROPERTY_DOESNT_EXIST).
+   * A run failed: when the refusal is one a missing setup causes (a field, property or key the
+   * CRM does not have) and the setup check finds something missing, the failure is the SCHEMA
+   * error naming it rather than the vendor's own (INVALID_FIELD, PROPERTY_DOESNT_EXIST). Healthy
+   * runs spend no call on this: the run's own reads and writes are the check.
    */
-  async requireSetup(connection: ConnectionEntity, adapter: SystemAdapter): Promise<void> {
-    if (this.setUp.has(connection.id)) return;
-    const report = this.noteSetup(connection.id, await checkSetup(adapter));
-    // Without API access nothing could be checked: the run's own first call fails with the real cause (refused credentials, an outage).
-    if (!report.ready && !lacksApiAccess(report)) throw setupError(report);
-  }
-
-  private noteSetup(id: string, report: SetupReport): SetupReport {
-    if (report.ready) this.setUp.add(id);
-    else this.setUp.delete(id);
-    return report;
+  async explainFailure(adapter: SystemAdapter, err: unknown): Promise<unknown> {
+    if (!setupMayExplain(err)) return err;
+    try {
+      const report = await checkSetup(adapter);
+      return report.ready || lacksApiAccess(report) ? err : setupError(report);
+    } catch {
+      return err;
+    }
   }
 
   /** Creates what the setup check found missing and fixable, through the CRM's metadata API; the check after it. */
   async provision(id: string): Promise<SetupReport | null> {
     const connection = await this.get(id);
     if (!connection) return null;
-    const report = this.noteSetup(id, await provisionSetup(this.adapterFor(connection)));
+    const report = await provisionSetup(this.adapterFor(connection));
     await this.settle(id);
     this.changed(id);
     return report;
@@ -207,7 +203,6 @@ export class ConnectionService {
     if (input.credentials !== undefined) changes.credentialsSealed = this.cipher.encrypt(checkCredentials(connection.kind, input.credentials));
     if (input.settings !== undefined) changes.settings = checkSettings(input.settings);
     if (!(await this.named(input.name ?? connection.name, () => updateConnection(this.db, id, changes)))) return connection;
-    this.setUp.delete(id);
     // The adapter is built again at its next use if what it is built from changed (adapterFor); a rename keeps its token and circuit.
     const updated = (await this.get(id))!;
     if (input.credentials !== undefined) await this.probeToken(updated);
@@ -321,7 +316,7 @@ export class ConnectionService {
     this.changed(id);
     if (!result.ok) return result;
     // The credentials work; whether the CRM holds what a sync needs is the other half of the answer.
-    const setup = this.noteSetup(id, await checkSetup(adapter));
+    const setup = await checkSetup(adapter);
     await this.settle(id);
     return setup.ready ? result : { ...result, ok: false, errorClass: 'SCHEMA', message: setupProblems(setup) };
   }

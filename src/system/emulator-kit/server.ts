@@ -185,6 +185,11 @@ export class EmulatorServer {
       return empty(204);
     }
     if (route === 'GET /_emulator/stats') return json(200, this.stats.snapshot());
+    if (route === 'DELETE /_emulator/stats') {
+      // Counting from now on (tests start counting after setup such as provisioning).
+      this.stats.reset();
+      return empty(204);
+    }
     if (req.path === '/_emulator/requests') return this.requests.admin(req);
     if (route === 'GET /_emulator/settings' || route === 'POST /_emulator/settings') {
       if (!this.vendor.settings) return json(404, { error: 'no_settings', message: `the ${this.vendor.name} emulator has no org settings` });
