@@ -7,7 +7,7 @@ import { createLoaders, type Loaders } from './loaders';
 import type { MonitoringServices } from './monitoring/monitoring.services';
 
 /** What the API asks of connections (custom fields only where the deployment can set them). */
-export type ConnectionCommands = Pick<ConnectionService, 'create' | 'test' | 'update' | 'pause' | 'resume' | 'delete'> & Partial<Pick<ConnectionService, 'setCustomFields'>>;
+export type ConnectionCommands = Pick<ConnectionService, 'create' | 'test' | 'update' | 'pause' | 'resume' | 'delete' | 'setup' | 'provision'> & Partial<Pick<ConnectionService, 'setCustomFields'>>;
 
 /** Field mappings as versioned data and the data dictionary (absent where the deployment cannot read CRMs). */
 export type FieldMappingCommands = Pick<FieldMappingService, 'current' | 'set' | 'rollback' | 'history' | 'dictionary'>;

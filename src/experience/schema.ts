@@ -29,6 +29,7 @@ import { QuarantineChangedResolver, QuarantineResolver } from './quality/quarant
 import { UpsertContactsResolver } from './quality/upsert-contacts.resolver';
 import { ValidationRulesResolver } from './quality/validation-rules.resolver';
 import { RecordCommandsResolver } from './records/record-commands.resolver';
+import { ConnectionSetupResolver } from './connections/connection-setup.resolver';
 import { SyncRunUpdatedResolver } from './sync/sync-run-updated.resolver';
 import { SyncRunResolver } from './sync/sync-run.resolver';
 import { DictionaryMappingResolver, FieldMappingResolver } from './mappings/field-mapping.resolver';
@@ -41,6 +42,7 @@ export async function buildJunctionSchema(pubSub: JunctionPubSub): Promise<Graph
       ConnectionLifecycleResolver,
       ConnectionTestResolver,
       StartConnectResolver,
+      ConnectionSetupResolver,
       RecordCommandsResolver,
       ContactResolver,
       SourceLinkResolver,

@@ -8,7 +8,7 @@ export type { CredentialFieldRule, CrmDescriptor, CrmModule, WebhookReply, Webho
 export type { CodeExchange, ConsentedTokens, ConsentProtocol, ConsentRequest } from './consent/consent-protocol';
 export { webhookKey, webhookSecret } from './webhook-key';
 export { checkCrmAuthorityUrl, checkCrmBaseUrl, DEFAULT_CRM_HOST_POLICY, hostPolicyFor } from './crm-hosts';
-export { HOST_PATTERN } from './transport/host-policy';
+export { HOST_PATTERN, isLoopbackHost } from './transport/host-policy';
 export { scrubVendorText } from './transport/vendor-text';
 export { crmModule, isRegisteredCrm, registerCrm, registeredCrms } from './registry';
 export { HUBSPOT_LIFECYCLE_STAGES, lifecycleMovesForward, type HubspotLifecycleStage } from './hubspot/descriptor';
@@ -16,3 +16,4 @@ export type { RunningEmulator } from './emulator-kit/running';
 export type { EmulatorStatsSnapshot } from './emulator-kit/stats';
 export { demoPeople, seedPlan, seededRandom, type DemoPerson } from './demo-data/people';
 export { startEmulators } from './emulators';
+export { API_ACCESS } from './setup-checks';

@@ -105,6 +105,24 @@ export interface ConnectionTestResult {
   errorClass?: ErrorClass;
 }
 
+/**
+ * One thing a connection needs in the CRM (API access, rights on a mapped object, one of
+ * Junction's fields, its field-level security, an alternate key): whether it is there, what a
+ * person should do when it is not, and whether provisioning can create it.
+ */
+export interface SetupCheck {
+  name: string;
+  ok: boolean;
+  message: string;
+  fixable: boolean;
+}
+
+/** The live setup check of a connection; `ready` when every check passed. */
+export interface SetupReport {
+  ready: boolean;
+  checks: SetupCheck[];
+}
+
 export interface ListOptions {
   /** Vendor field names to fetch: only mapped fields are requested. */
   fields: string[];
@@ -156,6 +174,10 @@ export interface SystemAdapter {
   /** A delivery of more records than this goes through bulkUpsert (a connection's `settings.bulkIngestThreshold` overrides it). */
   readonly bulkIngestThreshold?: number;
   refreshToken(): Promise<TokenInfo>;
+  /** Checks live what Junction needs in the CRM (its setup module, `<crm>/setup.ts`); read-only. */
+  checkSetup?(): Promise<SetupReport>;
+  /** Creates what checkSetup found missing and fixable through the vendor's own metadata API, then checks again. */
+  provision?(): Promise<SetupReport>;
   /** Calls made through this adapter since it was built (for run accounting). */
   readonly stats: AdapterStats;
   close(): Promise<void>;

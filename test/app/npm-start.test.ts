@@ -37,6 +37,9 @@ describe('npm start', () => {
   });
 
   it('is ready, and within a few sync intervals shows every person of every CRM once', { timeout: 150_000 }, async () => {
+    // The emulators are fresh orgs: Junction's fields come from Junction connecting to them.
+    const sfSdk = () => new jsforce.Connection({ oauth2: { ...SANDBOX, loginUrl: emulators[0]!.url }, instanceUrl: emulators[0]!.url, refreshToken: SANDBOX.refreshToken, version: '59.0' });
+    expect((await sfSdk().sobject('Contact').describe()).fields.map((f) => f.name)).not.toContain('Junction_Id__c');
     // Start-up time is measured by `npm run bench`; here readiness only has to come (within 60 s).
     junction = await startJunctionProcess(env(), ADMIN_KEY);
     expect(junction.output()).toMatch(/GraphQL\s+http:\/\/localhost:\d+\/graphql/);
@@ -46,6 +49,14 @@ describe('npm start', () => {
     expect(await waitFor(() => contactCount(junction!), (n) => n === expected, 60_000, `${expected} contacts`)).toBe(expected);
     const twoSources = await junction.graphql<{ contacts: { edges: Array<{ node: { sources: unknown[] } }> } }>('{ contacts(first: 100) { edges { node { sources { remoteId } } } } }');
     expect(twoSources.data!.contacts.edges.filter((e) => e.node.sources.length >= 2).length).toBeGreaterThanOrEqual(SHARED);
+    // Connected through the path a real org takes: provisioned, so every setup check passes.
+    const connections = (await junction.graphql<{ connections: Array<{ id: string }> }>('{ connections { id } }')).data!.connections;
+    expect(connections).toHaveLength(emulators.length);
+    for (const { id } of connections) {
+      const setup = await junction.graphql<{ connectionSetup: { ready: boolean } }>('query S($id: ID!) { connectionSetup(id: $id) { ready } }', { id });
+      expect(setup.data!.connectionSetup.ready).toBe(true);
+    }
+    expect((await sfSdk().sobject('Contact').describe()).fields.find((f) => f.name === 'Junction_Id__c')).toMatchObject({ externalId: true, unique: true });
   });
 
   it('killed and restarted, keeps every contact and resumes from its cursors', { timeout: 150_000 }, async () => {

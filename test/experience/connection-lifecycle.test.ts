@@ -155,11 +155,12 @@ describe('connection settings: schedule and autoProvision', () => {
   const settingsOf = async (id: string) => (await gql<{ connection: { settings: Record<string, unknown> } }>(api.url, SETTINGS, { id }, viewer)).body.data!.connection.settings;
 
   it('reads the defaults, takes a schedule with a window in another time zone as a whole, and null puts it back', async () => {
-    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: HS_DEFAULT_RATE, autoProvision: false });
+    // autoProvision defaults on for an emulator's connection (a loopback URL), off for a real org's.
+    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: HS_DEFAULT_RATE, autoProvision: true });
     const schedule = { intervalSeconds: 300, window: { start: '22:00', end: '05:30', timeZone: 'America/New_York' } };
-    const res = await update(hs, { settings: { schedule, autoProvision: true } });
+    const res = await update(hs, { settings: { schedule, autoProvision: false } });
     expect(res.body.errors).toBeUndefined();
-    expect(await settingsOf(hs)).toEqual({ schedule, rateLimit: HS_DEFAULT_RATE, autoProvision: true });
+    expect(await settingsOf(hs)).toEqual({ schedule, rateLimit: HS_DEFAULT_RATE, autoProvision: false });
     const rate = `query R($id: ID!) { connection(id: $id) { settings { rateLimit { vendorDefault basis } } } }`;
     const shown = (await gql<{ connection: { settings: { rateLimit: { vendorDefault: boolean; basis: string } } } }>(api.url, rate, { id: hs }, viewer)).body.data!.connection.settings.rateLimit;
     expect(shown).toEqual({ vendorDefault: true, basis: expect.stringMatching(/^HubSpot: 100 requests per 10 s/) });
@@ -167,7 +168,7 @@ describe('connection settings: schedule and autoProvision', () => {
     await update(hs, { settings: { schedule: { intervalSeconds: 120 } } });
     expect((await settingsOf(hs)).schedule).toEqual({ intervalSeconds: 120, window: null });
     await update(hs, { settings: { schedule: null, autoProvision: null } });
-    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: HS_DEFAULT_RATE, autoProvision: false });
+    expect(await settingsOf(hs)).toEqual({ schedule: { intervalSeconds: null, window: null }, rateLimit: HS_DEFAULT_RATE, autoProvision: true });
   });
 });
 

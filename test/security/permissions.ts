@@ -20,6 +20,8 @@ export const ALLOWED: Record<string, Role[]> = {
   CreateConnection: ADMIN,
   StartConnect: ADMIN,
   TestConnection: OPERATE,
+  ConnectionSetup: READ,
+  ProvisionConnection: ADMIN,
   Contacts: RECORDS,
   Contact: RECORDS,
   Companies: RECORDS,
@@ -99,6 +101,8 @@ export async function variablesFor(name: string, f: Fixtures): Promise<Record<st
     case 'StartConnect':
       return { input: { name: `matrix-consent-${n}`, kind: 'SALESFORCE', baseUrl: 'http://127.0.0.1:9', clientId: 'junction-sandbox', clientSecret: 'sandbox-secret' } };
     case 'TestConnection':
+    case 'ConnectionSetup':
+    case 'ProvisionConnection':
     case 'Connection':
     case 'PauseConnection':
     case 'ResumeConnection':

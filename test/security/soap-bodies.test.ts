@@ -68,7 +68,7 @@ describe('Salesforce emulator SOAP route: hostile bodies', () => {
   let session: string;
 
   beforeAll(async () => {
-    emulator = await salesforce.startEmulator({ port: 0 });
+    emulator = await salesforce.startEmulator({ port: 0, provisioned: true });
     const form = new URLSearchParams({ grant_type: 'refresh_token', client_id: SANDBOX.clientId, client_secret: SANDBOX.clientSecret, refresh_token: SANDBOX.refreshToken });
     const token = (await (await fetch(`${emulator.url}/services/oauth2/token`, { method: 'POST', body: form })).json()) as { access_token: string };
     session = token.access_token;

@@ -20,9 +20,12 @@ export type StatsSnapshot = EmulatorStatsSnapshot;
 type Target = RunningEmulator | string;
 const urlOf = (t: Target) => (typeof t === 'string' ? t : t.url);
 
-/** An emulator of `kind` on a free port, holding `seed` demo people when asked. */
-export async function startCrmEmulator(kind: CrmKind, seed = 0): Promise<RunningEmulator> {
-  const emu = await crmModule(kind).startEmulator({ port: 0 });
+/**
+ * An emulator of `kind` on a free port, holding `seed` demo people when asked. Junction's fields
+ * are in place (the `provisioned` shortcut) unless `fresh`: an org as a new customer has it.
+ */
+export async function startCrmEmulator(kind: CrmKind, seed = 0, fresh = false): Promise<RunningEmulator> {
+  const emu = await crmModule(kind).startEmulator({ port: 0, provisioned: !fresh });
   if (seed) emu.seed(demoPeople(seed));
   return emu;
 }
@@ -38,6 +41,9 @@ export async function admin<T = unknown>(target: Target, method: string, path: s
   if (!res.ok) throw new Error(`admin ${method} ${path} → ${res.status} ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
+
+/** Empties the emulator; Junction's fields stay in place unless `fresh` (a new org, as a customer has it). */
+export const resetEmulator = (target: Target, fresh = false) => admin(target, 'POST', 'reset', fresh ? undefined : { provisioned: true });
 
 export const stats = (target: Target) => admin<StatsSnapshot>(target, 'GET', 'stats');
 export const stored = (target: Target, object: string) => admin<Array<Record<string, unknown>>>(target, 'GET', `records/${object}`);

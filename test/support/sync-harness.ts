@@ -105,6 +105,8 @@ export async function startSyncHarness(options: SyncHarnessOptions): Promise<Syn
     const credentials = { ...SANDBOX, ...options.credentials?.[e.kind] };
     connectionIds.set(e.kind, (await connections.create({ name: `${e.kind} test`, kind: e.kind, baseUrl: e.url, credentials })).id);
   }
+  // Creating a connection to a fresh emulator org provisioned it (autoProvision); tests count the vendor calls that come after.
+  for (const e of started) await admin(e.url, 'DELETE', 'stats');
   const events = options.events ?? NO_EVENTS;
   let fixed: Date | undefined;
   const clock = {

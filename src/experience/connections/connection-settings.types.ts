@@ -28,7 +28,7 @@ export class SyncSchedule {
 @ObjectType({ description: "A connection's operator settings; null means Junction's default.", simpleResolvers: true })
 export class ConnectionSettings {
   @Field(() => SyncSchedule) schedule!: SyncSchedule;
-  @Field({ description: 'Whether connection setup may create what the CRM lacks (Junction’s fields) without asking first. Default false.' }) autoProvision!: boolean;
+  @Field({ description: 'Whether connecting creates what the CRM lacks (Junction’s fields, keys, field permissions) through its metadata API without asking first. Default: on for the emulators (a loopback URL), off for real orgs.' }) autoProvision!: boolean;
   @Field(() => RateLimit, { nullable: true, description: "The limit calls keep to: the operator's, else the vendor's documented default (never null since the defaults; nullable for older clients)." }) rateLimit!: RateLimit | null;
   @Field(() => DeletePropagationEnum, { nullable: true, description: 'Null: FLAG.' }) deletePropagation!: DeletePropagation | null;
   @Field(() => Int, { nullable: true, description: "Null: the CRM's own threshold (Salesforce Bulk API 2.0 above 2,000 records; others never)." })
@@ -68,7 +68,7 @@ export class ConnectionSettingsInput {
   @Field(() => DateTimeScalar, { nullable: true }) credentialsExpireAt?: Date | null;
 }
 
-export const toConnectionSettings = (kind: CrmKind, settings: Record<string, unknown> | null | undefined): ConnectionSettings => ({
-  ...settingsOf(settings),
+export const toConnectionSettings = (kind: CrmKind, settings: Record<string, unknown> | null | undefined, baseUrl?: string): ConnectionSettings => ({
+  ...settingsOf(settings, baseUrl),
   rateLimit: effectiveRateLimit(kind, settings),
 });

@@ -43,7 +43,7 @@ export function toConnection(c: ConnectionView): Connection {
     c.apiUsed === null || c.apiLimit === null
       ? null
       : { used: c.apiUsed, limit: c.apiLimit, ratio: c.apiLimit > 0 ? c.apiUsed / c.apiLimit : 0, resetsAt: c.apiResetsAt };
-  const settings = toConnectionSettings(c.kind, c.settings);
+  const settings = toConnectionSettings(c.kind, c.settings, c.baseUrl);
   return {
     id: c.id,
     name: c.name,

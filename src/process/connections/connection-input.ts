@@ -3,6 +3,7 @@
  * API version and operator settings (its credentials: credentials-input.ts). Each problem
  * names the input field, so the API can say which one is wrong.
  */
+import { isLoopbackHost } from '../../system';
 import { DELETE_PROPAGATION, type DeletePropagation } from '../sync/outbound/outbound-deletes';
 import { isClockTime, isTimeZone, scheduleOf, type SyncSchedule, type SyncWindow } from './sync-schedule';
 
@@ -134,7 +135,21 @@ export function checkSettings(patch: ConnectionSettingsPatch): { set: Record<str
 /** The stored settings as the API shows them; a value Junction would not use shows as null. */
 export type ConnectionSettingsView = Required<Omit<ConnectionSettingsPatch, 'schedule' | 'autoProvision'>> & { schedule: SyncSchedule; autoProvision: boolean };
 
-export function settingsOf(settings: Record<string, unknown> | null | undefined): ConnectionSettingsView {
+/**
+ * `autoProvision` as it applies: the stored choice, else on for an emulator (a loopback URL)
+ * and off for a real org, where creating fields is a person's decision.
+ */
+export function autoProvisionOf(settings: Record<string, unknown> | null | undefined, baseUrl: string | undefined): boolean {
+  const stored = settings?.autoProvision;
+  if (typeof stored === 'boolean') return stored;
+  try {
+    return baseUrl !== undefined && isLoopbackHost(new URL(baseUrl).hostname);
+  } catch {
+    return false;
+  }
+}
+
+export function settingsOf(settings: Record<string, unknown> | null | undefined, baseUrl?: string): ConnectionSettingsView {
   const s = settings ?? {};
   const rate = s.rateLimit as { requests?: unknown; windowMs?: unknown } | undefined;
   const int = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : null);
@@ -146,7 +161,7 @@ export function settingsOf(settings: Record<string, unknown> | null | undefined)
     schemaCheckIntervalMs: int(s.schemaCheckIntervalMs),
     credentialsExpireAt: expires && !Number.isNaN(expires.getTime()) ? expires : null,
     schedule: scheduleOf(s),
-    autoProvision: s.autoProvision === true,
+    autoProvision: autoProvisionOf(s, baseUrl),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   type ConnectionTestResult,
   type CrmHostPolicy,
   type CrmKind,
+  type SetupReport,
   type SystemAdapter,
 } from '../../system';
 import { parseCustomFields } from '../mapping/custom-fields';
@@ -26,8 +27,18 @@ import { mappingProfile } from '../mapping/registry';
 import type { CredentialsCipher } from '../security/credentials-cipher';
 import { insertConnection, recordApiUsage, recordCircuit, saveCustomFields, updateConnection, type ConnectionChanges } from '../store/connections/connection.repository';
 import { ConnectionEntity } from '../store/entities';
-import { checkApiVersion, checkBaseUrl, checkName, checkSettings, ConnectionInputError, ConnectionNameTakenError, type ConnectionSettingsPatch } from './connection-input';
+import {
+  autoProvisionOf,
+  checkApiVersion,
+  checkBaseUrl,
+  checkName,
+  checkSettings,
+  ConnectionInputError,
+  ConnectionNameTakenError,
+  type ConnectionSettingsPatch,
+} from './connection-input';
 import { checkCredentials, type CredentialsInput } from './credentials-input';
+import { checkSetup, lacksApiAccess, provisionSetup, setupError, setupMayExplain, setupProblems } from './connection-setup';
 import { pauseByPerson, resumeByPerson } from './connection-pause';
 import { recordCredentialsRefused, recordProven, recordTokenIssued } from './connection-status';
 import { deleteConnection } from './connection-delete';
@@ -114,7 +125,62 @@ export class ConnectionService {
     const apiVersion = input.apiVersion ? checkApiVersion(input.apiVersion) : descriptor.defaultApiVersion;
     const credentialsSealed = this.cipher.encrypt(this.allowedCredentials(input.kind, input.credentials));
     const id = await this.named(name, () => insertConnection(this.db, { name, kind: input.kind, baseUrl, apiVersion, credentialsSealed }));
-    return this.db.getRepository(ConnectionEntity).findOneByOrFail({ id });
+    const created = await this.db.getRepository(ConnectionEntity).findOneByOrFail({ id });
+    await this.provisionOnConnect(created);
+    return created;
+  }
+
+  /**
+   * With `autoProvision` (on for the emulators unless set), connecting creates what the CRM
+   * lacks, as provisionConnection would. Never fails the connect: what is still missing is what
+   * connectionSetup, testConnection and the first run report.
+   */
+  private async provisionOnConnect(connection: ConnectionEntity): Promise<void> {
+    if (!autoProvisionOf(connection.settings, connection.baseUrl)) return;
+    const adapter = this.adapterFor(connection);
+    try {
+      // One token request first (never retried): an unreachable CRM or refused credentials end it at once.
+      await adapter.refreshToken();
+      await provisionSetup(adapter);
+    } catch {
+      // Recorded by the calls themselves; connectionSetup, testConnection and the first run say the rest.
+    }
+    await this.settle(connection.id);
+  }
+
+  /** The live setup check of a connection (connection-setup.ts); null when there is none. */
+  async setup(id: string): Promise<SetupReport | null> {
+    const connection = await this.get(id);
+    if (!connection) return null;
+    const report = await checkSetup(this.adapterFor(connection));
+    await this.settle(id);
+    return report;
+  }
+
+  /**
+   * A run failed: when the refusal is one a missing setup causes (a field, property or key the
+   * CRM does not have) and the setup check finds something missing, the failure is the SCHEMA
+   * error naming it rather than the vendor's own (INVALID_FIELD, PROPERTY_DOESNT_EXIST). Healthy
+   * runs spend no call on this: the run's own reads and writes are the check.
+   */
+  async explainFailure(adapter: SystemAdapter, err: unknown): Promise<unknown> {
+    if (!setupMayExplain(err)) return err;
+    try {
+      const report = await checkSetup(adapter);
+      return report.ready || lacksApiAccess(report) ? err : setupError(report);
+    } catch {
+      return err;
+    }
+  }
+
+  /** Creates what the setup check found missing and fixable, through the CRM's metadata API; the check after it. */
+  async provision(id: string): Promise<SetupReport | null> {
+    const connection = await this.get(id);
+    if (!connection) return null;
+    const report = await provisionSetup(this.adapterFor(connection));
+    await this.settle(id);
+    this.changed(id);
+    return report;
   }
 
   /**
@@ -124,7 +190,10 @@ export class ConnectionService {
   async ensure(input: CreateConnectionInput): Promise<ConnectionEntity> {
     const existing = await this.db.getRepository(ConnectionEntity).findOneBy({ name: input.name.trim(), deletedAt: IS_NULL });
     if (!existing) return this.create(input);
-    return (await this.update(existing.id, { baseUrl: input.baseUrl, credentials: input.credentials, ...(input.apiVersion ? { apiVersion: input.apiVersion } : {}) }))!;
+    const updated = (await this.update(existing.id, { baseUrl: input.baseUrl, credentials: input.credentials, ...(input.apiVersion ? { apiVersion: input.apiVersion } : {}) }))!;
+    // An emulator started again is a fresh org: it is provisioned again as on the first connect.
+    await this.provisionOnConnect(updated);
+    return updated;
   }
 
   /**
@@ -249,12 +318,17 @@ export class ConnectionService {
   async test(id: string): Promise<ConnectionTestResult> {
     const connection = await this.get(id);
     if (!connection) return { ok: false, latencyMs: 0, apiVersion: '', message: `no connection ${id}`, errorClass: 'NOT_FOUND' };
-    const result = await this.adapterFor(connection).testConnection();
+    const adapter = this.adapterFor(connection);
+    const result = await adapter.testConnection();
     await this.settle(id);
     if (result.ok) await recordProven(this.db, id);
     else if (result.errorClass === 'AUTHENTICATION') await this.credentialsRefused(id, result.message ?? 'AUTHENTICATION');
     this.changed(id);
-    return result;
+    if (!result.ok) return result;
+    // The credentials work; whether the CRM holds what a sync needs is the other half of the answer.
+    const setup = await checkSetup(adapter);
+    await this.settle(id);
+    return setup.ready ? result : { ...result, ok: false, errorClass: 'SCHEMA', message: setupProblems(setup) };
   }
 
   /**

@@ -10,12 +10,13 @@ import type {
   ConnectionTestResult,
   ListOptions,
   OutboundRecord,
-  SystemAdapter,
+  SetupReport, SystemAdapter,
   TokenInfo,
   WriteResult,
 } from '../system-api';
 import { exportAll, listChanges } from './changes';
 import { DataverseClient } from './client';
+import { checkDataverseSetup, provisionDataverse } from './setup';
 import { DATAVERSE_ENTITIES, DATAVERSE_LIMITS, DYNAMICS_DESCRIPTOR, type SyncedEntitySet } from './descriptor';
 import { deleteRecords, upsertRecords } from './writes';
 
@@ -83,6 +84,14 @@ export class DynamicsAdapter implements SystemAdapter {
 
   refreshToken(): Promise<TokenInfo> {
     return this.client.refreshToken();
+  }
+
+  checkSetup(): Promise<SetupReport> {
+    return checkDataverseSetup(this.client);
+  }
+
+  provision(): Promise<SetupReport> {
+    return provisionDataverse(this.client);
   }
 
   close(): Promise<void> {

@@ -145,6 +145,15 @@ export class DataverseClient {
     }
   }
 
+  /**
+   * A metadata call under `EntityDefinitions(…)` (create a column or a key, list keys); the answer's body and headers.
+   * https://learn.microsoft.com/power-apps/developer/data-platform/webapi/create-update-column-definitions-using-web-api
+   */
+  async metadata(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ body: unknown; headers: Headers }> {
+    const res = await this.transport.request({ method, url: `${this.dataRoot}${path}`, body, headers: { ...ODATA }, idempotent: method === 'GET' });
+    return { body: res.body, headers: res.headers };
+  }
+
   /** A link or path as a path under the base URL. */
   relative(pathOrLink: string): string {
     if (!/^https?:\/\//.test(pathOrLink)) return pathOrLink.startsWith('/') ? pathOrLink : this.dataRoot + pathOrLink;

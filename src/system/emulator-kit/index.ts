@@ -1,5 +1,5 @@
 export { EmulatorClock, MonotonicStamp } from './clock';
-export { EmulatorServer, type EmulatorContext, type QuotaState, type VendorEmulator } from './server';
+export { EmulatorServer, type EmulatorContext, type QuotaState, type ResetOptions, type VendorEmulator } from './server';
 export { BadJsonError, empty, json, type EmulatorRequest, type EmulatorResponse } from './http';
 export { TokenRegistry, bearer } from './tokens';
 export { NO_FAULTS, type FaultSettings } from './faults';

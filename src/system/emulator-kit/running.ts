@@ -29,4 +29,6 @@ export interface EmulatorStartOptions {
   port?: number;
   /** The org's settings from the start, as `POST /_emulator/settings` takes them (e.g. Salesforce's `statePicklists`). */
   settings?: Record<string, unknown>;
+  /** Start with Junction's fields in place (the tests' shortcut); by default the org is fresh, as a real one is. */
+  provisioned?: boolean;
 }

@@ -31,13 +31,21 @@ export interface VendorEmulator {
   records(object: string): unknown[] | undefined;
   /** Stores a record exactly as given, bypassing validation (tests use it to plant malformed data). */
   insertRaw(object: string, record: Record<string, unknown>): { id: string } | undefined;
-  reset(): void;
+  /**
+   * Empties the org. A reset org is fresh: none of Junction's fields exist until created
+   * through the vendor's metadata API, unless `provisioned` (the tests' shortcut).
+   */
+  reset(options?: ResetOptions): void;
   webhookRegistered?(url: string): void;
   /**
    * The org's settings (`GET`/`POST /_emulator/settings`, and start options): applies the given
    * changes, answers every setting; throws an Error naming the problem for a bad one.
    */
   settings?(changes: Record<string, unknown>): Record<string, unknown>;
+}
+
+export interface ResetOptions {
+  provisioned?: boolean;
 }
 
 export interface QuotaState {
@@ -180,6 +188,11 @@ export class EmulatorServer {
       return empty(204);
     }
     if (route === 'GET /_emulator/stats') return json(200, this.stats.snapshot());
+    if (route === 'DELETE /_emulator/stats') {
+      // Counting from now on (tests start counting after setup such as provisioning).
+      this.stats.reset();
+      return empty(204);
+    }
     if (req.path === '/_emulator/requests') return this.requests.admin(req);
     if (route === 'GET /_emulator/settings' || route === 'POST /_emulator/settings') {
       if (!this.vendor.settings) return json(404, { error: 'no_settings', message: `the ${this.vendor.name} emulator has no org settings` });
@@ -193,7 +206,11 @@ export class EmulatorServer {
       }
     }
     if (route === 'POST /_emulator/reset') {
-      this.vendor.reset();
+      // An empty body is a fresh org; `{ "provisioned": true }` one holding Junction's fields.
+      const body = req.text() ? (safeJson(req) as { provisioned?: unknown } | undefined) : {};
+      if (typeof body !== 'object' || body === null || Array.isArray(body) || (body.provisioned !== undefined && typeof body.provisioned !== 'boolean'))
+        return json(400, { error: 'bad_reset', message: 'body must be empty or { "provisioned": true | false }' });
+      this.vendor.reset({ provisioned: body.provisioned === true });
       this.stats.reset();
       this.quota.used = 0;
       this.ctx.webhooks.length = 0;

@@ -10,12 +10,13 @@ import type {
   ConnectionTestResult,
   ListOptions,
   OutboundRecord,
-  SystemAdapter,
+  SetupReport, SystemAdapter,
   TokenInfo,
   WriteResult,
 } from '../system-api';
 import { listChanges, requestedProperties } from './changes';
 import { HubspotClient } from './client';
+import { checkHubspotSetup, provisionHubspot } from './setup';
 import { HUBSPOT_DESCRIPTOR, HUBSPOT_LIMITS, HUBSPOT_OBJECTS, resolveObject, type HubspotObject } from './descriptor';
 import { normalize } from './normalize';
 import { archiveRecords, upsertRecords } from './writes';
@@ -95,6 +96,14 @@ export class HubspotAdapter implements SystemAdapter {
 
   refreshToken(): Promise<TokenInfo> {
     return this.client.refreshToken();
+  }
+
+  checkSetup(): Promise<SetupReport> {
+    return checkHubspotSetup(this.client);
+  }
+
+  provision(): Promise<SetupReport> {
+    return provisionHubspot(this.client);
   }
 
   close(): Promise<void> {

@@ -123,6 +123,19 @@ export class HubspotClient {
     return parsePropertyTypes(res.body);
   }
 
+  /** The object's property definitions as the Properties API answers them (the setup check reads their flags). */
+  async propertyDefinitions(object: HubspotObject): Promise<unknown> {
+    return (await this.call({ method: 'GET', url: `/crm/v3/properties/${object}?archived=false` })).body;
+  }
+
+  /**
+   * Creates a custom property; 201, or 409 when the name exists.
+   * https://developers.hubspot.com/docs/api-reference/crm-properties-v3/core/post-crm-v3-properties-objectType
+   */
+  async createProperty(object: HubspotObject, definition: Record<string, unknown>): Promise<void> {
+    await this.call({ method: 'POST', url: `/crm/v3/properties/${object}`, body: definition, idempotent: false });
+  }
+
   private async call<T = unknown>(spec: RequestSpec): Promise<HttpAnswer<T>> {
     const expiresAt = this.stats.tokenExpiresAt;
     if (expiresAt) {

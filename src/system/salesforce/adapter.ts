@@ -3,13 +3,14 @@
  * on the shared HttpTransport, so limits, retries and the 401 refresh are Junction's.
  */
 import { SystemError } from '../errors';
-import type { AdapterOptions, AdapterStats, ApiUsage, BulkOptions, BulkPage, ChangePage, ConnectionTestResult, ListOptions, OutboundRecord, SystemAdapter, TokenInfo, WriteResult } from '../system-api';
+import type { AdapterOptions, AdapterStats, ApiUsage, BulkOptions, BulkPage, ChangePage, ConnectionTestResult, ListOptions, OutboundRecord, SetupReport, SystemAdapter, TokenInfo, WriteResult } from '../system-api';
 import { bulkExport } from './bulk-export';
 import { bulkUpsertRecords } from './bulk-ingest';
 import { SalesforceRest } from './client';
 import { SALESFORCE_DESCRIPTOR } from './descriptor';
 import { listChanged } from './changes';
 import { Describe, Limits, parseWire } from './types';
+import { checkSalesforceSetup, provisionSalesforce } from './setup';
 import { archiveRecords, upsertRecords } from './writes';
 
 export class SalesforceAdapter implements SystemAdapter {
@@ -92,6 +93,14 @@ export class SalesforceAdapter implements SystemAdapter {
 
   refreshToken(): Promise<TokenInfo> {
     return this.rest.transport.refreshToken();
+  }
+
+  checkSetup(): Promise<SetupReport> {
+    return checkSalesforceSetup(this.rest);
+  }
+
+  provision(): Promise<SetupReport> {
+    return provisionSalesforce(this.rest);
   }
 
   close(): Promise<void> {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
 import { readBatchResponse, writeBatchRequest } from '../../../src/system/dynamics/multipart';
-import { admin } from '../../support/emulators';
+import { admin, resetEmulator } from '../../support/emulators';
 import { fetchToken, rawClient, startEmulator } from '../../support/crms/dynamics';
 
 let emu: RunningEmulator;
@@ -13,7 +13,7 @@ beforeAll(async () => {
   call = await rawClient(emu);
 });
 beforeEach(async () => {
-  await admin(emu, 'POST', 'reset');
+  await resetEmulator(emu);
 });
 afterAll(async () => {
   await emu.close();

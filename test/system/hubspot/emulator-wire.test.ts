@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Signature } from '@hubspot/api-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../../../src/system/emulator-kit';
-import { admin } from '../../support/emulators';
+import { admin, resetEmulator } from '../../support/emulators';
 import { rawClient, startEmulator } from '../../support/crms/hubspot';
 
 let emu: RunningEmulator;
@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  await admin(emu, 'POST', 'reset');
+  await resetEmulator(emu);
   http = await rawClient(emu);
 });
 

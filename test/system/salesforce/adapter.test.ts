@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { SystemError } from '../../../src/system/errors';
 import type { OutboundRecord } from '../../../src/system/system-api';
-import { admin, collect, stored, useCrmEmulator } from '../../support/emulators';
+import { admin, collect, resetEmulator, stored, useCrmEmulator } from '../../support/emulators';
 import { SANDBOX } from '../../support/crms/salesforce';
 
 const crm = useCrmEmulator('SALESFORCE', SANDBOX, 1200);
@@ -37,7 +37,7 @@ describe('listChanged', () => {
   });
 
   it('is tie-safe: records sharing a SystemModstamp are not skipped on resume', async () => {
-    await admin(crm.emu.url, 'POST', 'reset');
+    await resetEmulator(crm.emu.url);
     const stamp = '2030-01-01T00:00:00.000+0000';
     for (const id of ['00Q5g00000000AAAAA', '00Q5g00000000BAAAA', '00Q5g00000000CAAAA'])
       await admin(crm.emu.url, 'POST', 'records/Lead', { Id: id, LastName: id, Company: 'Tie', SystemModstamp: stamp });
@@ -50,7 +50,7 @@ describe('listChanged', () => {
   });
 
   it('yields malformed rows flagged for quarantine instead of crashing or dropping them', async () => {
-    await admin(crm.emu.url, 'POST', 'reset');
+    await resetEmulator(crm.emu.url);
     await admin(crm.emu.url, 'POST', 'records/Lead', { LastName: 'NoId', Company: 'X' });
     await admin(crm.emu.url, 'POST', 'records/Lead', { Id: '00Q5g00000000ZZAAA', LastName: 'BadStamp', Company: 'X', SystemModstamp: 'yesterday-ish' });
     const good = await crm.adapter.upsert('Lead', [{ junctionId: 'j-good', fields: { LastName: 'Good', Company: 'X' } }]);

@@ -9,7 +9,7 @@ describe('Salesforce lead conversion (SOAP convertLead) through jsforce', () => 
   let conn: Connection;
 
   beforeAll(async () => {
-    emulator = await salesforce.startEmulator({ port: 0 });
+    emulator = await salesforce.startEmulator({ port: 0, provisioned: true });
     conn = new jsforce.Connection({ oauth2: { clientId: SANDBOX.clientId, clientSecret: SANDBOX.clientSecret, loginUrl: emulator.url }, instanceUrl: emulator.url, refreshToken: SANDBOX.refreshToken, version: '59.0' });
     await conn.query('SELECT Id FROM Lead LIMIT 1'); // obtains the session lazily
   });

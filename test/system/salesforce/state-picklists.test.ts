@@ -148,7 +148,7 @@ describe('an org with state and country picklists', () => {
     expect((await describeFields('Contact')).map((f) => f.name)).not.toContain('MailingStateCode');
     await expect(admin(emu.url, 'POST', 'settings', { statePicklists: 'yes' })).rejects.toThrow(/400.*statePicklists must be true or false/);
     await expect(admin(emu.url, 'POST', 'settings', { colour: true })).rejects.toThrow(/400.*unknown Salesforce org setting colour/);
-    const fresh = await salesforce.startEmulator({ port: 0, settings: { statePicklists: true } });
+    const fresh = await salesforce.startEmulator({ port: 0, provisioned: true, settings: { statePicklists: true } });
     try {
       expect(await admin(fresh.url, 'GET', 'settings')).toEqual({ statePicklists: true });
       expect((await connect(fresh.url).sobject('Contact').describe()).fields.map((f) => f.name)).toContain('MailingStateCode');

@@ -11,6 +11,7 @@ import { recordProven } from '../../connections/connection-status';
 import type { ConnectionService } from '../../connections/connection.service';
 import { TOPICS, type EventBus } from '../../events';
 import { withinRun } from '../../health/call-failure-tally';
+import { setupMayExplain } from '../../connections/connection-setup';
 import type { RecordMapper } from '../../mapping/field-map';
 import { mappersFor } from '../../mapping/registry';
 import { recordSuccessfulSync } from '../../store/connections/connection.repository';
@@ -117,7 +118,11 @@ export class SyncEngine {
       forgetDescribes(connection.id);
       // Stopping is not a failure: nothing to log, classify or pause.
       if (err instanceof RunInterrupted) active.stopped = pass.stop.cancelled ? { message: CANCELLED, quota: false, cancelled: true } : { message: err.message, quota: false, interrupted: true };
-      else pass.log.error((active.stopped = await recordRunFailure(this.deps, connection, active.adapter, run.id, err)).message);
+      else {
+        // A refusal a missing setup explains (Junction's field or key not in the CRM) is reported as that: SCHEMA, naming it.
+        const cause = setupMayExplain(err) ? await this.deps.connections.explainFailure(active.adapter, err) : err;
+        pass.log.error((active.stopped = await recordRunFailure(this.deps, connection, active.adapter, run.id, cause)).message);
+      }
     } finally {
       clearInterval(heartbeat);
       await pass.held.release();

@@ -14,8 +14,13 @@ const ADDRESS: Record<string, ColumnType> = {
   address1_postalcode: 'string',
 };
 
-// junction_id and junction_deleted are the solution's custom columns (alternate key; delete propagation flag).
-const SYSTEM: Record<string, ColumnType> = { createdon: 'datetime', modifiedon: 'datetime', versionnumber: 'number', junction_id: 'string', junction_deleted: 'boolean' };
+const SYSTEM: Record<string, ColumnType> = { createdon: 'datetime', modifiedon: 'datetime', versionnumber: 'number' };
+
+/**
+ * Junction's custom columns (alternate key; delete propagation flag): a fresh org has neither
+ * (nor the key) until they are created through the metadata API; a `provisioned` one has all.
+ */
+export const JUNCTION_COLUMNS: Record<string, ColumnType> = { junction_id: 'string', junction_deleted: 'boolean' };
 
 export const COLUMNS: Record<DataverseEntitySet, Record<string, ColumnType>> = {
   contacts: {

@@ -10,7 +10,9 @@ import { DataverseEmulator } from './vendor';
 export async function startDynamicsEmulator(options: EmulatorStartOptions = {}): Promise<RunningEmulator> {
   const ctx = { clock: new EmulatorClock(), tokens: new TokenRegistry(DATAVERSE_LIMITS.tokenTtlMs), codes: new AuthorizationCodes(), webhooks: [] as string[] };
   const state = createState(ctx);
-  const server = new EmulatorServer(new DataverseEmulator(state), ctx);
+  const vendor = new DataverseEmulator(state);
+  if (options.provisioned) vendor.reset({ provisioned: true });
+  const server = new EmulatorServer(vendor, ctx);
   await server.listen(options.port ?? DYNAMICS_DESCRIPTOR.defaultEmulatorPort);
   const fields: FieldControl = {
     define: (object, field) => withSet(object, (set) => defineColumn(state, set, field.toLowerCase())),

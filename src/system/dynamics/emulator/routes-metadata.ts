@@ -7,9 +7,10 @@
 import { createHash } from 'node:crypto';
 import { empty, json, type EmulatorResponse } from '../../emulator-kit';
 import { DATAVERSE_ENTITIES, type DataverseEntitySet } from '../descriptor';
-import { COLUMNS, type ColumnType } from './columns';
+import { COLUMNS, JUNCTION_COLUMNS, type ColumnType } from './columns';
 import { CODES, ODATA_HEADERS, badRequest, dataverseError } from './errors';
 import { selected } from './present';
+import { KEYS, keysRoute } from './routes-keys';
 import type { DataRequest } from './request';
 import type { DataverseState } from './state';
 
@@ -33,9 +34,15 @@ const metadataId = (table: string, column: string) => {
 
 export const isMetadataRequest = (resource: string): boolean => resource.startsWith('EntityDefinitions(');
 
+const tableSet = (logicalName: string | undefined): DataverseEntitySet | undefined =>
+  logicalName === undefined ? undefined : (Object.keys(DATAVERSE_ENTITIES) as DataverseEntitySet[]).find((s) => DATAVERSE_ENTITIES[s].logicalName === logicalName.toLowerCase());
+
 export function metadataRoute(state: DataverseState, req: DataRequest): EmulatorResponse {
+  const keys = KEYS.exec(req.resource);
+  const keySet = tableSet(keys?.[1]);
+  if (keySet) return keysRoute(state, req, keySet);
   const m = ATTRIBUTES.exec(req.resource);
-  const set = m ? (Object.keys(DATAVERSE_ENTITIES) as DataverseEntitySet[]).find((s) => DATAVERSE_ENTITIES[s].logicalName === m[1]!.toLowerCase()) : undefined;
+  const set = tableSet(m?.[1]);
   if (!m || !set) return dataverseError(404, CODES.badSegment, `Resource not found for the segment '${req.resource.split('/')[0]}'.`);
   const table = DATAVERSE_ENTITIES[set].logicalName;
   const column = m[2]?.toLowerCase();
@@ -107,6 +114,6 @@ export function restoreColumn(state: DataverseState, set: DataverseEntitySet, co
 export function defineColumn(state: DataverseState, set: DataverseEntitySet, column: string): boolean {
   if (column in state.columns[set]) return false;
   state.droppedColumns[set].delete(column);
-  state.columns[set][column] = 'string';
+  state.columns[set][column] = JUNCTION_COLUMNS[column] ?? 'string';
   return true;
 }

@@ -10,7 +10,7 @@ import { DATAVERSE_ENTITIES, DYNAMICS_DESCRIPTOR, type DataverseEntitySet } from
 import { CODES, ODATA_HEADERS, badRequest, dataverseError, notFound } from './errors';
 import { entityUrl, present, selected } from './present';
 import { jsonBody, parseKey, preferences, type DataRequest } from './request';
-import type { DataverseState } from './state';
+import { isActiveKey, type DataverseState } from './state';
 import type { Row } from './store';
 import { validateWrite } from './validate';
 
@@ -22,7 +22,7 @@ function locate(state: DataverseState, set: DataverseEntitySet, keyText: string)
   const key = parseKey(keyText);
   if (!key) return { error: badRequest(CODES.badSegment, `Bad Request - Error in query syntax: invalid key '${keyText}'.`) };
   if ('id' in key) return { row: state.stores[set].get(key.id), id: key.id };
-  if (key.column !== ALT_KEY) return { error: badRequest(CODES.badSegment, `The key '${key.column}' is not a valid alternate key on ${DATAVERSE_ENTITIES[set].logicalName}.`) };
+  if (key.column !== ALT_KEY || !isActiveKey(state, set, key.column)) return { error: badRequest(CODES.badSegment, `The key '${key.column}' is not a valid alternate key on ${DATAVERSE_ENTITIES[set].logicalName}.`) };
   return { row: state.stores[set].findBy(ALT_KEY, key.value), alt: key.value };
 }
 

@@ -6,11 +6,11 @@
  * licence entitlements), so the shell's `quotaExceeded` answers what an org over its
  * request budget sees: 429 with 0x80072322 and a Retry-After.
  */
-import type { EmulatorRequest, EmulatorResponse, QuotaState, VendorEmulator } from '../../emulator-kit';
+import type { EmulatorRequest, EmulatorResponse, QuotaState, ResetOptions, VendorEmulator } from '../../emulator-kit';
 import { DATAVERSE_LIMITS, resolveEntitySet } from '../descriptor';
 import { serviceUnavailable, tooManyRequests } from './errors';
 import { TOKEN_PATH, route } from './routes';
-import type { DataverseState } from './state';
+import { resetSchema, type DataverseState } from './state';
 
 /** What a client is told to wait when the emulator's "quota" is spent. */
 const QUOTA_RETRY_AFTER_SECONDS = 5;
@@ -70,9 +70,10 @@ export class DataverseEmulator implements VendorEmulator {
     return set ? { id: this.state.stores[set].insertRaw(record).key } : undefined;
   }
 
-  reset(): void {
+  reset(options: ResetOptions = {}): void {
     this.state.webhooks.stop();
     for (const store of Object.values(this.state.stores)) store.clear();
+    resetSchema(this.state, options.provisioned === true);
     this.window = [];
   }
 }

@@ -9,7 +9,9 @@ import { HubspotEmulator } from './vendor';
 export async function startHubspotEmulator(options: EmulatorStartOptions = {}): Promise<RunningEmulator> {
   const ctx = { clock: new EmulatorClock(), tokens: new TokenRegistry(HUBSPOT_LIMITS.tokenTtlMs), codes: new AuthorizationCodes(), webhooks: [] as string[] };
   const state = createState(ctx);
-  const server = new EmulatorServer(new HubspotEmulator(state), ctx);
+  const vendor = new HubspotEmulator(state);
+  if (options.provisioned) vendor.reset({ provisioned: true });
+  const server = new EmulatorServer(vendor, ctx);
   await server.listen(options.port ?? HUBSPOT_DESCRIPTOR.defaultEmulatorPort);
   const fields: FieldControl = {
     define: (object, field) => !!storeOf(state, object)?.properties.create(field),

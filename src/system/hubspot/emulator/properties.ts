@@ -62,20 +62,38 @@ const def = (object: HubspotObject, name: string, hubspotDefined: boolean, given
   type: given.type ?? (name.endsWith('date') ? 'datetime' : 'string'),
   fieldType: given.fieldType ?? 'text',
   groupName: given.groupName ?? (object === 'contacts' ? 'contactinformation' : 'companyinformation'),
-  hasUniqueValue: given.hasUniqueValue ?? name === HUBSPOT_DESCRIPTOR.externalIdField,
+  hasUniqueValue: given.hasUniqueValue ?? false,
   hubspotDefined,
 });
+
+const JUNCTION_PROPERTIES: ReadonlySet<string> = new Set([HUBSPOT_DESCRIPTOR.externalIdField, HUBSPOT_DESCRIPTOR.deletedFlagField]);
 
 export class PropertyRegistry {
   private defs = new Map<string, PropertyDef>();
   private archived = new Map<string, { def: PropertyDef; values: Map<string, unknown> }>();
 
   constructor(private object: HubspotObject) {
-    for (const name of STANDARD[object]) this.defs.set(name, def(object, name, true));
+    this.reset(false);
+  }
+
+  /**
+   * Back to the portal's standard properties. A fresh portal lacks Junction's two, which only
+   * the Properties API creates (writes naming them are refused); `provisioned` has them.
+   */
+  reset(provisioned: boolean): void {
+    this.defs.clear();
+    this.archived.clear();
+    for (const name of STANDARD[this.object]) this.defs.set(name, def(this.object, name, true));
+    if (!provisioned) return;
     // Junction's unique external-id property, created once per portal when it is connected.
-    this.defs.set(HUBSPOT_DESCRIPTOR.externalIdField, def(object, HUBSPOT_DESCRIPTOR.externalIdField, false, { hasUniqueValue: true }));
+    this.defs.set(HUBSPOT_DESCRIPTOR.externalIdField, def(this.object, HUBSPOT_DESCRIPTOR.externalIdField, false, { hasUniqueValue: true }));
     // And its delete flag (delete propagation FLAG): a single checkbox, values "true"/"false".
-    this.defs.set(HUBSPOT_DESCRIPTOR.deletedFlagField, def(object, HUBSPOT_DESCRIPTOR.deletedFlagField, false, { type: 'bool', fieldType: 'booleancheckbox' }));
+    this.defs.set(HUBSPOT_DESCRIPTOR.deletedFlagField, def(this.object, HUBSPOT_DESCRIPTOR.deletedFlagField, false, { type: 'bool', fieldType: 'booleancheckbox' }));
+  }
+
+  /** A property a write may not name: archived, or one of Junction's not created yet (never brought into being by a write). */
+  isMissing(name: string): boolean {
+    return this.isArchived(name) || (JUNCTION_PROPERTIES.has(name) && !this.defs.has(name));
   }
 
   list(): PropertyDef[] {
@@ -93,6 +111,7 @@ export class PropertyRegistry {
   /** Creates a custom property; undefined when one of that name exists already (HubSpot answers 409). */
   create(name: string, given: Partial<PropertyDef> = {}): PropertyDef | undefined {
     if (this.defs.has(name)) return undefined;
+    this.archived.delete(name);
     const created = def(this.object, name, false, given);
     this.defs.set(name, created);
     return created;
@@ -100,7 +119,7 @@ export class PropertyRegistry {
 
   /** A property a write carries exists from then on (archived ones excepted: the write is refused first). */
   noteWritten(names: Iterable<string>): void {
-    for (const name of names) if (!this.defs.has(name) && !this.archived.has(name)) this.defs.set(name, def(this.object, name, false));
+    for (const name of names) if (!this.defs.has(name) && !this.archived.has(name) && !JUNCTION_PROPERTIES.has(name)) this.defs.set(name, def(this.object, name, false));
   }
 
   /** Archives a property; the caller hands over each record's value, kept for a restore. */

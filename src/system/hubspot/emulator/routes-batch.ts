@@ -137,6 +137,7 @@ export function batchRoute(state: HubspotState, object: HubspotObject, op: strin
         if (typeof input.idProperty !== 'string' || !allowed.includes(input.idProperty)) {
           return validationError(`idProperty must be a unique property of ${object} (${allowed.join(', ')}), got ${String(input.idProperty)}`);
         }
+        if (store.properties.isMissing(input.idProperty)) return validationError(`Property "${input.idProperty}" does not exist`);
       }
       for (const input of inputs) {
         const props = coerceProperties(input.properties);

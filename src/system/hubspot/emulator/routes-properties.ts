@@ -10,6 +10,10 @@ import { propertyWire, type PropertyDef } from './properties';
 import { isoNow, type HubspotState } from './state';
 
 const PROPERTY_NAME = /^[a-z][a-z0-9_]*$/;
+// crm-wire.md §6.2 item 10: what a property create must name, and HubSpot's limit on unique ones.
+const REQUIRED = ['label', 'type', 'fieldType', 'groupName'] as const;
+const TYPES: ReadonlySet<string> = new Set(['bool', 'date', 'datetime', 'enumeration', 'number', 'phone_number', 'string']);
+const MAX_UNIQUE = 10;
 
 export function propertiesRoute(state: HubspotState, req: EmulatorRequest): EmulatorResponse | undefined {
   const m = /^\/crm\/v3\/properties\/([^/]+)(?:\/([^/]+))?$/.exec(req.path);
@@ -24,9 +28,15 @@ export function propertiesRoute(state: HubspotState, req: EmulatorRequest): Emul
     const body = req.json() as Partial<PropertyDef> | null;
     if (typeof body?.name !== 'string' || !PROPERTY_NAME.test(body.name))
       return validationError('Property name must be lower-case letters, digits and underscores, starting with a letter');
+    const missing = REQUIRED.filter((f) => typeof body[f] !== 'string' || body[f] === '');
+    if (missing.length) return validationError(`Property definition is missing required fields: ${missing.join(', ')}`);
+    if (!TYPES.has(String(body.type))) return validationError(`type must be one of ${[...TYPES].join(', ')}, got ${String(body.type)}`);
+    if (body.hasUniqueValue !== undefined && typeof body.hasUniqueValue !== 'boolean') return validationError('hasUniqueValue must be true or false');
+    if (body.hasUniqueValue && store.properties.list().filter((p) => p.hasUniqueValue).length >= MAX_UNIQUE)
+      return validationError(`An object can have at most ${MAX_UNIQUE} unique value properties.`);
     const created = store.properties.create(body.name, body);
     if (!created) return errorResponse(409, 'OBJECT_ALREADY_EXISTS', `A property named '${body.name}' already exists.`);
-    return json(201, propertyWire(created, at));
+    return json(201, propertyWire(created, at), { Location: `/crm/v3/properties/${object}/${created.name}` });
   }
   if (name !== undefined && req.method === 'GET') {
     const p = store.properties.get(name);

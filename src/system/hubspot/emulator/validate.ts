@@ -36,7 +36,7 @@ export function isFailure(value: unknown): value is RecordFailure {
 export function checkProperties(store: ObjectStore, input: Properties, self: StoredRecord | undefined): RecordFailure | undefined {
   const problems: Array<{ name: string; error: string; message: string }> = [];
   for (const name of Object.keys(input)) {
-    if (store.properties.isArchived(name)) problems.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
+    if (store.properties.isMissing(name)) problems.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
     else if (READ_ONLY_PROPERTIES.has(name)) problems.push({ name, error: 'READ_ONLY_VALUE', message: `${name} is a read only property; its value cannot be set.` });
   }
   const email = input.email;

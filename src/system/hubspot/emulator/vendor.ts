@@ -1,5 +1,5 @@
 /** The HubSpot side of the emulator shell: faults, usage headers, routing, raw records. */
-import type { EmulatorRequest, EmulatorResponse, QuotaState, VendorEmulator } from '../../emulator-kit';
+import type { EmulatorRequest, EmulatorResponse, QuotaState, ResetOptions, VendorEmulator } from '../../emulator-kit';
 import { HUBSPOT_LIMITS, resolveObject } from '../descriptor';
 import { dailyLimit, serviceUnavailable, tenSecondlyLimit } from './errors';
 import { isOAuthPath, isSearch, route } from './routes';
@@ -67,10 +67,12 @@ export class HubspotEmulator implements VendorEmulator {
     return resolved ? { id: this.state.stores[resolved].insertRaw(record as WireBody).key } : undefined;
   }
 
-  reset(): void {
+  reset(options: ResetOptions = {}): void {
     this.state.webhooks.stop();
-    this.state.stores.contacts.clear();
-    this.state.stores.companies.clear();
+    for (const store of [this.state.stores.contacts, this.state.stores.companies]) {
+      store.clear();
+      store.properties.reset(options.provisioned === true);
+    }
     this.state.associations.clear();
   }
 }

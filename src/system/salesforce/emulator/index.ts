@@ -17,6 +17,7 @@ import {
   type EmulatorStartOptions,
   type FieldControl,
   type QuotaState,
+  type ResetOptions,
   type RunningEmulator,
   type VendorEmulator,
 } from '../../emulator-kit';
@@ -28,6 +29,7 @@ import { INTROSPECT_PATH, introspectEndpoint } from './routes-introspect';
 import { AUTHORIZE_PATH, authorizePage } from './routes-consent';
 import { SANDBOX, tokenEndpoint } from './routes-oauth';
 import { OutboundMessenger } from './webhooks';
+import { OrgSetup, setupRoute } from './org-setup';
 import type { Org, Route } from './org';
 import { bulkRoutes } from './routes-bulk';
 import { compositeRoutes } from './routes-composite';
@@ -37,9 +39,11 @@ import { replicationRoutes } from './routes-replication';
 import { sobjectRoutes } from './routes-sobject';
 import { soapCall } from './routes-soap';
 import { seedPeople } from './seed';
+import { ORG_ID, USER_ID } from './schema';
 import { SObjectStore } from './store';
 
 const TOKEN_PATH = '/services/oauth2/token';
+const USERINFO_PATH = '/services/oauth2/userinfo';
 const ROUTES: Route[] = [...replicationRoutes, ...sobjectRoutes, ...queryRoutes, ...compositeRoutes, ...bulkRoutes, ...miscRoutes];
 
 export class SalesforceEmulator implements VendorEmulator {
@@ -49,6 +53,8 @@ export class SalesforceEmulator implements VendorEmulator {
   readonly outbound: OutboundMessenger;
   /** The sandbox connected app's settings: its JWT certificate, its refresh-token policy. */
   readonly app = new ConnectedApp();
+  /** Permission sets and field permissions: what makes a Tooling-created field visible. */
+  readonly setup = new OrgSetup();
   private lastQuota: QuotaState;
 
   constructor(
@@ -122,11 +128,18 @@ export class SalesforceEmulator implements VendorEmulator {
     return { statePicklists: this.org.store.statePicklists, ...this.app.view() };
   }
 
-  reset(): void {
+  reset(options: ResetOptions = {}): void {
     this.outbound.stop();
-    this.org.store.reset();
+    this.org.store.reset(options.provisioned === true);
+    this.setup.reset();
     this.org.jobs.reset();
     this.org.cursors.clear();
+  }
+
+  /** OpenID Connect userinfo: who the session's user is (provisioning assigns it Junction's permission set). */
+  private userinfo(req: EmulatorRequest, base: string): EmulatorResponse {
+    if (!this.ctx.tokens.isValid(bearer(req.headers.authorization), this.ctx.clock.now())) return json(401, { error: 'invalid_token', error_description: 'Session expired or invalid' });
+    return json(200, { sub: `${base}/id/${ORG_ID}/${USER_ID}`, user_id: USER_ID, organization_id: ORG_ID, preferred_username: 'integration@junction.example', user_type: 'STANDARD' });
   }
 
   private route(req: EmulatorRequest): EmulatorResponse {
@@ -138,11 +151,14 @@ export class SalesforceEmulator implements VendorEmulator {
     if (req.path === INTROSPECT_PATH)
       return req.method === 'POST' ? introspectEndpoint(req, this.ctx.tokens, this.ctx.clock, this.app, base) : restError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are POST`);
     if (/^\/services\/data\/?$/.test(req.path)) return versionList();
+    if (req.path === USERINFO_PATH) return this.userinfo(req, base);
     if (/^\/services\/Soap\/u\/\d+\.\d$/.test(req.path) && req.method === 'POST') return soapCall(this.org, this.ctx.tokens, this.ctx.clock, req.text());
     const m = /^\/services\/data\/v(\d+\.\d)(\/.*)?$/.exec(req.path);
     if (!m) return notFound();
     if (!this.ctx.tokens.isValid(bearer(req.headers.authorization), this.ctx.clock.now())) return restError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     const rest = m[2] ?? '/';
+    const setup = setupRoute({ req, version: m[1]!, params: [], org: this.org }, this.setup, rest);
+    if (setup) return setup;
     const allowed: string[] = [];
     for (const r of ROUTES) {
       const match = r.pattern.exec(rest);
@@ -163,6 +179,7 @@ export async function startSalesforceEmulator(options: EmulatorStartOptions = {}
   // The vendor asks the server for its URL only while serving, after listen() resolved.
   const holder: { server?: EmulatorServer } = {};
   const vendor = new SalesforceEmulator(ctx, () => holder.server!.url);
+  if (options.provisioned) vendor.reset({ provisioned: true });
   if (options.settings) vendor.settings(options.settings);
   const running = new EmulatorServer(vendor, ctx);
   holder.server = running;

@@ -42,6 +42,13 @@ const SYSTEM_TAIL: FieldDef[] = [
   ro('LastModifiedDate', 'datetime'),
   ro('LastModifiedById', 'reference'),
   ro('SystemModstamp', 'datetime'),
+];
+
+/**
+ * Junction's own custom fields: a fresh org has none of them until they are created through
+ * the Tooling API and granted to the integration user (org-setup.ts); `provisioned` orgs have them.
+ */
+export const JUNCTION_FIELDS: readonly FieldDef[] = [
   { name: 'Junction_Id__c', type: 'string', length: 36, externalId: true, unique: true, custom: true },
   // Junction's delete flag (delete propagation FLAG): a checkbox, so never null.
   { name: 'Junction_Deleted__c', type: 'boolean', custom: true, defaultValue: false },
@@ -121,11 +128,37 @@ const FIELDS: Record<ObjectName, FieldDef[]> = {
 
 export class ObjectSchema {
   private byLower = new Map<string, FieldDef>();
+  /** Custom fields created through the Tooling API that no permission set grants yet: invisible to the API user. */
+  private ungranted = new Map<string, FieldDef>();
+  /** Names a write must not bring into being by itself (Junction's fields: only the metadata API creates them). */
+  private reserved = new Set(JUNCTION_FIELDS.map((f) => f.name.toLowerCase()));
   constructor(
     readonly name: ObjectName,
     readonly standard: readonly FieldDef[],
   ) {
     for (const f of standard) this.byLower.set(f.name.toLowerCase(), f);
+  }
+
+  /** A Tooling API `CustomField` create: defined, but unseen until field permissions grant it; false when the name is taken. */
+  createCustom(def: FieldDef): boolean {
+    const key = def.name.toLowerCase();
+    if (this.byLower.has(key) || this.ungranted.has(key)) return false;
+    this.dropped.delete(key);
+    this.ungranted.set(key, { ...def, custom: true });
+    return true;
+  }
+
+  /** Field permissions now let the API user read the field: it appears in describe, queries and writes. */
+  grant(name: string): void {
+    const def = this.ungranted.get(name.toLowerCase());
+    if (!def) return;
+    this.ungranted.delete(name.toLowerCase());
+    this.byLower.set(name.toLowerCase(), def);
+  }
+
+  /** Every custom field the org defines, granted or not (what the Tooling API lists). */
+  get customDefinitions(): FieldDef[] {
+    return [...this.byLower.values(), ...this.ungranted.values()].filter((f) => f.custom);
   }
   field(name: string): FieldDef | undefined {
     return this.byLower.get(name.toLowerCase());
@@ -137,7 +170,7 @@ export class ObjectSchema {
   addCustom(name: string, sample: unknown): FieldDef | undefined {
     const existing = this.field(name);
     if (existing) return existing;
-    if (this.dropped.has(name.toLowerCase())) return undefined;
+    if (this.dropped.has(name.toLowerCase()) || this.reserved.has(name.toLowerCase())) return undefined;
     const type: FieldType = typeof sample === 'number' ? 'double' : typeof sample === 'boolean' ? 'boolean' : 'string';
     const def: FieldDef = { name, type, custom: true, ...(type === 'string' ? { length: 255 } : {}) };
     this.byLower.set(name.toLowerCase(), def);
@@ -145,7 +178,14 @@ export class ObjectSchema {
   }
   /** Defines a field as Setup would (type text unless given); an existing field is left as it is. */
   define(name: string, type: FieldType = 'string'): FieldDef {
-    this.dropped.delete(name.toLowerCase());
+    const key = name.toLowerCase();
+    this.dropped.delete(key);
+    // Junction's own fields come with their real definition (external id, checkbox), granted at once.
+    const junction = JUNCTION_FIELDS.find((f) => f.name.toLowerCase() === key);
+    if (junction && !this.field(name)) {
+      this.ungranted.delete(key);
+      this.byLower.set(key, junction);
+    }
     return this.field(name) ?? this.addCustom(name, type === 'double' ? 0 : type === 'boolean' ? false : '')!;
   }
 
@@ -180,9 +220,10 @@ export class ObjectSchema {
   }
 }
 
-export function buildSchemas(): Map<string, ObjectSchema> {
+/** The org's objects; `provisioned` gives them Junction's fields already (the tests' shortcut), else the org is fresh. */
+export function buildSchemas(provisioned = false): Map<string, ObjectSchema> {
   const map = new Map<string, ObjectSchema>();
-  for (const name of OBJECT_NAMES) map.set(name.toLowerCase(), new ObjectSchema(name, FIELDS[name]));
+  for (const name of OBJECT_NAMES) map.set(name.toLowerCase(), new ObjectSchema(name, provisioned ? [...FIELDS[name], ...JUNCTION_FIELDS] : FIELDS[name]));
   return map;
 }
 

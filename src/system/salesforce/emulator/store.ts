@@ -198,8 +198,9 @@ export class SObjectStore {
     this.indexes.clear();
   }
 
-  reset(): void {
-    this.schemas = buildSchemas();
+  /** Empties the org; its objects have Junction's fields only when `provisioned` (else it is a fresh org). */
+  reset(provisioned = false): void {
+    this.schemas = buildSchemas(provisioned);
     if (this.picklists) for (const name of OBJECT_NAMES) this.schema(name)!.setStandard(codeFields(name), true);
     this.tables = new Map(OBJECT_NAMES.map((n) => [n, new Map()]));
     this.indexes.clear();
