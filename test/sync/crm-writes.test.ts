@@ -62,7 +62,8 @@ const knownState = async (kind: Kind, recordId: string) =>
   )[0]!.known_state;
 
 beforeAll(async () => {
-  h = await startSyncHarness({ seed: 0, crms: ['SALESFORCE', 'HUBSPOT', 'DYNAMICS'] });
+  // An org with state and country picklists off, where people type them as text (picklist-org-writes.test.ts: on, as in a new org).
+  h = await startSyncHarness({ seed: 0, crms: ['SALESFORCE', 'HUBSPOT', 'DYNAMICS'], settings: { SALESFORCE: { statePicklists: false } } });
   sf = salesforceSdk(h.emulators.get('SALESFORCE')!.url);
   hubspot = await hubspotSdk(h.emulators.get('HUBSPOT')!.url);
   dataverse = dataverseSdk(h.emulators.get('DYNAMICS')!);

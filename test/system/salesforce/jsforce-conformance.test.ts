@@ -41,7 +41,8 @@ describe('jsforce against the Salesforce emulator', () => {
     await conn.query('SELECT Id FROM Lead LIMIT 1');
     const before = conn.accessToken;
     await admin(emu.url, 'POST', 'faults', { expireTokens: true });
-    const after = await conn.query<Row>("SELECT Id, Email FROM Contact WHERE MailingCountry = 'US' LIMIT 5");
+    // A new org has country picklists: the code field holds the ISO code, the text field its name.
+    const after = await conn.query<Row>("SELECT Id, Email FROM Contact WHERE MailingCountryCode = 'US' LIMIT 5");
     expect(after.records).toHaveLength(5);
     expect(refreshes).toBe(2);
     expect(conn.accessToken).not.toBe(before);

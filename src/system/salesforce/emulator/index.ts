@@ -180,7 +180,8 @@ export async function startSalesforceEmulator(options: EmulatorStartOptions = {}
   const holder: { server?: EmulatorServer } = {};
   const vendor = new SalesforceEmulator(ctx, () => holder.server!.url);
   if (options.provisioned) vendor.reset({ provisioned: true });
-  if (options.settings) vendor.settings(options.settings);
+  // A new org has state and country picklists on (crm-wire.md §6.1 item 5); an older org may have them off (`statePicklists: false`).
+  vendor.settings({ statePicklists: true, ...options.settings });
   const running = new EmulatorServer(vendor, ctx);
   holder.server = running;
   await running.listen(options.port ?? SALESFORCE_DESCRIPTOR.defaultEmulatorPort);
