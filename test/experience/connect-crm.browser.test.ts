@@ -32,8 +32,8 @@ beforeAll(async () => {
   const db = await openTestDatabase();
   await resetDatabase(db);
   await db.close();
-  // The CRMs are emulators of their own: the new connections are the only ones to each.
-  for (const kind of KINDS) emulators.set(kind, await startCrmEmulator(kind, 8));
+  // The CRMs are emulators of their own, fresh orgs without Junction's fields: the new connections are the only ones to each, and connecting provisions them.
+  for (const kind of KINDS) emulators.set(kind, await startCrmEmulator(kind, 8, true));
   const config = inProcessConfig({ JUNCTION_EMULATORS: 'none', JUNCTION_ADMIN_KEY: ADMIN_KEY, JUNCTION_DATA_DIR: mkdtempSync(join(tmpdir(), 'junction-connect-')) });
   junction = await startJunction(config, { adapterDefaults: { retry: FAST_RETRY, timeoutMs: 5000 }, singleSessionDatabase: inject('embeddedDatabase') });
   browser = await chromium.launch({
@@ -90,6 +90,13 @@ describe.skipIf(!existsSync(CHROMIUM))('Connect a CRM', () => {
     const [made] = await named(name);
     expect(made?.kind).toBe(kind);
     expect(await page.getAttribute('#connected', 'data-connection-id')).toBe(made!.id);
+
+    // Connecting provisioned the fresh org (autoProvision, on for an emulator): the page lists what is there.
+    await expect.poll(() => page.getAttribute('#connected-setup', 'data-ready'), { timeout: 30_000 }).toBe('true');
+    const checks = await page.$$eval('#connected-setup li', (items) => items.map((i) => ({ ok: i.className === 'setup-ok', text: i.textContent ?? '' })));
+    expect(checks.length).toBeGreaterThan(1);
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    expect(await page.isHidden('#connected-provision')).toBe(true);
 
     await page.click('#connected-sync');
     await expect.poll(() => page.getAttribute('#connected-run', 'data-status'), { timeout: 60_000 }).toMatch(/SUCCEEDED|FAILED|PARTIAL|CANCELLED|INTERRUPTED/);

@@ -12,6 +12,9 @@
   var CONNECTION = 'query Connection($id: ID!) { connection(id: $id) { id name kind baseUrl status statusReason } }';
   var TRIGGER = 'mutation TriggerSync($id: ID!) { triggerSync(connectionId: $id, mode: INCREMENTAL) { id status } }';
   var RUN = 'query SyncRun($id: ID!) { syncRun(id: $id) { id status error } }';
+  var SETUP_FIELDS = '{ ready checks { name ok message fixable } }';
+  var SETUP = 'query ConnectionSetup($id: ID!) { connectionSetup(id: $id) ' + SETUP_FIELDS + ' }';
+  var PROVISION = 'mutation ProvisionConnection($id: ID!) { provisionConnection(id: $id) ' + SETUP_FIELDS + ' }';
   var FINISHED = ['SUCCEEDED', 'FAILED', 'PARTIAL', 'CANCELLED', 'INTERRUPTED'];
   // What each CRM calls the URL Junction needs; a CRM not named here gets the plain label.
   var URL_HINTS = {
@@ -109,6 +112,42 @@
       $('connected-status').textContent = c.status;
       $('connected-status').dataset.status = c.status;
       $('connected-reason').textContent = c.statusReason || '';
+      return loadSetup(c.id);
+    });
+  }
+
+  // What the connection needs in the CRM (Junction's fields, keys, permissions), checked live:
+  // what provisioning created shows as ready; what is missing, with a Provision button when it can be created.
+  function loadSetup(id) {
+    // A re-check (after a sync) keeps the list it had until the answer comes.
+    if (!$('connected-setup').children.length) $('connected-setup-state').textContent = 'Checking the CRM…';
+    return api().gql(SETUP, { id: id }, 'ConnectionSetup').then(function (body) { showSetup(body, 'connectionSetup'); });
+  }
+  function showSetup(body, field) {
+    var setup = body.data && body.data[field];
+    var list = $('connected-setup');
+    if (!setup) {
+      list.replaceChildren();
+      $('connected-setup-state').textContent = body.errors ? body.errors[0].message : 'The server did not answer.';
+      return;
+    }
+    list.replaceChildren.apply(list, setup.checks.map(function (check) {
+      var item = api().el('li', { class: check.ok ? 'setup-ok' : 'setup-missing' });
+      item.append(api().el('strong', { text: (check.ok ? '✓ ' : '✗ ') + check.name }), api().el('span', { class: 'muted', text: ' — ' + check.message }));
+      return item;
+    }));
+    $('connected-setup').dataset.ready = String(setup.ready);
+    $('connected-setup-state').textContent = setup.ready ? 'Setup is ready: everything Junction needs is in the CRM.' : 'Setup is incomplete.';
+    $('connected-provision').hidden = setup.ready || !setup.checks.some(function (c) { return !c.ok && c.fixable; });
+  }
+  function provision() {
+    var id = $('connected').dataset.connectionId;
+    if (!id) return;
+    $('connected-provision').disabled = true;
+    $('connected-setup-state').textContent = 'Provisioning through the CRM’s metadata API…';
+    api().gql(PROVISION, { id: id }, 'ProvisionConnection').then(function (body) {
+      $('connected-provision').disabled = false;
+      showSetup(body, 'provisionConnection');
     });
   }
   function syncNow() {
@@ -150,6 +189,7 @@
     $('connect-form').addEventListener('submit', submit);
     $('connect-kind').addEventListener('change', fitToKind);
     $('connected-sync').addEventListener('click', syncNow);
+    $('connected-provision').addEventListener('click', provision);
     window.addEventListener('hashchange', route);
   });
   document.addEventListener('junction:signed-in', function (ev) {
