@@ -5,6 +5,7 @@
  * problems, a sync before provisioning fails with a SCHEMA error naming the missing field (never
  * the vendor's INVALID_FIELD), and connecting to an emulator provisions it (autoProvision).
  */
+import { demoPeople } from '../../src/system';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmKind } from '../../src/system';
 import { resetEmulator } from '../support/emulators';
@@ -125,5 +126,25 @@ describe('before provisioning', () => {
     // Provisioned, the same connection syncs.
     expect((await provision('SALESFORCE')).ready).toBe(true);
     expect((await h.sync('SALESFORCE')).status).toBe('SUCCEEDED');
+  });
+
+  it('HubSpot: a sync of a fresh portal fails with a SCHEMA error naming the missing property, not the vendor’s PROPERTY_DOESNT_EXIST', async () => {
+    await h.connections.update(idOf('HUBSPOT'), { settings: { autoProvision: false } });
+    await resetEmulator(emulatorOf('HUBSPOT'), true);
+    // A new person in Salesforce, for Junction to write into the fresh portal.
+    emulatorOf('SALESFORCE').seed(demoPeople(1, 99, 5_000));
+    expect((await h.sync('SALESFORCE')).status).toBe('SUCCEEDED');
+    const run = await h.sync('HUBSPOT');
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toMatch(/^SCHEMA: /);
+    expect(run.error).toMatch(/junction_id/);
+    expect(run.error).not.toMatch(/PROPERTY_DOESNT_EXIST|does not exist: POST/);
+    const logged = await h.sql<{ error_class: string; code: string }>('SELECT error_class, code FROM sync_errors WHERE connection_id = $1', [idOf('HUBSPOT')]);
+    expect(logged.map((l) => l.error_class)).not.toContain('VALIDATION');
+    expect(logged).toEqual(expect.arrayContaining([expect.objectContaining({ error_class: 'SCHEMA', code: 'SETUP_INCOMPLETE' })]));
+
+    // Provisioned, the same connection delivers the person.
+    expect((await provision('HUBSPOT')).ready).toBe(true);
+    expect((await h.sync('HUBSPOT')).status).toBe('SUCCEEDED');
   });
 });

@@ -40,6 +40,11 @@ function toInput(mode: Mode, record: OutboundRecord, trace: string): BatchWriteI
   return { id: record.junctionId, idProperty: EXTERNAL_ID, properties, objectWriteTraceId: trace };
 }
 
+/** The Junction property a HubSpot refusal says does not exist (PROPERTY_DOESNT_EXIST), if it is one. */
+function missingJunctionProperty(message: string): string | undefined {
+  return [EXTERNAL_ID, HUBSPOT_DESCRIPTOR.deletedFlagField].find((name) => message.includes(`Property "${name}" does not exist`));
+}
+
 const chunks = <T>(list: T[], size: number): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, i * size + size));
 
 export async function upsertRecords(client: HubspotClient, object: HubspotObject, records: OutboundRecord[]): Promise<WriteResult[]> {
@@ -59,6 +64,10 @@ async function writeChunk(client: HubspotClient, object: HubspotObject, mode: Mo
     answer = mode === 'update' ? await client.batchUpdate(object, inputs) : await client.batchUpsert(object, inputs);
   } catch (err) {
     if (!(err instanceof SystemError) || !PER_RECORD.has(err.errorClass)) throw err;
+    // Junction's own property missing (a portal not provisioned) is no record's fault: every
+    // write would meet it, so the run stops with it rather than failing each record apart.
+    const missing = missingJunctionProperty(err.message);
+    if (missing) throw new SystemError('SCHEMA', 'SETUP_INCOMPLETE', `the HubSpot ${object} property ${missing} does not exist: provision the connection (provisionConnection) or create it (crm-wire §6.2 item 10)`);
     // A 4xx for the whole batch (e.g. duplicate ids, or a vendor that rejects the batch
     // for one bad record): halve it until the failing records stand alone.
     if (items.length > 1) {
