@@ -128,6 +128,19 @@ describe('before provisioning', () => {
     expect((await h.sync('SALESFORCE')).status).toBe('SUCCEEDED');
   });
 
+  it('Dataverse: a sync of a fresh org fails with a SCHEMA error naming the missing column or key', async () => {
+    await h.connections.update(idOf('DYNAMICS'), { settings: { autoProvision: false } });
+    await resetEmulator(emulatorOf('DYNAMICS'), true);
+    emulatorOf('SALESFORCE').seed(demoPeople(1, 98, 6_000));
+    expect((await h.sync('SALESFORCE')).status).toBe('SUCCEEDED');
+    const run = await h.sync('DYNAMICS');
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toMatch(/^SCHEMA: setup incomplete/);
+    expect(run.error).toMatch(/contact alternate key on junction_id/);
+    expect((await provision('DYNAMICS')).ready).toBe(true);
+    expect((await h.sync('DYNAMICS')).status).toBe('SUCCEEDED');
+  });
+
   it('HubSpot: a sync of a fresh portal fails with a SCHEMA error naming the missing property, not the vendor’s PROPERTY_DOESNT_EXIST', async () => {
     await h.connections.update(idOf('HUBSPOT'), { settings: { autoProvision: false } });
     await resetEmulator(emulatorOf('HUBSPOT'), true);
