@@ -1,6 +1,6 @@
 /**
  * `npm run bench` (full) and `npm run bench -- --quick` (< 2 min): every scenario of issue 8
- * against real PostgreSQL and Redis, each with its baseline measured in the same run, printed
+ * (and 9, the API under a sync, of issue 20) against real PostgreSQL and Redis, each with its baseline measured in the same run, printed
  * as one table. `--only=1,3` runs a subset; `--json=FILE` also writes the rows as JSON.
  */
 import 'reflect-metadata';
@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { demoPeople } from '../src/system/demo-data/people';
 import { runApiEfficiency } from './scenarios/api-efficiency';
+import { runApiUnderSync } from './scenarios/api-under-sync';
 import { runFanout } from './scenarios/fanout';
 import { ingestRows, rawUpsert, runIngest, type IngestResult } from './scenarios/ingest';
 import { runLatency } from './scenarios/latency';
@@ -30,8 +31,8 @@ const wants = (n: number) => !only || only.includes(n);
 
 // Quick sizes are cut to what fits in 2 minutes on 2 busy cores (see BENCHMARKS.md).
 const SIZES = quick
-  ? { ingest: Number(process.env.BENCH_INGEST ?? 1_000), scale: 0, api: 500, readContacts: 10_000, readSeconds: 3, subscribers: 1_000, events: 1, changes: 20, intervalMs: 1_000, saturation: 1_000, limit: 5, windowMs: 1_000, poolPeople: 200 }
-  : { ingest: Number(process.env.BENCH_INGEST ?? 100_000), scale: Number(process.env.BENCH_SCALE ?? 1_000_000), api: 10_000, readContacts: 100_000, readSeconds: 15, subscribers: 1_000, events: 5, changes: 100, intervalMs: 1_000, saturation: 50_000, limit: 5, windowMs: 1_000, poolPeople: 2_000 };
+  ? { ingest: Number(process.env.BENCH_INGEST ?? 1_000), scale: 0, api: 500, readContacts: 10_000, readSeconds: 3, subscribers: 1_000, events: 1, changes: 20, intervalMs: 1_000, saturation: 1_000, limit: 5, windowMs: 1_000, apiSync: Number(process.env.BENCH_API_SYNC ?? 2_000), idleSeconds: 2, poolPeople: 200 }
+  : { ingest: Number(process.env.BENCH_INGEST ?? 100_000), scale: Number(process.env.BENCH_SCALE ?? 1_000_000), api: 10_000, readContacts: 100_000, readSeconds: 15, subscribers: 1_000, events: 5, changes: 100, intervalMs: 1_000, saturation: 50_000, limit: 5, windowMs: 1_000, apiSync: Number(process.env.BENCH_API_SYNC ?? 20_000), idleSeconds: 5, poolPeople: 2_000 };
 
 /** Scenario 6's heap limit: the one the Dockerfile gives Junction (NODE_OPTIONS). */
 const SCALE_HEAP_MB = Number(process.env.BENCH_SCALE_HEAP_MB ?? 256);
@@ -112,7 +113,10 @@ async function main(): Promise<void> {
     });
   await scenario(7, 'start-up (npm start, embedded database)', () => runStartup());
   await scenario(8, `saturation, ${SIZES.saturation} contacts each way`, () => runSaturation(SIZES.saturation, SIZES.limit, SIZES.windowMs));
-  await scenario(10, `worker pool, ${SIZES.poolPeople} people per connection`, () => runWorkerPool(SIZES.poolPeople));
+  await scenario(9, `API under a BULK sync of ${SIZES.apiSync} contacts, PostgreSQL and embedded`, async () => [
+    ...(await runApiUnderSync(SIZES.apiSync, 'postgres', SIZES.idleSeconds)),
+    ...(await runApiUnderSync(SIZES.apiSync, 'embedded', SIZES.idleSeconds)),
+  ]);
 
   const took = (Date.now() - started) / 1000;
   process.stdout.write(`\nJunction benchmarks (${quick ? 'quick' : 'full'}) — ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, node ${process.version}, ${fmt(took)} s\n\n`);

@@ -128,7 +128,7 @@ function heapLimit(): string {
 }
 
 /** The Salesforce emulator in its own process, seeded with N demo contacts (bench/support/emulator-process.ts). */
-async function startEmulatorProcess(n: number): Promise<{ child: ChildProcess; url: string }> {
+export async function startEmulatorProcess(n: number): Promise<{ child: ChildProcess; url: string }> {
   const { child, match } = await startBenchProcess('bench/support/emulator-process.ts', [String(n)], 8192, /EMULATOR (\S+)\n/);
   return { child, url: match[1]! };
 }

@@ -2,6 +2,9 @@
  * A fresh PostgreSQL database per scenario (as test/support/global-setup.ts does for a test
  * run), migrated by Junction's own openDatabase, dropped again at the end.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { openDatabase, type Database } from '../../src/process/store/database';
 
@@ -32,6 +35,20 @@ export async function createBenchDatabase(poolSize = 10): Promise<BenchDatabase>
       await db.close().catch(() => undefined);
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
+    },
+  };
+}
+
+/** The default store of a new user (no DATABASE_URL): embedded PGlite in a fresh directory, removed at the end. */
+export async function createEmbeddedBenchDatabase(): Promise<BenchDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'junction-bench-embedded-'));
+  const db = await openDatabase({ embeddedDir: dir });
+  return {
+    db,
+    url: db.url,
+    async drop() {
+      await db.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

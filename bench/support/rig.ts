@@ -13,7 +13,7 @@ import { runOf, SyncRunService } from '../../src/process/sync/runs/sync-run.serv
 import { SyncWorker } from '../../src/process/sync/runs/sync-worker';
 import { startEmulators, type CrmKind, type RunningEmulator } from '../../src/system';
 import type { DemoPerson } from '../../src/system/demo-data/people';
-import { createBenchDatabase, REDIS_URL, type BenchDatabase } from './db';
+import { createBenchDatabase, createEmbeddedBenchDatabase, REDIS_URL, type BenchDatabase } from './db';
 import { startCountingProxy, type CountingProxy } from './proxy';
 
 export const SANDBOX = { clientId: 'junction-sandbox', clientSecret: 'sandbox-secret', refreshToken: 'sandbox-refresh-token' };
@@ -28,6 +28,8 @@ export interface RigOptions {
   retry?: { maxRetries: number; baseDelayMs: number; maxDelayMs: number; jitter: number };
   /** CRMs already running elsewhere (another process), by base URL: connected to, not started. */
   external?: Partial<Record<CrmKind, string>>;
+  /** 'embedded': the store a new user gets (PGlite, no DATABASE_URL); PostgreSQL otherwise. */
+  store?: 'postgres' | 'embedded';
 }
 
 export interface Rig {
@@ -43,7 +45,7 @@ export interface Rig {
 }
 
 export async function startRig(options: RigOptions): Promise<Rig> {
-  const bench = await createBenchDatabase();
+  const bench = options.store === 'embedded' ? await createEmbeddedBenchDatabase() : await createBenchDatabase();
   const started = await startEmulators({ seed: 0, defaultPorts: false, crms: options.crms });
   const emulators = new Map(started.map((e) => [e.kind, e]));
   const proxies = new Map<CrmKind, CountingProxy>();

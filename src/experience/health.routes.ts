@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import type { Logger } from 'pino';
 import { type StoreHandle, storeReadiness } from '../process';
+import { ReadinessCache } from './readiness-cache';
 
 export function healthRoutes(store: StoreHandle, logger: Logger): Router {
   const router = Router();
@@ -9,18 +10,15 @@ export function healthRoutes(store: StoreHandle, logger: Logger): Router {
   router.get('/healthz', (_req, res) => {
     res.status(200).json({ status: 'ok' });
   });
-  // Ready: the database answers and every migration this build knows has been applied.
+  // Ready: the database answers and every migration this build knows has been applied (as of a check at most a second or so old: readiness-cache.ts).
+  const readiness = new ReadinessCache(() => storeReadiness(store));
   router.get('/readyz', async (_req, res) => {
-    try {
-      if ((await storeReadiness(store)) === 'migrations pending') {
-        res.status(503).json({ status: 'unavailable', reason: 'migrations pending' });
-        return;
-      }
-      res.status(200).json({ status: 'ready' });
-    } catch (err) {
-      logger.warn({ err }, 'readiness check failed');
+    const answer = await readiness.answer();
+    if (!answer.ok) {
+      logger.warn({ err: answer.err }, 'readiness check failed');
       res.status(503).json({ status: 'unavailable', reason: 'database unreachable' });
-    }
+    } else if (answer.status === 'migrations pending') res.status(503).json({ status: 'unavailable', reason: 'migrations pending' });
+    else res.status(200).json({ status: 'ready' });
   });
   return router;
 }

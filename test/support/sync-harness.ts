@@ -74,6 +74,8 @@ export interface SyncHarnessOptions {
   events?: EventBus;
   /** Also start the GraphQL server over the same database (with these overrides). */
   api?: true | HarnessOverrides;
+  /** A database of the test's own (an embedded one, say) instead of the run's test database; the harness closes it. */
+  database?: Database;
 }
 
 async function startSeededEmulators(options: SyncHarnessOptions): Promise<RunningEmulator[]> {
@@ -90,7 +92,7 @@ async function startSeededEmulators(options: SyncHarnessOptions): Promise<Runnin
 }
 
 export async function startSyncHarness(options: SyncHarnessOptions): Promise<SyncHarness> {
-  const db = await openTestDatabase();
+  const db = options.database ?? (await openTestDatabase());
   await resetDatabase(db);
   const started = await startSeededEmulators(options);
   const emulators = new Map(started.map((e) => [e.kind, e]));

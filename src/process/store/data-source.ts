@@ -6,6 +6,7 @@
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
 import { ENTITIES } from './entities';
+import { watchSingleSession } from './session-turns';
 
 /** TypeORM over the pg driver; `extra` is the pg Pool's configuration. */
 export function postgresDataSource(url: string, extra: Record<string, unknown>): DataSource {
@@ -35,6 +36,7 @@ export function statementTimeout(ms: number | undefined): { statement_timeout?: 
 export async function openMigrated(url: string, singleSession: boolean, pool: Record<string, unknown> = {}): Promise<DataSource> {
   const dataSource = postgresDataSource(url, singleSession ? { max: 1, connectionTimeoutMillis: 10_000 } : pool);
   await initialize(dataSource, singleSession);
+  if (singleSession) watchSingleSession(dataSource);
   await dataSource.runMigrations();
   return dataSource;
 }
