@@ -372,9 +372,11 @@ export class SyncEngine {
           : undefined;
       const slice = await this.applySlice(ctx, records.slice(i, i + TRANSACTION_RECORDS), commit);
       for (const k of Object.keys(outcome) as Array<keyof PageOutcome>) outcome[k] += slice[k];
+      // After each committed slice, not each page: a bulk page is 10,000 rows, and the first one
+      // would otherwise run entirely on the statistics of an empty store.
+      // Outside a dry run's transaction: its writes are rolled back, and ANALYZE beside it would wait for the embedded database's one session.
+      if (!dryRunScope.getStore() && slice.applied > 0) await this.statistics.afterWrite(slice.applied);
     }
-    // Outside a dry run's transaction: its writes are rolled back, and ANALYZE beside it would wait for the embedded database's one session.
-    if (!dryRunScope.getStore() && outcome.applied > 0) await this.statistics.afterWrite();
     return outcome;
   }
 
