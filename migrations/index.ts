@@ -24,6 +24,7 @@ import { ApiKeyExpiryAlert1732700000034 } from './1732700000034-api-key-expiry-a
 import { RunControl1732700000035 } from './1732700000035-run-control';
 import { ScheduledFullRuns1732700000036 } from './1732700000036-scheduled-full-runs';
 import { RunNotifiedWhileRunning1732700000043 } from './1732700000043-run-notified-while-running';
+import { RecordProvenance1732700000044 } from './1732700000044-record-provenance';
 
 /** Every migration, in order. Listed explicitly so builds and tests need no glob loading. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   RunControl1732700000035,
   ScheduledFullRuns1732700000036,
   RunNotifiedWhileRunning1732700000043,
+  RecordProvenance1732700000044,
 ];

@@ -27,7 +27,7 @@ const THRESHOLD_SHARE = 0.1;
 /** Records applied before the first analyze on our own count (a smaller store is read whole anyway). */
 const FIRST_GROWTH = 500;
 /** What an inbound page writes. */
-const PAGE_TABLES = ['contacts', 'companies', 'field_provenance', 'source_links', 'duplicate_candidates', 'outbox'];
+const PAGE_TABLES = ['contacts', 'companies', 'record_provenance', 'source_links', 'duplicate_candidates', 'outbox'];
 
 export class PlannerStatistics {
   private lastCheck = 0;
