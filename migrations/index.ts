@@ -25,6 +25,7 @@ import { RunControl1732700000035 } from './1732700000035-run-control';
 import { ScheduledFullRuns1732700000036 } from './1732700000036-scheduled-full-runs';
 import { RunNotifiedWhileRunning1732700000043 } from './1732700000043-run-notified-while-running';
 import { RecordProvenance1732700000044 } from './1732700000044-record-provenance';
+import { DropLastNameIndex1732700000045 } from './1732700000045-drop-last-name-index';
 
 /** Every migration, in order. Listed explicitly so builds and tests need no glob loading. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   ScheduledFullRuns1732700000036,
   RunNotifiedWhileRunning1732700000043,
   RecordProvenance1732700000044,
+  DropLastNameIndex1732700000045,
 ];

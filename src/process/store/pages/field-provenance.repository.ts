@@ -22,28 +22,44 @@ export interface ProvenanceWrite {
   changedAt: Date;
 }
 
-/** One field's entry in a record's provenance document. */
-interface Entry {
+/** One field's entry in a record's provenance document: value, connection id, ISO time. */
+export interface ProvenanceEntry {
   v?: unknown;
   c: string | null;
   at: string;
 }
 
+/** Record id → field → entry: what a page writes. */
+export type ProvenanceDocs = Map<string, Record<string, ProvenanceEntry>>;
+
+/** A field's entry as stored. */
+export const provenanceEntry = (value: UnifiedValue | undefined, connectionId: string | null, at: string): ProvenanceEntry => ({ v: value ?? null, c: connectionId, at });
+
 /** The provenance of every field of these records. */
 export async function provenanceOfRecords(q: Queryable, recordIds: readonly string[]): Promise<FieldProvenance[]> {
   if (!recordIds.length) return [];
-  const rows = (await q.query(`SELECT record_id, fields FROM record_provenance WHERE record_id = ANY($1)`, [recordIds])) as Array<{ record_id: string; fields: Record<string, Entry> }>;
+  const rows = (await q.query(`SELECT record_id, fields FROM record_provenance WHERE record_id = ANY($1)`, [recordIds])) as Array<{ record_id: string; fields: Record<string, ProvenanceEntry> }>;
   return rows.flatMap((r) => Object.entries(r.fields).map(([field, e]) => ({ recordId: r.record_id, field, connectionId: e.c, changedAt: new Date(e.at) })));
 }
 
-/**
- * Writes provenance, each (record, field) at most once: one document per record, sent as one
- * jsonb parameter (record id → fields). New records' documents are a plain insert (`fresh`:
- * nothing to conflict with); changed records' fields are merged into the stored document.
- */
+/** Writes provenance rows, each (record, field) at most once (see writeProvenanceDocs). */
 export async function writeProvenance(q: Queryable, rows: readonly ProvenanceWrite[], fresh: boolean): Promise<void> {
-  const docs: Record<string, Record<string, Entry>> = {};
-  for (const r of rows) (docs[r.recordId] ??= {})[r.field] = { v: r.value ?? null, c: r.connectionId, at: r.changedAt.toISOString() };
+  const docs: ProvenanceDocs = new Map();
+  for (const r of rows) {
+    let doc = docs.get(r.recordId);
+    if (!doc) docs.set(r.recordId, (doc = {}));
+    doc[r.field] = provenanceEntry(r.value, r.connectionId, r.changedAt.toISOString());
+  }
+  await writeProvenanceDocs(q, docs, fresh);
+}
+
+/**
+ * Writes one document per record, sent as one jsonb parameter (record id → fields). New
+ * records' documents are a plain insert (`fresh`: nothing to conflict with); changed records'
+ * fields are merged into the stored document.
+ */
+export async function writeProvenanceDocs(q: Queryable, docs: ProvenanceDocs, fresh: boolean): Promise<void> {
+  if (!docs.size) return;
   const onConflict = fresh ? '' : 'ON CONFLICT (record_id) DO UPDATE SET fields = record_provenance.fields || EXCLUDED.fields';
-  await q.query(`INSERT INTO record_provenance (record_id, fields) SELECT key::uuid, value FROM jsonb_each($1::jsonb) ${onConflict}`, [JSON.stringify(docs)]);
+  await q.query(`INSERT INTO record_provenance (record_id, fields) SELECT key::uuid, value FROM jsonb_each($1::jsonb) ${onConflict}`, [JSON.stringify(Object.fromEntries(docs))]);
 }
