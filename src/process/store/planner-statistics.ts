@@ -20,6 +20,7 @@
  * (BENCHMARKS.md, issue 20).
  */
 import type { DataSource } from 'typeorm';
+import { isSingleSession } from './data-source';
 
 const CHECK_EVERY_MS = 5_000;
 const THRESHOLD_ROWS = 50;
@@ -54,11 +55,7 @@ export class PlannerStatistics {
       // Statistics are an optimization: a failure (the store closing under it) never fails a sync.
       .catch((err: unknown) => this.log?.('warn', 'planner statistics not refreshed', { error: String(err) }))
       .finally(() => (this.running = undefined));
-    if (this.singleSession()) await this.running;
-  }
-
-  private singleSession(): boolean {
-    return (this.db.options.extra as { max?: number } | undefined)?.max === 1;
+    if (isSingleSession(this.db)) await this.running;
   }
 
   private async check(now: number): Promise<void> {

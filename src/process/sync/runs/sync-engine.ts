@@ -21,7 +21,8 @@ import { loadFieldOwners, pendingRecordKinds, type FieldOwners } from '../../sto
 import { readCursor, saveCursor } from '../../store/runs/sync-cursor.repository';
 import { clearBulkCheckpoints, forgetBulkCheckpoint, loadBulkStart, saveBulkCheckpoint } from '../inbound/bulk-checkpoint';
 import { HeldReads } from '../inbound/held-reads';
-import { applyInboundPage, type PageOutcome } from '../inbound/inbound';
+import { applyInboundPage, type CrmPageContext, type PageOutcome } from '../inbound/inbound';
+import { LaterProposals } from '../../matching/later-proposals';
 import { deliverOutbox } from '../outbound/outbound';
 import type { FirstWrites } from '../outbound/outbound-first-writes';
 import { forgetDescribes, SchemaWatch } from '../schema-watch/schema-check';
@@ -255,7 +256,7 @@ export class SyncEngine {
   }
 
   private async pull(run: SyncRunEntity, connection: ConnectionEntity, adapter: SystemAdapter, mapper: RecordMapper, pass: PullPass): Promise<void> {
-    const { owners, totals, planned, callsBefore, watch, held, signal } = pass;
+    const { owners, planned } = pass;
     const ctx = {
       connectionId: connection.id,
       runId: run.id,
@@ -263,7 +264,25 @@ export class SyncEngine {
       rules: { owners: owners.get(mapper.kind) ?? new Map(), verified: new Set<string>() },
       planned,
       events: this.deps.events,
+      // Proposed after each slice commits, beside the next one (later-proposals.ts); a dry run proposes inside its one transaction.
+      proposals: run.dryRun ? undefined : new LaterProposals(this.deps.db, this.deps.log),
     };
+    try {
+      await this.pullWith(run, connection, adapter, mapper, pass, ctx);
+    } finally {
+      await ctx.proposals?.settled();
+    }
+  }
+
+  private async pullWith(
+    run: SyncRunEntity,
+    connection: ConnectionEntity,
+    adapter: SystemAdapter,
+    mapper: RecordMapper,
+    pass: PullPass,
+    ctx: CrmPageContext & { mapper: RecordMapper },
+  ): Promise<void> {
+    const { totals, callsBefore, watch, held, signal } = pass;
     const options = { fields: mapper.remoteFields };
     const readBefore = totals.read;
     const apply = async (records: RemoteRecord[], checkpoint: Checkpoint, total: number | undefined) => {
@@ -382,7 +401,7 @@ export class SyncEngine {
 
   private async applySlice(ctx: Parameters<typeof applyInboundPage>[1], records: RemoteRecord[], commit: SliceCommit | undefined): Promise<PageOutcome> {
     const dry = dryRunScope.getStore();
-    if (dry) return applyInboundPage(dry, ctx, records);
+    if (dry) return applyInboundPage(dry, { ...ctx, proposals: undefined }, records);
     let outcome: PageOutcome | undefined;
     try {
       await this.deps.db.transaction(async (m) => {
@@ -390,8 +409,10 @@ export class SyncEngine {
         if (commit) await commit(m, outcome.read);
       });
     } catch (err) {
+      ctx.proposals?.discard();
       if (!(err instanceof DryRunRollback)) throw err;
     }
+    await ctx.proposals?.release();
     return outcome!;
   }
 
