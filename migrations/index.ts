@@ -26,6 +26,8 @@ import { ScheduledFullRuns1732700000036 } from './1732700000036-scheduled-full-r
 import { RefreshTokenExpiry1732700000039 } from './1732700000039-refresh-token-expiry';
 import { PendingConsents1732700000041 } from './1732700000041-pending-consents';
 import { RunNotifiedWhileRunning1732700000043 } from './1732700000043-run-notified-while-running';
+import { RecordProvenance1732700000044 } from './1732700000044-record-provenance';
+import { DropLastNameIndex1732700000045 } from './1732700000045-drop-last-name-index';
 
 /** Every migration, in order. Listed explicitly so builds and tests need no glob loading. */
 export const MIGRATIONS = [
@@ -57,4 +59,6 @@ export const MIGRATIONS = [
   RefreshTokenExpiry1732700000039,
   PendingConsents1732700000041,
   RunNotifiedWhileRunning1732700000043,
+  RecordProvenance1732700000044,
+  DropLastNameIndex1732700000045,
 ];

@@ -14,7 +14,7 @@ const DATA_TABLES = [
   'api_keys',
   'merges',
   'duplicate_candidates',
-  'field_provenance',
+  'record_provenance',
   'rejected_changes',
   'field_owners',
   'quarantine',

@@ -22,6 +22,11 @@ export function postgresDataSource(url: string, extra: Record<string, unknown>):
   });
 }
 
+/** True for the embedded server's one session (see openMigrated): a second statement waits for the first to end. */
+export function isSingleSession(db: DataSource): boolean {
+  return (db.options.extra as { max?: number } | undefined)?.max === 1;
+}
+
 /** pg sends `statement_timeout` as a startup parameter: set for the session's life, no statement spent on it. */
 export function statementTimeout(ms: number | undefined): { statement_timeout?: number } {
   return ms && ms > 0 ? { statement_timeout: ms } : {};

@@ -11,6 +11,7 @@ export class FieldOwnerEntity {
   @Column('uuid', { name: 'owner_connection_id', nullable: true }) ownerConnectionId!: string | null;
 }
 
+/** A row per field of a record's provenance document (a view over record_provenance since migration 044). */
 @Entity('field_provenance')
 export class FieldProvenanceEntity implements StoredFieldProvenance {
   @PrimaryColumn('uuid', { name: 'record_id' }) recordId!: string;

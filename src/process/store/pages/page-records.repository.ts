@@ -28,12 +28,17 @@ export async function insertRecords(q: Queryable, kind: RecordKind, rows: readon
   const cols = fields.map(([, c]) => c);
   const exprs = fields.map(([f]) => (DEFAULTS[f] && kind === 'CONTACT' ? `coalesce(x.v->>'${f}', '${DEFAULTS[f]}')` : `x.v->>'${f}'`));
   const [extraCol, extraExpr] = kind === 'CONTACT' ? ['company_id', 'x.extra::uuid'] : ['name_key', 'x.extra'];
+  const doc = rows.map((r) => {
+    const { columns, custom } = splitCustom(r.values);
+    return { id: r.id, v: columns, extra: extraOf(kind, r) ?? null, custom };
+  });
   // clock_timestamp(): rows keep the page's order, so "the oldest contact wins" stays deterministic.
+  // One jsonb document, not jsonb[] arrays: pg escaped each array element in JavaScript (~30 ms a 1,000-row page).
   await q.query(
     `INSERT INTO ${TABLE[kind]} (id, ${cols.join(', ')}, ${extraCol}, custom, created_at)
        SELECT x.id, ${exprs.join(', ')}, ${extraExpr}, x.custom, clock_timestamp()
-       FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::jsonb[]) WITH ORDINALITY AS x(id, v, extra, custom, n) ORDER BY x.n`,
-    [rows.map((r) => r.id), rows.map((r) => JSON.stringify(splitCustom(r.values).columns)), rows.map((r) => extraOf(kind, r) ?? null), rows.map((r) => JSON.stringify(splitCustom(r.values).custom))],
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (id uuid, v jsonb, extra text, custom jsonb)) WITH ORDINALITY AS x(id, v, extra, custom, n) ORDER BY x.n`,
+    [JSON.stringify(doc)],
   );
 }
 

@@ -52,7 +52,7 @@ export async function purgeContactsDeletedBefore(m: Queryable, cutoff: Date): Pr
   const ids = ((await m.query(`SELECT id FROM contacts WHERE deleted_at < $1`, [cutoff])) as Array<{ id: string }>).map((r) => r.id);
   if (!ids.length) return 0;
   await m.query(`DELETE FROM source_links WHERE record_id = ANY($1::uuid[])`, [ids]);
-  await m.query(`DELETE FROM field_provenance WHERE record_id = ANY($1::uuid[])`, [ids]);
+  await m.query(`DELETE FROM record_provenance WHERE record_id = ANY($1::uuid[])`, [ids]);
   await m.query(`DELETE FROM outbox WHERE record_id = ANY($1::uuid[])`, [ids]);
   await m.query(`UPDATE contacts SET merged_into = NULL WHERE merged_into = ANY($1::uuid[])`, [ids]);
   await m.query(`DELETE FROM contacts WHERE id = ANY($1::uuid[])`, [ids]);

@@ -20,9 +20,9 @@ export async function fieldChangeTimes(m: Queryable, recordIds: readonly string[
 export async function takeFieldFrom(m: Queryable, masterId: string, donorId: string, field: string, column: string, value: unknown): Promise<void> {
   await m.query(`UPDATE contacts SET ${column} = $2, updated_at = now() WHERE id = $1`, [masterId, value]);
   await m.query(
-    `INSERT INTO field_provenance (record_id, field, value, connection_id, changed_at)
-       SELECT $1, field, value, connection_id, changed_at FROM field_provenance WHERE record_id = $2 AND field = $3
-       ON CONFLICT (record_id, field) DO UPDATE SET value = EXCLUDED.value, connection_id = EXCLUDED.connection_id, changed_at = EXCLUDED.changed_at`,
+    `INSERT INTO record_provenance (record_id, fields)
+       SELECT $1, jsonb_build_object($3::text, fields -> $3::text) FROM record_provenance WHERE record_id = $2 AND fields ? $3::text
+       ON CONFLICT (record_id) DO UPDATE SET fields = record_provenance.fields || EXCLUDED.fields`,
     [masterId, donorId, field],
   );
 }

@@ -39,7 +39,7 @@ export async function restoreSnapshot(m: Queryable, ids: string[], s: MergeSnaps
      FROM jsonb_populate_recordset(NULL::contacts, $1::jsonb) x WHERE c.id = x.id`,
     [JSON.stringify(s.contacts)],
   );
-  await m.query(`DELETE FROM field_provenance WHERE record_id = ANY($1::uuid[])`, [ids]);
+  await m.query(`DELETE FROM record_provenance WHERE record_id = ANY($1::uuid[])`, [ids]);
   await m.query(`INSERT INTO field_provenance SELECT * FROM jsonb_populate_recordset(NULL::field_provenance, $1::jsonb)`, [JSON.stringify(s.provenance)]);
   await m.query(
     `UPDATE source_links l SET record_id = x.record_id, content_hash = x.content_hash, remote_updated_at = x.remote_updated_at, last_synced_at = x.last_synced_at

@@ -8,6 +8,7 @@ import type { EntityManager } from 'typeorm';
 import type { RecordKind, UnifiedValue } from '../../model';
 import type { Provenance } from '../../resolve/field-resolver';
 import { columnsFor, CUSTOM_PREFIX, splitCustom, tableFor } from './record-columns';
+import { writeProvenance } from '../pages/field-provenance.repository';
 
 /** As before the move: any handle that runs a statement (the sync's page code passes a narrowed one). */
 type Queryable = Pick<EntityManager, 'query'>;
@@ -116,10 +117,5 @@ export async function updateRecord(m: EntityManager, kind: RecordKind, id: strin
 export async function recordProvenance(m: EntityManager, id: string, values: Record<string, UnifiedValue>, connectionId: string | null, changedAt: Date): Promise<void> {
   const fields = Object.keys(values);
   if (!fields.length) return;
-  await m.query(
-    `INSERT INTO field_provenance (record_id, field, value, connection_id, changed_at)
-     SELECT $1, f, v, $4, $5 FROM unnest($2::text[], $3::jsonb[]) AS x(f, v)
-     ON CONFLICT (record_id, field) DO UPDATE SET value = EXCLUDED.value, connection_id = EXCLUDED.connection_id, changed_at = EXCLUDED.changed_at`,
-    [id, fields, fields.map((f) => JSON.stringify(values[f] ?? null)), connectionId, changedAt],
-  );
+  await writeProvenance(m, fields.map((field) => ({ recordId: id, field, value: values[field] ?? null, connectionId, changedAt })), false);
 }

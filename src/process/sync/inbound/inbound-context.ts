@@ -6,6 +6,7 @@
  */
 import type { EventBus } from '../../events';
 import type { ExactKey } from '../../matching/exact-keys';
+import type { LaterProposals } from '../../matching/later-proposals';
 import type { RecordMapper } from '../../mapping/field-map';
 import type { RecordIssue, UnifiedValue } from '../../model';
 import type { ValidationRule } from '../../quality/rules';
@@ -24,6 +25,8 @@ interface PageContext {
   planned?: PlannedChange[];
   /** The validation rules; loaded once per page when not given. */
   validationRules?: readonly ValidationRule[];
+  /** When given (a sync run's pages), new contacts' fuzzy duplicates are proposed after the page commits; otherwise inside it. */
+  proposals?: LaterProposals;
 }
 
 /**

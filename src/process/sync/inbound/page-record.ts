@@ -131,7 +131,8 @@ function rejectChanges(run: PageRun, kind: RecordKind, recordId: string, rejecte
 /** Writes what the page collected so far; proposes the new contacts' duplicates and announces the entries it resolved. */
 export async function flush(run: PageRun): Promise<void> {
   const { newContacts, resolved } = await run.writer.flush(run.m);
-  if (newContacts.length) await proposeDuplicatesForMany(run.m, newContacts);
+  if (newContacts.length && run.ctx.proposals) run.ctx.proposals.hold(newContacts);
+  else if (newContacts.length) await proposeDuplicatesForMany(run.m, newContacts);
   if (!run.ctx.planned) for (const r of resolved) publishQuarantineChanged({ id: r.id, status: 'RESOLVED', remoteId: r.remoteId, issues: [] }, run.ctx.events);
 }
 

@@ -8,7 +8,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 import type { RecordKind, UnifiedValue } from '../../model';
-import { writeProvenance, type ProvenanceWrite } from '../../store/pages/field-provenance.repository';
+import { provenanceEntry, writeProvenanceDocs, type ProvenanceDocs } from '../../store/pages/field-provenance.repository';
 import { enqueueFor, enqueueForOthers, type Enqueue } from '../../store/pages/outbox.repository';
 import { insertRecords, softDeleteRecords, updateRecords } from '../../store/pages/page-records.repository';
 import { recordRejections, type Rejection } from '../../store/pages/rejected-change.repository';
@@ -32,7 +32,8 @@ export class PageWriter {
   private inserts = new Map<string, RecordWrite>();
   private updates = new Map<string, RecordWrite>();
   private deletes = new Map<string, { kind: RecordKind; at: Date }>();
-  private provenance = new Map<string, ProvenanceWrite>();
+  /** Record id → field → entry: the documents the page's provenance write merges in. */
+  private provenance: ProvenanceDocs = new Map();
   private links = new Map<string, LinkWrite>();
   private outbox = new Map<string, Enqueue>();
   private rejected = new Map<string, RejectedWrite>();
@@ -73,7 +74,10 @@ export class PageWriter {
   }
 
   provenanceOf(recordId: string, values: Record<string, UnifiedValue>, connectionId: string | null, changedAt: Date): void {
-    for (const [field, value] of Object.entries(values)) this.provenance.set(`${recordId}|${field}`, { recordId, field, value, connectionId, changedAt });
+    let doc = this.provenance.get(recordId);
+    if (!doc) this.provenance.set(recordId, (doc = {}));
+    const at = changedAt.toISOString();
+    for (const field in values) doc[field] = provenanceEntry(values[field], connectionId, at);
   }
 
   link(link: LinkWrite): void {
@@ -143,11 +147,11 @@ export class PageWriter {
 
   /** New records' provenance is a plain insert (nothing to conflict with); changed records' an upsert. */
   private async writeProvenance(m: Queryable): Promise<void> {
-    const all = [...this.provenance.values()];
-    const fresh = all.filter((r) => this.inserts.has(r.recordId));
-    const changed = all.filter((r) => !this.inserts.has(r.recordId));
-    if (fresh.length) await writeProvenance(m, fresh, true);
-    if (changed.length) await writeProvenance(m, changed, false);
+    const fresh: ProvenanceDocs = new Map();
+    const changed: ProvenanceDocs = new Map();
+    for (const [id, doc] of this.provenance) (this.inserts.has(id) ? fresh : changed).set(id, doc);
+    await writeProvenanceDocs(m, fresh, true);
+    await writeProvenanceDocs(m, changed, false);
   }
 
   private async writeLinks(m: Queryable): Promise<void> {

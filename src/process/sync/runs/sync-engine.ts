@@ -23,7 +23,8 @@ import { loadFieldOwners, pendingRecordKinds, type FieldOwners } from '../../sto
 import { readCursor, saveCursor } from '../../store/runs/sync-cursor.repository';
 import { clearBulkCheckpoints, forgetBulkCheckpoint, loadBulkStart, saveBulkCheckpoint } from '../inbound/bulk-checkpoint';
 import { HeldReads } from '../inbound/held-reads';
-import { applyInboundPage, type PageOutcome } from '../inbound/inbound';
+import { applyInboundPage, type CrmPageContext, type PageOutcome } from '../inbound/inbound';
+import { LaterProposals } from '../../matching/later-proposals';
 import { deliverOutbox } from '../outbound/outbound';
 import type { FirstWrites } from '../outbound/outbound-first-writes';
 import { forgetDescribes, SchemaWatch } from '../schema-watch/schema-check';
@@ -266,7 +267,7 @@ export class SyncEngine {
   }
 
   private async pull(run: SyncRunEntity, connection: ConnectionEntity, adapter: SystemAdapter, mapper: RecordMapper, pass: PullPass): Promise<void> {
-    const { owners, totals, planned, callsBefore, watch, held, signal } = pass;
+    const { owners, planned } = pass;
     const ctx = {
       connectionId: connection.id,
       runId: run.id,
@@ -274,7 +275,25 @@ export class SyncEngine {
       rules: { owners: owners.get(mapper.kind) ?? new Map(), verified: new Set<string>() },
       planned,
       events: this.deps.events,
+      // Proposed after each slice commits, beside the next one (later-proposals.ts); a dry run proposes inside its one transaction.
+      proposals: run.dryRun ? undefined : new LaterProposals(this.deps.db, this.deps.log),
     };
+    try {
+      await this.pullWith(run, connection, adapter, mapper, pass, ctx);
+    } finally {
+      await ctx.proposals?.settled();
+    }
+  }
+
+  private async pullWith(
+    run: SyncRunEntity,
+    connection: ConnectionEntity,
+    adapter: SystemAdapter,
+    mapper: RecordMapper,
+    pass: PullPass,
+    ctx: CrmPageContext & { mapper: RecordMapper },
+  ): Promise<void> {
+    const { totals, callsBefore, watch, held, signal } = pass;
     const options = { fields: mapper.remoteFields };
     const readBefore = totals.read;
     const apply = async (records: RemoteRecord[], checkpoint: Checkpoint, total: number | undefined) => {
@@ -385,17 +404,17 @@ export class SyncEngine {
           : undefined;
       const slice = await this.applySlice(ctx, records.slice(i, i + sliceSize), commit);
       for (const k of Object.keys(outcome) as Array<keyof PageOutcome>) outcome[k] += slice[k];
+      // After each committed slice, not each page: a bulk page is 10,000 rows, and the first one
+      // would otherwise run entirely on the statistics of an empty store.
+      // Outside a dry run's transaction: its writes are rolled back, and ANALYZE beside it would wait for the embedded database's one session.
+      if (!dryRunScope.getStore() && slice.applied > 0) await this.statistics.afterWrite(slice.applied);
     }
-    // Outside a dry run's transaction: its writes are rolled back, and ANALYZE beside it would wait for the embedded database's one session.
-    // No session turn before it: a turn here would delay the page's progress and log, which
-    // follow, by up to a second; ANALYZE (0.2 s at 20,000 contacts, at most every 5 s) is within the API's bounds.
-    if (!dryRunScope.getStore() && outcome.applied > 0) await this.statistics.afterWrite();
     return outcome;
   }
 
   private async applySlice(ctx: Parameters<typeof applyInboundPage>[1], records: RemoteRecord[], commit: SliceCommit | undefined): Promise<PageOutcome> {
     const dry = dryRunScope.getStore();
-    if (dry) return applyInboundPage(dry, ctx, records);
+    if (dry) return applyInboundPage(dry, { ...ctx, proposals: undefined }, records);
     let outcome: PageOutcome | undefined;
     // The API's reads go first on the embedded database's one session; on PostgreSQL this returns at once.
     await sessionTurn(this.deps.db);
@@ -405,8 +424,10 @@ export class SyncEngine {
         if (commit) await commit(m, outcome.read);
       });
     } catch (err) {
+      ctx.proposals?.discard();
       if (!(err instanceof DryRunRollback)) throw err;
     }
+    await ctx.proposals?.release();
     return outcome!;
   }
 
