@@ -117,6 +117,7 @@ async function main(): Promise<void> {
     ...(await runApiUnderSync(SIZES.apiSync, 'postgres', SIZES.idleSeconds)),
     ...(await runApiUnderSync(SIZES.apiSync, 'embedded', SIZES.idleSeconds)),
   ]);
+  await scenario(10, `worker pool, ${SIZES.poolPeople} people per connection`, () => runWorkerPool(SIZES.poolPeople));
 
   const took = (Date.now() - started) / 1000;
   process.stdout.write(`\nJunction benchmarks (${quick ? 'quick' : 'full'}) — ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB, node ${process.version}, ${fmt(took)} s\n\n`);
