@@ -69,6 +69,19 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard', () => {
     await expect.poll(() => page.getAttribute('#live', 'data-state')).toBe('on');
   });
 
+  it("opens a connection's page from its tile: the setup npm start's provisioning created in the fresh emulator, every check ready", async () => {
+    await tile(sfId).locator('a.tile-link').click();
+    await page.waitForSelector('#connected:not([hidden])');
+    await expect.poll(() => page.getAttribute('#connected-setup', 'data-ready'), { timeout: 20_000 }).toBe('true');
+    const checks = await page.$$eval('#connected-setup li', (items) => items.map((i) => i.className));
+    expect(checks.length).toBeGreaterThan(1);
+    expect(checks.every((c) => c === 'setup-ok')).toBe(true);
+    expect(await page.textContent('#connected-setup')).toContain('Contact.Junction_Id__c');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-connection-setup.png'), fullPage: true });
+    await page.click('#connected a[href="#"]');
+    await page.waitForSelector('#dashboard:not([hidden])');
+  });
+
   it('lists a quarantined record, and its retry with a corrected value works from the page', async () => {
     const sfUrl = junction.emulators.find((e) => e.kind === 'SALESFORCE')!.url;
     const planted = await fetch(`${sfUrl}/_emulator/records/Contact`, {

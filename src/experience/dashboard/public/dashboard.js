@@ -211,6 +211,8 @@
           el('span', { text: c.runsFinished + ' runs, ' + c.runsFailed + ' failed' }),
           el('span', { text: 'Last success ' + ago(c.lastSuccessfulSyncAt) }),
           el('span', { text: usage + (c.quarantineSize ? ' · ' + c.quarantineSize + ' quarantined' : '') }),
+          // The connection's page: its setup in the CRM (what provisioning created) and Sync now.
+          el('a', { className: 'tile-link', href: '#connected=' + encodeURIComponent(c.connection.id), text: 'Setup and sync →' }),
         ]),
       ]);
     }));
