@@ -7,11 +7,11 @@
 import { DynamicsWebApi } from 'dynamics-web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimRun } from '../../src/process/store/runs/sync-run.repository';
-import { WebhookService } from '../../src/process/sync/runs/webhook.service';
 import { accessToken } from '../support/crms/dynamics';
-import { startHarness, type Harness } from '../support/harness';
+import type { Harness } from '../support/harness';
 import { waitFor } from '../support/junction-process';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { personLinkedToHubspot, serveWebhooks } from '../support/webhook-api';
 
 let h: SyncHarness;
 let api: Harness;
@@ -21,14 +21,7 @@ beforeAll(async () => {
   h = await startSyncHarness({ seed: 6, crms: ['DYNAMICS', 'HUBSPOT'] });
   dynamicsId = h.connectionIds.get('DYNAMICS')!;
   for (const run of await h.syncAll()) expect(run.status).toBe('SUCCEEDED');
-  const webhooks = new WebhookService(h.db.dataSource, h.cipher, h.runs);
-  api = await startHarness(h.db, { connections: h.connections, webhooks });
-  const registered = await fetch(`${h.emulators.get('DYNAMICS')!.url}/_emulator/webhooks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url: await webhooks.endpointUrl(dynamicsId, api.url) }),
-  });
-  expect(registered.status).toBe(201);
+  api = await serveWebhooks(h, 'DYNAMICS');
 }, 120_000);
 
 afterAll(async () => {
@@ -47,14 +40,10 @@ describe('a change notification during a run', () => {
     expect(running).toBeDefined();
     expect(await claimRun(h.db.dataSource, running!.id, 'another-instance')).toBeTruthy();
 
-    const [person] = await h.sql<{ remote_id: string; hubspot_id: string }>(
-      `SELECT s.remote_id, hs.remote_id AS hubspot_id FROM source_links s JOIN source_links hs ON hs.record_id = s.record_id AND hs.connection_id = $2 AND hs.remote_type = 'contacts'
-        WHERE s.connection_id = $1 AND s.remote_type = 'contacts' ORDER BY s.remote_id LIMIT 1`,
-      [dynamicsId, h.connectionIds.get('HUBSPOT')],
-    );
+    const person = await personLinkedToHubspot(h, 'DYNAMICS');
     const emu = h.emulators.get('DYNAMICS')!;
     const dwa = new DynamicsWebApi({ serverUrl: emu.url, dataApi: { version: '9.2' }, onTokenRefresh: () => accessToken(emu) });
-    await dwa.update({ collection: 'contacts', key: person!.remote_id, data: { jobtitle: 'Late Notice' } });
+    await dwa.update({ collection: 'contacts', key: person.remote_id, data: { jobtitle: 'Late Notice' } });
 
     // The notification finds the run running: it is marked, and no second run can be queued beside it.
     const marked = await waitFor(() => runOf(running!.id), (r) => r.notified_at !== null, 10_000, 'the mark on the running run');
@@ -69,7 +58,7 @@ describe('a change notification during a run', () => {
     expect(follow).toMatchObject({ kind: 'QUEUED', run: { connectionId: dynamicsId, mode: 'INCREMENTAL' } });
     await h.worker.drain();
     const hubspot = (await (await fetch(`${h.emulators.get('HUBSPOT')!.url}/_emulator/records/contacts`)).json()) as Array<{ id: string; properties: Record<string, string | null> }>;
-    expect(hubspot.find((r) => r.id === person!.hubspot_id)?.properties.jobtitle).toBe('Late Notice');
+    expect(hubspot.find((r) => r.id === person.hubspot_id)?.properties.jobtitle).toBe('Late Notice');
   });
 
   it('asks for nothing after a run no notification reached', async () => {

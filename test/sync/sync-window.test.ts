@@ -5,11 +5,11 @@
  */
 import { DynamicsWebApi } from 'dynamics-web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebhookService } from '../../src/process/sync/runs/webhook.service';
 import { accessToken } from '../support/crms/dynamics';
-import { startHarness, type Harness } from '../support/harness';
+import type { Harness } from '../support/harness';
 import { waitFor } from '../support/junction-process';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness';
+import { personLinkedToHubspot, serveWebhooks } from '../support/webhook-api';
 
 const WINDOW = { start: '22:00', end: '06:00', timeZone: 'America/New_York' };
 // 12:00 in New York (UTC−5 in December); the window opens at 22:00 there, 03:00Z the next day.
@@ -23,14 +23,7 @@ let dynamicsId: string;
 beforeAll(async () => {
   h = await startSyncHarness({ seed: 6, crms: ['DYNAMICS', 'HUBSPOT'] });
   dynamicsId = h.connectionIds.get('DYNAMICS')!;
-  const webhooks = new WebhookService(h.db.dataSource, h.cipher, h.runs);
-  api = await startHarness(h.db, { connections: h.connections, webhooks });
-  const registered = await fetch(`${h.emulators.get('DYNAMICS')!.url}/_emulator/webhooks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url: await webhooks.endpointUrl(dynamicsId, api.url) }),
-  });
-  expect(registered.status).toBe(201);
+  api = await serveWebhooks(h, 'DYNAMICS');
   await h.connections.update(dynamicsId, { settings: { schedule: { window: WINDOW } } });
   h.clock.now = NOON_NY;
   // Both CRMs synced once, so the people are linked in both.
@@ -68,15 +61,11 @@ describe('a sync window in another time zone', () => {
 
     // A change in Dynamics arrives by webhook and reaches HubSpot now, not at 22:00.
     // One person linked in both CRMs: the Dataverse record changed, and the HubSpot record it must reach.
-    const [person] = await h.sql<{ remote_id: string; hubspot_id: string }>(
-      `SELECT s.remote_id, hs.remote_id AS hubspot_id FROM source_links s JOIN source_links hs ON hs.record_id = s.record_id AND hs.connection_id = $2 AND hs.remote_type = 'contacts'
-        WHERE s.connection_id = $1 AND s.remote_type = 'contacts' ORDER BY s.remote_id LIMIT 1`,
-      [dynamicsId, h.connectionIds.get('HUBSPOT')],
-    );
+    const person = await personLinkedToHubspot(h, 'DYNAMICS');
     const emu = h.emulators.get('DYNAMICS')!;
     const dwa = new DynamicsWebApi({ serverUrl: emu.url, dataApi: { version: '9.2' }, onTokenRefresh: () => accessToken(emu) });
-    await dwa.update({ collection: 'contacts', key: person!.remote_id, data: { jobtitle: 'Night Shift Lead' } });
-    const title = await waitFor(async () => (await h.worker.drain(), hubspotTitleOf(person!.hubspot_id)), (t) => t === 'Night Shift Lead', 20_000, 'the title in HubSpot');
+    await dwa.update({ collection: 'contacts', key: person.remote_id, data: { jobtitle: 'Night Shift Lead' } });
+    const title = await waitFor(async () => (await h.worker.drain(), hubspotTitleOf(person.hubspot_id)), (t) => t === 'Night Shift Lead', 20_000, 'the title in HubSpot');
     expect(title).toBe('Night Shift Lead');
     expect((await h.runs.get(bulk!.id))!.status).toBe('SCHEDULED');
 
